@@ -1,0 +1,39 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+MEMBERS ?= 2000
+
+.PHONY: install demo test test-fast bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+# The demo runs on its own SQLite file, built afresh each time.
+DEMO_ENV := DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
+
+demo: install
+	mkdir -p var && rm -f var/demo.sqlite3 var/demo.sqlite3-wal var/demo.sqlite3-shm
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
+	$(DEMO_ENV) $(PY) manage.py demo --members $(MEMBERS)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(DEMO_ENV) $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not browser"
+
+bench: install
+	@for f in bench/*.py; do echo "== $$f" >&2; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) demo.sqlite3 var/

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UnionhallConfig(AppConfig):
+    name = "unionhall"
+    verbose_name = "unionhall"

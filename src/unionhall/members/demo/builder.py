@@ -1,0 +1,202 @@
+"""A fictional union for demonstrations, tests and benchmarks.
+
+Everything here is invented: the employers, branches, places and people. The
+same seed and size always give the same union.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.db import transaction
+
+from unionhall.members.models import Branch, Employer, Grade, Member, Office, Role, User, Workplace
+
+DEMO_DOMAIN = "demo.unionhall.test"
+DEMO_PASSWORD = "union-demo-password"
+# A fixed TOTP secret so the demo officers can sign in with any authenticator app.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+EMPLOYERS = [
+    ("Public Probation Service", "pps", Employer.Kind.NATIONAL),
+    ("Northway Justice Ltd", "northway", Employer.Kind.PRIVATE),
+    ("Three Rivers Rehabilitation", "three-rivers", Employer.Kind.PRIVATE),
+    ("Ulster Community Justice Board", "ucjb", Employer.Kind.BOARD),
+]
+# (branch name, code, employer code, share of members, postcode area)
+BRANCHES = [
+    ("Tyne and Wear", "tyne-wear", "pps", 9, "NE"),
+    ("Pennine", "pennine", "pps", 10, "BD"),
+    ("Mersey", "mersey", "pps", 9, "L"),
+    ("Trent Valley", "trent-valley", "pps", 10, "NG"),
+    ("Greater London", "london", "pps", 14, "SE"),
+    ("Severn", "severn", "pps", 7, "GL"),
+    ("Cymru", "cymru", "pps", 8, "CF"),
+    ("Wessex", "wessex", "pps", 8, "SO"),
+    ("Northway Lakes", "northway-lakes", "northway", 5, "CA"),
+    ("Northway Coast", "northway-coast", "northway", 5, "FY"),
+    ("Three Rivers", "three-rivers", "three-rivers", 6, "HU"),
+    ("Ulster", "ulster", "ucjb", 9, "BT"),
+]
+PLACES = [
+    "Alder", "Beacon", "Brookfield", "Castlegate", "Dunmore", "Elmwood", "Fairhaven", "Greystone", "Harbour",
+    "Hollins", "Kingsmead", "Larchfield", "Marsh Lane", "Millbrook", "Northgate", "Oakfield", "Priory", "Quayside",
+    "Redhill", "Riverside", "Saltmarsh", "Stonebridge", "Thornbury", "Upton", "Victoria", "Westbank", "Willowdene",
+]  # fmt: skip
+OFFICE_KINDS = ["office", "office", "court team", "approved premises", "hub"]
+FIRST_NAMES = [
+    "Aisha", "Alan", "Amir", "Anna", "Ben", "Bronwen", "Carl", "Chloe", "Ciaran", "Dawn", "Deepa", "Declan", "Eilidh",
+    "Emma", "Farah", "Gareth", "Grace", "Hannah", "Imran", "Jade", "James", "Joanne", "Kamal", "Karen", "Kwame",
+    "Laura", "Leon", "Lucy", "Mairead", "Mark", "Megan", "Mohammed", "Nadia", "Niamh", "Owen", "Patrick", "Priya",
+    "Rachel", "Rhys", "Ruth", "Sam", "Sean", "Siobhan", "Sophie", "Tariq", "Tom", "Yvonne", "Zara",
+]  # fmt: skip
+LAST_NAMES = [
+    "Ahmed", "Atkinson", "Bailey", "Begum", "Brennan", "Campbell", "Carter", "Chowdhury", "Clarke", "Davies",
+    "Doherty", "Edwards", "Evans", "Fletcher", "Gallagher", "Green", "Hall", "Hughes", "Hussain", "Jackson", "Jones",
+    "Kaur", "Kelly", "Khan", "Lewis", "Lloyd", "Mensah", "Morgan", "Murphy", "Nelson", "Nowak", "O'Neill", "Okafor",
+    "Patel", "Price", "Quinn", "Reid", "Roberts", "Shah", "Singh", "Taylor", "Thomas", "Walsh", "Williams", "Wright",
+    "Young",
+]  # fmt: skip
+STREETS = ["Mill Road", "Church Street", "Station Road", "Park Avenue", "Victoria Terrace", "Orchard Close", "High Street", "Meadow Way"]
+GRADE_WEIGHTS = [(Grade.PO, 40), (Grade.PSO, 34), (Grade.SPO, 8), (Grade.AP, 8), (Grade.ADMIN, 7), (Grade.MANAGER, 3)]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    membership_number: str
+    totp: bool
+
+
+def _postcode(rng: random.Random, area: str) -> str:
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return f"{area}{rng.randint(1, 19)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+
+
+@transaction.atomic
+def build_demo_union(*, members: int = 2000, seed: int = 1) -> list[DemoAccount]:
+    """Create the whole demo union in an empty register. Returns the sign-in accounts."""
+    if Member.objects.exists():
+        raise ValueError("the register already has members; the demo needs an empty database")
+    rng = random.Random(seed)
+    employers = {code: Employer.objects.create(name=name, code=code, kind=kind) for name, code, kind in EMPLOYERS}
+
+    branches, workplaces = [], {}
+    for name, code, employer_code, share, area in BRANCHES:
+        branch = Branch.objects.create(
+            name=name, code=code, employer=employers[employer_code], contact_email=f"{code}@branches.{DEMO_DOMAIN}"
+        )
+        branches.append((branch, share, area))
+        places = rng.sample(PLACES, 4)
+        workplaces[branch.pk] = [
+            Workplace.objects.create(branch=branch, name=f"{place} {rng.choice(OFFICE_KINDS)}", postcode=_postcode(rng, area))
+            for place in places
+        ]
+
+    total_share = sum(share for _, share, _ in branches)
+    users, rows = [], []
+    grades, weights = zip(*GRADE_WEIGHTS)
+    number = 100000
+    for branch, share, area in branches:
+        count = max(8, round(members * share / total_share))
+        for _ in range(count):
+            number += 1
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            email = f"{first}.{last}.{number}@example.org".lower().replace("'", "")
+            roll = rng.random()
+            status = Member.Status.ACTIVE if roll < 0.95 else Member.Status.LAPSED if roll < 0.99 else Member.Status.RESIGNED
+            joined = dt.date(1995, 1, 1) + dt.timedelta(days=rng.randint(0, 11000))
+            rows.append(
+                dict(
+                    membership_number=f"M{number}",
+                    first_name=first,
+                    last_name=last,
+                    email=email,
+                    phone=f"07{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
+                    address_line1=f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
+                    town=f"{rng.choice(PLACES)}ton",
+                    postcode=_postcode(rng, area),
+                    employer_id=branch.employer_id,
+                    branch_id=branch.pk,
+                    workplace_id=rng.choice(workplaces[branch.pk]).pk,
+                    grade=rng.choices(grades, weights)[0],
+                    status=status,
+                    joined_on=joined,
+                    lapsed_on=dt.date(2026, 3, 31) if status != Member.Status.ACTIVE else None,
+                    wants_post=rng.random() < 0.1,
+                )
+            )
+            users.append(User(email=email, password="!"))
+    User.objects.bulk_create(users, batch_size=2000)
+    user_ids = dict(User.objects.values_list("email", "id"))
+    Member.objects.bulk_create([Member(user_id=user_ids[r["email"]], **r) for r in rows], batch_size=2000)
+
+    active = list(Member.objects.filter(status=Member.Status.ACTIVE).order_by("membership_number"))
+    by_workplace, by_branch = {}, {}
+    for m in active:
+        by_workplace.setdefault(m.workplace_id, []).append(m)
+        by_branch.setdefault(m.branch_id, []).append(m)
+    taken: set[int] = set()
+
+    def pick(pool):
+        candidates = [m for m in pool if m.pk not in taken]
+        chosen = rng.choice(candidates)
+        taken.add(chosen.pk)
+        return chosen
+
+    offices = []
+    term_start = dt.date(2025, 6, 1)
+    for branch, _, _ in branches:
+        for role in (Role.BRANCH_CHAIR, Role.BRANCH_SECRETARY):
+            offices.append(Office(member=pick(by_branch[branch.pk]), role=role, branch=branch, starts_on=term_start,
+                                  ends_on=dt.date(2027, 5, 31), contact_email=f"{branch.code}@branches.{DEMO_DOMAIN}"))
+        for workplace in workplaces[branch.pk]:
+            if by_workplace.get(workplace.pk):
+                offices.append(Office(member=pick(by_workplace[workplace.pk]), role=Role.WORKPLACE_REP, workplace=workplace,
+                                      starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 12, 31)))
+    for employer in employers.values():
+        pool = [m for m in active if m.employer_id == employer.pk]
+        offices.append(Office(member=pick(pool), role=Role.LINK_OFFICER, employer=employer, starts_on=dt.date(2024, 4, 1),
+                              contact_email=f"link.{employer.code}@{DEMO_DOMAIN}"))
+    # The General Secretary's five-year term ends soon, so the warning shows.
+    offices.append(Office(member=pick(active), role=Role.GENERAL_SECRETARY, starts_on=dt.date(2022, 2, 1),
+                          ends_on=dt.date(2027, 1, 31), contact_email=f"general.secretary@{DEMO_DOMAIN}"))
+    for _ in range(10):
+        offices.append(Office(member=pick(active), role=Role.NEC_MEMBER, starts_on=dt.date(2024, 7, 1), ends_on=dt.date(2027, 6, 30)))
+    for _ in range(3):
+        offices.append(Office(member=pick(active), role=Role.OFFICERS_GROUP, starts_on=dt.date(2024, 7, 1), ends_on=dt.date(2027, 6, 30)))
+    for _ in range(2):
+        offices.append(Office(member=pick(active), role=Role.NATIONAL_REP, starts_on=dt.date(2023, 1, 9),
+                              contact_email=f"national.rep{len(offices)}@{DEMO_DOMAIN}"))
+    Office.objects.bulk_create(offices)
+
+    return _demo_accounts(rng, branches, by_workplace, taken)
+
+
+def _demo_accounts(rng, branches, by_workplace, taken) -> list[DemoAccount]:
+    """Give four members of the first branch easy sign-in addresses and a password."""
+    first_branch = branches[0][0]
+    workplace = first_branch.workplaces.order_by("name").first()
+    rep = Office.objects.get(role=Role.WORKPLACE_REP, workplace=workplace).member
+    secretary = Office.objects.get(role=Role.BRANCH_SECRETARY, branch=first_branch).member
+    plain = next(m for m in by_workplace[workplace.pk] if m.pk not in taken)
+    admin = plain.__class__.objects.filter(status=Member.Status.ACTIVE, branch=branches[4][0]).exclude(pk__in=taken).first()
+    Office.objects.create(member=admin, role=Role.HQ_ADMIN, starts_on=dt.date(2025, 1, 1))
+    accounts = []
+    for role, local, member, totp in (("member", "member", plain, False), ("workplace rep", "rep", rep, True),
+                                      ("branch secretary", "secretary", secretary, True),
+                                      ("HQ administrator", "admin", admin, True)):
+        email = f"{local}@{DEMO_DOMAIN}"
+        user = member.user
+        user.email = email
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        member.email = email
+        member.save(update_fields=["email"])
+        if totp and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+        accounts.append(DemoAccount(role, email, member.membership_number, totp))
+    return accounts

@@ -1,0 +1,147 @@
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from unionhall.members.importer import PHONE_RE, POSTCODE_RE
+from unionhall.members.models import Branch, Employer, Grade, Member, Office, Role, User, Workplace
+from unionhall.members.remit import Remit
+
+
+class MemberSearchForm(forms.Form):
+    """Filters for the register; every choice offered is within the remit."""
+
+    q = forms.CharField(label="Name or membership number", required=False, max_length=100)
+    employer = forms.ModelChoiceField(queryset=Employer.objects.none(), required=False, empty_label="Any employer")
+    branch = forms.ModelChoiceField(queryset=Branch.objects.none(), required=False, empty_label="Any branch")
+    workplace = forms.ModelChoiceField(queryset=Workplace.objects.none(), required=False, empty_label="Any workplace")
+    grade = forms.ChoiceField(choices=[("", "Any grade"), *Grade.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *Member.Status.choices], required=False)
+    office = forms.ChoiceField(choices=[("", "Any or none"), ("any", "Holds any office"), *Role.choices], required=False)
+
+    def __init__(self, *args, remit: Remit, **kwargs):
+        super().__init__(*args, **kwargs)
+        if remit.everyone:
+            employers, branches, workplaces = Employer.objects.all(), Branch.objects.all(), Workplace.objects.all()
+        else:
+            employers = Employer.objects.filter(
+                Q(pk__in=remit.employer_ids) | Q(branches__pk__in=remit.branch_ids) | Q(branches__workplaces__pk__in=remit.workplace_ids)
+            ).distinct()
+            branches = Branch.objects.filter(
+                Q(employer_id__in=remit.employer_ids) | Q(pk__in=remit.branch_ids) | Q(workplaces__pk__in=remit.workplace_ids)
+            ).distinct()
+            workplaces = Workplace.objects.filter(
+                Q(branch__employer_id__in=remit.employer_ids) | Q(branch_id__in=remit.branch_ids) | Q(pk__in=remit.workplace_ids)
+            )
+        self.fields["employer"].queryset = employers
+        self.fields["branch"].queryset = branches
+        self.fields["workplace"].queryset = workplaces.select_related("branch")
+
+    def filter(self, members):
+        data = self.cleaned_data
+        for name in ("employer", "branch", "workplace"):
+            if data.get(name):
+                members = members.filter(**{name: data[name]})
+        if data.get("grade"):
+            members = members.filter(grade=data["grade"])
+        if data.get("status"):
+            members = members.filter(status=data["status"])
+        if data.get("office"):
+            offices = Office.objects.current().filter(member=OuterRef("pk"))
+            if data["office"] != "any":
+                offices = offices.filter(role=data["office"])
+            members = members.filter(Exists(offices))
+        q = (data.get("q") or "").strip()
+        if q:
+            words = q.split()
+            if len(words) == 1 and any(ch.isdigit() for ch in q):
+                members = members.filter(membership_number__istartswith=q)
+            elif len(words) == 1:
+                members = members.filter(Q(last_name__istartswith=q) | Q(first_name__istartswith=q))
+            else:
+                members = members.filter(first_name__istartswith=words[0], last_name__istartswith=words[-1])
+        return members
+
+    def applied_filters(self) -> dict:
+        return {k: str(v) for k, v in self.cleaned_data.items() if v}
+
+
+def clean_postcode_value(value: str) -> str:
+    if not value:
+        return ""
+    postcode = "".join(value.upper().split())
+    if not POSTCODE_RE.match(postcode):
+        raise forms.ValidationError("Enter a UK postcode, for example SW1A 1AA.")
+    return f"{postcode[:-3]} {postcode[-3:]}"
+
+
+class ContactDetailsForm(forms.ModelForm):
+    """What a member may correct about themselves."""
+
+    class Meta:
+        model = Member
+        fields = ["email", "phone", "address_line1", "address_line2", "town", "postcode", "workplace"]
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "address_line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "address_line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "town": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+        }
+        help_texts = {"email": "Also the address you sign in with.", "address_line1": "Your home address, for postal ballots."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["workplace"].queryset = Workplace.objects.filter(branch__employer=self.instance.employer).select_related("branch")
+        self.fields["workplace"].empty_label = "Not recorded"
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        clash = User.objects.filter(email=email)
+        if self.instance.user_id:
+            clash = clash.exclude(pk=self.instance.user_id)
+        if clash.exists():
+            raise forms.ValidationError("That address is already used by another member's account.")
+        return email
+
+    def clean_postcode(self):
+        return clean_postcode_value(self.cleaned_data["postcode"])
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError("Enter a phone number using digits, spaces and an optional +.")
+        return phone
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["wants_email", "wants_post", "wants_sms"]
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="Register export (CSV or XLSX)")
+    full = forms.BooleanField(
+        label="This file is the whole register: mark members who are not in it as lapsed",
+        required=False,
+        initial=True,
+    )
+
+
+class OfficeForm(forms.ModelForm):
+    member_number = forms.CharField(label="Membership number", max_length=20)
+
+    class Meta:
+        model = Office
+        fields = ["role", "employer", "branch", "workplace", "starts_on", "ends_on", "contact_email"]
+        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}), "ends_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_member_number(self):
+        member = Member.objects.filter(membership_number=self.cleaned_data["member_number"].strip()).first()
+        if member is None:
+            raise forms.ValidationError("No member has that number.")
+        if member.status != Member.Status.ACTIVE:
+            raise forms.ValidationError("Only an active member can hold office.")
+        self.instance.member = member
+        return member.membership_number

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from unionhall.members.demo.builder import DEMO_PASSWORD, DEMO_TOTP_SECRET, build_demo_union
+
+
+class Command(BaseCommand):
+    help = "Build a fictional union (deterministic for a given --seed) in an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, default=2000)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, members: int, seed: int, **options):
+        if members < 100:
+            raise CommandError("--members must be at least 100")
+        try:
+            accounts = build_demo_union(members=members, seed=seed)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(f"Demo union built: {members} members (seed {seed})."))
+        self.stdout.write("Sign in at /accounts/login/ with a password, or ask for an emailed link")
+        self.stdout.write("(the demo writes mail to var/mail/ instead of sending it).\n")
+        for account in accounts:
+            self.stdout.write(f"  {account.role:<17} {account.email:<34} password: {DEMO_PASSWORD}")
+        self.stdout.write(f"\nOfficers also need a TOTP code: add the secret {DEMO_TOTP_SECRET} to an authenticator app,")
+        self.stdout.write("or run: python manage.py demo_totp")

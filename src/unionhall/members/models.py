@@ -1,0 +1,256 @@
+"""The membership register: who the members are, where they work, which branch
+they belong to, and who holds which office for which term."""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("a user needs an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A sign-in account. Members sign in by email; the register's data lives on
+    ``Member`` so an account can be closed without losing the membership record."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    def __str__(self):
+        return self.email
+
+
+class Employer(models.Model):
+    class Kind(models.TextChoices):
+        NATIONAL = "national", "National public service"
+        PRIVATE = "private", "Private company"
+        BOARD = "board", "Public board"
+
+    name = models.CharField(max_length=200, unique=True)
+    code = models.SlugField(max_length=40, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Branch(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    code = models.SlugField(max_length=40, unique=True)
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="branches")
+    contact_email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "branches"
+
+    def __str__(self):
+        return self.name
+
+
+class Workplace(models.Model):
+    name = models.CharField(max_length=200)
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="workplaces")
+    postcode = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["branch", "name"], name="workplace_unique_in_branch")]
+
+    def __str__(self):
+        return self.name
+
+
+class Grade(models.TextChoices):
+    PO = "PO", "Probation officer"
+    PSO = "PSO", "Probation services officer"
+    SPO = "SPO", "Senior probation officer"
+    AP = "AP", "Approved premises worker"
+    ADMIN = "ADMIN", "Administration and reception"
+    MANAGER = "MANAGER", "Manager"
+    OTHER = "OTHER", "Other"
+
+
+class Member(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        LAPSED = "lapsed", "Lapsed"
+        RESIGNED = "resigned", "Resigned"
+
+    membership_number = models.CharField(max_length=20, unique=True)
+    user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="member")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    address_line1 = models.CharField("address", max_length=200, blank=True)
+    address_line2 = models.CharField("address (line 2)", max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="members")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="members")
+    workplace = models.ForeignKey(Workplace, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    grade = models.CharField(max_length=10, choices=Grade.choices, default=Grade.OTHER)
+    job_role = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    joined_on = models.DateField(null=True, blank=True)
+    lapsed_on = models.DateField(null=True, blank=True)
+    # Communication preferences, set by the member.
+    wants_email = models.BooleanField("bulletins by email", default=True)
+    wants_post = models.BooleanField("mail-outs by post", default=False)
+    wants_sms = models.BooleanField("text messages about ballots", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "membership_number"]
+        indexes = [
+            models.Index(fields=["branch", "status", "last_name"]),
+            models.Index(fields=["workplace", "status", "last_name"]),
+            models.Index(fields=["employer", "status", "last_name"]),
+            models.Index(fields=["status", "last_name"]),
+            models.Index(fields=["last_name", "first_name"]),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.membership_number})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def clean(self):
+        if self.workplace_id and self.workplace.branch_id != self.branch_id:
+            raise ValidationError({"workplace": "This workplace belongs to another branch."})
+        if self.branch_id and self.branch.employer_id != self.employer_id:
+            raise ValidationError({"branch": "This branch belongs to another employer."})
+
+
+class Role(models.TextChoices):
+    """Offices a member can hold. The scope says what the office is attached to."""
+
+    WORKPLACE_REP = "workplace_rep", "Workplace rep"
+    BRANCH_CHAIR = "branch_chair", "Branch chair"
+    BRANCH_SECRETARY = "branch_secretary", "Branch secretary"
+    LINK_OFFICER = "link_officer", "Link officer"
+    NATIONAL_REP = "national_rep", "National representative"
+    NEC_MEMBER = "nec_member", "NEC member"
+    OFFICERS_GROUP = "officers_group", "Officers group"
+    GENERAL_SECRETARY = "general_secretary", "General Secretary"
+    HQ_ADMIN = "hq_admin", "HQ membership administrator"
+
+
+ROLE_SCOPE = {
+    Role.WORKPLACE_REP: "workplace",
+    Role.BRANCH_CHAIR: "branch",
+    Role.BRANCH_SECRETARY: "branch",
+    Role.LINK_OFFICER: "employer",
+    Role.NATIONAL_REP: "",
+    Role.NEC_MEMBER: "",
+    Role.OFFICERS_GROUP: "",
+    Role.GENERAL_SECRETARY: "",
+    Role.HQ_ADMIN: "",
+}
+
+# Offices that statute requires be elected at least every five years
+# (TULRCA 1992 s.46): no single term may run longer.
+STATUTORY_MAX_TERM_YEARS = {Role.GENERAL_SECRETARY: 5, Role.NEC_MEMBER: 5}
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class OfficeQuerySet(models.QuerySet):
+    def current(self, on: dt.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
+
+
+class Office(models.Model):
+    """One member holding one office for one term."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="offices")
+    role = models.CharField(max_length=24, choices=Role.choices)
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="offices")
+    branch = models.ForeignKey(Branch, null=True, blank=True, on_delete=models.PROTECT, related_name="offices")
+    workplace = models.ForeignKey(Workplace, null=True, blank=True, on_delete=models.PROTECT, related_name="offices")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    # How members reach the office holder: an office address, not their home email.
+    contact_email = models.EmailField(blank=True)
+    warned_on = models.DateField(null=True, blank=True)
+
+    objects = OfficeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", "starts_on"]
+        indexes = [models.Index(fields=["member", "ends_on"]), models.Index(fields=["role", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")), name="office_term_ordered"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}{self.scope_label and ', ' + self.scope_label}: {self.member.full_name}"
+
+    @property
+    def scope_label(self) -> str:
+        scope = ROLE_SCOPE[self.role]
+        target = getattr(self, scope) if scope else None
+        return str(target) if target else ""
+
+    def clean(self):
+        scope = ROLE_SCOPE.get(self.role)
+        errors = {}
+        for field in ("employer", "branch", "workplace"):
+            given = getattr(self, f"{field}_id") is not None
+            if field == scope and not given:
+                errors[field] = f"A {self.get_role_display().lower()} is attached to a {field}."
+            elif field != scope and given:
+                errors[field] = f"A {self.get_role_display().lower()} is not attached to a {field}."
+        max_years = STATUTORY_MAX_TERM_YEARS.get(self.role)
+        if max_years and self.starts_on:
+            limit = add_years(self.starts_on, max_years)
+            if self.ends_on is None or self.ends_on > limit:
+                errors["ends_on"] = (
+                    f"A {self.get_role_display()} must be re-elected at least every {max_years} years: "
+                    f"this term must end on or before {limit:%-d %B %Y}."
+                )
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "A term cannot end before it starts."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,251 @@
+import csv
+import datetime as dt
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from unionhall.audit.models import Action
+from unionhall.audit.services import audit_record
+from unionhall.members.access import access_member, hq_required, officer_required
+from unionhall.members.forms import ContactDetailsForm, ImportUploadForm, MemberSearchForm, OfficeForm, PreferencesForm
+from unionhall.members.importer import ImportRefused, member_import
+from unionhall.members.models import Member, Office, Role
+from unionhall.members.remit import request_remit
+from unionhall.members.services import member_update_contact, office_create, office_end, offices_ending
+
+PAGE_SIZE = 50
+
+
+def _own_member(request) -> Member | None:
+    return Member.objects.select_related("employer", "branch", "workplace").filter(user=request.user).first()
+
+
+@login_required
+def home(request):
+    member = _own_member(request)
+    my_offices = Office.objects.current().filter(member=member).select_related("branch", "workplace", "employer") if member else []
+    if request_remit(request).everyone:
+        ending = list(offices_ending())
+    else:
+        horizon = timezone.localdate() + dt.timedelta(days=settings.UNIONHALL_TERM_WARNING_DAYS)
+        ending = [o for o in my_offices if o.ends_on and o.ends_on <= horizon]
+    return render(request, "members/home.html", {"member": member, "my_offices": my_offices, "ending": ending})
+
+
+@login_required
+def my_details(request):
+    member = _own_member(request)
+    if member is None:
+        raise Http404("This account is not linked to a membership record.")
+    before = {name: getattr(member, name) for name in ContactDetailsForm.Meta.fields}
+    form = ContactDetailsForm(request.POST or None, instance=member, prefix="contact")
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in ContactDetailsForm.Meta.fields}
+        # The form has already written its values onto the instance; start again from what was stored.
+        for name, value in before.items():
+            setattr(member, name, value)
+        fields = member_update_contact(member=member, actor=request.user, changed=changed)
+        messages.success(request, "Your details are saved." if fields else "Nothing had changed.")
+        return redirect("my_details")
+    return render(request, "members/my_details.html", {"member": member, "form": form, "prefs": PreferencesForm(instance=member, prefix="prefs")})
+
+
+@login_required
+@require_POST
+def my_preferences(request):
+    member = _own_member(request)
+    if member is None:
+        raise Http404("This account is not linked to a membership record.")
+    before = {name: getattr(member, name) for name in PreferencesForm.Meta.fields}
+    form = PreferencesForm(request.POST, instance=member, prefix="prefs")
+    if form.is_valid():
+        changed = dict(form.cleaned_data)
+        for name, value in before.items():
+            setattr(member, name, value)
+        member_update_contact(member=member, actor=request.user, changed=changed)
+        messages.success(request, "Your preferences are saved.")
+    return redirect("my_details")
+
+
+@login_required
+def directory(request):
+    offices = (
+        Office.objects.current()
+        .exclude(role=Role.HQ_ADMIN)
+        .select_related("member", "branch", "workplace", "employer", "branch__employer")
+        .order_by("role", "branch__name", "workplace__name", "member__last_name")
+    )
+    national, by_branch = [], {}
+    for office in offices:
+        if office.branch_id or office.workplace_id:
+            branch = office.branch or office.workplace.branch
+            by_branch.setdefault(branch, []).append(office)
+        else:
+            national.append(office)
+    branches = sorted(by_branch.items(), key=lambda item: item[0].name)
+    return render(request, "members/directory.html", {"national": national, "branches": branches})
+
+
+def _search(request):
+    remit = request_remit(request)
+    form = MemberSearchForm(request.GET or None, remit=remit)
+    members = Member.objects.filter(remit.members_q())
+    if form.is_bound and form.is_valid():
+        members = form.filter(members)
+    elif form.is_bound:
+        members = members.none()
+    return form, members
+
+
+@officer_required
+def register_search(request):
+    form, members = _search(request)
+    page = Paginator(members.select_related("employer", "branch", "workplace"), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [m.membership_number for m in page.object_list]
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        subject=("members.register", "search"),
+        detail={"filters": form.applied_filters() if form.is_bound and form.is_valid() else {}, "shown": shown},
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/register.html",
+        {"form": form, "page": page, "query": query.urlencode(), "remit": request_remit(request)},
+    )
+
+
+@officer_required
+def member_detail(request, number: str):
+    member = access_member(request, number)
+    offices = member.offices.select_related("branch", "workplace", "employer").order_by("-starts_on")
+    return render(request, "members/member_detail.html", {"m": member, "offices": offices})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+EXPORT_FIELDS = (
+    "membership_number", "first_name", "last_name", "email", "phone", "address_line1", "address_line2", "town",
+    "postcode", "employer__name", "branch__name", "workplace__name", "grade", "job_role", "status", "joined_on",
+)  # fmt: skip
+
+
+@officer_required
+@require_POST
+def register_export(request):
+    """A CSV of the filtered list, streamed. POST so a link cannot trigger it."""
+    request.GET = request.POST  # the export form repeats the search filters
+    form, members = _search(request)
+    count = members.count()
+    audit_record(
+        actor=request.user,
+        action=Action.EXPORT,
+        subject=("members.register", "export"),
+        detail={"filters": form.applied_filters() if form.is_bound and form.is_valid() else {}, "count": count},
+    )
+    writer = csv.writer(_Echo())
+    header = [name.replace("__name", "") for name in EXPORT_FIELDS]
+
+    def rows():
+        yield writer.writerow(header)
+        for values in members.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000):
+            yield writer.writerow(values)
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
+    return response
+
+
+# --- Import: upload, preview (a dry run), apply ----------------------------
+
+
+def _staged_path(token: str) -> Path:
+    return Path(settings.UNIONHALL_IMPORT_DIR) / f"{token}.upload"
+
+
+@hq_required
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.UNIONHALL_IMPORT_MAX_BYTES:
+            form.add_error("file", f"The file is {upload.size / 1_048_576:.1f} MB; the limit is {settings.UNIONHALL_IMPORT_MAX_BYTES / 1_048_576:.0f} MB.")
+        else:
+            token = secrets.token_urlsafe(16)
+            path = _staged_path(token)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            path.chmod(0o600)
+            request.session["import"] = {"token": token, "name": upload.name, "full": form.cleaned_data["full"]}
+            return redirect("import_review")
+    return render(request, "members/import_upload.html", {"form": form})
+
+
+@hq_required
+def import_review(request):
+    staged = request.session.get("import")
+    if not staged or not _staged_path(staged["token"]).exists():
+        messages.info(request, "Upload the register file first.")
+        return redirect("import_upload")
+    path = _staged_path(staged["token"])
+    apply = request.method == "POST" and request.POST.get("action") == "apply"
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        path.unlink(missing_ok=True)
+        del request.session["import"]
+        messages.info(request, "The import was cancelled; nothing changed.")
+        return redirect("import_upload")
+    refused, report = None, None
+    try:
+        report = member_import(data=path.read_bytes(), filename=staged["name"], actor=request.user, full=staged["full"], dry_run=not apply)
+    except ImportRefused as exc:
+        refused = str(exc)
+    if report and report.applied:
+        path.unlink(missing_ok=True)
+        del request.session["import"]
+        messages.success(
+            request,
+            f"Imported {staged['name']}: {report.added} added, {report.updated} updated, {report.lapsed} marked lapsed.",
+        )
+        return redirect("register_search")
+    return render(request, "members/import_review.html", {"report": report, "refused": refused, "staged": staged})
+
+
+# --- Offices ----------------------------------------------------------------------
+
+
+@hq_required
+def offices(request):
+    form = OfficeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        office = office_create(office=form.save(commit=False), actor=request.user)
+        messages.success(request, f"{office} recorded.")
+        return redirect("offices")
+    current = Office.objects.current().select_related("member", "branch", "workplace", "employer").order_by("role", "ends_on")
+    counts = dict(Office.objects.current().values_list("role").annotate(n=Count("id")))
+    return render(request, "members/offices.html", {"form": form, "current": current, "ending": offices_ending(), "counts": counts})
+
+
+@hq_required
+@require_POST
+def office_end_view(request, pk: int):
+    office = get_object_or_404(Office, pk=pk)
+    office_end(office=office, actor=request.user, on=timezone.localdate())
+    messages.success(request, f"The term of {office.member.full_name} as {office.get_role_display()} ended today.")
+    return redirect("offices")

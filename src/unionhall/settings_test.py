@@ -1,0 +1,16 @@
+"""Settings for the test suite: the production settings with a throwaway key,
+fast password hashing and mail kept in memory."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 40)
+os.environ.setdefault("UNIONHALL_VAR_DIR", tempfile.mkdtemp(prefix="unionhall-test-"))
+
+from unionhall.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+ACCOUNT_RATE_LIMITS = False

@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from unionhall.members import views as members
+
+urlpatterns = [
+    path("", members.home, name="home"),
+    path("me/", members.my_details, name="my_details"),
+    path("me/preferences/", members.my_preferences, name="my_preferences"),
+    path("directory/", members.directory, name="directory"),
+    path("register/", members.register_search, name="register_search"),
+    path("register/export/", members.register_export, name="register_export"),
+    path("register/import/", members.import_upload, name="import_upload"),
+    path("register/import/review/", members.import_review, name="import_review"),
+    path("register/offices/", members.offices, name="offices"),
+    path("register/offices/<int:pk>/end/", members.office_end_view, name="office_end"),
+    path("register/<str:number>/", members.member_detail, name="member_detail"),
+    path("accounts/", include("allauth.urls")),
+]

@@ -1,0 +1,221 @@
+"""Independent verification of a whole election record (spec §8).
+
+Checks run in the documented order and stop at the first failure, which is
+reported by name.  Ballot proofs and tally sums, the expensive part, run in
+``workers`` processes over contiguous chunks, so the first failing ballot is
+still the first in board order.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from .ballot import BallotError, Election, check_proofs, parse_ballot, replay_keys, tracker
+from .group import GroupError, decode_point, mul_base
+from .hash import VERSION
+from .manifest import Manifest, ManifestError
+from .record import roll_commitment, tally_ciphertexts
+from .tally import Accumulator
+from .threshold import (DecryptionShare, TrusteeError, TrusteePublic, combine, joint_key,
+                        share_keys, verify_decryption_share, verify_trustee)
+
+
+class CheckFailed(Exception):
+    def __init__(self, check: str, detail: str = ""):
+        super().__init__(f"{check}: {detail}" if detail else check)
+        self.check, self.detail = check, detail
+
+
+@dataclass
+class Report:
+    ok: bool = False
+    checks: list[str] = field(default_factory=list)
+    ballots: int = 0
+    failed: str | None = None
+    detail: str = ""
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+    def lines(self, manifest: dict[str, Any] | None = None) -> list[str]:
+        out = [f"ok   {c}" for c in self.checks]
+        if self.failed:
+            out.append(f"FAIL {self.failed}: {self.detail}")
+        for r in self.results:
+            out.append(f"result {r['area'] or '(all areas)'} — {r['ballots']} ballots: {r['summary']}")
+        out.append(f"{'PASSED' if self.ok else 'FAILED'}: checked {self.ballots} ballots")
+        out.append(f"{self.ballots} ballots")
+        return out
+
+
+# --- ballot chunks (run in worker processes) -------------------------------
+
+_ELECTION: Election | None = None
+
+
+def _init(manifest: dict[str, Any], key: str) -> None:
+    global _ELECTION
+    _ELECTION = Election(Manifest.from_json(manifest), bytes.fromhex(key))
+
+
+def _check_chunk(args: tuple[int, Sequence[dict[str, Any]]]):
+    start, entries = args
+    e = _ELECTION
+    assert e is not None
+    acc = Accumulator(len(e.manifest.slots))
+    for i, entry in enumerate(entries, start):
+        try:
+            b = parse_ballot(e, entry["ballot"])
+            check_proofs(e, b)
+        except BallotError as err:
+            return i - start, (f"board[{i}].{err.where}", err.reason), None
+        if tracker(b) != entry["tracker"]:
+            return i - start, (f"board[{i}].tracker", "tracker does not match the ballot"), None
+        if not entry["superseded"]:
+            acc.add(b, entry["area"])
+    return len(entries), None, {a: ([c.to_json() for c in cts], acc.counts[a]) for a, cts in acc.sums.items()}
+
+
+def _ballots(election: Election, manifest_json: dict, board: list, workers: int, report: Report) -> Accumulator:
+    chunk = max(1, min(2000, len(board) // (4 * workers) + 1))
+    jobs = [(s, board[s:s + chunk]) for s in range(0, len(board), chunk)]
+    acc = Accumulator(len(election.manifest.slots))
+    if workers > 1 and len(jobs) > 1:
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        with ctx.Pool(workers, _init, (manifest_json, election.key.hex())) as pool:
+            results = pool.imap(_check_chunk, jobs)
+            _merge(results, acc, report)
+    else:
+        _init(manifest_json, election.key.hex())
+        _merge(map(_check_chunk, jobs), acc, report)
+    return acc
+
+
+def _merge(results, acc: Accumulator, report: Report) -> None:
+    from .elgamal import Ciphertext
+    for n, err, sums in results:
+        report.ballots += n
+        if err:
+            raise CheckFailed(*err)
+        part = Accumulator(acc.slots)
+        for area, (cts, count) in sums.items():
+            part.sums[area] = [Ciphertext.from_json(c, allow_identity=True) for c in cts]
+            part.counts[area] = count
+        acc.merge(part)
+
+
+# --- the whole record -----------------------------------------------------
+
+def verify_record(rec: Any, workers: int = 1) -> Report:
+    report = Report()
+    try:
+        _verify(rec, workers, report)
+        report.ok = True
+    except CheckFailed as e:
+        report.failed, report.detail = e.check, e.detail
+    return report
+
+
+def _need(cond: bool, check: str, detail: str = "") -> None:
+    if not cond:
+        raise CheckFailed(check, detail)
+
+
+def _verify(rec: Any, workers: int, report: Report) -> None:
+    ok = report.checks.append
+    keys = {"version", "manifest", "fingerprint", "joint_key", "trustees", "roll", "board", "tallies"}
+    _need(isinstance(rec, dict) and rec.get("version") == VERSION and set(rec) == keys,
+          "record.version", "not a votecrypt/1 record or unknown fields")
+    try:
+        m = Manifest.from_json(rec["manifest"])
+    except ManifestError as e:
+        raise CheckFailed("manifest", str(e)) from None
+    _need(rec["fingerprint"] == m.fingerprint.hex(), "manifest.fingerprint")
+    ok(f"manifest {m.election_id!r}: {len(m.questions)} questions, fingerprint {m.fingerprint.hex()[:16]}…")
+
+    try:
+        pubs = [TrusteePublic.from_json(t, m.threshold) for t in rec["trustees"]]
+        _need([p.index for p in pubs] == list(range(1, m.trustees + 1)), "trustees", "indices must be 1..n")
+        for p in pubs:
+            verify_trustee(m, p)
+        K = decode_point(rec["joint_key"])
+    except (TrusteeError, GroupError, TypeError) as e:
+        raise CheckFailed("trustees", str(e)) from None
+    _need(joint_key(pubs) == K, "joint_key", "not the sum of the trustees' constant commitments")
+    ok(f"trustees: {m.trustees} commitments and proofs of knowledge; joint key, threshold {m.threshold}")
+    election = Election(m, K)
+
+    roll = rec["roll"]
+    try:
+        voters = [tuple(v) for v in roll["voters"]]
+        aliases = [v[0] for v in voters]
+        _need(all(len(v) == 2 and all(isinstance(x, str) for x in v) for v in voters)
+              and aliases == sorted(set(aliases)) and roll["size"] == len(voters)
+              and set(roll) == {"size", "commitment", "voters"}, "roll", "malformed roll")
+    except (TypeError, KeyError) as e:
+        raise CheckFailed("roll", repr(e)) from None
+    _need(roll["commitment"] == roll_commitment(voters).hex(), "roll.commitment")
+    ok(f"roll: {len(voters)} voters, commitment matches")
+
+    area_of = dict(voters)
+    board = rec["board"]
+    _need(isinstance(board, list), "board", "not a list")
+    cast: set[str] = set()
+    seen_alpha: set[str] = set()
+    for i, e in enumerate(board):
+        try:
+            _need(isinstance(e, dict) and set(e) == {"ballot", "area", "tracker", "superseded"}
+                  and type(e["superseded"]) is bool, f"board[{i}]", "malformed entry")
+            alias = e["ballot"]["alias"]
+            _need(area_of.get(alias) == e["area"], f"board[{i}].alias", "not on the roll or wrong area")
+            if not e["superseded"]:
+                _need(alias not in cast, f"board[{i}].superseded", "two cast ballots for one alias")
+                cast.add(alias)
+            for q in e["ballot"]["questions"]:
+                for ct in q["ct"]:
+                    _need(ct[0] not in seen_alpha, f"board[{i}].replay", "ciphertext already on the board")
+                    seen_alpha.add(ct[0])
+        except (TypeError, KeyError, IndexError) as err:
+            raise CheckFailed(f"board[{i}]", f"malformed: {err!r}") from None
+    ok(f"board: {len(board)} entries on the roll, {len(cast)} cast, no replayed ciphertext")
+
+    acc = _ballots(election, rec["manifest"], board, workers, report)
+    ok(f"ballots: {report.ballots} ballots' proofs and trackers verify")
+
+    expected = acc.tallies()
+    tallies = rec["tallies"]
+    _need(isinstance(tallies, list) and len(tallies) == len(expected), "tallies", "wrong set of tallies")
+    S = share_keys(pubs)
+    for t, (area, n, cts) in zip(tallies, expected):
+        name = f"tallies[{area or '*'}]"
+        try:
+            _need(set(t) == {"area", "ballots", "ct", "shares", "counts"}, name, "malformed tally")
+            _need(t["area"] == area and t["ballots"] == n, name, "area or ballot count")
+            _need(tally_ciphertexts(t) == cts, f"{name}.ct", "not the sum of the cast ballots")
+            shares = [DecryptionShare.from_json(s, len(cts)) for s in t["shares"]]
+        except (TrusteeError, GroupError, TypeError, KeyError) as e:
+            raise CheckFailed(name, str(e)) from None
+        idx = [s.index for s in shares]
+        _need(len(set(idx)) == len(idx) and set(idx) <= set(S) and len(idx) >= m.threshold,
+              f"{name}.shares", f"need {m.threshold} distinct trustees")
+        for s in shares:
+            bad = verify_decryption_share(m.fingerprint, K, S[s.index], area, cts, s)
+            _need(bad is None, f"{name}.shares[trustee {s.index}]", f"bad proof at slot {bad}")
+        counts = t["counts"]
+        _need(isinstance(counts, list) and len(counts) == len(cts)
+              and all(type(c) is int and 0 <= c <= n for c in counts), f"{name}.counts", "malformed")
+        pts = combine(cts, shares, m.threshold)
+        for slot, (p, c) in enumerate(zip(pts, counts)):
+            _need(p == mul_base(c), f"{name}.counts[{slot}]", "does not match the decryption")
+        report.results.append({"area": area, "ballots": n, "counts": counts,
+                               "summary": _summary(m, counts)})
+    ok(f"tallies: {len(tallies)} tallies recomputed, decryption shares and counts verify")
+
+
+def _summary(m: Manifest, counts: list[int]) -> str:
+    it = iter(counts)
+    return "; ".join(f"{q.id}: " + ", ".join(f"{o} {next(it)}" for o in q.options) for q in m.questions)
+
+
+def default_workers() -> int:
+    return min(2, os.cpu_count() or 1)
