@@ -19,7 +19,7 @@ from unionhall.members.remit import request_remit
 
 
 def session_passed_mfa(request) -> bool:
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request))
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
 
 
 def officer_required(view):

@@ -1,0 +1,120 @@
+"""A small union for the register's tests, after Healthchecks' alice, bob and
+charlie: a plain member, officers with a remit, and officers of other branches
+who must be refused."""
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+
+from unionhall.members.models import Branch, Employer, Member, Office, Role, User, Workplace
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@dataclass
+class Union:
+    pps: Employer
+    northway: Employer
+    north: Branch  # of pps
+    south: Branch  # of pps
+    coast: Branch  # of northway
+    harbour: Workplace  # in north
+    castle: Workplace  # in north
+    quay: Workplace  # in south
+    pier: Workplace  # in coast
+
+
+def make_member(number: str, branch: Branch, workplace: Workplace | None = None, *, email: str | None = None, **extra) -> Member:
+    email = email if email is not None else f"{number.lower()}@example.org"
+    user = User.objects.create_user(email) if email else None
+    return Member.objects.create(
+        membership_number=number,
+        first_name=extra.pop("first_name", "Test"),
+        last_name=extra.pop("last_name", number),
+        email=email or "",
+        employer=branch.employer,
+        branch=branch,
+        workplace=workplace,
+        user=user,
+        **extra,
+    )
+
+
+def give_office(member: Member, role: Role, **scope) -> Office:
+    return Office.objects.create(member=member, role=role, starts_on=dt.date(2025, 1, 1), **scope)
+
+
+@pytest.fixture
+def union(db) -> Union:
+    pps = Employer.objects.create(name="Public Probation Service", code="pps", kind=Employer.Kind.NATIONAL)
+    northway = Employer.objects.create(name="Northway Justice Ltd", code="northway", kind=Employer.Kind.PRIVATE)
+    north = Branch.objects.create(name="North", code="north", employer=pps)
+    south = Branch.objects.create(name="South", code="south", employer=pps)
+    coast = Branch.objects.create(name="Coast", code="coast", employer=northway)
+    return Union(
+        pps=pps,
+        northway=northway,
+        north=north,
+        south=south,
+        coast=coast,
+        harbour=Workplace.objects.create(name="Harbour office", branch=north),
+        castle=Workplace.objects.create(name="Castle office", branch=north),
+        quay=Workplace.objects.create(name="Quay office", branch=south),
+        pier=Workplace.objects.create(name="Pier hub", branch=coast),
+    )
+
+
+@dataclass
+class People:
+    alice: Member  # a member at Harbour (North)
+    bob: Member  # workplace rep at Harbour
+    carol: Member  # branch secretary of North
+    dave: Member  # branch secretary of South: an outsider to North
+    erin: Member  # a member at Quay (South)
+    frank: Member  # a member at Pier (Coast, Northway)
+    gina: Member  # link officer for Northway
+    hq: Member  # HQ membership administrator
+
+
+@pytest.fixture
+def people(union) -> People:
+    p = People(
+        alice=make_member("A1", union.north, union.harbour, first_name="Alice", last_name="Archer"),
+        bob=make_member("B1", union.north, union.harbour, first_name="Bob", last_name="Baker"),
+        carol=make_member("C1", union.north, union.castle, first_name="Carol", last_name="Cooper"),
+        dave=make_member("D1", union.south, union.quay, first_name="Dave", last_name="Dyer"),
+        erin=make_member("E1", union.south, union.quay, first_name="Erin", last_name="Evans"),
+        frank=make_member("F1", union.coast, union.pier, first_name="Frank", last_name="Fisher"),
+        gina=make_member("G1", union.coast, union.pier, first_name="Gina", last_name="Gale"),
+        hq=make_member("H1", union.south, union.quay, first_name="Hana", last_name="Hughes"),
+    )
+    give_office(p.bob, Role.WORKPLACE_REP, workplace=union.harbour)
+    give_office(p.carol, Role.BRANCH_SECRETARY, branch=union.north)
+    give_office(p.dave, Role.BRANCH_SECRETARY, branch=union.south)
+    give_office(p.gina, Role.LINK_OFFICER, employer=union.northway)
+    give_office(p.hq, Role.HQ_ADMIN)
+    return p
+
+
+def sign_in(client, member: Member, *, mfa: bool = True):
+    """Sign ``member`` in; officers get a TOTP device and a session that passed it."""
+    client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
+    if mfa:
+        if not Authenticator.objects.filter(user=member.user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(member.user, TOTP_SECRET)
+        session = client.session
+        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(member.user.pk)
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "at": time.time(), "email": member.user.email},
+            {"method": "mfa", "at": time.time(), "type": "totp"},
+        ]
+        session.save()
+    return client
