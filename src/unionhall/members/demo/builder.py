@@ -142,7 +142,10 @@ def build_demo_union(*, members: int = 2000, seed: int = 1) -> list[DemoAccount]
     taken: set[int] = set()
 
     def pick(pool):
+        """Someone from the pool who holds no office yet, or None."""
         candidates = [m for m in pool if m.pk not in taken]
+        if not candidates:
+            return None
         chosen = rng.choice(candidates)
         taken.add(chosen.pk)
         return chosen
@@ -154,8 +157,9 @@ def build_demo_union(*, members: int = 2000, seed: int = 1) -> list[DemoAccount]
             offices.append(Office(member=pick(by_branch[branch.pk]), role=role, branch=branch, starts_on=term_start,
                                   ends_on=dt.date(2027, 5, 31), contact_email=f"{branch.code}@branches.{DEMO_DOMAIN}"))
         for workplace in workplaces[branch.pk]:
-            if by_workplace.get(workplace.pk):
-                offices.append(Office(member=pick(by_workplace[workplace.pk]), role=Role.WORKPLACE_REP, workplace=workplace,
+            rep = pick(by_workplace.get(workplace.pk, []))
+            if rep:
+                offices.append(Office(member=rep, role=Role.WORKPLACE_REP, workplace=workplace,
                                       starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 12, 31)))
     for employer in employers.values():
         pool = [m for m in active if m.employer_id == employer.pk]

@@ -1,0 +1,57 @@
+"""The demo union is fictional, complete and the same for the same seed."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.management import CommandError, call_command
+
+from unionhall.members.demo.builder import build_demo_union
+from unionhall.members.models import Branch, Employer, Member, Office, Role, User, Workplace
+from unionhall.members.remit import remit_for
+
+
+def snapshot():
+    return list(
+        Member.objects.order_by("membership_number").values_list(
+            "membership_number", "first_name", "last_name", "branch__code", "workplace__name", "grade", "status", "postcode"
+        )
+    ), list(Office.objects.order_by("role", "member__membership_number").values_list("role", "member__membership_number"))
+
+
+def wipe():
+    for model in (Office, Member, User, Workplace, Branch, Employer):
+        model.objects.all().delete()
+
+
+def test_the_same_seed_builds_the_same_union_and_another_seed_another(db):
+    build_demo_union(members=300, seed=7)
+    first = snapshot()
+    wipe()
+    build_demo_union(members=300, seed=7)
+    assert snapshot() == first
+    wipe()
+    build_demo_union(members=300, seed=8)
+    assert snapshot() != first
+
+
+def test_the_demo_has_the_shape_of_a_union(db):
+    accounts = build_demo_union(members=2000, seed=1)
+    assert 1950 <= Member.objects.count() <= 2050
+    assert Branch.objects.count() == 12
+    assert set(Employer.objects.values_list("kind", flat=True)) == {"national", "private", "board"}
+    assert Office.objects.filter(role=Role.GENERAL_SECRETARY).count() == 1
+    by_role = {a.role: a for a in accounts}
+    assert set(by_role) == {"member", "workplace rep", "branch secretary", "HQ administrator"}
+    users = {a.role: User.objects.get(email=a.email) for a in accounts}
+    assert remit_for(users["member"]).is_empty
+    assert remit_for(users["workplace rep"]).workplace_ids
+    assert remit_for(users["branch secretary"]).branch_ids
+    assert remit_for(users["HQ administrator"]).everyone
+    assert Authenticator.objects.filter(user=users["HQ administrator"], type="totp").exists()
+    assert all(user.check_password("union-demo-password") for user in users.values())
+
+
+def test_the_demo_refuses_a_register_that_has_members(db, capsys):
+    call_command("demo", "--members", "150")
+    assert "admin@demo.unionhall.test" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="empty database"):
+        call_command("demo", "--members", "150")
