@@ -6,7 +6,7 @@ from typing import Any, Mapping, Sequence
 
 from .ballot import Election, EncryptedBallot, parse_ballot, tracker
 from .elgamal import Ciphertext, dlog
-from .group import GroupError, mul_base
+from .group import GroupError
 from .hash import VERSION, digest
 from .manifest import Manifest
 from .tally import Accumulator
@@ -71,7 +71,3 @@ def build_record(election: Election, trustees: Sequence[TrusteePublic], roll: Ma
             "fingerprint": election.fingerprint.hex(), "joint_key": election.key.hex(),
             "trustees": [p.to_json() for p in sorted(trustees, key=lambda p: p.index)],
             "roll": roll_json(roll), "board": list(board), "tallies": out}
-
-
-def count_point(n: int) -> bytes:
-    return mul_base(n)

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from .ballot import BallotError, Election, check_proofs, parse_ballot, replay_keys, tracker
+from .ballot import BallotError, Election, check_proofs, parse_ballot, tracker
 from .group import GroupError, decode_point, mul_base
 from .hash import VERSION
 from .manifest import Manifest, ManifestError

@@ -1,0 +1,108 @@
+import copy
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from votecrypt import api
+from votecrypt.cli import main
+from votecrypt.demo import make_election
+from conftest import QUESTIONS
+
+
+def plain_counts(d, area=None):
+    flat = [[x for q in c for x in q] for c, a in zip(d["choices"], d["areas"]) if area in (None, a)]
+    return [sum(col) for col in zip(*flat)]
+
+
+def test_valid_record_verifies_and_counts_are_plain_sums(small_record):
+    rep = api.verify_record(small_record["record"])
+    assert rep.ok, (rep.failed, rep.detail)
+    assert rep.ballots == 5  # 4 cast + 1 superseded
+    tallies = small_record["record"]["tallies"]
+    assert [t["area"] for t in tallies] == ["", "North", "South"]
+    assert tallies[0]["counts"] == plain_counts(small_record)
+    assert tallies[1]["counts"] == plain_counts(small_record, "North")
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(0, 10**6), st.integers(1, 6))
+def test_decrypted_tally_of_random_ballots_is_plain_sum(seed, n):
+    d = make_election(n, seed=seed, questions=QUESTIONS)
+    assert d["record"]["tallies"][0]["counts"] == plain_counts(d)
+    assert api.verify_record(d["record"]).ok
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_changed_byte_in_serialised_record_fails(small_record, data):
+    text = json.dumps(small_record["record"], separators=(",", ":"))
+    i = data.draw(st.integers(0, len(text) - 1), label="position")
+    c = data.draw(st.sampled_from("0123456789abcdefz\"{}[],:AF "), label="new char")
+    if text[i] == c:
+        return
+    try:
+        rec = json.loads(text[:i] + c + text[i + 1:])
+    except ValueError:
+        return  # not even JSON
+    rep = api.verify_record(rec)
+    assert not rep.ok and rep.failed
+
+
+def _fail(rec):
+    rep = api.verify_record(rec)
+    assert not rep.ok
+    return rep.failed
+
+
+def test_structural_tampering_named(small_record):
+    good = small_record["record"]
+    r = copy.deepcopy(good); r["board"][1]["superseded"] = True
+    assert _fail(r).startswith("tallies")
+    r = copy.deepcopy(good); r["board"][0]["superseded"] = False
+    assert _fail(r) == "board[1].superseded"  # two cast ballots for one alias
+    r = copy.deepcopy(good); r["board"].append(copy.deepcopy(r["board"][2]))
+    assert _fail(r) in ("board[5].superseded", "board[5].replay")
+    r = copy.deepcopy(good); r["board"][2]["area"] = "South" if r["board"][2]["area"] == "North" else "North"
+    assert _fail(r) == "board[2].alias"
+    r = copy.deepcopy(good); r["roll"]["voters"].append(["zz-extra", "North"]); r["roll"]["size"] += 1
+    assert _fail(r) == "roll.commitment"
+    r = copy.deepcopy(good); r["tallies"][0]["shares"].pop()
+    assert _fail(r) == "tallies[*].shares"
+    r = copy.deepcopy(good); r["tallies"][0]["counts"][0] += 1
+    assert _fail(r) == "tallies[*].counts[0]"
+    r = copy.deepcopy(good); r["board"][3]["tracker"] = "AAAA-AAAA-AAAA-AAAA"
+    assert _fail(r) == "board[3].tracker"
+    r = copy.deepcopy(good); r["manifest"]["title"] = "Other"
+    assert _fail(r) == "manifest.fingerprint"
+    r = copy.deepcopy(good); r["trustees"][1]["proofs"][0] = r["trustees"][0]["proofs"][0]
+    assert _fail(r) == "trustees"
+
+
+def test_verify_in_two_processes_matches(small_record):
+    d = make_election(30, seed=3, workers=2)
+    rep = api.verify_record(d["record"], workers=2)
+    assert rep.ok and rep.ballots == 30
+    bad = copy.deepcopy(d["record"])
+    bad["board"][17]["ballot"]["questions"][0]["proofs"][0][0] = "00" * 32
+    rep = api.verify_record(bad, workers=2)
+    assert rep.failed == "board[17].strike.option[0].proof" and rep.ballots == 17
+
+
+def test_cli(tmp_path, capsys, small_record):
+    p = tmp_path / "rec.json"
+    p.write_text(json.dumps(small_record["record"]))
+    assert main([str(p)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1] == "5 ballots" and any("PASSED" in line for line in out)
+    assert main([str(p), "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["ok"] and rep["ballots"] == 5
+    bad = copy.deepcopy(small_record["record"])
+    bad["tallies"][1]["counts"][1] += 1
+    p.write_text(json.dumps(bad))
+    assert main([str(p)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1] == "5 ballots" and any(line.startswith("FAIL tallies[North].counts[1]") for line in out)
+    p.write_text("{not json")
+    assert main([str(p)]) == 2
