@@ -90,32 +90,55 @@ def parse_blt(text: str) -> Election:
 def _quick_ballots(lines: list[str], first: int, n: int) -> tuple[dict[tuple[int, ...], int], int] | None:
     """Fast path for plain ballot lines: ({0-based ranking: weight}, index of the '0' line).
 
-    Returns None whenever anything is unusual, leaving ``_careful_ballots``
-    to parse (and report the line of any error).
+    Works on whole blocks of text with C-level string operations. Returns
+    None whenever anything is unusual (blank or comment lines, commas, bad
+    numbers...), leaving ``_careful_ballots`` to parse and report the line.
     """
     try:
         end = lines.index("0", first)
     except ValueError:
         return None
-    candidate = {str(c + 1): c for c in range(n)}.__getitem__
-    raw: dict[tuple[int, ...], int] = {}
-    get = raw.get
+    weights, rests = [], []
+    add_weight, add_rest = weights.append, rests.append
+    for line in lines[first:end]:
+        weight, _, rest = line.strip().partition(" ")
+        add_weight(weight)
+        add_rest(rest)
+    text = " " + "\n ".join(rests) + "\n"
+    if text.count(" 0\n") != len(rests):
+        return None  # some line does not end with 0
     try:
-        for line in lines[first:end]:
-            parts = line.split()
-            if not parts:
-                continue
-            weight = int(parts[0])
-            if weight < 0 or parts[-1] != "0":
-                return None
-            ranking = tuple(map(candidate, parts[1:-1]))
-            raw[ranking] = get(ranking, 0) + weight
-    except (KeyError, ValueError):
+        counts = list(map(int, weights))
+        flat = list(map(_LessOne().__getitem__, text.split()))
+    except ValueError:
         return None
+    if counts and min(counts) < 0:
+        return None
+    index, i, rankings = flat.index, 0, []
+    add = rankings.append
+    for _ in rests:
+        j = index(-1, i)
+        add(tuple(flat[i:j]))
+        i = j + 1
+    if i != len(flat):
+        return None  # a 0 inside some ballot
+    raw = dict(zip(rankings, counts))
+    if len(raw) != len(rankings):
+        raw = {}
+        for ranking, weight in zip(rankings, counts):
+            raw[ranking] = raw.get(ranking, 0) + weight
     for ranking in raw:
-        if len(set(ranking)) != len(ranking):
+        if ranking and (min(ranking) < 0 or max(ranking) >= n or len(set(ranking)) != len(ranking)):
             return None
     return raw, end
+
+
+class _LessOne(dict):
+    """Memoised ``int(token) - 1``: BLT candidate numbers to 0-based, the end 0 to -1."""
+
+    def __missing__(self, token: str) -> int:
+        value = self[token] = int(token) - 1
+        return value
 
 
 def _careful_ballots(lines: list[str], first: int, n: int) -> tuple[dict[tuple[int, ...], int], int]:

@@ -68,11 +68,6 @@ class Papers:
         weights = self.weights
         return sum(weights[b] for b in groups)
 
-    def value_of(self, groups: list[int]) -> int:
-        """Total value of the papers in ``groups``."""
-        weights, values = self.weights, self.values
-        return sum(weights[b] * values[b] for b in groups)
-
     def next_preference(self, group: int) -> int | None:
         """The next continuing candidate on ``group`` after its holder, or None."""
         ranking, continuing = self.rankings[group], self.continuing
