@@ -21,7 +21,10 @@ def _subject(subject) -> tuple[str, str]:
 def audit_record(*, actor, action: Action | str, subject=None, detail: dict | None = None) -> AuditEntry:
     """Append one entry. ``subject`` is a model instance or a (type, id) pair;
     ``detail`` must be JSON-serialisable and should name fields, not copy values."""
-    head = AuditHead.objects.select_for_update().get(id=1)
+    head = AuditHead.objects.select_for_update().filter(id=1).first()
+    if head is None:  # the migration creates it; only an emptied database lacks it
+        AuditHead.objects.get_or_create(id=1)
+        head = AuditHead.objects.select_for_update().get(id=1)
     subject_type, subject_id = _subject(subject)
     user = actor if getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(

@@ -6,7 +6,15 @@ from unionhall.members.models import Branch, Employer, Grade, Member, Office, Ro
 from unionhall.members.remit import Remit
 
 
-class MemberSearchForm(forms.Form):
+class PlainLabels:
+    """Labels without Django's trailing colon: clearer when read aloud."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class MemberSearchForm(PlainLabels, forms.Form):
     """Filters for the register; every choice offered is within the remit."""
 
     q = forms.CharField(label="Name or membership number", required=False, max_length=100)
@@ -73,7 +81,7 @@ def clean_postcode_value(value: str) -> str:
     return f"{postcode[:-3]} {postcode[-3:]}"
 
 
-class ContactDetailsForm(forms.ModelForm):
+class ContactDetailsForm(PlainLabels, forms.ModelForm):
     """What a member may correct about themselves."""
 
     class Meta:
@@ -114,13 +122,13 @@ class ContactDetailsForm(forms.ModelForm):
         return phone
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(PlainLabels, forms.ModelForm):
     class Meta:
         model = Member
         fields = ["wants_email", "wants_post", "wants_sms"]
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(PlainLabels, forms.Form):
     file = forms.FileField(label="Register export (CSV or XLSX)")
     full = forms.BooleanField(
         label="This file is the whole register: mark members who are not in it as lapsed",
@@ -129,7 +137,7 @@ class ImportUploadForm(forms.Form):
     )
 
 
-class OfficeForm(forms.ModelForm):
+class OfficeForm(PlainLabels, forms.ModelForm):
     member_number = forms.CharField(label="Membership number", max_length=20)
 
     class Meta:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from unionhall.members.models import Member, Office, Role
+from unionhall.members.models import Branch, Employer, Member, Office, Role, Workplace
 
 BRANCH_ROLES = {Role.BRANCH_CHAIR, Role.BRANCH_SECRETARY}
 HQ_ROLES = {Role.HQ_ADMIN}
@@ -51,16 +51,13 @@ class Remit:
         )
 
     def describe(self) -> str:
+        """In words, for the officer: "members at Harbour office; North branch"."""
         if self.everyone:
             return "all members"
-        parts = []
-        if self.employer_ids:
-            parts.append(f"{len(self.employer_ids)} employer(s)")
-        if self.branch_ids:
-            parts.append(f"{len(self.branch_ids)} branch(es)")
-        if self.workplace_ids:
-            parts.append(f"{len(self.workplace_ids)} workplace(s)")
-        return ", ".join(parts) or "nobody"
+        parts = [f"all branches of {e}" for e in Employer.objects.filter(pk__in=self.employer_ids)]
+        parts += [f"{b} branch" for b in Branch.objects.filter(pk__in=self.branch_ids)]
+        parts += [f"members at {w}" for w in Workplace.objects.filter(pk__in=self.workplace_ids)]
+        return "; ".join(parts) or "nobody"
 
 
 NO_REMIT = Remit()

@@ -3,8 +3,9 @@ entry that was altered, removed or reordered."""
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import transaction
 
+from unionhall.audit.guard import remove_guard
 from unionhall.audit.models import Action, AuditEntry, AuditHead
 from unionhall.audit.services import audit_record, audit_verify_chain
 
@@ -15,13 +16,9 @@ def chain(db):
 
 
 def drop_append_only_guard():
-    """What someone with the database owner's rights could do."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER audit_entry_no_update")
-            cursor.execute("DROP TRIGGER audit_entry_no_delete")
-        else:
-            cursor.execute("DROP TRIGGER audit_entry_append_only ON audit_auditentry")
+    """What someone with the database owner's rights could do (the test's
+    transaction puts the trigger back when it rolls back)."""
+    remove_guard()
 
 
 def test_entries_link_to_the_one_before(chain):

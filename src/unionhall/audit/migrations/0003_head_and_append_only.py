@@ -5,45 +5,26 @@ with the database owner's rights can still drop the trigger: the hash chain
 
 from django.db import migrations
 
-SQLITE = [
-    """CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry
-       BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;""",
-    """CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_auditentry
-       BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;""",
-]
-SQLITE_REVERSE = ["DROP TRIGGER audit_entry_no_update;", "DROP TRIGGER audit_entry_no_delete;"]
-
-POSTGRES = [
-    """CREATE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit entries are append-only'; END; $$ LANGUAGE plpgsql;""",
-    """CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_auditentry
-       FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only();""",
-]
-POSTGRES_REVERSE = [
-    "DROP TRIGGER audit_entry_append_only ON audit_auditentry;",
-    "DROP FUNCTION audit_entry_append_only();",
-]
-
 
 def create_head(apps, schema_editor):
     apps.get_model("audit", "AuditHead").objects.get_or_create(id=1)
 
 
-def install_triggers(apps, schema_editor):
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRES}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
+def install(apps, schema_editor):
+    from unionhall.audit.guard import install_guard
+
+    install_guard(schema_editor.connection)
 
 
-def remove_triggers(apps, schema_editor):
-    statements = {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
+def remove(apps, schema_editor):
+    from unionhall.audit.guard import remove_guard
+
+    remove_guard(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0002_initial")]
     operations = [
         migrations.RunPython(create_head, migrations.RunPython.noop),
-        migrations.RunPython(install_triggers, remove_triggers),
+        migrations.RunPython(install, remove),
     ]
