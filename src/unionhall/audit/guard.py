@@ -18,10 +18,16 @@ GUARD_SQL = {
         [
             """CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
                BEGIN RAISE EXCEPTION 'audit entries are append-only'; END; $$ LANGUAGE plpgsql;""",
-            """CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_auditentry
+            # Row-level, so a statement that touches no entry (a cascade check) passes.
+            """CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_auditentry
+               FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only();""",
+            """CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_auditentry
                FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only();""",
         ],
-        ["DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry;"],
+        [
+            "DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry;",
+            "DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_auditentry;",
+        ],
     ),
 }
 

@@ -28,10 +28,9 @@ class Action(models.TextChoices):
 class AuditEntry(models.Model):
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # The actor's email as it was, so the entry still says who after an account goes.
+    # PROTECT: an account that appears in the log is closed (deactivated), never deleted.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The actor's email as it was, so the entry still says who after the address changes.
     actor_label = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
     subject_type = models.CharField(max_length=64, blank=True)

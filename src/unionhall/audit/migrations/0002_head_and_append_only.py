@@ -23,7 +23,7 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0002_initial")]
+    dependencies = [("audit", "0001_initial")]
     operations = [
         migrations.RunPython(create_head, migrations.RunPython.noop),
         migrations.RunPython(install, remove),
