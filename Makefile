@@ -33,7 +33,7 @@ test-fast: install
 	$(PY) -m pytest -m "not browser"
 
 bench: install
-	@for f in bench/*.py; do echo "== $$f" >&2; $(PY) $$f || exit 1; done
+	@for f in bench/[!_]*.py; do echo "== $$f" >&2; $(PY) $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) demo.sqlite3 var/
