@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
@@ -237,15 +238,29 @@ def offices(request):
         office = office_create(office=form.save(commit=False), actor=request.user)
         messages.success(request, f"{office} recorded.")
         return redirect("offices")
+    role = request.GET.get("role", "")
     current = Office.objects.current().select_related("member", "branch", "workplace", "employer").order_by("role", "ends_on")
+    if role in Role.values:
+        current = current.filter(role=role)
     counts = dict(Office.objects.current().values_list("role").annotate(n=Count("id")))
-    return render(request, "members/offices.html", {"form": form, "current": current, "ending": offices_ending(), "counts": counts})
+    roles = [(value, label, counts.get(value, 0)) for value, label in Role.choices]
+    context = {"form": form, "current": current, "ending": offices_ending(), "roles": roles, "role": role}
+    return render(request, "members/offices.html", context)
 
 
 @hq_required
 @require_POST
 def office_end_view(request, pk: int):
     office = get_object_or_404(Office, pk=pk)
-    office_end(office=office, actor=request.user, on=timezone.localdate())
-    messages.success(request, f"The term of {office.member.full_name} as {office.get_role_display()} ended today.")
+    try:
+        on = dt.date.fromisoformat(request.POST.get("ends_on", ""))
+    except ValueError:
+        messages.error(request, "Give the date the term ends.")
+        return redirect("offices")
+    try:
+        office_end(office=office, actor=request.user, on=on)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("offices")
+    messages.success(request, f"The term of {office.member.full_name} as {office.get_role_display()} ends on {on:%-d %B %Y}.")
     return redirect("offices")

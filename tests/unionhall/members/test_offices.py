@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import Action, AuditEntry
@@ -66,16 +67,25 @@ def test_a_lapsed_member_cannot_be_given_an_office(client, people, union):
 def test_ending_a_term_removes_the_remit_and_is_audited(client, people):
     sign_in(client, people.hq)
     office = Office.objects.get(member=people.bob)
-    client.post(reverse("office_end", args=[office.pk]))
+    today = timezone.localdate()
+    client.post(reverse("office_end", args=[office.pk]), {"ends_on": today.isoformat()})
     entry = AuditEntry.objects.filter(action=Action.OFFICE).last()
-    assert entry.detail["event"] == "ended"
+    assert entry.detail == {"event": "ended", "role": "workplace_rep", "member": "B1", "ends_on": today.isoformat()}
     client.logout()
     sign_in(client, people.bob)
-    # A term ending today still counts today; tomorrow it is gone.
-    office.refresh_from_db()
-    assert office.ends_on is not None
-    Office.objects.filter(pk=office.pk).update(ends_on=office.ends_on - dt.timedelta(days=1))
+    # A term ending today still counts today; from tomorrow it gives no remit.
+    assert client.get(reverse("register_search")).status_code == 200
+    Office.objects.filter(pk=office.pk).update(ends_on=today - dt.timedelta(days=1))
     assert client.get(reverse("register_search")).status_code == 403
+
+
+def test_a_term_cannot_be_ended_before_it_started_and_nothing_changes(client, people):
+    sign_in(client, people.hq)
+    office = Office.objects.get(member=people.bob)
+    response = client.post(reverse("office_end", args=[office.pk]), {"ends_on": "2024-12-31"}, follow=True)
+    assert "A term cannot end before it starts." in response.content.decode()
+    office.refresh_from_db()
+    assert office.ends_on is None and not AuditEntry.objects.filter(action=Action.OFFICE).exists()
 
 
 def test_holders_are_warned_once_before_their_term_ends(people):
