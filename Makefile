@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 MEMBERS ?= 2000
 
-.PHONY: install demo test test-fast bench clean
+.PHONY: install demo demo-totp test test-fast bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ demo: install
 	$(DEMO_ENV) $(PY) manage.py demo --members $(MEMBERS)
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(DEMO_ENV) $(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+demo-totp: install
+	@$(DEMO_ENV) $(PY) manage.py demo_totp
 
 test: install
 	$(PY) -m pytest

@@ -96,3 +96,15 @@ def test_holders_are_warned_once_before_their_term_ends(people):
     assert mail.outbox[0].to == ["c1@example.org"]
     assert "Branch secretary ends on 15 January 2027" in mail.outbox[0].subject.replace("Your term as ", "")
     assert offices_warn_ending(today=today) == 0 and len(mail.outbox) == 1
+
+
+def test_the_first_hq_administrator_is_appointed_from_the_command_line(people, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("appoint", "E1", "hq_admin", "--starts", "2026-01-01")
+    assert "recorded: HQ membership administrator: Erin Evans" in capsys.readouterr().out
+    assert AuditEntry.objects.get(action=Action.OFFICE).actor is None
+    with pytest.raises(CommandError, match="re-elected at least every 5 years"):
+        call_command("appoint", "E1", "general_secretary", "--starts", "2026-01-01")
+    with pytest.raises(CommandError, match="no member has the number X9"):
+        call_command("appoint", "X9", "hq_admin")

@@ -23,4 +23,4 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.role:<17} {account.email:<34} password: {DEMO_PASSWORD}")
         self.stdout.write(f"\nOfficers also need a TOTP code: add the secret {DEMO_TOTP_SECRET} to an authenticator app,")
-        self.stdout.write("or run: python manage.py demo_totp")
+        self.stdout.write("or run: make demo-totp")
