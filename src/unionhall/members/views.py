@@ -134,6 +134,14 @@ def member_detail(request, number: str):
     return render(request, "members/member_detail.html", {"m": member, "offices": offices})
 
 
+def spreadsheet_safe(value):
+    """A cell a spreadsheet will not run as a formula (OWASP's CSV injection advice):
+    text starting with = + - @ or a control character gets a leading apostrophe."""
+    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -164,7 +172,7 @@ def register_export(request):
     def rows():
         yield writer.writerow(header)
         for values in members.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000):
-            yield writer.writerow(values)
+            yield writer.writerow([spreadsheet_safe(v) for v in values])
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

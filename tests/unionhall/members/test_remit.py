@@ -138,3 +138,13 @@ def test_an_export_contains_the_remit_only_and_is_audited(client, people):
 def test_an_export_needs_post(client, people):
     sign_in(client, people.carol)
     assert client.get(reverse("register_export")).status_code == 405
+
+
+def test_an_export_cannot_carry_a_spreadsheet_formula(client, people):
+    people.alice.last_name = '=HYPERLINK("http://evil.example","x")'
+    people.alice.job_role = "+44 team"
+    people.alice.save()
+    sign_in(client, people.carol)
+    body = b"".join(client.post(reverse("register_export"), {"q": "A1"}).streaming_content).decode()
+    assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
+    assert "'+44 team" in body

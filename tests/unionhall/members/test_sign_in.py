@@ -46,3 +46,23 @@ def test_pages_about_members_are_not_cached(client, people):
     response = client.get(reverse("my_details"))
     assert response["Cache-Control"] == "private, no-store"
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_setting_up_totp_and_signing_in_are_audited(client, people, django_capture_on_commit_callbacks):
+    import time
+
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+
+    from unionhall.audit.models import Action, AuditEntry
+
+    client.post(reverse("account_request_login_code"), {"email": "c1@example.org"})
+    code = re.search(r"code=(\S+)", mail.outbox[-1].body).group(1)
+    client.post(reverse("account_confirm_login_code"), {"code": code})
+    assert AuditEntry.objects.filter(action=Action.SIGN_IN, actor=people.carol.user).count() == 1
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session[SECRET_SESSION_KEY]
+    with django_capture_on_commit_callbacks(execute=True):  # allauth announces after commit
+        response = client.post(reverse("mfa_activate_totp"), {"code": format_hotp_value(hotp_value(secret, int(time.time()) // 30))})
+    assert response.status_code == 302 and response.url != reverse("mfa_activate_totp"), response.url
+    entries = AuditEntry.objects.filter(action=Action.PERMISSION, actor=people.carol.user)
+    assert {"event": "second factor added", "type": "totp"} in [e.detail for e in entries]
