@@ -7,6 +7,7 @@ urlpatterns = [
     path("me/", members.my_details, name="my_details"),
     path("me/preferences/", members.my_preferences, name="my_preferences"),
     path("directory/", members.directory, name="directory"),
+    path("me/authenticator/approve/", members.second_factor_approve, name="second_factor_approve"),
     path("register/", members.register_search, name="register_search"),
     path("register/export/", members.register_export, name="register_export"),
     path("register/import/", members.import_upload, name="import_upload"),
@@ -14,5 +15,6 @@ urlpatterns = [
     path("register/offices/", members.offices, name="offices"),
     path("register/offices/<int:pk>/end/", members.office_end_view, name="office_end"),
     path("register/<str:number>/", members.member_detail, name="member_detail"),
+    path("register/<str:number>/authenticator/", members.second_factor_admin, name="second_factor_admin"),
     path("accounts/", include("allauth.urls")),
 ]

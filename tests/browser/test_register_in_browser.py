@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from tests.browser.conftest import totp_now
-from tests.unionhall.conftest import TOTP_SECRET, People, make_member  # noqa: F401
+from tests.unionhall.conftest import TOTP_SECRET, give_approved_totp
 from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
 from tests.unionhall.members.test_importer import GOOD
 from unionhall.members.models import Member
@@ -25,11 +25,9 @@ def sign_in_by_link(page, email: str):
 
 
 def sign_in_officer(page, member, password="correct horse battery"):
-    from allauth.mfa.totp.internal.auth import TOTP
-
     member.user.set_password(password)
     member.user.save()
-    TOTP.activate(member.user, TOTP_SECRET)
+    give_approved_totp(member.user)
     page.goto("/accounts/login/")
     page.get_by_text("Sign in with a password instead").click()
     page.locator("#id_login").fill(member.user.email)

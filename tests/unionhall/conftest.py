@@ -14,7 +14,9 @@ from allauth.account.internal.flows.login import (
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
-from unionhall.members.models import Branch, Employer, Member, Office, Role, User, Workplace
+from django.utils import timezone
+
+from unionhall.members.models import Branch, Employer, Member, Office, Role, SecondFactorApproval, User, Workplace
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -104,12 +106,22 @@ def people(union) -> People:
     return p
 
 
+def give_approved_totp(user) -> Authenticator:
+    """A TOTP authenticator that HQ has approved (see SecondFactorApproval)."""
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing:
+        return existing
+    authenticator = TOTP.activate(user, TOTP_SECRET).instance
+    now = timezone.now()
+    SecondFactorApproval.objects.create(user=user, code_hash="!", expires_at=now, redeemed_at=now, authenticator_id=authenticator.pk)
+    return authenticator
+
+
 def sign_in(client, member: Member, *, mfa: bool = True):
-    """Sign ``member`` in; officers get a TOTP device and a session that passed it."""
+    """Sign ``member`` in; officers get an approved TOTP device and a session that passed it."""
     client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
     if mfa:
-        if not Authenticator.objects.filter(user=member.user, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(member.user, TOTP_SECRET)
+        give_approved_totp(member.user)
         session = client.session
         session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(member.user.pk)
         session[AUTHENTICATION_METHODS_SESSION_KEY] = [

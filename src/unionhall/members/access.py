@@ -16,6 +16,7 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.members.models import Member
 from unionhall.members.remit import request_remit
+from unionhall.members.second_factor import has_approved_totp
 
 
 def session_passed_mfa(request) -> bool:
@@ -24,8 +25,9 @@ def session_passed_mfa(request) -> bool:
 
 def officer_required(view):
     """The user holds an office with a remit over members' data and signed in
-    with a second factor in this session. Without a remit: 403 and an audit entry.
-    Without TOTP: sent to set it up. Signed in without it: asked for a code."""
+    with an HQ-approved second factor in this session. Without a remit: 403 and
+    an audit entry. Without TOTP: sent to set it up. Signed in without it: asked
+    for a code. Not yet approved: asked for HQ's set-up code."""
 
     @login_required
     @wraps(view)
@@ -38,6 +40,8 @@ def officer_required(view):
             return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
         if not session_passed_mfa(request):
             return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+        if not has_approved_totp(request.user):
+            return redirect(f"{reverse('second_factor_approve')}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -254,3 +254,25 @@ class Office(models.Model):
             errors["ends_on"] = "A term cannot end before it starts."
         if errors:
             raise ValidationError(errors)
+
+
+class SecondFactorApproval(models.Model):
+    """HQ's approval of one officer's authenticator.
+
+    An emailed sign-in code proves only that someone can read the officer's
+    inbox, which at a work address the employer can. So an authenticator
+    counts for officer pages only once the officer has entered, in a session
+    that passed it, a one-time set-up code that HQ gave them by another route
+    (in person, by phone). ``code_hash`` is a salted hash; the code itself is
+    shown once to HQ and never stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="second_factor_approvals")
+    code_hash = models.CharField(max_length=128)
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+    authenticator_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "authenticator_id"])]

@@ -11,16 +11,19 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.members.access import access_member, hq_required, officer_required
+from unionhall.members.access import access_member, hq_required, officer_required, session_passed_mfa
 from unionhall.members.forms import ContactDetailsForm, ImportUploadForm, MemberSearchForm, OfficeForm, PreferencesForm
 from unionhall.members.importer import ImportRefused, member_import
 from unionhall.members.models import Member, Office, Role
 from unionhall.members.remit import request_remit
+from unionhall.members.second_factor import second_factor_issue_code, second_factor_redeem_code, second_factor_reset
 from unionhall.members.services import member_update_contact, office_create, office_end, offices_ending
 
 PAGE_SIZE = 50
@@ -272,3 +275,47 @@ def office_end_view(request, pk: int):
         return redirect("offices")
     messages.success(request, f"The term of {office.member.full_name} as {office.get_role_display()} ends on {on:%-d %B %Y}.")
     return redirect("offices")
+
+
+# --- Second factor: HQ approval of an officer's authenticator --------------------------
+
+MAX_CODE_ATTEMPTS = 5
+
+
+@login_required
+def second_factor_approve(request):
+    """An officer enters the set-up code HQ gave them, in a session that has
+    passed their authenticator, and that authenticator is approved."""
+    next_url = request.POST.get("next") or request.GET.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = reverse("home")
+    error = ""
+    if request.method == "POST":
+        attempts = request.session.get("second_factor_attempts", 0) + 1
+        request.session["second_factor_attempts"] = attempts
+        if attempts > MAX_CODE_ATTEMPTS:
+            error = "Too many attempts. Ask HQ for a new set-up code."
+        elif not session_passed_mfa(request):
+            return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+        elif second_factor_redeem_code(user=request.user, code=request.POST.get("code", "")):
+            request.session.pop("second_factor_attempts", None)
+            messages.success(request, "Your authenticator is approved.")
+            return redirect(next_url)
+        else:
+            error = "That code is not right or has expired. Ask HQ for a new one."
+    return render(request, "members/second_factor_approve.html", {"next": next_url, "error": error})
+
+
+@hq_required
+@require_POST
+def second_factor_admin(request, number: str):
+    """HQ issues a set-up code (shown once, to hand over in person or by phone) or resets the factor."""
+    member = access_member(request, number)
+    if member.user is None:
+        raise Http404("This member has no sign-in account.")
+    if request.POST.get("action") == "reset":
+        second_factor_reset(user=member.user, actor=request.user)
+        messages.success(request, f"{member.full_name}'s authenticator was removed; issue a new set-up code.")
+        return redirect("member_detail", number=number)
+    code = second_factor_issue_code(user=member.user, actor=request.user)
+    return render(request, "members/second_factor_code.html", {"m": member, "code": code})

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from django.utils import timezone
 
-from unionhall.members.models import Branch, Employer, Grade, Member, Office, Role, User, Workplace
+from unionhall.members.models import Branch, Employer, Grade, Member, Office, Role, SecondFactorApproval, User, Workplace
 
 DEMO_DOMAIN = "demo.unionhall.test"
 DEMO_PASSWORD = "union-demo-password"
@@ -201,6 +202,11 @@ def _demo_accounts(rng, branches, by_workplace, taken) -> list[DemoAccount]:
         member.email = email
         member.save(update_fields=["email"])
         if totp and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(user, DEMO_TOTP_SECRET)
+            authenticator = TOTP.activate(user, DEMO_TOTP_SECRET).instance
+            # The demo's officers come with their authenticators already approved by HQ.
+            now = timezone.now()
+            SecondFactorApproval.objects.create(
+                user=user, code_hash="!", expires_at=now, redeemed_at=now, authenticator_id=authenticator.pk
+            )
         accounts.append(DemoAccount(role, email, member.membership_number, totp))
     return accounts
