@@ -8,7 +8,7 @@ from votecrypt.group import L, mul_base
 from votecrypt.manifest import Manifest
 from votecrypt.rng import SeededRng
 
-QS = [{"id": "q", "title": "", "options": ["a", "b"], "min_selections": 1, "max_selections": 1}]
+QS = [{"id": "q", "title": "", "options": ["a", "b"], "min_selections": 0, "max_selections": 1}]  # two slots
 
 
 def dkg(n, k, seed="t"):

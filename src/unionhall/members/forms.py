@@ -86,31 +86,20 @@ class ContactDetailsForm(PlainLabels, forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["email", "phone", "address_line1", "address_line2", "town", "postcode", "workplace"]
+        fields = ["phone", "address_line1", "address_line2", "town", "postcode", "workplace"]
         widgets = {
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "address_line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
             "address_line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
             "town": forms.TextInput(attrs={"autocomplete": "address-level2"}),
             "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
         }
-        help_texts = {"email": "Also the address you sign in with.", "address_line1": "Your home address, for postal ballots."}
+        help_texts = {"address_line1": "Your home address, for postal ballots."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
         self.fields["workplace"].queryset = Workplace.objects.filter(branch__employer=self.instance.employer).select_related("branch")
         self.fields["workplace"].empty_label = "Not recorded"
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        clash = User.objects.filter(email=email)
-        if self.instance.user_id:
-            clash = clash.exclude(pk=self.instance.user_id)
-        if clash.exists():
-            raise forms.ValidationError("That address is already used by another member's account.")
-        return email
 
     def clean_postcode(self):
         return clean_postcode_value(self.cleaned_data["postcode"])
@@ -120,6 +109,14 @@ class ContactDetailsForm(PlainLabels, forms.ModelForm):
         if phone and not PHONE_RE.match(phone):
             raise forms.ValidationError("Enter a phone number using digits, spaces and an optional +.")
         return phone
+
+
+class EmailChangeForm(PlainLabels, forms.Form):
+    email = forms.EmailField(label="New email address", help_text="Also the address you sign in with. We send a link to it to confirm.",
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))  # fmt: skip
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
 
 
 class PreferencesForm(PlainLabels, forms.ModelForm):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -102,3 +103,58 @@ def offices_warn_ending(*, today: dt.date | None = None) -> int:
             sent += 1
         Office.objects.filter(pk=office.pk).update(warned_on=today)
     return sent
+
+
+# --- Changing the sign-in address: confirmed from the new inbox ----------------------
+
+EMAIL_CHANGE_SALT = "unionhall.members.email-change"
+EMAIL_CHANGE_MAX_AGE = 60 * 60 * 24
+
+
+def member_request_email_change(*, member: Member, new_email: str, confirm_url_for) -> None:
+    """Send a confirmation link to ``new_email`` and a notice to the old
+    address. Says nothing about whether the new address is taken: the reply
+    is the same either way, so nobody learns who is a member."""
+    token = signing.dumps({"member": member.pk, "email": new_email}, salt=EMAIL_CHANGE_SALT)
+    send_mail(
+        subject="Confirm your new email address for unionhall",
+        message=(
+            f"Dear {member.first_name},\n\nOpen this link while signed in to make {new_email} your address "
+            f"with the union (and the one you sign in with):\n{confirm_url_for(token)}\n\n"
+            "It works for 24 hours. If you did not ask for this, ignore this email.\n"
+        ),
+        from_email=None,
+        recipient_list=[new_email],
+    )
+    if member.email:
+        send_mail(
+            subject="A change of your email address was requested",
+            message=(
+                f"Dear {member.first_name},\n\nSomeone signed in as you asked to change your email address with the union. "
+                "Nothing changes unless the link sent to the new address is opened. If this was not you, contact your "
+                "branch or the union office at once.\n"
+            ),
+            from_email=None,
+            recipient_list=[member.email],
+        )
+
+
+class EmailChangeRefused(Exception):
+    pass
+
+
+def member_confirm_email_change(*, token: str, user) -> Member:
+    """Apply a confirmed change. The link must be opened by the member who asked."""
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
+    except signing.SignatureExpired:
+        raise EmailChangeRefused("This link has expired. Ask for a new one from My details.") from None
+    except signing.BadSignature:
+        raise EmailChangeRefused("This link is not valid.") from None
+    member = Member.objects.filter(pk=data["member"], user=user).first()
+    if member is None:
+        raise EmailChangeRefused("This link belongs to another account. Sign in as the member who asked for it.")
+    if User.objects.filter(email=data["email"]).exclude(pk=user.pk).exists():
+        raise EmailChangeRefused("That address cannot be used for your account. Contact your branch or the union office.")
+    member_update_contact(member=member, actor=user, changed={"email": data["email"]})
+    return member

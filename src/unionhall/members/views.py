@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.members.access import access_member, hq_required, officer_required, session_passed_mfa
-from unionhall.members.forms import ContactDetailsForm, ImportUploadForm, MemberSearchForm, OfficeForm, PreferencesForm
+from unionhall.members.forms import ContactDetailsForm, EmailChangeForm, ImportUploadForm, MemberSearchForm, OfficeForm, PreferencesForm
 from unionhall.members.importer import ImportRefused, member_import
 from unionhall.members.models import Member, Office, Role
 from unionhall.members.remit import request_remit
 from unionhall.members.second_factor import second_factor_issue_code, second_factor_redeem_code, second_factor_reset
-from unionhall.members.services import member_update_contact, office_create, office_end, offices_ending
+from unionhall.members.services import EmailChangeRefused, member_confirm_email_change, member_request_email_change, member_update_contact, office_create, office_end, offices_ending
 
 PAGE_SIZE = 50
 
@@ -60,7 +60,39 @@ def my_details(request):
         fields = member_update_contact(member=member, actor=request.user, changed=changed)
         messages.success(request, "Your details are saved." if fields else "Nothing had changed.")
         return redirect("my_details")
-    return render(request, "members/my_details.html", {"member": member, "form": form, "prefs": PreferencesForm(instance=member, prefix="prefs")})
+    context = {"member": member, "form": form, "prefs": PreferencesForm(instance=member, prefix="prefs"), "email_form": EmailChangeForm()}
+    return render(request, "members/my_details.html", context)
+
+
+@login_required
+@require_POST
+def my_email(request):
+    member = _own_member(request)
+    if member is None:
+        raise Http404("This account is not linked to a membership record.")
+    form = EmailChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter a valid email address.")
+    elif form.cleaned_data["email"] == member.email:
+        messages.info(request, "That is already your address.")
+    else:
+        new = form.cleaned_data["email"]
+        member_request_email_change(
+            member=member, new_email=new, confirm_url_for=lambda token: request.build_absolute_uri(reverse("my_email_confirm", args=[token]))
+        )
+        messages.success(request, f"We have sent a link to {new}. Your address changes when you open it.")
+    return redirect("my_details")
+
+
+@login_required
+def my_email_confirm(request, token: str):
+    try:
+        member_confirm_email_change(token=token, user=request.user)
+    except EmailChangeRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Your email address is changed. Use it to sign in from now on.")
+    return redirect("my_details")
 
 
 @login_required

@@ -1,13 +1,15 @@
 """Members correct their own contact details and preferences; every change is
 audited by field name, and nobody else's record can be reached this way."""
 
+import re
+
+from django.core import mail
 from django.urls import reverse
 
 from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import Action, AuditEntry
 
 FIELDS = {
-    "contact-email": "alice.new@example.org",
     "contact-phone": "07700 900123",
     "contact-address_line1": "12 Mill Road",
     "contact-address_line2": "",
@@ -22,9 +24,8 @@ def test_a_member_updates_their_address_and_the_change_is_audited(client, people
     assert response.status_code == 302
     people.alice.refresh_from_db()
     assert (people.alice.address_line1, people.alice.postcode, people.alice.workplace) == ("12 Mill Road", "NE1 4AB", union.castle)
-    assert people.alice.user.email == "alice.new@example.org"
     entry = AuditEntry.objects.get(action=Action.CHANGE)
-    assert entry.detail == {"fields": ["address_line1", "email", "phone", "postcode", "town", "workplace"], "by": "member"}
+    assert entry.detail == {"fields": ["address_line1", "phone", "postcode", "town", "workplace"], "by": "member"}
     assert "12 Mill Road" not in str(entry.detail)
 
 
@@ -37,12 +38,52 @@ def test_a_bad_postcode_is_explained_and_nothing_saved(client, people):
     assert people.alice.address_line1 == "" and not AuditEntry.objects.filter(action=Action.CHANGE).exists()
 
 
-def test_a_member_cannot_take_another_members_sign_in_address(client, people):
+def confirm_link(body: str) -> str:
+    return re.search(r"http://testserver(/me/email/\S+/)", body).group(1)
+
+
+def test_a_new_email_address_is_confirmed_from_its_own_inbox(client, people):
     sign_in(client, people.alice, mfa=False)
-    response = client.post(reverse("my_details"), {**FIELDS, "contact-email": "b1@example.org"})
-    assert "already used by another member" in response.content.decode()
+    response = client.post(reverse("my_email"), {"email": "Alice.New@example.org"}, follow=True)
+    assert "We have sent a link to alice.new@example.org" in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["alice.new@example.org"], ["a1@example.org"]]
+    people.alice.refresh_from_db()
+    assert people.alice.email == "a1@example.org"  # nothing changes until the link is opened
+    client.get(confirm_link(mail.outbox[0].body))
+    people.alice.refresh_from_db()
+    assert people.alice.email == people.alice.user.email == "alice.new@example.org"
+    assert AuditEntry.objects.get(action=Action.CHANGE).detail == {"fields": ["email"], "by": "member"}
+
+
+def test_asking_for_a_taken_address_tells_nothing_and_changes_nothing(client, people):
+    sign_in(client, people.alice, mfa=False)
+    response = client.post(reverse("my_email"), {"email": "b1@example.org"}, follow=True)
+    assert "We have sent a link to b1@example.org" in response.content.decode()
+    # Only the owner of that inbox could open the link, and it is refused.
+    response = client.get(confirm_link(mail.outbox[0].body), follow=True)
+    assert "cannot be used for your account" in response.content.decode()
     people.alice.refresh_from_db()
     assert people.alice.email == "a1@example.org"
+
+
+def test_a_confirmation_link_works_only_for_the_member_who_asked(client, people):
+    sign_in(client, people.alice, mfa=False)
+    client.post(reverse("my_email"), {"email": "alice.new@example.org"})
+    link = confirm_link(mail.outbox[0].body)
+    client.logout()
+    sign_in(client, people.erin, mfa=False)
+    response = client.get(link, follow=True)
+    assert "belongs to another account" in response.content.decode()
+    people.erin.refresh_from_db()
+    assert people.erin.email == "e1@example.org"
+
+
+def test_a_tampered_confirmation_link_is_refused(client, people):
+    sign_in(client, people.alice, mfa=False)
+    client.post(reverse("my_email"), {"email": "alice.new@example.org"})
+    link = confirm_link(mail.outbox[0].body)
+    response = client.get(link[:-3] + "xx/", follow=True)
+    assert "not valid" in response.content.decode()
 
 
 def test_a_member_cannot_move_to_another_employers_workplace(client, people, union):
