@@ -266,7 +266,7 @@ def _check_row(line: int, cells: list[str], index: dict[str, int], lookups: _Loo
         report.add_error(line, f"{_column_letter(index[name])} ({name})" if name in index else name, message)
 
     values = {name: get(name) for name in PLAIN_FIELDS}
-    number = get("membership_number")
+    number = get("membership_number").upper()
     for name in REQUIRED:
         if not get(name):
             err(name, "is required and is empty")
@@ -498,6 +498,7 @@ def _apply(plan: _Plan) -> None:
         row = [ops.adapt_datefield_value(values[f]) if f in ("joined_on", "lapsed_on") else values[f] for f in fields]
         name = values["workplace_name"]
         row.append(workplaces[(values["branch_id"], name.lower())] if name else None)
+        row += [Member.name_key(values["first_name"]), Member.name_key(values["last_name"])]
         return row
 
     # Accounts for new members with an email, so they can sign in by code.
@@ -508,7 +509,7 @@ def _apply(plan: _Plan) -> None:
     for start in range(0, len(emails), BATCH):
         user_ids.update(User.objects.filter(email__in=emails[start : start + BATCH]).values_list("email", "id"))
 
-    member_cols = ["membership_number", "user", *fields, "workplace", "wants_email", "wants_post", "wants_sms", "updated_at"]
+    member_cols = ["membership_number", "user", *fields, "workplace", "first_name_key", "last_name_key", "wants_email", "wants_post", "wants_sms", "updated_at"]
     _insert(
         Member,
         member_cols,
@@ -516,7 +517,7 @@ def _apply(plan: _Plan) -> None:
     )
 
     if plan.to_update:
-        set_cols = _columns(Member, [*fields, "workplace", "updated_at"])
+        set_cols = _columns(Member, [*fields, "workplace", "first_name_key", "last_name_key", "updated_at"])
         _executemany(
             f"UPDATE {_table(Member)} SET {', '.join(f'{c} = %s' for c in set_cols)} WHERE id = %s",
             [(*member_values(values), now, pk) for pk, values in plan.to_update],

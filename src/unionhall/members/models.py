@@ -111,6 +111,11 @@ class Member(models.Model):
     user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="member")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
+    # Case-folded copies of the names, indexed, so a name search uses an index
+    # on SQLite and PostgreSQL alike (see MemberSearchForm). Kept by save() and
+    # by the bulk writers (importer, demo), which call name_key themselves.
+    first_name_key = models.CharField(max_length=100, db_index=True, editable=False, default="")
+    last_name_key = models.CharField(max_length=100, db_index=True, editable=False, default="")
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
     address_line1 = models.CharField("address", max_length=200, blank=True)
@@ -147,6 +152,17 @@ class Member(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @staticmethod
+    def name_key(name: str) -> str:
+        return name.strip().casefold()
+
+    def save(self, *args, **kwargs):
+        self.first_name_key = self.name_key(self.first_name)
+        self.last_name_key = self.name_key(self.last_name)
+        if kwargs.get("update_fields") is not None and {"first_name", "last_name"} & set(kwargs["update_fields"]):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "first_name_key", "last_name_key"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.workplace_id and self.workplace.branch_id != self.branch_id:

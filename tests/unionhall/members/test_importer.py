@@ -115,7 +115,7 @@ def test_each_bad_value_is_named_by_line_and_column(union, row, expected):
 def test_duplicate_membership_numbers_name_both_lines(union):
     data = csv_bytes("N1,Nia,Nash,,,pps,north,,PO,", "N2,Ola,Oakes,,,pps,north,,PO,", "n1,Nia,Again,,,pps,north,,PO,")
     report = member_import(data=data)
-    assert [str(e) for e in report.errors] == ["line 4, column membership_number: n1 is also on line 2"]
+    assert [str(e) for e in report.errors] == ["line 4, column membership_number: N1 is also on line 2"]
 
 
 def test_two_members_cannot_share_a_sign_in_address(union, people):

@@ -148,3 +148,12 @@ def test_an_export_cannot_carry_a_spreadsheet_formula(client, people):
     body = b"".join(client.post(reverse("register_export"), {"q": "A1"}).streaming_content).decode()
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
     assert "'+44 team" in body
+
+
+def test_name_search_ignores_case_and_finds_renamed_members(client, people):
+    people.alice.last_name = "Ó Dónaill"
+    people.alice.save()
+    sign_in(client, people.carol)
+    assert search_numbers(client, q="ó") == {"A1"}
+    assert search_numbers(client, q="Alice Ó D") == {"A1"}
+    assert search_numbers(client, q="b1") == {"B1"}

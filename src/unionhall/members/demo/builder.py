@@ -133,7 +133,14 @@ def build_demo_union(*, members: int = 2000, seed: int = 1) -> list[DemoAccount]
             users.append(User(email=email, password="!"))
     User.objects.bulk_create(users, batch_size=2000)
     user_ids = dict(User.objects.values_list("email", "id"))
-    Member.objects.bulk_create([Member(user_id=user_ids[r["email"]], **r) for r in rows], batch_size=2000)
+    Member.objects.bulk_create(
+        [
+            Member(user_id=user_ids[r["email"]], first_name_key=Member.name_key(r["first_name"]),
+                   last_name_key=Member.name_key(r["last_name"]), **r)
+            for r in rows
+        ],
+        batch_size=2000,
+    )  # fmt: skip
 
     active = list(Member.objects.filter(status=Member.Status.ACTIVE).order_by("membership_number"))
     by_workplace, by_branch = {}, {}
