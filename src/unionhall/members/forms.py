@@ -77,7 +77,8 @@ class MemberSearchForm(PlainLabels, forms.Form):
                 members = members.filter(prefix_q("last_name_key", key) | prefix_q("first_name_key", key))
             else:
                 members = members.filter(
-                    prefix_q("first_name_key", Member.name_key(words[0])), prefix_q("last_name_key", Member.name_key(words[-1]))
+                    prefix_q("first_name_key", Member.name_key(words[0])),
+                    prefix_q("last_name_key", Member.name_key(" ".join(words[1:]))),
                 )
         return members
 
