@@ -148,6 +148,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # The preload directive alone submits nothing; a domain joins browsers' lists only when its owner applies.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Behind a proxy, rate limits must count the client's address, not the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_PROXY") else 0)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -182,6 +184,13 @@ UNIONHALL_NAME = env_str("UNIONHALL_NAME") or "unionhall"
 # stopping a mistaken upload (a database dump, a video) before parsing.
 UNIONHALL_IMPORT_MAX_BYTES = env_int("UNIONHALL_IMPORT_MAX_BYTES", 40 * 1024 * 1024)
 UNIONHALL_IMPORT_DIR = VAR_DIR / "imports"
+# The audit chain's digests are keyed, so someone who can write to the
+# database but cannot read this key cannot rebuild the chain after tampering.
+# Keep it outside the database and never change it (old entries would no
+# longer verify). Without AUDIT_KEY it is derived from SECRET_KEY.
+UNIONHALL_AUDIT_KEY = (env_str("AUDIT_KEY") or "derived:" + SECRET_KEY).encode()
+# The site's address, for links in emails (never taken from a request's Host header).
+UNIONHALL_BASE_URL = (env_str("BASE_URL") or ("http://127.0.0.1:8000" if DEBUG else "")).rstrip("/")
 # Officers are warned this many days before a term of office ends.
 UNIONHALL_TERM_WARNING_DAYS = env_int("UNIONHALL_TERM_WARNING_DAYS", 90)
 

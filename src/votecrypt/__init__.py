@@ -5,4 +5,4 @@ group -> hash -> elgamal -> proofs -> manifest -> ballot -> tally -> threshold
 -> record -> verify -> cli.  The web app should use :mod:`votecrypt.api` only.
 Format and byte layouts: docs/election-record.md.
 """
-VERSION = "votecrypt/1"
+VERSION = "votecrypt/2"

@@ -24,7 +24,7 @@ Json = dict[str, Any]
 __all__ = ["make_manifest", "fingerprint", "dkg_commit", "dkg_share", "dkg_check_share", "dkg_finish",
            "run_dkg", "encrypt_ballot", "verify_ballot", "audit_ballot", "ballot_fingerprint",
            "replay_keys", "tracker", "tally", "decryption_share", "verify_decryption_share",
-           "combine_shares", "build_record", "verify_record", "BallotError", "TrusteeError",
+           "combine_shares", "option_counts", "build_record", "verify_record", "BallotError", "TrusteeError",
            "ManifestError", "SeededRng", "SystemRng", "Report"]
 
 
@@ -156,10 +156,17 @@ def verify_decryption_share(manifest: Json, joint_key: str, publics: Sequence[Js
 
 
 def combine_shares(manifest: Json, tally: Json, shares: Sequence[Json]) -> list[int]:
-    """Counts per slot (question, option in manifest order) from >= threshold verified shares."""
+    """Counts per slot (one per ciphertext, manifest order; a binary question's
+    one slot counts its first option) from >= threshold verified shares.
+    :func:`option_counts` turns them into per-option totals."""
     m = Manifest.from_json(manifest)
     n = len(m.slots)
     return _r.decode_counts(m, tally, [_t.DecryptionShare.from_json(s, n) for s in shares])
+
+
+def option_counts(manifest: Json, counts: Sequence[int], ballots: int) -> list[list[int]]:
+    """Per question, per option totals from a tally's slot counts and ballot count."""
+    return Manifest.from_json(manifest).option_counts(counts, ballots)
 
 
 def build_record(manifest: Json, joint_key: str, publics: Sequence[Json], roll: Mapping[str, str],

@@ -3,6 +3,8 @@
 A ballot carries, per question, one ciphertext per option with a [0, 1] range
 proof, plus a [min, max] range proof on the homomorphic sum of the question's
 ciphertexts (omitted when implied: min = 0 and max >= number of options).
+A *binary* question (exactly one of two options, e.g. yes/no) carries a single
+ciphertext, 1 = the first option, with its [0, 1] proof and no sum proof.
 
 Proof contexts (spec §5.1):
   option i of question q:  (F, alias, q, i)     with the joint key K inside the proof
@@ -80,10 +82,7 @@ def encrypt_ballot(election: Election, alias: str, choices: Sequence[Sequence[in
         raise ValueError("one choice vector per question")
     out, nonces = [], []
     for q, sel in zip(m.questions, choices):
-        if len(sel) != len(q.options) or any(x not in (0, 1) for x in sel):
-            raise ValueError(f"question {q.id}: choices must be 0/1 per option")
-        if not q.min_selections <= sum(sel) <= q.max_selections:
-            raise ValueError(f"question {q.id}: selection count out of range")
+        sel = q.encoded(sel)
         rs = [rng.scalar() for _ in sel]
         cts = tuple(encrypt(x, r, K) for x, r in zip(sel, rs))
         proofs = tuple(prove_range((F, alias, q.id, i), K, c, x, r, 0, 1, rng)
@@ -115,7 +114,7 @@ def parse_ballot(election: Election, d: Any, alias: str | None = None) -> Encryp
             where = q.id
             if dq.get("id") != q.id or set(dq) != {"id", "ct", "proofs", "sum"}:
                 raise BallotError("malformed", where, "question id or fields")
-            n = len(q.options)
+            n = q.width
             if len(dq["ct"]) != n or len(dq["proofs"]) != n:
                 raise BallotError("malformed", where, "option count")
             cts = []
@@ -161,11 +160,12 @@ def verify_ballot(election: Election, d: Any, alias: str | None = None) -> Encry
 def audit_ballot(election: Election, d: Any, choices: Sequence[Sequence[int]],
                  nonces: Sequence[Sequence[Any]]) -> None:
     """Benaloh challenge: a ballot the voter chose *not* to cast is opened; check
-    each ciphertext re-encrypts from (choice, nonce).  Raises on mismatch."""
+    the choices are a valid selection and each ciphertext re-encrypts from
+    (plaintext, nonce): one nonce per ciphertext.  Raises on mismatch."""
     b = parse_ballot(election, d)
     try:
         for q, eq, sel, rs in zip(election.manifest.questions, b.questions, choices, nonces, strict=True):
-            for i, (c, x, r) in enumerate(zip(eq.ciphertexts, sel, rs, strict=True)):
+            for i, (c, x, r) in enumerate(zip(eq.ciphertexts, q.encoded(sel), rs, strict=True)):
                 r = decode_scalar(r) if isinstance(r, str) else r
                 if x not in (0, 1) or not r or encrypt(x, r, election.key) != c:
                     raise BallotError("audit-mismatch", f"{q.id}.option[{i}]")

@@ -1,4 +1,4 @@
-"""Exponential ElGamal over the Ed25519 subgroup (spec §4).
+"""Exponential ElGamal over ristretto255 (spec §4).
 
 ``Enc_K(m; r) = (alpha, beta) = (r·G, m·G + r·K)``.  The message lives in the
 exponent so ciphertexts add homomorphically; decryption yields ``m·G`` and the

@@ -1,25 +1,55 @@
-"""Prime-order Ed25519 subgroup, via libsodium only (PyNaCl ``nacl.bindings``).
+"""ristretto255 (RFC 9496), via the system libsodium only (spec §2).
 
 Spec symbols (docs/election-record.md §2): ``G`` generator, ``L`` group order,
-points are 32-byte compressed Ed25519 encodings, scalars are 32-byte
+points are 32-byte canonical ristretto255 encodings, scalars are 32-byte
 little-endian integers in ``[0, L)``.
 
-Why the wrappers: libsodium's scalar multiplication refuses a zero scalar and
-an identity result, and ``crypto_core_ed25519_is_valid_point`` rejects the
-identity (it has small order).  Exponential ElGamal needs ``0·G`` (an
-encrypted 0 before it is blinded, or a decrypted total of 0), so the wrappers
-below make the group total: the identity is a *value* (``IDENTITY``) that may
-appear in memory and in derived, recomputed fields (tallies, decryption
-shares), but :func:`decode_point` never accepts it from a voter or trustee.
-No curve or field arithmetic is written here; only scalars (ints mod L).
+libsodium is loaded with :mod:`ctypes` and only the five ristretto255
+functions below are declared; no curve or field arithmetic is written here,
+only scalars (ints mod L).  ristretto255 has prime order, so every decodable
+encoding is a usable group element and equal elements have equal encodings
+(byte comparison is group equality).
+
+The identity ``IDENTITY`` (32 zero bytes) is a valid ristretto255 encoding.
+libsodium's scalar multiplication refuses a zero scalar, an identity input
+and an identity result, so :func:`mul` and :func:`mul_base` handle those
+cases themselves; exponential ElGamal needs ``0·G`` (an encrypted 0 before it
+is blinded, a decrypted total of 0).  The identity may appear in memory and
+in derived, recomputed fields (tallies, decryption shares), but
+:func:`decode_point` refuses it unless the caller passes ``allow_identity``.
 """
 from __future__ import annotations
 
-from nacl import bindings as _s
+import ctypes
+import ctypes.util
 
 L = 2**252 + 27742317777372353535851937790883648493
 _P = 2**255 - 19
-IDENTITY = bytes([1]) + bytes(31)
+IDENTITY = bytes(32)
+
+
+def _load() -> ctypes.CDLL:
+    name = ctypes.util.find_library("sodium")
+    if not name:
+        raise ImportError("votecrypt needs the system libsodium >= 1.0.18 (Debian: libsodium23)")
+    lib = ctypes.CDLL(name)
+    if lib.sodium_init() < 0:
+        raise ImportError("sodium_init failed")
+    out, inp = ctypes.c_char_p, ctypes.c_char_p  # 32-byte buffers; lengths checked below
+    for fn, args in [("crypto_scalarmult_ristretto255", (out, inp, inp)),
+                     ("crypto_scalarmult_ristretto255_base", (out, inp)),
+                     ("crypto_core_ristretto255_add", (out, inp, inp)),
+                     ("crypto_core_ristretto255_sub", (out, inp, inp)),
+                     ("crypto_core_ristretto255_is_valid_point", (inp,))]:
+        f = getattr(lib, fn)
+        f.argtypes, f.restype = args, ctypes.c_int
+    return lib
+
+
+_lib = _load()
+_smul, _smul_base = _lib.crypto_scalarmult_ristretto255, _lib.crypto_scalarmult_ristretto255_base
+_add, _sub = _lib.crypto_core_ristretto255_add, _lib.crypto_core_ristretto255_sub
+_is_valid = _lib.crypto_core_ristretto255_is_valid_point
 
 
 class GroupError(ValueError):
@@ -34,21 +64,30 @@ def _sc(k: int) -> bytes:
     return (k % L).to_bytes(32, "little")
 
 
+def _call(f, *args: bytes) -> bytes:
+    """Run a libsodium function writing one 32-byte point.  Every input must be
+    32 bytes (C reads exactly 32); a refusal can only mean an invalid point,
+    since zero scalars and identity results are handled by the callers."""
+    if any(len(a) != 32 for a in args):
+        raise GroupError("malformed-point", "expected 32 bytes")
+    buf = ctypes.create_string_buffer(32)
+    if f(buf, *args) != 0:
+        raise GroupError("malformed-point", "libsodium refused the point")
+    return buf.raw
+
+
 def mul_base(k: int) -> bytes:
     """k·G (identity when k ≡ 0)."""
     k %= L
-    return IDENTITY if k == 0 else _s.crypto_scalarmult_ed25519_base_noclamp(_sc(k))
+    return IDENTITY if k == 0 else _call(_smul_base, _sc(k))
 
 
 def mul(k: int, p: bytes) -> bytes:
-    """k·P for P in the prime-order subgroup or the identity.
-
-    libsodium re-checks P's subgroup membership here, so a point that slipped
-    past decoding still cannot be multiplied."""
+    """k·P (identity when k ≡ 0 or P is the identity; otherwise never, as L is prime)."""
     k %= L
     if k == 0 or p == IDENTITY:
         return IDENTITY
-    return _s.crypto_scalarmult_ed25519_noclamp(_sc(k), p)
+    return _call(_smul, _sc(k), p)
 
 
 def add(p: bytes, q: bytes) -> bytes:
@@ -56,13 +95,11 @@ def add(p: bytes, q: bytes) -> bytes:
         return q
     if q == IDENTITY:
         return p
-    return _s.crypto_core_ed25519_add(p, q)
+    return _call(_add, p, q)
 
 
 def sub(p: bytes, q: bytes) -> bytes:
-    if q == IDENTITY:
-        return p
-    return _s.crypto_core_ed25519_sub(p, q)
+    return p if q == IDENTITY else _call(_sub, p, q)
 
 
 def neg(p: bytes) -> bytes:
@@ -73,17 +110,21 @@ G = mul_base(1)
 
 
 def decode_point(data: str | bytes, *, allow_identity: bool = False) -> bytes:
-    """Strictly decode a point: 32 bytes, canonical, prime-order subgroup, not
-    the identity (unless ``allow_identity`` for recomputed derived values)."""
+    """Strictly decode a point: 32 bytes, the canonical ristretto255 encoding of
+    a group element, and not the identity unless ``allow_identity`` (only for
+    recomputed derived values: tallies, decryption shares)."""
     b = _bytes(data, "malformed-point")
     if len(b) != 32:
         raise GroupError("malformed-point", f"{len(b)} bytes, expected 32")
-    if int.from_bytes(b, "little") & ((1 << 255) - 1) >= _P:
-        raise GroupError("non-canonical", "y coordinate not reduced mod p")
-    if b == IDENTITY and allow_identity:
-        return b
-    if not _s.crypto_core_ed25519_is_valid_point(b):
-        raise GroupError("malformed-point", "not a point of the prime-order subgroup")
+    s = int.from_bytes(b, "little")
+    if s >= _P or s & 1:  # integer checks only, so the reason can be precise
+        raise GroupError("non-canonical", "s not reduced mod p, or negative (odd)")
+    if b == IDENTITY:
+        if allow_identity:
+            return b
+        raise GroupError("identity-point", "the identity is not allowed here")
+    if not _is_valid(b):
+        raise GroupError("malformed-point", "not a ristretto255 encoding")
     return b
 
 
@@ -104,12 +145,13 @@ def encode_scalar(k: int) -> str:
 def _bytes(data: str | bytes, reason: str) -> bytes:
     if isinstance(data, bytes):
         return data
-    if not isinstance(data, str) or data != data.lower():
-        raise GroupError(reason, "expected lower-case hex")
     try:
-        return bytes.fromhex(data)
-    except ValueError:
-        raise GroupError(reason, "not hex") from None
+        b = bytes.fromhex(data)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        b = None
+    if b is None or b.hex() != data:  # exactly lower-case hex: no upper case, no whitespace
+        raise GroupError(reason, "expected lower-case hex")
+    return b
 
 
 __all__ = ["L", "G", "IDENTITY", "GroupError", "mul", "mul_base", "add", "sub", "neg",

@@ -18,7 +18,7 @@ from typing import Any
 
 from .group import L
 
-VERSION = "votecrypt/1"
+VERSION = "votecrypt/2"
 
 
 def _item(x: Any) -> bytes:

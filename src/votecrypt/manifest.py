@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Sequence
 
 from .hash import VERSION, canonical_json, digest
 
@@ -26,9 +26,34 @@ class Question:
     max_selections: int
 
     @property
+    def binary(self) -> bool:
+        """Exactly one of two options (yes/no): one ciphertext, 1 = the first option."""
+        return len(self.options) == 2 and self.min_selections == self.max_selections == 1
+
+    @property
+    def width(self) -> int:
+        """Ciphertexts (and tally slots) for this question."""
+        return 1 if self.binary else len(self.options)
+
+    @property
     def needs_sum_proof(self) -> bool:
-        """Per-option 0/1 proofs already bound the sum to [0, n]."""
-        return not (self.min_selections == 0 and self.max_selections >= len(self.options))
+        """Per-option 0/1 proofs already bound the sum to [0, n]; a binary
+        question's single 0/1 proof is the whole statement."""
+        return not (self.binary or (self.min_selections == 0
+                                    and self.max_selections >= len(self.options)))
+
+    def encoded(self, sel: Sequence[int]) -> list[int]:
+        """The 0/1 plaintexts encrypted for a selection (one per option, or
+        ``[first option chosen]`` if binary); raises ValueError if invalid."""
+        if len(sel) != len(self.options) or any(type(x) is not int or x not in (0, 1) for x in sel):
+            raise ValueError(f"question {self.id}: choices must be 0/1 per option")
+        if not self.min_selections <= sum(sel) <= self.max_selections:
+            raise ValueError(f"question {self.id}: selection count out of range")
+        return list(sel[:self.width])
+
+    def option_counts(self, counts: Sequence[int], ballots: int) -> list[int]:
+        """Per-option totals from this question's decrypted slot counts."""
+        return [counts[0], ballots - counts[0]] if self.binary else list(counts)
 
 
 @dataclass(frozen=True)
@@ -51,8 +76,17 @@ class Manifest:
 
     @property
     def slots(self) -> list[tuple[int, int]]:
-        """(question, option) pairs in manifest order: the order of tally vectors."""
-        return [(qi, oi) for qi, q in enumerate(self.questions) for oi in range(len(q.options))]
+        """(question, option) per ciphertext in manifest order: the order of tally
+        vectors.  A binary question has one slot, (question, 0)."""
+        return [(qi, oi) for qi, q in enumerate(self.questions) for oi in range(q.width)]
+
+    def option_counts(self, counts: Sequence[int], ballots: int) -> list[list[int]]:
+        """Per question, per option totals from a tally's slot counts."""
+        out, i = [], 0
+        for q in self.questions:
+            out.append(q.option_counts(counts[i:i + q.width], ballots))
+            i += q.width
+        return out
 
     def to_json(self) -> dict[str, Any]:
         return {"version": VERSION, "election_id": self.election_id, "title": self.title,

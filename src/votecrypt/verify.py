@@ -125,7 +125,7 @@ def _verify(rec: Any, workers: int, report: Report) -> None:
     ok = report.checks.append
     keys = {"version", "manifest", "fingerprint", "joint_key", "trustees", "roll", "board", "tallies"}
     _need(isinstance(rec, dict) and rec.get("version") == VERSION and set(rec) == keys,
-          "record.version", "not a votecrypt/1 record or unknown fields")
+          "record.version", f"not a {VERSION} record or unknown fields")
     try:
         m = Manifest.from_json(rec["manifest"])
     except ManifestError as e:
@@ -208,13 +208,14 @@ def _verify(rec: Any, workers: int, report: Report) -> None:
         for slot, (p, c) in enumerate(zip(pts, counts)):
             _need(p == mul_base(c), f"{name}.counts[{slot}]", "does not match the decryption")
         report.results.append({"area": area, "ballots": n, "counts": counts,
-                               "summary": _summary(m, counts)})
+                               "summary": _summary(m, counts, n)})
     ok(f"tallies: {len(tallies)} tallies recomputed, decryption shares and counts verify")
 
 
-def _summary(m: Manifest, counts: list[int]) -> str:
-    it = iter(counts)
-    return "; ".join(f"{q.id}: " + ", ".join(f"{o} {next(it)}" for o in q.options) for q in m.questions)
+def _summary(m: Manifest, counts: list[int], ballots: int) -> str:
+    per_q = m.option_counts(counts, ballots)
+    return "; ".join(f"{q.id}: " + ", ".join(f"{o} {c}" for o, c in zip(q.options, qc))
+                     for q, qc in zip(m.questions, per_q))
 
 
 def default_workers() -> int:

@@ -1,11 +1,12 @@
 """The audit log: append-only and hash-chained.
 
-Each entry's ``digest`` is SHA-256 over the previous entry's digest and this
-entry's canonical content, so changing, removing or reordering any entry
+Each entry's ``digest`` is a keyed hash (HMAC-SHA-256) over the previous
+entry's digest and this entry's canonical content, so changing, removing or reordering any entry
 breaks every digest after it; ``verify_audit`` finds the first such break.
 """
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -62,7 +63,9 @@ class AuditEntry(models.Model):
         return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
     def compute_digest(self) -> str:
-        return hashlib.sha256(self.prev_digest.encode() + b"\n" + self.canonical()).hexdigest()
+        """HMAC-SHA-256 under settings.UNIONHALL_AUDIT_KEY of the previous digest and this entry."""
+        message = self.prev_digest.encode() + b"\n" + self.canonical()
+        return hmac.new(settings.UNIONHALL_AUDIT_KEY, message, hashlib.sha256).hexdigest()
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -61,7 +61,7 @@ def hq_required(view):
 def deny(request, *, reason: str, subject=None, path: str = ""):
     """Record the refusal, then refuse. The entry is committed even though the
     request fails, because refusals are what an auditor looks for first."""
-    audit_record(actor=request.user, action=Action.DENIED, subject=subject, detail={"reason": reason, "path": path})
+    audit_record(actor=request.user, action=Action.DENIED, subject=subject, detail={"reason": reason, "path": path[:200]})
     raise PermissionDenied(reason)
 
 
@@ -79,7 +79,7 @@ def access_member(request, membership_number: str) -> Member:
         deny(
             request,
             reason="member outside remit",
-            subject=("members.member", member.pk if member else membership_number),
+            subject=("members.member", member.pk if member else membership_number[:40]),
             path=request.path,
         )
     audit_record(actor=request.user, action=Action.VIEW, subject=member, detail={"page": "member detail"})

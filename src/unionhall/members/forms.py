@@ -83,7 +83,9 @@ class MemberSearchForm(PlainLabels, forms.Form):
         return members
 
     def applied_filters(self) -> dict:
-        return {k: str(v) for k, v in self.cleaned_data.items() if v}
+        """The filters, for the audit log. A name typed into the search is kept
+        out of the append-only log: which records were shown is what matters."""
+        return {k: ("(given)" if k == "q" else str(v)) for k, v in self.cleaned_data.items() if v}
 
 
 def clean_postcode_value(value: str) -> str:

@@ -49,6 +49,8 @@ PLAIN_FIELDS = ("first_name", "last_name", "email", "phone", "address_line1", "a
 COMPARED_FIELDS = (*PLAIN_FIELDS, "employer_id", "branch_id", "workplace_id", "grade", "status", "joined_on", "lapsed_on")
 MAX_LENGTHS = {f.name: f.max_length for f in Member._meta.get_fields() if getattr(f, "max_length", None)}
 MAX_ERRORS_LISTED = 200
+MAX_XLSX_COLUMNS = 60
+MAX_XLSX_ROWS = 2_000_000
 
 POSTCODE_RE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$")
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
@@ -174,6 +176,13 @@ def _read_xlsx(data: bytes):
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise ImportRefused(f"The spreadsheet cannot be read ({exc.__class__.__name__}). Is it a .xlsx file?") from None
     sheet = workbook.worksheets[0]
+    # A sheet can declare a vast size in a tiny file; openpyxl would then walk
+    # billions of empty cells. Refuse before reading any row.
+    if (sheet.max_column or 0) > MAX_XLSX_COLUMNS or (sheet.max_row or 0) > MAX_XLSX_ROWS:
+        raise ImportRefused(
+            f"The spreadsheet declares {sheet.max_row or 0:,} rows and {sheet.max_column or 0:,} columns; "
+            f"a register has at most {MAX_XLSX_COLUMNS} columns and {MAX_XLSX_ROWS:,} rows. Save it as CSV and try again."
+        )
     rows_iter = sheet.iter_rows(values_only=True)
     header = next(rows_iter, None)
     if header is None:

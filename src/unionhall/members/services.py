@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -55,7 +56,12 @@ def office_create(*, office: Office, actor) -> Office:
 
 @transaction.atomic
 def office_end(*, office: Office, actor, on: dt.date) -> Office:
+    """End a current term on ``on``: not before it started, and never later
+    than it was due to end (extending a term is a new appointment)."""
     office = Office.objects.select_for_update().get(pk=office.pk)
+    previous = office.ends_on
+    if previous is not None and on > previous:
+        raise ValidationError({"ends_on": f"This term already ends on {previous:%-d %B %Y}; it cannot be extended here."})
     office.ends_on = on
     office.full_clean()
     office.save(update_fields=["ends_on"])
@@ -63,7 +69,13 @@ def office_end(*, office: Office, actor, on: dt.date) -> Office:
         actor=actor,
         action=Action.OFFICE,
         subject=office,
-        detail={"event": "ended", "role": office.role, "member": office.member.membership_number, "ends_on": on.isoformat()},
+        detail={
+            "event": "ended",
+            "role": office.role,
+            "member": office.member.membership_number,
+            "ends_on": on.isoformat(),
+            "was_due_to_end": previous.isoformat() if previous else None,
+        },
     )
     return office
 

@@ -1,4 +1,6 @@
 import csv
+import os
+import time
 import datetime as dt
 import secrets
 from pathlib import Path
@@ -6,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
+from unionhall.members.adapters import absolute_url
 from unionhall.members.access import access_member, hq_required, officer_required, session_passed_mfa
 from unionhall.members.forms import ContactDetailsForm, EmailChangeForm, ImportUploadForm, MemberSearchForm, OfficeForm, PreferencesForm
 from unionhall.members.importer import ImportRefused, member_import
@@ -78,7 +81,7 @@ def my_email(request):
     else:
         new = form.cleaned_data["email"]
         member_request_email_change(
-            member=member, new_email=new, confirm_url_for=lambda token: request.build_absolute_uri(reverse("my_email_confirm", args=[token]))
+            member=member, new_email=new, confirm_url_for=lambda token: absolute_url(request, reverse("my_email_confirm", args=[token]))
         )
         messages.success(request, f"We have sent a link to {new}. Your address changes when you open it.")
     return redirect("my_details")
@@ -114,6 +117,9 @@ def my_preferences(request):
 
 @login_required
 def directory(request):
+    member = _own_member(request)
+    if (member is None or member.status != Member.Status.ACTIVE) and not request_remit(request).everyone:
+        raise PermissionDenied("The directory is for members.")
     offices = (
         Office.objects.current()
         .exclude(role=Role.HQ_ADMIN)
@@ -222,6 +228,25 @@ def _staged_path(token: str) -> Path:
     return Path(settings.UNIONHALL_IMPORT_DIR) / f"{token}.upload"
 
 
+STAGED_MAX_AGE_S = 24 * 60 * 60
+
+
+def _discard_staged(request) -> None:
+    staged = request.session.pop("import", None)
+    if staged:
+        _staged_path(staged["token"]).unlink(missing_ok=True)
+
+
+def _purge_stale_staged() -> None:
+    """Uploads nobody applied or cancelled are deleted after a day."""
+    folder = Path(settings.UNIONHALL_IMPORT_DIR)
+    if folder.exists():
+        cutoff = time.time() - STAGED_MAX_AGE_S
+        for path in folder.glob("*.upload"):
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+
+
 @hq_required
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -231,12 +256,14 @@ def import_upload(request):
             form.add_error("file", f"The file is {upload.size / 1_048_576:.1f} MB; the limit is {settings.UNIONHALL_IMPORT_MAX_BYTES / 1_048_576:.0f} MB.")
         else:
             token = secrets.token_urlsafe(16)
+            _discard_staged(request)
+            _purge_stale_staged()
             path = _staged_path(token)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("wb") as out:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # Created private: a whole register must never be readable by other accounts on the host.
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
-            path.chmod(0o600)
             request.session["import"] = {"token": token, "name": upload.name, "full": form.cleaned_data["full"]}
             return redirect("import_review")
     return render(request, "members/import_upload.html", {"form": form})
@@ -251,8 +278,7 @@ def import_review(request):
     path = _staged_path(staged["token"])
     apply = request.method == "POST" and request.POST.get("action") == "apply"
     if request.method == "POST" and request.POST.get("action") == "cancel":
-        path.unlink(missing_ok=True)
-        del request.session["import"]
+        _discard_staged(request)
         messages.info(request, "The import was cancelled; nothing changed.")
         return redirect("import_upload")
     refused, report = None, None
@@ -261,8 +287,7 @@ def import_review(request):
     except ImportRefused as exc:
         refused = str(exc)
     if report and report.applied:
-        path.unlink(missing_ok=True)
-        del request.session["import"]
+        _discard_staged(request)
         messages.success(
             request,
             f"Imported {staged['name']}: {report.added} added, {report.updated} updated, {report.lapsed} marked lapsed.",
@@ -294,7 +319,7 @@ def offices(request):
 @hq_required
 @require_POST
 def office_end_view(request, pk: int):
-    office = get_object_or_404(Office, pk=pk)
+    office = get_object_or_404(Office.objects.current(), pk=pk)
     try:
         on = dt.date.fromisoformat(request.POST.get("ends_on", ""))
     except ValueError:

@@ -82,3 +82,17 @@ def test_removing_the_newest_entries_is_caught_by_the_head(chain):
 def test_the_head_follows_the_tip(chain):
     head = AuditHead.objects.get(id=1)
     assert (head.seq, head.digest) == (5, chain[-1].digest)
+
+
+def test_a_chain_rebuilt_without_the_key_does_not_verify(chain, settings):
+    """Someone with the database but not AUDIT_KEY recomputes every digest: caught."""
+    settings.UNIONHALL_AUDIT_KEY = b"a key the attacker guessed"
+    drop_append_only_guard()
+    prev = "0" * 64
+    for entry in AuditEntry.objects.order_by("seq"):
+        entry.prev_digest = prev
+        AuditEntry.objects.filter(pk=entry.pk).update(prev_digest=prev, digest=entry.compute_digest())
+        prev = entry.compute_digest()
+    AuditHead.objects.filter(id=1).update(digest=prev)
+    settings.UNIONHALL_AUDIT_KEY = b"the real key"
+    assert audit_verify_chain().broken_seq == 1

@@ -3,6 +3,7 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from unionhall.members.demo.builder import build_demo_union
 from unionhall.members.models import Branch, Employer, Member, Office, Role, User, Workplace
@@ -50,8 +51,15 @@ def test_the_demo_has_the_shape_of_a_union(db):
     assert all(user.check_password("union-demo-password") for user in users.values())
 
 
+@override_settings(DEBUG=True)
 def test_the_demo_refuses_a_register_that_has_members(db, capsys):
     call_command("demo", "--members", "150")
     assert "admin@demo.unionhall.test" in capsys.readouterr().out
     with pytest.raises(CommandError, match="empty database"):
         call_command("demo", "--members", "150")
+
+
+def test_the_demo_refuses_to_run_in_production(db):
+    with pytest.raises(CommandError, match="only with DEBUG=true"):
+        call_command("demo", "--members", "150")
+    assert not Member.objects.exists()

@@ -198,3 +198,14 @@ def test_the_command_fails_with_every_error_listed(union, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "register.csv: line 2, column D (email)" in err and "register.csv: line 3, column E (postcode)" in err
     assert Member.objects.count() == 0
+
+
+def test_a_spreadsheet_declaring_a_vast_sheet_is_refused_before_reading(union):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["membership_number", "first_name", "last_name", "employer", "branch"])
+    sheet.cell(row=5, column=16000, value="x")  # a tiny file that declares 16,000 columns
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ImportRefused, match="16,000 columns"):
+        member_import(data=buffer.getvalue(), filename="bomb.xlsx", dry_run=True)

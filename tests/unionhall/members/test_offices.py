@@ -70,7 +70,7 @@ def test_ending_a_term_removes_the_remit_and_is_audited(client, people):
     today = timezone.localdate()
     client.post(reverse("office_end", args=[office.pk]), {"ends_on": today.isoformat()})
     entry = AuditEntry.objects.filter(action=Action.OFFICE).last()
-    assert entry.detail == {"event": "ended", "role": "workplace_rep", "member": "B1", "ends_on": today.isoformat()}
+    assert entry.detail == {"event": "ended", "role": "workplace_rep", "member": "B1", "ends_on": today.isoformat(), "was_due_to_end": None}
     client.logout()
     sign_in(client, people.bob)
     # A term ending today still counts today; from tomorrow it gives no remit.
@@ -108,3 +108,16 @@ def test_the_first_hq_administrator_is_appointed_from_the_command_line(people, c
         call_command("appoint", "E1", "general_secretary", "--starts", "2026-01-01")
     with pytest.raises(CommandError, match="no member has the number X9"):
         call_command("appoint", "X9", "hq_admin")
+
+
+def test_a_past_term_cannot_be_revived_nor_a_term_extended(client, people):
+    sign_in(client, people.hq)
+    past = Office.objects.get(member=people.bob)
+    Office.objects.filter(pk=past.pk).update(ends_on=dt.date(2025, 6, 30))
+    assert client.post(reverse("office_end", args=[past.pk]), {"ends_on": "2030-01-01"}).status_code == 404
+    current = Office.objects.get(member=people.carol)
+    Office.objects.filter(pk=current.pk).update(ends_on=dt.date(2027, 5, 31))
+    response = client.post(reverse("office_end", args=[current.pk]), {"ends_on": "2030-01-01"}, follow=True)
+    assert "cannot be extended here" in response.content.decode()
+    current.refresh_from_db()
+    assert current.ends_on == dt.date(2027, 5, 31)

@@ -121,7 +121,7 @@ def test_a_search_records_who_was_shown(client, people):
     sign_in(client, people.bob)
     client.get(reverse("register_search"), {"q": "Arch"})
     entry = AuditEntry.objects.filter(action=Action.VIEW, subject_id="search").last()
-    assert entry.detail["shown"] == ["A1"] and entry.detail["filters"] == {"q": "Arch"}
+    assert entry.detail["shown"] == ["A1"] and entry.detail["filters"] == {"q": "(given)"}
 
 
 def test_an_export_contains_the_remit_only_and_is_audited(client, people):
@@ -157,3 +157,10 @@ def test_name_search_ignores_case_and_finds_renamed_members(client, people):
     assert search_numbers(client, q="ó") == {"A1"}
     assert search_numbers(client, q="Alice Ó D") == {"A1"}
     assert search_numbers(client, q="b1") == {"B1"}
+
+
+def test_lapsed_members_cannot_read_the_directory(client, people):
+    people.alice.status = "lapsed"
+    people.alice.save()
+    sign_in(client, people.alice, mfa=False)
+    assert client.get(reverse("directory")).status_code == 403

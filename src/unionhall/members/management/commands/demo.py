@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from unionhall.members.demo.builder import DEMO_PASSWORD, DEMO_TOTP_SECRET, build_demo_union
@@ -11,6 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, members: int, seed: int, **options):
+        if not settings.DEBUG:
+            raise CommandError("the demo creates accounts with published passwords: run it only with DEBUG=true")
         if members < 100:
             raise CommandError("--members must be at least 100")
         try:
