@@ -61,12 +61,14 @@ def build_record(election: Election, trustees: Sequence[TrusteePublic], roll: Ma
                  board: Sequence[dict[str, Any]], tallies: Sequence[dict[str, Any]],
                  shares: Mapping[str, Sequence[DecryptionShare]]) -> dict[str, Any]:
     """``tallies`` from :func:`tallies_json`; ``shares[area]`` the decryption
-    shares published for that tally.  Counts are computed here."""
+    shares published for that tally.  Counts are computed here.  A tally with
+    no shares is *sealed*: its sum is in the record (anyone can recompute it)
+    but it has not been decrypted, so ``shares`` is empty and ``counts`` null."""
     out = []
     for t in tallies:
-        sh = shares[t["area"]]
-        out.append({**t, "shares": [s.to_json() for s in sh],
-                    "counts": decode_counts(election.manifest, t, sh)})
+        sh = shares.get(t["area"], ())
+        counts = decode_counts(election.manifest, t, sh) if sh else None
+        out.append({**t, "shares": [s.to_json() for s in sh], "counts": counts})
     return {"version": VERSION, "manifest": election.manifest.to_json(),
             "fingerprint": election.fingerprint.hex(), "joint_key": election.key.hex(),
             "trustees": [p.to_json() for p in sorted(trustees, key=lambda p: p.index)],

@@ -113,3 +113,24 @@ def test_cli(tmp_path, capsys, small_record):
     assert out[-1] == "5 ballots" and any(line.startswith("FAIL tallies[North].counts[1]") for line in out)
     p.write_text("{not json")
     assert main([str(p)]) == 2
+
+
+def test_sealed_area_tallies_verify_without_being_decrypted(small_record):
+    d = small_record
+    rec = d["record"]
+    headline = rec["tallies"][0]
+    shares = {"": headline["shares"]}
+    sealed = api.build_record(d["manifest"], d["key"], d["publics"], {a: r for a, r in rec["roll"]["voters"]},
+                              rec["board"], [{k: t[k] for k in ("area", "ballots", "ct")} for t in rec["tallies"]], shares)
+    assert [t["counts"] is None for t in sealed["tallies"]] == [False, True, True]
+    rep = api.verify_record(sealed)
+    assert rep.ok, (rep.failed, rep.detail)
+    assert [r["summary"] for r in rep.results][1:] == ["sealed", "sealed"]
+    # A sealed tally whose sum was altered still fails.
+    bad = copy.deepcopy(sealed)
+    bad["tallies"][1]["ct"] = bad["tallies"][2]["ct"]
+    assert not api.verify_record(bad).ok
+    # Counts without shares are not a sealed tally: refused.
+    bad = copy.deepcopy(sealed)
+    bad["tallies"][1]["counts"] = [0] * len(bad["tallies"][1]["ct"])
+    assert not api.verify_record(bad).ok
