@@ -42,6 +42,11 @@ def run(engine, args):
     t = time.perf_counter()
     build_demo_union(members=args.members, seed=1)
     build_s = time.perf_counter() - t
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # a live database has planner statistics; a fresh bulk load has none
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     branch = Branch.objects.get(code="london")
     workplace = Workplace.objects.filter(branch=branch).first()

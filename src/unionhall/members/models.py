@@ -138,12 +138,14 @@ class Member(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "membership_number"]
+        # Each filter a remit or a search applies first, followed by the list's
+        # order, so a page of 50 is read from an index without sorting the remit.
         indexes = [
-            models.Index(fields=["branch", "status", "last_name"]),
-            models.Index(fields=["workplace", "status", "last_name"]),
-            models.Index(fields=["employer", "status", "last_name"]),
-            models.Index(fields=["status", "last_name"]),
-            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["branch", "last_name", "first_name", "membership_number"], name="member_branch_order"),
+            models.Index(fields=["workplace", "last_name", "first_name", "membership_number"], name="member_workplace_order"),
+            models.Index(fields=["employer", "last_name", "first_name", "membership_number"], name="member_employer_order"),
+            models.Index(fields=["status", "last_name", "first_name", "membership_number"], name="member_status_order"),
+            models.Index(fields=["last_name", "first_name", "membership_number"], name="member_order"),
         ]
 
     def __str__(self):
