@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "unionhall",
     "unionhall.audit",
     "unionhall.members",
+    "unionhall.ballots",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,158 @@
+"""Ballots: what is asked, who may vote, the frozen roll, the bulletin board of
+encrypted ballots, trustees, and the decrypted results.
+
+The cryptography lives in ``votecrypt``; these models hold its JSON artefacts
+(each carries its own version tag) and the union's facts around them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from unionhall.members.models import Branch, Employer, Member, Workplace
+
+
+class Ballot(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Being prepared"
+        OPEN = "open", "Open for voting"
+        CLOSED = "closed", "Closed, being counted"
+        RESULT = "result", "Result declared"
+
+    class AreaKind(models.TextChoices):
+        BRANCH = "branch", "Branch"
+        EMPLOYER = "employer", "Employer"
+        WORKPLACE = "workplace", "Workplace"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    explanation = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    # Who is entitled to vote, read from the register when the roll is frozen.
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey(Branch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    workplace = models.ForeignKey(Workplace, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    grades = models.JSONField(default=list, blank=True, help_text="Grade codes; empty means every grade.")
+    joined_by = models.DateField(null=True, blank=True, help_text="Members who joined after this date are not entitled.")
+    area_kind = models.CharField(max_length=10, choices=AreaKind.choices, default=AreaKind.BRANCH)
+    trustee_threshold = models.PositiveSmallIntegerField(default=2)
+    # votecrypt artefacts, set up before opening.
+    manifest = models.JSONField(null=True, blank=True)
+    joint_key = models.CharField(max_length=64, blank=True)
+    trustee_publics = models.JSONField(default=list, blank=True)
+    # At close: the encrypted tallies (headline first, then per area).
+    tallies = models.JSONField(default=list, blank=True)
+    # Decrypted per-slot counts by area ("" = headline).
+    counts = models.JSONField(default=dict, blank=True)
+    roll_frozen_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    areas_opened_at = models.DateTimeField(null=True, blank=True)
+    areas_decision = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        YES_NO = "yesno", "Yes or no"
+        ONE = "one", "Choose one"
+        UP_TO = "upto", "Choose up to"
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    key = models.SlugField(max_length=40)
+    text = models.CharField(max_length=300)
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.YES_NO)
+    options = models.JSONField(default=list)
+    max_choices = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["ballot", "position"]
+        constraints = [models.UniqueConstraint(fields=["ballot", "key"], name="question_key_unique")]
+
+    def manifest_entry(self) -> dict:
+        options = ["Yes", "No"] if self.kind == self.Kind.YES_NO else list(self.options)
+        if self.kind == self.Kind.UP_TO:
+            low, high = 0, self.max_choices
+        else:
+            low = high = 1
+        return {"id": self.key, "title": self.text, "options": options, "min_selections": low, "max_selections": high}
+
+
+class Trustee(models.Model):
+    """One of the n people who together hold the ballot's decryption key; any
+    ``trustee_threshold`` of them can decrypt, fewer learn nothing."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="trustees")
+    index = models.PositiveSmallIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(max_length=120, help_text="How the trustee is named on the result, e.g. 'Independent scrutineer'.")
+    # Decryption shares posted by this trustee, by area ("" = headline).
+    shares = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["ballot", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "index"], name="trustee_index_unique"),
+            models.UniqueConstraint(fields=["ballot", "user"], name="trustee_user_unique"),
+        ]
+
+
+class RollEntry(models.Model):
+    """A member entitled to vote. ``alias`` is the member's name on the board
+    and in the record: random, so the public record never names anyone."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="roll")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="roll_entries")
+    alias = models.CharField(max_length=24)
+    area = models.CharField(max_length=200)
+    voted_at = models.DateTimeField(null=True, blank=True)
+    added_reason = models.CharField(max_length=300, blank=True, help_text="Why the member was added after the roll froze.")
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "member"], name="roll_member_unique"),
+            models.UniqueConstraint(fields=["ballot", "alias"], name="roll_alias_unique"),
+        ]
+        indexes = [models.Index(fields=["ballot", "area", "voted_at"])]
+
+
+class Cast(models.Model):
+    """An encrypted ballot on the board. Re-voting supersedes the earlier one;
+    at most one cast ballot per roll entry counts."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="casts")
+    roll_entry = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="casts")
+    content = models.JSONField()
+    tracker = models.CharField(max_length=80)
+    superseded = models.BooleanField(default=False)
+
+    class Meta:
+        # No timestamp and the board is shown in tracker order, so the board's
+        # order cannot be matched against who voted when.
+        ordering = ["tracker"]
+        constraints = [
+            models.UniqueConstraint(fields=["roll_entry"], condition=Q(superseded=False), name="one_counted_ballot_per_voter"),
+            models.UniqueConstraint(fields=["ballot", "tracker"], name="tracker_unique"),
+        ]
+
+
+class ReplayKey(models.Model):
+    """Every ciphertext ever accepted for a ballot: a ballot re-using one is a
+    replay (the attack Helios never blocked) and is refused."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=128)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ballot", "key"], name="replay_key_unique")]

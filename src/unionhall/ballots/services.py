@@ -1,0 +1,339 @@
+"""What happens to a ballot, each step validated and then done atomically with
+its audit entry (check_* then do_*, after Zulip). The cryptography is
+``votecrypt.api``; this module decides who may do what, and when."""
+
+import datetime as dt
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from unionhall.audit.models import Action
+from unionhall.audit.services import audit_record
+from unionhall.ballots.models import Ballot, Cast, ReplayKey, RollEntry, Trustee
+from unionhall.members.models import Member
+from votecrypt import api
+
+# Areas with fewer entitled members than this are merged into "Other areas"
+# when the roll is frozen, and an area tally with fewer ballots is never
+# decrypted on its own: a handful of votes would reveal how people voted.
+MIN_AREA_SIZE = 10
+OTHER_AREAS = "Other areas"
+
+
+class BallotRefused(Exception):
+    """The request cannot be done; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+# --- Setting up -------------------------------------------------------------------
+
+
+def ballot_manifest(ballot: Ballot) -> dict:
+    questions = [q.manifest_entry() for q in ballot.questions.all()]
+    if not questions:
+        raise BallotRefused("The ballot has no questions.")
+    n = ballot.trustees.count()
+    if n < 1 or not 1 <= ballot.trustee_threshold <= n:
+        raise BallotRefused(f"The ballot needs trustees: {ballot.trustee_threshold} of at least {ballot.trustee_threshold}.")
+    return api.make_manifest(f"unionhall/{ballot.slug}", ballot.title, questions, n, ballot.trustee_threshold)
+
+
+@transaction.atomic
+def ballot_set_keys(*, ballot: Ballot, manifest: dict, joint_key: str, publics: list[dict], actor) -> None:
+    """Record the outcome of the trustees' key generation: only public data."""
+    if ballot.status != Ballot.Status.DRAFT:
+        raise BallotRefused("Keys can only be set before the ballot opens.")
+    ballot.manifest, ballot.joint_key, ballot.trustee_publics = manifest, joint_key, publics
+    ballot.save(update_fields=["manifest", "joint_key", "trustee_publics"])
+    audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "trustee keys recorded", "fingerprint": api.fingerprint(manifest)})
+
+
+def eligible_members(ballot: Ballot):
+    members = Member.objects.filter(status=Member.Status.ACTIVE)
+    for field in ("employer", "branch", "workplace"):
+        if getattr(ballot, f"{field}_id"):
+            members = members.filter(**{f"{field}_id": getattr(ballot, f"{field}_id")})
+    if ballot.grades:
+        members = members.filter(grade__in=ballot.grades)
+    if ballot.joined_by:
+        members = members.exclude(joined_on__gt=ballot.joined_by)
+    return members
+
+
+def _area_of(ballot: Ballot, member: Member) -> str:
+    return str({"branch": member.branch, "employer": member.employer, "workplace": member.workplace}[ballot.area_kind] or OTHER_AREAS)
+
+
+@transaction.atomic
+def ballot_open(*, ballot: Ballot, actor, now: dt.datetime | None = None) -> int:
+    """Freeze the roll and open the ballot. Returns the roll's size."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if ballot.status != Ballot.Status.DRAFT:
+        raise BallotRefused("This ballot is already open or closed.")
+    if not ballot.joint_key or not ballot.manifest:
+        raise BallotRefused("The trustees have not yet generated the ballot's key.")
+    members = list(eligible_members(ballot).select_related("branch", "employer", "workplace"))
+    if not members:
+        raise BallotRefused("Nobody in the register is entitled to vote in this ballot.")
+    areas = {m.pk: _area_of(ballot, m) for m in members}
+    sizes = Counter(areas.values())
+    RollEntry.objects.bulk_create(
+        [
+            RollEntry(ballot=ballot, member=m, alias=new_alias(), area=areas[m.pk] if sizes[areas[m.pk]] >= MIN_AREA_SIZE else OTHER_AREAS)
+            for m in members
+        ],
+        batch_size=2000,
+    )
+    ballot.status = Ballot.Status.OPEN
+    ballot.roll_frozen_at = now or timezone.now()
+    ballot.save(update_fields=["status", "roll_frozen_at"])
+    audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "opened; roll frozen", "roll": len(members)})
+    return len(members)
+
+
+def new_alias() -> str:
+    return "v" + secrets.token_hex(8)
+
+
+@transaction.atomic
+def roll_add(*, ballot: Ballot, member: Member, reason: str, actor) -> RollEntry:
+    """Add a member after the roll froze: needs a reason; audited and in the record."""
+    if ballot.status != Ballot.Status.OPEN:
+        raise BallotRefused("Members can be added to the roll only while the ballot is open.")
+    if not reason.strip():
+        raise BallotRefused("Give the reason for adding a member after the roll was frozen.")
+    entry, created = RollEntry.objects.get_or_create(
+        ballot=ballot, member=member, defaults={"alias": new_alias(), "area": OTHER_AREAS, "added_reason": reason}
+    )
+    if not created:
+        raise BallotRefused("That member is already on the roll.")
+    audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "added to roll", "alias": entry.alias, "reason": reason})
+    return entry
+
+
+# --- Casting --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CastCheck:
+    entry: RollEntry
+    tracker: str
+    replay_keys: frozenset[str]
+
+
+def check_cast_ballot(*, ballot: Ballot, member: Member | None, content, now: dt.datetime | None = None) -> CastCheck:
+    """Everything that must hold before a ballot is stored. Raises BallotRefused."""
+    now = now or timezone.now()
+    if ballot.status != Ballot.Status.OPEN or not ballot.opens_at <= now < ballot.closes_at:
+        raise BallotRefused("This ballot is not open for voting.", status=409)
+    entry = RollEntry.objects.filter(ballot=ballot, member=member, removed_at__isnull=True).first() if member else None
+    if entry is None:
+        raise BallotRefused("You are not on the roll for this ballot.", status=403)
+    if not isinstance(content, dict):
+        raise BallotRefused("The ballot is malformed.")
+    try:
+        api.verify_ballot(ballot.manifest, ballot.joint_key, content, alias=entry.alias)
+        keys = frozenset(api.replay_keys(ballot.manifest, ballot.joint_key, content))
+        tracker = api.tracker(ballot.manifest, ballot.joint_key, content)
+    except api.BallotError as exc:
+        raise BallotRefused(f"The ballot was refused: {exc}") from None
+    except (TypeError, KeyError, ValueError) as exc:
+        raise BallotRefused(f"The ballot is malformed: {exc.__class__.__name__}") from None
+    if ReplayKey.objects.filter(ballot=ballot, key__in=keys).exists():
+        raise BallotRefused("This encrypted ballot is already on the board.", status=409)
+    return CastCheck(entry, tracker, keys)
+
+
+def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
+    """Store the ballot, superseding the member's earlier one, in one transaction
+    holding the roll entry's lock; the tracker email goes after commit."""
+    try:
+        with transaction.atomic():
+            entry = RollEntry.objects.select_for_update().get(pk=check.entry.pk)
+            Ballot.objects.filter(pk=ballot.pk, status=Ballot.Status.OPEN).select_for_update().get()
+            Cast.objects.filter(roll_entry=entry, superseded=False).update(superseded=True)
+            ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in check.replay_keys])
+            cast = Cast.objects.create(ballot=ballot, roll_entry=entry, content=content, tracker=check.tracker)
+            entry.voted_at = timezone.now()
+            entry.save(update_fields=["voted_at"])
+            transaction.on_commit(lambda: _send_tracker(entry.member, ballot, check.tracker))
+    except Ballot.DoesNotExist:
+        raise BallotRefused("This ballot is not open for voting.", status=409) from None
+    except IntegrityError:
+        raise BallotRefused("This encrypted ballot is already on the board.", status=409) from None
+    return cast
+
+
+def _send_tracker(member: Member, ballot: Ballot, tracker: str) -> None:
+    if not member.email:
+        return
+    send_mail(
+        subject=f"Your vote in “{ballot.title}” was received",
+        message=(
+            f"Dear {member.first_name},\n\nYour encrypted ballot was received. Its tracker is:\n\n    {tracker}\n\n"
+            "Look for it on the ballot's bulletin board to check it was counted as cast. Nobody, including the union, "
+            "can see how you voted. You can vote again until the ballot closes; only your last vote counts.\n"
+        ),
+        from_email=None,
+        recipient_list=[member.email],
+    )
+
+
+# --- Closing, decrypting, results ----------------------------------------------------
+
+
+def board(ballot: Ballot) -> list[dict]:
+    """The board as votecrypt's record holds it."""
+    casts = Cast.objects.filter(ballot=ballot).select_related("roll_entry").order_by("tracker")
+    return [{"ballot": c.content, "area": c.roll_entry.area, "tracker": c.tracker, "superseded": c.superseded} for c in casts]
+
+
+@transaction.atomic
+def ballot_close(*, ballot: Ballot, actor, now: dt.datetime | None = None) -> None:
+    """Close the ballot and sum the counted ballots, overall and per area."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    now = now or timezone.now()
+    if ballot.status != Ballot.Status.OPEN:
+        raise BallotRefused("Only an open ballot can be closed.")
+    if now < ballot.closes_at:
+        raise BallotRefused(f"Voting is open until {timezone.localtime(ballot.closes_at):%-d %B %Y %H:%M}.")
+    ballot.tallies = api.tally(ballot.manifest, ballot.joint_key, board(ballot))
+    ballot.status = Ballot.Status.CLOSED
+    ballot.closed_at = now
+    ballot.save(update_fields=["tallies", "status", "closed_at"])
+    audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "closed and summed", "ballots": ballot.tallies[0]["ballots"] if ballot.tallies else 0})
+
+
+def tally_for(ballot: Ballot, area: str) -> dict | None:
+    return next((t for t in ballot.tallies if t["area"] == area), None)
+
+
+def may_decrypt(ballot: Ballot, area: str) -> str | None:
+    """Why ``area``'s tally may not be decrypted now, or None if it may."""
+    if ballot.status not in (Ballot.Status.CLOSED, Ballot.Status.RESULT):
+        return "The ballot has not closed."
+    t = tally_for(ballot, area)
+    if t is None:
+        return "There is no such tally."
+    if area and ballot.areas_opened_at is None:
+        return "Area results are sealed until the officers decide to open them."
+    if area and t["ballots"] < MIN_AREA_SIZE:
+        return f"An area with fewer than {MIN_AREA_SIZE} votes is never shown on its own."
+    return None
+
+
+@transaction.atomic
+def trustee_post_shares(*, ballot: Ballot, trustee: Trustee, shares: dict) -> list[str]:
+    """Store a trustee's decryption shares ({area: share}) after checking each
+    proof; combine any tally that now has enough. Returns the areas accepted."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    trustee = Trustee.objects.select_for_update().get(pk=trustee.pk)
+    if not isinstance(shares, dict) or not shares:
+        raise BallotRefused("Upload the file of decryption shares that the trustee tool wrote.")
+    accepted = []
+    for area, share in shares.items():
+        reason = may_decrypt(ballot, area)
+        if reason:
+            raise BallotRefused(f"{area or 'Overall result'}: {reason}")
+        try:
+            good = isinstance(share, dict) and share.get("index") == trustee.index and api.verify_decryption_share(
+                ballot.manifest, ballot.joint_key, ballot.trustee_publics, tally_for(ballot, area), share
+            )
+        except (ValueError, TypeError, KeyError):
+            good = False
+        if not good:
+            raise BallotRefused(f"{area or 'Overall result'}: the decryption share's proof does not verify for trustee {trustee.index}.")
+        trustee.shares[area] = share
+        accepted.append(area)
+    trustee.save(update_fields=["shares"])
+    audit_record(actor=trustee.user, action=Action.CHANGE, subject=ballot, detail={"event": "decryption shares posted", "trustee": trustee.index, "areas": accepted})
+    _combine_ready(ballot)
+    return accepted
+
+
+def _combine_ready(ballot: Ballot) -> None:
+    trustees = list(ballot.trustees.all())
+    changed = False
+    for t in ballot.tallies:
+        area = t["area"]
+        if area in ballot.counts:
+            continue
+        shares = [tr.shares[area] for tr in trustees if area in tr.shares]
+        if len(shares) >= ballot.trustee_threshold:
+            ballot.counts[area] = api.combine_shares(ballot.manifest, t, shares[: ballot.trustee_threshold])
+            changed = True
+    if "" in ballot.counts and ballot.status == Ballot.Status.CLOSED:
+        ballot.status = Ballot.Status.RESULT
+        changed = True
+    if changed:
+        ballot.save(update_fields=["counts", "status"])
+
+
+@transaction.atomic
+def ballot_open_areas(*, ballot: Ballot, actor, decision: str) -> None:
+    """Record the officers' decision to open the area results; trustees may then decrypt them."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if ballot.status != Ballot.Status.RESULT:
+        raise BallotRefused("Area results can be opened only after the overall result.")
+    if not decision.strip():
+        raise BallotRefused("Record the decision (who decided, and when) that opens the area results.")
+    ballot.areas_opened_at = timezone.now()
+    ballot.areas_decision = decision.strip()
+    ballot.save(update_fields=["areas_opened_at", "areas_decision"])
+    audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "area results opened", "decision": decision.strip()[:500]})
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    text: str
+    options: list[tuple[str, int, float]]  # (option, votes, share of ballots %)
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    area: str
+    ballots: int
+    entitled: int
+    questions: list[QuestionResult]
+
+
+def results(ballot: Ballot) -> dict:
+    """What the result page shows: turnout and totals, overall and for opened areas."""
+    entitled = RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).count()
+    by_area = Counter(RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).values_list("area", flat=True))
+    questions = list(ballot.questions.all())
+
+    def area_result(area: str) -> AreaResult | None:
+        t = tally_for(ballot, area)
+        if t is None or area not in ballot.counts:
+            return None
+        per_q = api.option_counts(ballot.manifest, ballot.counts[area], t["ballots"])
+        qs = []
+        for q, entry, votes in zip(questions, ballot.manifest["questions"], per_q):
+            total = t["ballots"] or 1
+            qs.append(QuestionResult(q.text, [(o, v, 100 * v / total) for o, v in zip(entry["options"], votes)]))
+        return AreaResult(area or "All areas", t["ballots"], entitled if not area else by_area.get(area, 0), qs)
+
+    headline = area_result("")
+    areas = [r for t in ballot.tallies[1:] if (r := area_result(t["area"]))]
+    sealed = [t["area"] for t in ballot.tallies[1:] if t["area"] not in ballot.counts]
+    return {"entitled": entitled, "headline": headline, "areas": areas, "sealed_areas": sealed}
+
+
+def ballot_record(ballot: Ballot) -> dict:
+    """The election record (docs/election-record.md): everything needed to check the result."""
+    roll = dict(RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).values_list("alias", "area"))
+    shares = {}
+    for t in ballot.tallies:
+        got = [tr.shares[t["area"]] for tr in ballot.trustees.all() if t["area"] in tr.shares]
+        if t["area"] in ballot.counts:
+            shares[t["area"]] = got[: ballot.trustee_threshold]
+    return api.build_record(ballot.manifest, ballot.joint_key, ballot.trustee_publics, roll, board(ballot), ballot.tallies, shares)

@@ -1,0 +1,104 @@
+"""Casting: only members on the roll, only while open, only well-formed ballots
+with valid proofs; a replayed ballot is refused; re-voting supersedes; the
+board and the roll always agree."""
+
+import copy
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from tests.unionhall.ballots.conftest import encrypt_for
+from unionhall.ballots.models import Ballot, Cast, ReplayKey, RollEntry
+from unionhall.ballots.services import BallotRefused, OTHER_AREAS, check_cast_ballot, do_cast_ballot, roll_add
+
+
+def cast(ballot, member, yes=True, seed="s"):
+    content, _ = encrypt_for(ballot, member, yes, seed)
+    check = check_cast_ballot(ballot=ballot, member=member, content=content)
+    return do_cast_ballot(ballot=ballot, check=check, content=content)
+
+
+def test_the_roll_is_frozen_from_the_register_with_random_aliases_and_small_areas_merged(open_ballot, people, union):
+    roll = RollEntry.objects.filter(ballot=open_ballot)
+    # Everyone active at the Public Probation Service: North and South branches.
+    assert roll.count() == 6 + 12
+    assert {e.area for e in roll} == {"North", OTHER_AREAS}  # South has 3 members: merged
+    assert len({e.alias for e in roll}) == roll.count() and all(e.alias.startswith("v") for e in roll)
+    assert not roll.filter(member=people.frank).exists()  # another employer
+
+
+def test_a_member_on_the_roll_votes_and_gets_a_tracker_by_email(open_ballot, people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        c = cast(open_ballot, people.alice)
+    assert Cast.objects.get(ballot=open_ballot).tracker == c.tracker
+    assert c.tracker in mail.outbox[0].body and mail.outbox[0].to == ["a1@example.org"]
+    assert RollEntry.objects.get(ballot=open_ballot, member=people.alice).voted_at is not None
+
+
+def test_revoting_supersedes_and_one_ballot_counts(open_ballot, people):
+    first = cast(open_ballot, people.alice, yes=True, seed="one")
+    second = cast(open_ballot, people.alice, yes=False, seed="two")
+    first.refresh_from_db()
+    assert first.superseded and not second.superseded
+    assert Cast.objects.filter(ballot=open_ballot, superseded=False).count() == 1
+
+
+def test_a_replayed_ballot_is_refused_with_409_and_nothing_stored(open_ballot, people):
+    content, _ = encrypt_for(open_ballot, people.alice, True)
+    check = check_cast_ballot(ballot=open_ballot, member=people.alice, content=content)
+    do_cast_ballot(ballot=open_ballot, check=check, content=content)
+    with pytest.raises(BallotRefused) as exc:
+        check_cast_ballot(ballot=open_ballot, member=people.alice, content=content)
+    assert exc.value.status == 409
+    assert Cast.objects.count() == 1
+
+
+def test_someone_elses_ballot_is_refused_because_its_proofs_name_the_voter(open_ballot, people):
+    content, _ = encrypt_for(open_ballot, people.alice, True)
+    with pytest.raises(BallotRefused, match="refused"):
+        check_cast_ballot(ballot=open_ballot, member=people.bob, content=content)
+    assert not Cast.objects.exists()
+
+
+def test_a_tampered_ballot_is_refused(open_ballot, people):
+    content, _ = encrypt_for(open_ballot, people.alice, True)
+    bad = copy.deepcopy(content)
+    text = repr(bad)
+    # Change one hex digit of the first ciphertext.
+    q = bad["questions"][0]
+    ct = q["ct"][0]
+    ct[1] = ct[1][:-1] + ("0" if ct[1][-1] != "0" else "1")
+    assert repr(bad) != text
+    with pytest.raises(BallotRefused):
+        check_cast_ballot(ballot=open_ballot, member=people.alice, content=bad)
+    with pytest.raises(BallotRefused, match="malformed"):
+        check_cast_ballot(ballot=open_ballot, member=people.alice, content=["not", "a", "ballot"])
+    assert not Cast.objects.exists() and not ReplayKey.objects.exists()
+
+
+def test_a_member_not_on_the_roll_is_refused(open_ballot, people):
+    content, _ = encrypt_for(open_ballot, people.alice, True)
+    with pytest.raises(BallotRefused) as exc:
+        check_cast_ballot(ballot=open_ballot, member=people.frank, content=content)
+    assert exc.value.status == 403
+
+
+def test_a_ballot_after_close_is_refused(open_ballot, people):
+    content, _ = encrypt_for(open_ballot, people.alice, True)
+    later = open_ballot.closes_at + dt.timedelta(seconds=1)
+    with pytest.raises(BallotRefused, match="not open") as exc:
+        check_cast_ballot(ballot=open_ballot, member=people.alice, content=content, now=later)
+    assert exc.value.status == 409
+    Ballot.objects.filter(pk=open_ballot.pk).update(status=Ballot.Status.CLOSED)
+    open_ballot.refresh_from_db()
+    with pytest.raises(BallotRefused, match="not open"):
+        check_cast_ballot(ballot=open_ballot, member=people.alice, content=content)
+
+
+def test_adding_to_the_roll_after_it_froze_needs_a_reason(open_ballot, people):
+    with pytest.raises(BallotRefused, match="reason"):
+        roll_add(ballot=open_ballot, member=people.frank, reason=" ", actor=people.hq.user)
+    entry = roll_add(ballot=open_ballot, member=people.frank, reason="Transferred under TUPE on 1 May", actor=people.hq.user)
+    assert entry.added_reason.startswith("Transferred")
+    cast(open_ballot, people.frank)

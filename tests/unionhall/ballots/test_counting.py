@@ -1,0 +1,105 @@
+"""Counting: the tally is summed at close, two of three trustees decrypt the
+headline, area results stay sealed until officers open them, small areas are
+never shown alone, and the exported record verifies independently."""
+
+import copy
+import datetime as dt
+
+import pytest
+
+from tests.unionhall.ballots.test_casting import cast
+from unionhall.ballots.models import Ballot, Trustee
+from unionhall.ballots.services import (
+    BallotRefused, ballot_close, ballot_open_areas, ballot_record, results, trustee_post_shares,
+)  # fmt: skip
+from votecrypt import api
+from votecrypt.rng import SeededRng
+
+
+@pytest.fixture
+def voted(open_ballot, people, crowd):
+    for i, member in enumerate(crowd[:10]):
+        cast(open_ballot, member, yes=i < 7, seed=f"c{i}")
+    cast(open_ballot, people.erin, yes=False)  # South: counted in "Other areas"
+    cast(open_ballot, people.alice, yes=True, seed="first")
+    cast(open_ballot, people.alice, yes=False, seed="changed mind")  # re-vote: only this counts
+    return open_ballot
+
+
+def close(ballot):
+    ballot_close(ballot=ballot, actor=None, now=ballot.closes_at + dt.timedelta(minutes=1))
+    ballot.refresh_from_db()
+
+
+def post(ballot, index, areas):
+    key = ballot.trustee_keys[index - 1]
+    shares = {a: api.decryption_share(ballot.manifest, ballot.joint_key, key, next(t for t in ballot.tallies if t["area"] == a), SeededRng(f"t{index}{a}")) for a in areas}
+    trustee_post_shares(ballot=ballot, trustee=Trustee.objects.get(ballot=ballot, index=index), shares=shares)
+    ballot.refresh_from_db()
+
+
+def test_a_ballot_cannot_close_before_its_time(voted):
+    with pytest.raises(BallotRefused, match="open until"):
+        ballot_close(ballot=voted, actor=None)
+
+
+def test_two_of_three_trustees_declare_the_result_with_turnout(voted):
+    close(voted)
+    assert voted.status == Ballot.Status.CLOSED and voted.tallies[0]["ballots"] == 12
+    post(voted, 1, [""])
+    assert voted.status == Ballot.Status.CLOSED  # one trustee is not enough
+    post(voted, 3, [""])  # trustee 2 never returns: the threshold covers it
+    assert voted.status == Ballot.Status.RESULT
+    r = results(voted)
+    assert r["entitled"] == 18 and r["headline"].ballots == 12
+    assert [(o, v) for o, v, _ in r["headline"].questions[0].options] == [("Yes", 7), ("No", 5)]
+    assert r["areas"] == [] and sorted(r["sealed_areas"]) == ["North", "Other areas"]
+
+
+def test_area_results_stay_sealed_until_the_officers_open_them(voted):
+    close(voted)
+    post(voted, 1, [""])
+    post(voted, 2, [""])
+    with pytest.raises(BallotRefused, match="sealed until the officers"):
+        post(voted, 1, ["North"])
+    with pytest.raises(BallotRefused, match="Record the decision"):
+        ballot_open_areas(ballot=voted, actor=None, decision="")
+    ballot_open_areas(ballot=voted, actor=None, decision="Officers group meeting of 3 March 2027, minute 4")
+    voted.refresh_from_db()
+    post(voted, 1, ["North"])
+    post(voted, 2, ["North"])
+    north = results(voted)["areas"][0]
+    assert (north.area, north.ballots) == ("North", 11)
+    assert [(o, v) for o, v, _ in north.questions[0].options] == [("Yes", 7), ("No", 4)]
+    # "Other areas" has one vote: never shown on its own, however the officers decide.
+    with pytest.raises(BallotRefused, match="fewer than 10"):
+        post(voted, 1, ["Other areas"])
+
+
+def test_a_share_with_a_bad_proof_is_refused_and_nothing_stored(voted):
+    close(voted)
+    tally = voted.tallies[0]
+    share = api.decryption_share(voted.manifest, voted.joint_key, voted.trustee_keys[0], tally, SeededRng("x"))
+    bad = copy.deepcopy(share)
+    bad["proofs"][0][1] = bad["proofs"][0][1][:-2] + ("00" if bad["proofs"][0][1][-2:] != "00" else "01")
+    with pytest.raises(BallotRefused, match="does not verify"):
+        trustee_post_shares(ballot=voted, trustee=Trustee.objects.get(ballot=voted, index=1), shares={"": bad})
+    # A share made by trustee 1 and posted as trustee 2's is refused too.
+    with pytest.raises(BallotRefused, match="does not verify"):
+        trustee_post_shares(ballot=voted, trustee=Trustee.objects.get(ballot=voted, index=2), shares={"": share})
+    assert Trustee.objects.get(ballot=voted, index=1).shares == {}
+
+
+def test_the_exported_record_verifies_and_a_tampered_copy_does_not(voted):
+    close(voted)
+    post(voted, 1, [""])
+    post(voted, 2, [""])
+    record = ballot_record(voted)
+    report = api.verify_record(record)
+    assert report.ok, (report.failed, report.detail)
+    assert report.ballots == 13  # 12 counted + 1 superseded
+    assert [r["summary"] for r in report.results][1:] == ["sealed", "sealed"]
+    assert not any(k in str(record) for k in ("a1@example.org", "Archer"))  # aliases only
+    tampered = copy.deepcopy(record)
+    tampered["tallies"][0]["counts"][0] += 1
+    assert not api.verify_record(tampered).ok
