@@ -18,5 +18,6 @@ urlpatterns = [
     path("register/offices/<int:pk>/end/", members.office_end_view, name="office_end"),
     path("register/<str:number>/", members.member_detail, name="member_detail"),
     path("register/<str:number>/authenticator/", members.second_factor_admin, name="second_factor_admin"),
+    path("ballots/", include("unionhall.ballots.urls")),
     path("accounts/", include("allauth.urls")),
 ]

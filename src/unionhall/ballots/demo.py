@@ -1,0 +1,95 @@
+"""Ballots for the demo union: one finished (its record verifies), one open."""
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from unionhall.ballots.models import Ballot, Question, RollEntry, Trustee
+from unionhall.ballots.services import (
+    ballot_close, ballot_manifest, ballot_open, ballot_set_keys, check_cast_ballot, do_cast_ballot, trustee_post_shares,
+)  # fmt: skip
+from unionhall.members.models import Employer, Member, Office, Role, User
+from votecrypt import api, keyfile
+from votecrypt.rng import SeededRng
+
+DEMO_TRUSTEE_PASSPHRASE = "demo trustee passphrase"
+MAX_DEMO_VOTERS = 1500  # keeps `demo --members 100000` quick
+
+
+def build_demo_ballots(*, seed: int = 1) -> list[Ballot]:
+    rng = random.Random(seed)
+    now = timezone.now()
+    pps = Employer.objects.get(code="pps")
+    hq = Office.objects.current().filter(role=Role.HQ_ADMIN).select_related("member__user").first().member.user
+    gs = Office.objects.current().filter(role=Role.GENERAL_SECRETARY).select_related("member__user").first().member.user
+    scrutineer, _ = User.objects.get_or_create(email="scrutineer@demo.unionhall.test")
+    trustees = [(hq, "HQ membership administrator"), (gs, "General Secretary"), (scrutineer, "Independent scrutineer")]
+
+    finished = _ballot(
+        slug="demo-pay-ballot",
+        title="Indicative ballot: the 2026 pay offer",
+        explanation="The employer offers 2.5% from April 2026, with no change to pay progression. The negotiating committee asks whether you accept it, and whether you would take action short of a strike to improve it.",
+        questions=[("accept", "Do you accept the 2026 pay offer?"), ("asos", "Would you take action short of a strike to improve it?")],
+        employer=pps, opens_at=now - dt.timedelta(days=30), closes_at=now - dt.timedelta(days=16), trustees=trustees, seed=seed,
+    )  # fmt: skip
+    _vote(finished, rng, turnout=0.58, yes_share=(0.31, 0.72), seed=seed)
+    ballot_close(ballot=finished, actor=hq, now=finished.closes_at + dt.timedelta(minutes=5))
+    finished.refresh_from_db()
+    for index in (1, 3):  # the General Secretary never returns: the threshold covers it
+        trustee = Trustee.objects.get(ballot=finished, index=index)
+        share = api.decryption_share(finished.manifest, finished.joint_key, finished.trustee_keys[index - 1], finished.tallies[0], SeededRng(f"{seed}/share/{index}"))
+        trustee_post_shares(ballot=finished, trustee=trustee, shares={"": share})
+
+    current = _ballot(
+        slug="demo-workload-ballot",
+        title="Consultation: a national workload cap",
+        explanation="Should the union seek a binding cap on caseloads in national talks, and which measure should it use?",
+        questions=[("cap", "Should the union seek a binding workload cap?")],
+        employer=pps, opens_at=now - dt.timedelta(days=2), closes_at=now + dt.timedelta(days=12), trustees=trustees, seed=seed + 1,
+    )  # fmt: skip
+    _vote(current, rng, turnout=0.21, yes_share=(0.8,), seed=seed + 1, spare={"member@demo.unionhall.test"})
+    return [finished, current]
+
+
+def _ballot(*, slug, title, explanation, questions, employer, opens_at, closes_at, trustees, seed) -> Ballot:
+    ballot = Ballot.objects.create(
+        slug=slug, title=title, explanation=explanation, employer=employer, opens_at=opens_at, closes_at=closes_at,
+        trustee_threshold=2, area_kind=Ballot.AreaKind.BRANCH,
+    )  # fmt: skip
+    for position, (key, text) in enumerate(questions, start=1):
+        Question.objects.create(ballot=ballot, position=position, key=key, text=text, kind=Question.Kind.YES_NO)
+    for index, (user, label) in enumerate(trustees, start=1):
+        Trustee.objects.create(ballot=ballot, index=index, user=user, label=label)
+    manifest = ballot_manifest(ballot)
+    joint, keys, publics = api.run_dkg(manifest, SeededRng(f"{seed}/{slug}/dkg"))
+    ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=None)
+    _save_key_files(slug, keys)
+    ballot_open(ballot=ballot, actor=None, now=opens_at)
+    ballot.refresh_from_db()
+    ballot.trustee_keys = keys
+    return ballot
+
+
+def _save_key_files(slug: str, keys: list[dict]) -> None:
+    """The demo's trustees' key files, sealed with a published passphrase (a
+    real trustee's file is made and kept on their own computer)."""
+    folder = Path(settings.VAR_DIR) / "demo-trustees"
+    folder.mkdir(parents=True, exist_ok=True)
+    for key in keys:
+        sealed = keyfile.seal(key, DEMO_TRUSTEE_PASSPHRASE, ops=1, mem=8192)
+        (folder / f"{slug}-trustee-{key['index']}.json").write_text(json.dumps(sealed))
+
+
+def _vote(ballot: Ballot, rng: random.Random, *, turnout: float, yes_share: tuple, seed: int, spare=frozenset()) -> None:
+    entries = list(RollEntry.objects.filter(ballot=ballot).select_related("member__user").order_by("alias"))
+    voters = [e for e in entries if rng.random() < turnout and e.member.email not in spare][:MAX_DEMO_VOTERS]
+    at = ballot.opens_at + dt.timedelta(hours=1)
+    for i, entry in enumerate(voters):
+        choices = [[1, 0] if rng.random() < share else [0, 1] for share in yes_share]
+        content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, entry.alias, choices, SeededRng(f"{seed}/vote/{i}"))
+        check = check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=at)
+        do_cast_ballot(ballot=ballot, check=check, content=content)

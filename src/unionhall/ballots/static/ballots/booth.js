@@ -1,0 +1,85 @@
+// The voting booth: reads the choices, encrypts them in this browser with
+// UnionhallBooth (booth-crypto.js, built from booth/src), then either casts
+// the encrypted vote or, if the voter asks, reveals how it was made so the
+// server can show that it matches (Benaloh's cast-or-audit).
+(function () {
+  "use strict";
+  var form = document.getElementById("booth");
+  if (!form) return;
+  var data = JSON.parse(document.getElementById("booth-data").textContent);
+  var sealed = document.getElementById("sealed");
+  var outcome = document.getElementById("outcome");
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var current = null;
+
+  function choices() {
+    // One list per question: 1 for each chosen option, 0 otherwise, in manifest order.
+    return Array.prototype.map.call(form.querySelectorAll("fieldset.question"), function (fs, i) {
+      var options = data.manifest.questions[i].options.length;
+      var picked = Array.prototype.map.call(fs.querySelectorAll("input:checked"), function (input) { return Number(input.value); });
+      var row = [];
+      for (var k = 0; k < options; k++) row.push(picked.indexOf(k) >= 0 ? 1 : 0);
+      return row;
+    });
+  }
+
+  function problem(row, i) {
+    var q = data.manifest.questions[i];
+    var n = row.reduce(function (a, b) { return a + b; }, 0);
+    if (n < q.min_selections) return "Answer: " + q.title;
+    if (n > q.max_selections) return "Choose at most " + q.max_selections + ": " + q.title;
+    return null;
+  }
+
+  function show(el, html) { el.innerHTML = html; el.hidden = false; el.focus && el.focus(); }
+  function text(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      credentials: "same-origin",
+      body: JSON.stringify(body),
+    }).then(function (r) { return r.json().then(function (j) { j.status = r.status; return j; }); });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var rows = choices();
+    var errors = rows.map(problem).filter(Boolean);
+    if (errors.length) { show(outcome, "<p class='bad'>" + errors.map(text).join("<br>") + "</p>"); return; }
+    outcome.hidden = true;
+    current = window.UnionhallBooth.encryptBallot(data.manifest, data.jointKey, data.alias, rows);
+    document.getElementById("tracker").textContent = current.tracker;
+    form.hidden = true;
+    sealed.hidden = false;
+  });
+
+  document.getElementById("cast").addEventListener("click", function () {
+    if (!current) return;
+    this.disabled = true;
+    post(form.action, current.ballot).then(function (answer) {
+      sealed.hidden = true;
+      if (answer.ok) {
+        show(outcome, "<h2>Your vote is cast</h2><p>Tracker <code class='tracker'>" + text(answer.tracker) +
+          "</code>. We have emailed it to you too.</p><p><a href='" + text(answer.board) + "'>Find it on the bulletin board</a> · <a href='" +
+          text(form.dataset.detailUrl) + "'>Back to the ballot</a></p>");
+      } else {
+        show(outcome, "<h2>Your vote was not accepted</h2><p class='bad'>" + text(answer.error) + "</p>");
+      }
+    });
+  });
+
+  document.getElementById("audit").addEventListener("click", function () {
+    if (!current) return;
+    var checked = current;
+    current = null;  // a ballot whose secrets are revealed must never be cast
+    post(form.dataset.auditUrl, { ballot: checked.ballot, secrets: checked.auditSecrets }).then(function (answer) {
+      sealed.hidden = true;
+      form.hidden = false;
+      form.querySelector("#encrypt").textContent = "Encrypt my vote again";
+      show(outcome, "<h2>" + (answer.ok ? "The booth is honest" : "Warning: the booth cheated") + "</h2><p class='" + (answer.ok ? "" : "bad") + "'>" +
+        text(answer.ok ? answer.message : answer.error) + "</p><p>That encrypted vote was spoilt, not cast. Choose again and cast a fresh one.</p>");
+    });
+  });
+})();

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from unionhall.ballots import views
+
+urlpatterns = [
+    path("", views.ballot_list, name="ballot_list"),
+    path("<slug:slug>/", views.ballot_detail, name="ballot_detail"),
+    path("<slug:slug>/vote/", views.booth, name="ballot_booth"),
+    path("<slug:slug>/cast/", views.cast, name="ballot_cast"),
+    path("<slug:slug>/audit/", views.audit, name="ballot_audit"),
+    path("<slug:slug>/board/", views.board_page, name="ballot_board"),
+    path("<slug:slug>/result/", views.result_page, name="ballot_result"),
+    path("<slug:slug>/record.json", views.record_json, name="ballot_record"),
+    path("<slug:slug>/trustee/", views.trustee_page, name="ballot_trustee"),
+    path("<slug:slug>/manage/", views.manage, name="ballot_manage"),
+]

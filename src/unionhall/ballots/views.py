@@ -1,0 +1,194 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from unionhall.ballots.models import Ballot, RollEntry, Trustee
+from unionhall.ballots.services import (
+    BallotRefused, ballot_close, ballot_open, ballot_open_areas, ballot_record, board, check_cast_ballot,
+    do_cast_ballot, may_decrypt, results, trustee_post_shares,
+)  # fmt: skip
+from unionhall.members.access import hq_required
+from unionhall.members.models import Member
+from unionhall.members.remit import request_remit
+from votecrypt import api
+
+MAX_BALLOT_BYTES = 64 * 1024
+
+
+def _member(request) -> Member | None:
+    return Member.objects.filter(user=request.user).first()
+
+
+def access_ballot(request, slug: str) -> tuple[Ballot, RollEntry | None]:
+    """The ballot and the user's roll entry; members not on the roll see only
+    ballots they manage (HQ) or hold a trustee's key for."""
+    ballot = get_object_or_404(Ballot, slug=slug)
+    entry = RollEntry.objects.filter(ballot=ballot, member__user=request.user, removed_at__isnull=True).first()
+    if entry is None and not request_remit(request).everyone and not ballot.trustees.filter(user=request.user).exists():
+        raise Http404("No such ballot.")
+    return ballot, entry
+
+
+@login_required
+def ballot_list(request):
+    mine = Ballot.objects.filter(roll__member__user=request.user).exclude(status=Ballot.Status.DRAFT).distinct()
+    managed = Ballot.objects.all() if request_remit(request).everyone else Ballot.objects.none()
+    trustee_of = Ballot.objects.filter(trustees__user=request.user)
+    return render(request, "ballots/list.html", {"mine": mine, "managed": managed, "trustee_of": trustee_of})
+
+
+@login_required
+def ballot_detail(request, slug: str):
+    ballot, entry = access_ballot(request, slug)
+    my_casts = entry.casts.order_by("superseded") if entry else []
+    context = {
+        "ballot": ballot,
+        "entry": entry,
+        "my_casts": my_casts,
+        "now": timezone.now(),
+        "is_hq": request_remit(request).everyone,
+        "trustee": ballot.trustees.filter(user=request.user).first(),
+        "roll_size": ballot.roll.filter(removed_at__isnull=True).count(),
+        "voted": ballot.roll.filter(voted_at__isnull=False).count(),
+    }
+    return render(request, "ballots/detail.html", context)
+
+
+@login_required
+def booth(request, slug: str):
+    ballot, entry = access_ballot(request, slug)
+    if entry is None:
+        raise PermissionDenied("You are not on the roll for this ballot.")
+    if ballot.status != Ballot.Status.OPEN or not ballot.opens_at <= timezone.now() < ballot.closes_at:
+        messages.info(request, "This ballot is not open for voting.")
+        return redirect("ballot_detail", slug=slug)
+    booth_data = {"manifest": ballot.manifest, "jointKey": ballot.joint_key, "alias": entry.alias}
+    return render(request, "ballots/booth.html", {"ballot": ballot, "questions": ballot.questions.all(), "booth_data": booth_data})
+
+
+def _json_body(request):
+    if len(request.body) > MAX_BALLOT_BYTES:
+        raise BallotRefused("The ballot is too large.", status=413)
+    try:
+        return json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise BallotRefused("The ballot is not valid JSON.") from None
+
+
+@login_required
+@require_POST
+def cast(request, slug: str):
+    """The booth posts an encrypted ballot here; the answer is JSON."""
+    ballot = get_object_or_404(Ballot, slug=slug)
+    try:
+        content = _json_body(request)
+        check = check_cast_ballot(ballot=ballot, member=_member(request), content=content)
+        stored = do_cast_ballot(ballot=ballot, check=check, content=content)
+    except BallotRefused as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=exc.status)
+    return JsonResponse({"ok": True, "tracker": stored.tracker, "board": f"/ballots/{ballot.slug}/board/#{stored.tracker}"})
+
+
+@login_required
+@require_POST
+def audit(request, slug: str):
+    """Benaloh's cast-or-audit: the booth reveals a ballot's randomness and
+    choices; this checks they re-encrypt to the ballot. The ballot is then
+    spoilt: it can never be cast, since its secrets are now known."""
+    ballot, _ = access_ballot(request, slug)
+    try:
+        body = _json_body(request)
+        api.audit_ballot(ballot.manifest, ballot.joint_key, body["ballot"], body["secrets"])
+    except BallotRefused as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=exc.status)
+    except (api.BallotError, KeyError, TypeError, ValueError) as exc:
+        return JsonResponse({"ok": False, "error": f"The booth's encryption did NOT match its claimed choices: {exc}"}, status=422)
+    return JsonResponse({"ok": True, "message": "The encryption matches the choices shown. The booth is honest for this ballot."})
+
+
+@login_required
+def board_page(request, slug: str):
+    ballot, _ = access_ballot(request, slug)
+    if ballot.status == Ballot.Status.DRAFT:
+        raise Http404("No board yet.")
+    entries = board(ballot)
+    counted = sum(1 for e in entries if not e["superseded"])
+    roll_size = ballot.roll.filter(removed_at__isnull=True).count()
+    return render(request, "ballots/board.html", {"ballot": ballot, "entries": entries, "counted": counted, "roll_size": roll_size})
+
+
+@login_required
+def result_page(request, slug: str):
+    ballot, _ = access_ballot(request, slug)
+    if ballot.status != Ballot.Status.RESULT:
+        raise Http404("No result yet.")
+    r = results(ballot)
+    turnout = 100 * r["headline"].ballots / r["entitled"] if r["entitled"] else 0
+    return render(request, "ballots/result.html", {"ballot": ballot, "r": r, "turnout": turnout, "trustees": ballot.trustees.all()})
+
+
+@login_required
+def record_json(request, slug: str):
+    ballot, _ = access_ballot(request, slug)
+    if ballot.status not in (Ballot.Status.CLOSED, Ballot.Status.RESULT):
+        raise Http404("The record is published when the ballot closes.")
+    response = HttpResponse(json.dumps(ballot_record(ballot)), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{ballot.slug}-record.json"'
+    return response
+
+
+@login_required
+def trustee_page(request, slug: str):
+    """A trustee downloads the tallies, makes decryption shares on their own
+    computer with ``unionhall-trustee``, and uploads them here."""
+    ballot = get_object_or_404(Ballot, slug=slug)
+    trustee = get_object_or_404(Trustee, ballot=ballot, user=request.user)
+    if request.GET.get("download") == "tallies":
+        ready = [t for t in ballot.tallies if may_decrypt(ballot, t["area"]) is None]
+        data = {"manifest": ballot.manifest, "joint_key": ballot.joint_key, "tallies": ready}
+        response = HttpResponse(json.dumps(data), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{ballot.slug}-tallies.json"'
+        return response
+    if request.method == "POST":
+        upload = request.FILES.get("shares")
+        try:
+            if upload is None or upload.size > 1_000_000:
+                raise BallotRefused("Choose the shares file that unionhall-trustee wrote.")
+            shares = json.loads(upload.read())
+            accepted = trustee_post_shares(ballot=ballot, trustee=trustee, shares=shares)
+        except (ValueError, UnicodeDecodeError):
+            messages.error(request, "That file is not a shares file (it is not JSON).")
+        except BallotRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Your decryption shares were checked and recorded for: {', '.join(a or 'the overall result' for a in accepted)}.")
+        return redirect("ballot_trustee", slug=slug)
+    return render(request, "ballots/trustee.html", {"ballot": ballot, "trustee": trustee})
+
+
+@hq_required
+@require_POST
+def manage(request, slug: str):
+    ballot = get_object_or_404(Ballot, slug=slug)
+    action = request.POST.get("action")
+    try:
+        if action == "open":
+            size = ballot_open(ballot=ballot, actor=request.user)
+            messages.success(request, f"The ballot is open; the roll is frozen with {size} members.")
+        elif action == "close":
+            ballot_close(ballot=ballot, actor=request.user)
+            messages.success(request, "The ballot is closed and summed. The trustees can now decrypt the result.")
+        elif action == "open_areas":
+            ballot_open_areas(ballot=ballot, actor=request.user, decision=request.POST.get("decision", ""))
+            messages.success(request, "Area results are opened; the trustees can now decrypt them.")
+        else:
+            messages.error(request, "Unknown action.")
+    except BallotRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("ballot_detail", slug=slug)

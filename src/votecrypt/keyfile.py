@@ -1,0 +1,68 @@
+"""A trustee's key share in a passphrase-protected file.
+
+The share is sealed with libsodium: the key comes from the passphrase by
+Argon2id (crypto_pwhash, MODERATE limits) and the file is encrypted and
+authenticated with XSalsa20-Poly1305 (crypto_secretbox_easy). A wrong
+passphrase or any changed byte fails to open. Format (JSON):
+``{"version": "votecrypt-keyfile/1", "kdf": "argon2id13", "ops": .., "mem": ..,
+"salt": hex, "nonce": hex, "box": hex}``.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import secrets
+
+VERSION = "votecrypt-keyfile/1"
+_lib = ctypes.CDLL(ctypes.util.find_library("sodium"))
+_lib.sodium_init()
+_SALT = _lib.crypto_pwhash_saltbytes()
+_KEY = _lib.crypto_secretbox_keybytes()
+_NONCE = _lib.crypto_secretbox_noncebytes()
+_MAC = _lib.crypto_secretbox_macbytes()
+_ALG = _lib.crypto_pwhash_alg_argon2id13()
+OPS = _lib.crypto_pwhash_opslimit_moderate()
+MEM = _lib.crypto_pwhash_memlimit_moderate()
+_lib.crypto_pwhash.argtypes = [ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_char_p, ctypes.c_ulonglong,
+                               ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_size_t, ctypes.c_int]
+_lib.crypto_secretbox_easy.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_char_p, ctypes.c_char_p]
+_lib.crypto_secretbox_open_easy.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_char_p, ctypes.c_char_p]
+
+
+class KeyFileError(ValueError):
+    pass
+
+
+def _derive(passphrase: str, salt: bytes, ops: int, mem: int) -> bytes:
+    if len(passphrase) < 12:
+        raise KeyFileError("the passphrase must be at least 12 characters")
+    pw = passphrase.encode()
+    key = ctypes.create_string_buffer(_KEY)
+    if _lib.crypto_pwhash(key, _KEY, pw, len(pw), salt, ops, mem, _ALG) != 0:
+        raise KeyFileError("key derivation failed (out of memory?)")
+    return key.raw
+
+
+def seal(trustee_key: dict, passphrase: str, *, ops: int = OPS, mem: int = MEM) -> dict:
+    salt, nonce = secrets.token_bytes(_SALT), secrets.token_bytes(_NONCE)
+    message = json.dumps(trustee_key).encode()
+    box = ctypes.create_string_buffer(len(message) + _MAC)
+    _lib.crypto_secretbox_easy(box, message, len(message), nonce, _derive(passphrase, salt, ops, mem))
+    return {"version": VERSION, "kdf": "argon2id13", "ops": ops, "mem": mem, "salt": salt.hex(), "nonce": nonce.hex(), "box": box.raw.hex()}
+
+
+def open_sealed(data: dict, passphrase: str) -> dict:
+    try:
+        if data["version"] != VERSION or data["kdf"] != "argon2id13":
+            raise KeyFileError("not a votecrypt key file")
+        salt, nonce, box = bytes.fromhex(data["salt"]), bytes.fromhex(data["nonce"]), bytes.fromhex(data["box"])
+        ops, mem = int(data["ops"]), int(data["mem"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise KeyFileError(f"not a votecrypt key file ({exc})") from None
+    if len(salt) != _SALT or len(nonce) != _NONCE or len(box) < _MAC:
+        raise KeyFileError("not a votecrypt key file")
+    out = ctypes.create_string_buffer(len(box) - _MAC)
+    if _lib.crypto_secretbox_open_easy(out, box, len(box), nonce, _derive(passphrase, salt, ops, mem)) != 0:
+        raise KeyFileError("wrong passphrase, or the file was changed")
+    return json.loads(out.raw)

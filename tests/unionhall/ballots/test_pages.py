@@ -1,0 +1,119 @@
+"""The ballot pages and endpoints: who may see what, and what a bad request gets."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.unionhall.ballots.conftest import encrypt_for
+from tests.unionhall.ballots.test_casting import cast
+from tests.unionhall.ballots.test_counting import close
+from tests.unionhall.conftest import sign_in
+from unionhall.ballots.models import Ballot, Cast
+from votecrypt import api
+from votecrypt.rng import SeededRng
+
+
+def post_ballot(client, ballot, content):
+    return client.post(reverse("ballot_cast", args=[ballot.slug]), data=json.dumps(content), content_type="application/json")
+
+
+def test_a_member_on_the_roll_sees_the_booth_with_their_alias_only(client, open_ballot, people):
+    sign_in(client, people.alice, mfa=False)
+    page = client.get(reverse("ballot_booth", args=[open_ballot.slug])).content.decode()
+    alias = open_ballot.roll.get(member=people.alice).alias
+    assert alias in page and "Do you accept the pay offer?" in page
+    assert open_ballot.roll.get(member=people.bob).alias not in page
+
+
+def test_casting_through_the_endpoint_answers_with_the_tracker(client, open_ballot, people):
+    sign_in(client, people.alice, mfa=False)
+    content, _ = encrypt_for(open_ballot, people.alice, True)
+    response = post_ballot(client, open_ballot, content)
+    assert response.status_code == 200 and response.json()["tracker"] == Cast.objects.get().tracker
+    again = post_ballot(client, open_ballot, content)
+    assert again.status_code == 409 and "already on the board" in again.json()["error"]
+
+
+@pytest.mark.parametrize("body,status", [("not json", 400), ("[]", 400), ('{"x": 1}', 400), ("{" + " " * 70000 + "}", 413)])
+def test_bad_requests_get_a_clear_json_error_and_store_nothing(client, open_ballot, people, body, status):
+    sign_in(client, people.alice, mfa=False)
+    response = client.post(reverse("ballot_cast", args=[open_ballot.slug]), data=body, content_type="application/json")
+    assert response.status_code == status and response.json()["ok"] is False and response.json()["error"]
+    assert not Cast.objects.exists()
+
+
+def test_casting_needs_the_csrf_token(open_ballot, people):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, people.alice, mfa=False)
+    content, _ = encrypt_for(open_ballot, people.alice, True)
+    assert post_ballot(client, open_ballot, content).status_code == 403
+    assert not Cast.objects.exists()
+
+
+def test_someone_not_on_the_roll_cannot_see_or_vote(client, open_ballot, people):
+    sign_in(client, people.frank, mfa=False)
+    assert client.get(reverse("ballot_detail", args=[open_ballot.slug])).status_code == 404
+    content, _ = encrypt_for(open_ballot, people.alice, True)
+    assert post_ballot(client, open_ballot, content).status_code == 403
+
+
+def test_the_board_lists_trackers_without_names(client, open_ballot, people):
+    c = cast(open_ballot, people.alice)
+    sign_in(client, people.bob, mfa=False)
+    page = client.get(reverse("ballot_board", args=[open_ballot.slug])).content.decode()
+    assert c.tracker in page and "Archer" not in page and "a1@example.org" not in page
+
+
+def test_the_audit_endpoint_confirms_an_honest_encryption_and_flags_a_lie(client, open_ballot, people):
+    sign_in(client, people.alice, mfa=False)
+    content, secrets = encrypt_for(open_ballot, people.alice, True)
+    url = reverse("ballot_audit", args=[open_ballot.slug])
+    ok = client.post(url, data=json.dumps({"ballot": content, "secrets": secrets}), content_type="application/json")
+    assert ok.json()["ok"] is True
+    lie = dict(secrets, choices=[[0, 1]])
+    bad = client.post(url, data=json.dumps({"ballot": content, "secrets": lie}), content_type="application/json")
+    assert bad.status_code == 422 and "did NOT match" in bad.json()["error"]
+
+
+def test_the_result_page_shows_turnout_and_totals(client, open_ballot, people, crowd):
+    for i, member in enumerate(crowd[:4]):
+        cast(open_ballot, member, yes=i < 3, seed=str(i))
+    close(open_ballot)
+    from tests.unionhall.ballots.test_counting import post
+
+    post(open_ballot, 1, [""])
+    post(open_ballot, 2, [""])
+    sign_in(client, people.alice, mfa=False)
+    page = client.get(reverse("ballot_result", args=[open_ballot.slug])).content.decode()
+    assert "<strong>18</strong> entitled to vote" in page and "<strong>4</strong> votes cast" in page and "22.2%" in page
+    record = json.loads(b"".join([client.get(reverse("ballot_record", args=[open_ballot.slug])).content]))
+    assert api.verify_record(record).ok
+
+
+def test_a_trustee_uploads_shares_and_a_bad_file_is_explained(client, open_ballot, people):
+    cast(open_ballot, people.alice)
+    close(open_ballot)
+    sign_in(client, people.hq)  # trustee 1
+    data = json.loads(client.get(reverse("ballot_trustee", args=[open_ballot.slug]), {"download": "tallies"}).content)
+    assert [t["area"] for t in data["tallies"]] == [""]  # areas are sealed: not offered
+    share = api.decryption_share(data["manifest"], data["joint_key"], open_ballot.trustee_keys[0], data["tallies"][0], SeededRng("u"))
+    url = reverse("ballot_trustee", args=[open_ballot.slug])
+    bad = client.post(url, {"shares": SimpleUploadedFile("s.json", b"nonsense")}, follow=True).content.decode()
+    assert "not a shares file" in bad
+    good = client.post(url, {"shares": SimpleUploadedFile("s.json", json.dumps({"": share}).encode())}, follow=True).content.decode()
+    assert "checked and recorded" in good
+    sign_in(client, people.alice, mfa=False)
+    assert client.get(url).status_code == 404  # not a trustee
+
+
+def test_only_hq_can_open_or_close(client, ballot, people):
+    sign_in(client, people.carol)
+    assert client.post(reverse("ballot_manage", args=[ballot.slug]), {"action": "open"}).status_code == 403
+    sign_in(client, people.hq)
+    client.post(reverse("ballot_manage", args=[ballot.slug]), {"action": "open"})
+    ballot.refresh_from_db()
+    assert ballot.status == Ballot.Status.OPEN
