@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "unionhall.audit",
     "unionhall.members",
     "unionhall.ballots",
+    "unionhall.conference",
 ]
 
 MIDDLEWARE = [

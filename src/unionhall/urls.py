@@ -19,5 +19,6 @@ urlpatterns = [
     path("register/<str:number>/", members.member_detail, name="member_detail"),
     path("register/<str:number>/authenticator/", members.second_factor_admin, name="second_factor_admin"),
     path("ballots/", include("unionhall.ballots.urls")),
+    path("conference/", include("unionhall.conference.urls")),
     path("accounts/", include("allauth.urls")),
 ]
