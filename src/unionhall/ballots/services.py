@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.ballots.models import Ballot, Cast, ReplayKey, RollEntry, Trustee
+from unionhall.ballots.models import Ballot, Cast, Question, ReplayKey, RollEntry, Trustee
 from unionhall.members.models import Member
 from votecrypt import api
 
@@ -34,6 +34,20 @@ class BallotRefused(Exception):
 
 
 # --- Setting up -------------------------------------------------------------------
+
+
+@transaction.atomic
+def ballot_create(*, ballot: Ballot, questions: list[dict], trustees: list[tuple], actor) -> Ballot:
+    """Save a new draft ballot with its questions and trustees."""
+    ballot.created_by = actor
+    ballot.full_clean()
+    ballot.save()
+    for position, q in enumerate(questions, start=1):
+        Question.objects.create(ballot=ballot, position=position, key=f"q{position}", text=q["text"], kind=q["kind"], options=q["options"], max_choices=q["max"])
+    for index, (user, label) in enumerate(trustees, start=1):
+        Trustee.objects.create(ballot=ballot, index=index, user=user, label=label)
+    audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "ballot created", "questions": len(questions), "trustees": len(trustees)})
+    return ballot
 
 
 def ballot_manifest(ballot: Ballot) -> dict:

@@ -4,6 +4,7 @@ from unionhall.ballots import views
 
 urlpatterns = [
     path("", views.ballot_list, name="ballot_list"),
+    path("new/", views.ballot_new, name="ballot_new"),
     path("<slug:slug>/", views.ballot_detail, name="ballot_detail"),
     path("<slug:slug>/vote/", views.booth, name="ballot_booth"),
     path("<slug:slug>/cast/", views.cast, name="ballot_cast"),

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from unionhall.ballots.forms import BallotForm
 from unionhall.ballots.models import Ballot, RollEntry, Trustee
 from unionhall.ballots.services import (
-    BallotRefused, ballot_close, ballot_open, ballot_open_areas, ballot_record, board, check_cast_ballot,
+    BallotRefused, ballot_close, ballot_create, ballot_open, ballot_open_areas, ballot_record, board, check_cast_ballot,
     do_cast_ballot, may_decrypt, results, trustee_post_shares,
 )  # fmt: skip
 from unionhall.members.access import hq_required
@@ -170,6 +171,19 @@ def trustee_page(request, slug: str):
             messages.success(request, f"Your decryption shares were checked and recorded for: {', '.join(a or 'the overall result' for a in accepted)}.")
         return redirect("ballot_trustee", slug=slug)
     return render(request, "ballots/trustee.html", {"ballot": ballot, "trustee": trustee})
+
+
+@hq_required
+def ballot_new(request):
+    form = BallotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ballot = form.save(commit=False)
+        ballot.slug = form.cleaned_data["slug"]
+        ballot.grades = form.cleaned_data["grades"]
+        ballot_create(ballot=ballot, questions=form.cleaned_data["questions"], trustees=form.cleaned_data["trustees"], actor=request.user)
+        messages.success(request, "The ballot is saved as a draft. Its trustees now generate its key.")
+        return redirect("ballot_detail", slug=ballot.slug)
+    return render(request, "ballots/new.html", {"form": form})
 
 
 @hq_required

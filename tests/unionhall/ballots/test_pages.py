@@ -117,3 +117,48 @@ def test_only_hq_can_open_or_close(client, ballot, people):
     client.post(reverse("ballot_manage", args=[ballot.slug]), {"action": "open"})
     ballot.refresh_from_db()
     assert ballot.status == Ballot.Status.OPEN
+
+
+def new_ballot_form(**extra):
+    data = {
+        "title": "Pay claim 2027", "slug": "", "explanation": "", "opens_at": "2027-01-10T09:00", "closes_at": "2027-01-24T17:00",
+        "employer": "", "branch": "", "workplace": "", "joined_by": "", "area_kind": "branch", "trustee_threshold": "2",
+        "q0_text": "Do you support the claim?", "q0_kind": "yesno", "q0_options": "", "q0_max": "1",
+        "q1_text": "Which matters most?", "q1_kind": "one", "q1_options": "Pay\nWorkload\nPensions", "q1_max": "1",
+        "t0_email": "h1@example.org", "t0_label": "HQ", "t1_email": "c1@example.org", "t1_label": "Scrutineer",
+    }  # fmt: skip
+    for i in range(2, 4):
+        data.update({f"q{i}_text": "", f"q{i}_kind": "yesno", f"q{i}_options": "", f"q{i}_max": "1"})
+    return {**data, **extra}
+
+
+def test_hq_creates_a_draft_ballot_with_questions_and_trustees(client, people):
+    sign_in(client, people.hq)
+    response = client.post(reverse("ballot_new"), new_ballot_form())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    ballot = Ballot.objects.get(slug="pay-claim-2027")
+    assert ballot.status == Ballot.Status.DRAFT
+    assert [(q.kind, q.options) for q in ballot.questions.all()] == [("yesno", []), ("one", ["Pay", "Workload", "Pensions"])]
+    assert [t.user for t in ballot.trustees.all()] == [people.hq.user, people.carol.user]
+
+
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        ({"closes_at": "2027-01-01T09:00"}, "Voting must close after it opens."),
+        ({"q1_options": "Only one"}, "at least two options"),
+        ({"t1_email": "nobody@example.org"}, "No account has this email"),
+        ({"t1_email": "h1@example.org"}, "a different person"),
+        ({"trustee_threshold": "3"}, "Between 1 and the number of trustees (2)"),
+    ],
+)
+def test_a_bad_ballot_form_is_explained_and_nothing_saved(client, people, extra, message):
+    sign_in(client, people.hq)
+    response = client.post(reverse("ballot_new"), new_ballot_form(**extra))
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Ballot.objects.exists()
+
+
+def test_only_hq_creates_ballots(client, people):
+    sign_in(client, people.carol)
+    assert client.post(reverse("ballot_new"), new_ballot_form()).status_code == 403
