@@ -22,7 +22,7 @@ from .verify import Report, verify_record as _verify_record
 Json = dict[str, Any]
 
 __all__ = ["make_manifest", "fingerprint", "dkg_commit", "dkg_share", "dkg_check_share", "dkg_finish",
-           "run_dkg", "encrypt_ballot", "verify_ballot", "audit_ballot", "ballot_fingerprint",
+           "run_dkg", "dkg_check_public", "joint_key", "encrypt_ballot", "verify_ballot", "audit_ballot", "ballot_fingerprint",
            "replay_keys", "tracker", "tally", "decryption_share", "verify_decryption_share",
            "combine_shares", "option_counts", "build_record", "verify_record", "BallotError", "TrusteeError",
            "ManifestError", "SeededRng", "SystemRng", "Report"]
@@ -72,6 +72,19 @@ def dkg_finish(manifest: Json, index: int, received: Mapping[int, str],
     pubs = [_t.TrusteePublic.from_json(p, m.threshold) for p in publics]
     key = _t.dkg_finish(m, index, {int(i): decode_scalar(s) for i, s in received.items()}, pubs)
     return {"index": key.index, "share": encode_scalar(key.share)}, _t.joint_key(pubs).hex()
+
+
+def dkg_check_public(manifest: Json, public: Json) -> None:
+    """Raises :class:`TrusteeError` unless a trustee's round-1 data is well formed
+    and every commitment's proof of knowledge verifies."""
+    m = Manifest.from_json(manifest)
+    _t.verify_trustee(m, _t.TrusteePublic.from_json(public, m.threshold))
+
+
+def joint_key(manifest: Json, publics: Sequence[Json]) -> str:
+    """The election public key from all trustees' round-1 data."""
+    m = Manifest.from_json(manifest)
+    return _t.joint_key([_t.TrusteePublic.from_json(p, m.threshold) for p in publics]).hex()
 
 
 def run_dkg(manifest: Json, rng: Rng | None = None) -> tuple[str, list[Json], list[Json]]:

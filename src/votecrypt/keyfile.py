@@ -27,6 +27,12 @@ MEM = _lib.crypto_pwhash_memlimit_moderate()
 _lib.crypto_pwhash.argtypes = [ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_char_p, ctypes.c_ulonglong,
                                ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_size_t, ctypes.c_int]
 _lib.crypto_secretbox_easy.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_char_p, ctypes.c_char_p]
+_BOX_PK = _lib.crypto_box_publickeybytes()
+_BOX_SK = _lib.crypto_box_secretkeybytes()
+_SEAL = _lib.crypto_box_sealbytes()
+_lib.crypto_box_keypair.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+_lib.crypto_box_seal.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_char_p]
+_lib.crypto_box_seal_open.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_char_p, ctypes.c_char_p]
 _lib.crypto_secretbox_open_easy.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_char_p, ctypes.c_char_p]
 
 
@@ -44,7 +50,8 @@ def _derive(passphrase: str, salt: bytes, ops: int, mem: int) -> bytes:
     return key.raw
 
 
-def seal(trustee_key: dict, passphrase: str, *, ops: int = OPS, mem: int = MEM) -> dict:
+def seal(trustee_key: dict, passphrase: str, *, ops: int | None = None, mem: int | None = None) -> dict:
+    ops, mem = ops or OPS, mem or MEM
     salt, nonce = secrets.token_bytes(_SALT), secrets.token_bytes(_NONCE)
     message = json.dumps(trustee_key).encode()
     box = ctypes.create_string_buffer(len(message) + _MAC)
@@ -66,3 +73,36 @@ def open_sealed(data: dict, passphrase: str) -> dict:
     if _lib.crypto_secretbox_open_easy(out, box, len(box), nonce, _derive(passphrase, salt, ops, mem)) != 0:
         raise KeyFileError("wrong passphrase, or the file was changed")
     return json.loads(out.raw)
+
+
+# --- Sealed boxes: a trustee's key-generation share for one other trustee ------------
+
+
+def box_keypair() -> tuple[str, str]:
+    """(public, secret) X25519 keys, hex, for receiving shares during key generation."""
+    pk, sk = ctypes.create_string_buffer(_BOX_PK), ctypes.create_string_buffer(_BOX_SK)
+    _lib.crypto_box_keypair(pk, sk)
+    return pk.raw.hex(), sk.raw.hex()
+
+
+def seal_to(public_hex: str, message: bytes) -> str:
+    """Anonymous sealed box (crypto_box_seal): only the holder of the secret key opens it."""
+    pk = bytes.fromhex(public_hex)
+    if len(pk) != _BOX_PK:
+        raise KeyFileError("not a box public key")
+    out = ctypes.create_string_buffer(len(message) + _SEAL)
+    _lib.crypto_box_seal(out, message, len(message), pk)
+    return out.raw.hex()
+
+
+def open_box(public_hex: str, secret_hex: str, sealed_hex: str) -> bytes:
+    try:
+        sealed = bytes.fromhex(sealed_hex)
+    except (TypeError, ValueError):
+        raise KeyFileError("not a sealed share") from None
+    if len(sealed) < _SEAL:
+        raise KeyFileError("not a sealed share")
+    out = ctypes.create_string_buffer(len(sealed) - _SEAL)
+    if _lib.crypto_box_seal_open(out, sealed, len(sealed), bytes.fromhex(public_hex), bytes.fromhex(secret_hex)) != 0:
+        raise KeyFileError("a share addressed to you does not open: it was changed, or not sealed to you")
+    return out.raw

@@ -1,5 +1,14 @@
 """``unionhall-trustee``: a trustee's tools, run on the trustee's own computer.
 
+Key generation, with no dealer (each step's output is uploaded on the
+ballot's trustee page, and the next step starts from a fresh download):
+
+    unionhall-trustee keygen-start CEREMONY.json STATE.json > PUBLIC.json
+    unionhall-trustee keygen-shares CEREMONY.json STATE.json > SHARES.json
+    unionhall-trustee keygen-finish CEREMONY.json STATE.json KEYFILE.json > CONFIRM.json
+
+Decryption, after the ballot closes:
+
     unionhall-trustee share TALLIES.json KEYFILE.json > SHARES.json
 
 reads the tallies downloaded from the ballot's trustee page and the trustee's
@@ -16,17 +25,92 @@ import json
 import os
 import sys
 
-from . import api
+from . import api, keyfile
 from .keyfile import KeyFileError, open_sealed
+
+
+def _passphrase() -> str:
+    return os.environ.get("UNIONHALL_TRUSTEE_PASSPHRASE") or getpass.getpass("Key file passphrase: ")
+
+
+def _read(path: str):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def keygen_start(ceremony: dict, state_path: str) -> dict:
+    """Round 1: a secret polynomial and a box key, sealed into STATE; returns the public part."""
+    secret, public = api.dkg_commit(ceremony["manifest"], ceremony["index"])
+    box_public, box_secret = keyfile.box_keypair()
+    state = {"manifest_fingerprint": api.fingerprint(ceremony["manifest"]), "secret": secret, "box_public": box_public, "box_secret": box_secret}
+    with open(state_path, "x", encoding="utf-8") as f:  # never overwrite an earlier state
+        json.dump(keyfile.seal(state, _passphrase()), f)
+    return {"public": public, "box_public": box_public}
+
+
+def _state(ceremony: dict, state_path: str) -> dict:
+    state = keyfile.open_sealed(_read(state_path), _passphrase())
+    if state["manifest_fingerprint"] != api.fingerprint(ceremony["manifest"]):
+        raise KeyFileError("this state belongs to another ballot")
+    return state
+
+
+def keygen_shares(ceremony: dict, state_path: str) -> dict:
+    """Round 2: one share for each other trustee, sealed so only they can open it."""
+    state = _state(ceremony, state_path)
+    me = state["secret"]["index"]
+    return {"shares": {str(t["index"]): keyfile.seal_to(t["box_public"], api.dkg_share(state["secret"], t["index"]).encode())
+                       for t in ceremony["trustees"] if t["index"] != me}}  # fmt: skip
+
+
+def keygen_finish(ceremony: dict, state_path: str, key_path: str) -> dict:
+    """Round 3: open and check every share addressed to me, and keep my key share."""
+    state = _state(ceremony, state_path)
+    me = state["secret"]["index"]
+    publics = [t["public"] for t in ceremony["trustees"]]
+    received = {me: api.dkg_share(state["secret"], me)}
+    for sender in ceremony["trustees"]:
+        if sender["index"] == me:
+            continue
+        share = keyfile.open_box(state["box_public"], state["box_secret"], ceremony["shares_for_me"][str(sender["index"])]).decode()
+        if not api.dkg_check_share(ceremony["manifest"], sender["public"], me, share):
+            raise KeyFileError(f"trustee {sender['index']} sent a share that does not match their commitments: tell the ballot's officers")
+        received[sender["index"]] = share
+    key, joint = api.dkg_finish(ceremony["manifest"], me, received, publics)
+    with open(key_path, "x", encoding="utf-8") as f:
+        json.dump(keyfile.seal(key, _passphrase()), f)
+    return {"joint_key": joint}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="unionhall-trustee", description="A ballot trustee's tools.")
     sub = ap.add_subparsers(dest="command", required=True)
+    for name in ("keygen-start", "keygen-shares"):
+        p = sub.add_parser(name)
+        p.add_argument("ceremony")
+        p.add_argument("state")
+    p = sub.add_parser("keygen-finish")
+    p.add_argument("ceremony")
+    p.add_argument("state")
+    p.add_argument("keyfile")
     share = sub.add_parser("share", help="make decryption shares for a closed ballot's tallies")
     share.add_argument("tallies")
     share.add_argument("keyfile")
     a = ap.parse_args(argv)
+    if a.command.startswith("keygen"):
+        try:
+            ceremony = _read(a.ceremony)
+            if a.command == "keygen-start":
+                out = keygen_start(ceremony, a.state)
+            elif a.command == "keygen-shares":
+                out = keygen_shares(ceremony, a.state)
+            else:
+                out = keygen_finish(ceremony, a.state, a.keyfile)
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"unionhall-trustee: {exc}", file=sys.stderr)
+            return 1
+        print(json.dumps(out))
+        return 0
     try:
         with open(a.tallies, encoding="utf-8") as f:
             data = json.load(f)
@@ -35,9 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"unionhall-trustee: cannot read: {exc}", file=sys.stderr)
         return 2
-    passphrase = os.environ.get("UNIONHALL_TRUSTEE_PASSPHRASE") or getpass.getpass("Key file passphrase: ")
     try:
-        key = open_sealed(sealed, passphrase)
+        key = open_sealed(sealed, _passphrase())
     except KeyFileError as exc:
         print(f"unionhall-trustee: {exc}", file=sys.stderr)
         return 1

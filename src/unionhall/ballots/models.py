@@ -95,6 +95,11 @@ class Trustee(models.Model):
     index = models.PositiveSmallIntegerField()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     label = models.CharField(max_length=120, help_text="How the trustee is named on the result, e.g. 'Independent scrutineer'.")
+    # Key generation, all public or sealed to another trustee (see ballots.ceremony).
+    dkg_public = models.JSONField(null=True, blank=True)
+    box_public = models.CharField(max_length=64, blank=True)
+    sealed_shares = models.JSONField(default=dict, blank=True)  # recipient index -> sealed share
+    confirmed_key = models.CharField(max_length=64, blank=True)
     # Decryption shares posted by this trustee, by area ("" = headline).
     shares = models.JSONField(default=dict, blank=True)
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from unionhall.ballots.ceremony import ceremony_download, ceremony_round, ceremony_start, ceremony_upload
 from unionhall.ballots.forms import BallotForm
 from unionhall.ballots.models import Ballot, RollEntry, Trustee
 from unionhall.ballots.services import (
@@ -150,12 +151,33 @@ def trustee_page(request, slug: str):
     computer with ``unionhall-trustee``, and uploads them here."""
     ballot = get_object_or_404(Ballot, slug=slug)
     trustee = get_object_or_404(Trustee, ballot=ballot, user=request.user)
+    if request.GET.get("download") == "ceremony":
+        try:
+            data = ceremony_download(ballot, trustee)
+        except BallotRefused as exc:
+            raise Http404(str(exc)) from None
+        response = HttpResponse(json.dumps(data), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{ballot.slug}-ceremony-round{ceremony_round(ballot)}.json"'
+        return response
     if request.GET.get("download") == "tallies":
         ready = [t for t in ballot.tallies if may_decrypt(ballot, t["area"]) is None]
         data = {"manifest": ballot.manifest, "joint_key": ballot.joint_key, "tallies": ready}
         response = HttpResponse(json.dumps(data), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{ballot.slug}-tallies.json"'
         return response
+    if request.method == "POST" and ballot.status == Ballot.Status.DRAFT:
+        upload = request.FILES.get("ceremony")
+        try:
+            if upload is None or upload.size > 100_000:
+                raise BallotRefused("Choose the file that unionhall-trustee wrote for this round.")
+            done = ceremony_upload(ballot=ballot, trustee=trustee, data=json.loads(upload.read()))
+        except (ValueError, UnicodeDecodeError):
+            messages.error(request, "That file is not from unionhall-trustee (it is not JSON).")
+        except BallotRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Recorded {done}.")
+        return redirect("ballot_trustee", slug=slug)
     if request.method == "POST":
         upload = request.FILES.get("shares")
         try:
@@ -170,7 +192,8 @@ def trustee_page(request, slug: str):
         else:
             messages.success(request, f"Your decryption shares were checked and recorded for: {', '.join(a or 'the overall result' for a in accepted)}.")
         return redirect("ballot_trustee", slug=slug)
-    return render(request, "ballots/trustee.html", {"ballot": ballot, "trustee": trustee})
+    context = {"ballot": ballot, "trustee": trustee, "round": ceremony_round(ballot) if ballot.manifest else 0, "trustees": ballot.trustees.all()}
+    return render(request, "ballots/trustee.html", context)
 
 
 @hq_required
@@ -192,7 +215,10 @@ def manage(request, slug: str):
     ballot = get_object_or_404(Ballot, slug=slug)
     action = request.POST.get("action")
     try:
-        if action == "open":
+        if action == "ceremony":
+            ceremony_start(ballot=ballot, actor=request.user)
+            messages.success(request, "The key ceremony has started: each trustee now follows the steps on their trustee page.")
+        elif action == "open":
             size = ballot_open(ballot=ballot, actor=request.user)
             messages.success(request, f"The ballot is open; the roll is frozen with {size} members.")
         elif action == "close":

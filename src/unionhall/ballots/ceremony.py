@@ -1,0 +1,104 @@
+"""The trustees' key generation (a Pedersen-style DKG with no dealer).
+
+Each trustee runs ``unionhall-trustee`` on their own computer; this server
+only relays. Round 1: each posts public commitments (with proofs) and a box
+key. Round 2: each posts one share for every other trustee, sealed to that
+trustee's box key, so the server cannot read any. Round 3: each opens the
+shares addressed to them, checks each against its sender's commitments, keeps
+their key share, and posts the joint key they computed. When every trustee
+has confirmed the same joint key, the one the server computes from the
+commitments, the ballot has its key.
+"""
+
+from django.db import transaction
+
+from unionhall.audit.models import Action
+from unionhall.audit.services import audit_record
+from unionhall.ballots.models import Ballot, Trustee
+from unionhall.ballots.services import BallotRefused, ballot_manifest, ballot_set_keys
+from votecrypt import api
+
+
+def ceremony_round(ballot: Ballot) -> int:
+    """1, 2 or 3: the round the trustees are in; 4 when the key is set."""
+    if ballot.joint_key:
+        return 4
+    trustees = list(ballot.trustees.all())
+    if not all(t.dkg_public for t in trustees):
+        return 1
+    if not all(t.sealed_shares for t in trustees):
+        return 2
+    return 3
+
+
+@transaction.atomic
+def ceremony_start(*, ballot: Ballot, actor) -> None:
+    """Fix the manifest (questions, trustees, threshold) that the key will be bound to."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if ballot.status != Ballot.Status.DRAFT or ballot.manifest:
+        raise BallotRefused("The key ceremony has already started.")
+    ballot.manifest = ballot_manifest(ballot)
+    ballot.save(update_fields=["manifest"])
+    audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "key ceremony started", "fingerprint": api.fingerprint(ballot.manifest)})
+
+
+def ceremony_download(ballot: Ballot, trustee: Trustee) -> dict:
+    """What the trustee's tool needs for the current round."""
+    if not ballot.manifest:
+        raise BallotRefused("The key ceremony has not started.")
+    data = {"manifest": ballot.manifest, "index": trustee.index}
+    others = list(ballot.trustees.all())
+    if ceremony_round(ballot) >= 2:
+        data["trustees"] = [{"index": t.index, "public": t.dkg_public, "box_public": t.box_public} for t in others]
+    if ceremony_round(ballot) >= 3:
+        data["shares_for_me"] = {str(t.index): t.sealed_shares[str(trustee.index)] for t in others if t.index != trustee.index}
+    return data
+
+
+@transaction.atomic
+def ceremony_upload(*, ballot: Ballot, trustee: Trustee, data) -> str:
+    """Accept one trustee's output for the current round. Returns what was recorded."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    trustee = Trustee.objects.select_for_update().get(pk=trustee.pk)
+    stage = ceremony_round(ballot)
+    if not ballot.manifest or stage == 4:
+        raise BallotRefused("There is no key ceremony in progress for this ballot.")
+    if not isinstance(data, dict):
+        raise BallotRefused("That is not a file from unionhall-trustee.")
+    if stage == 1 and "public" in data:
+        if trustee.dkg_public:
+            raise BallotRefused("You have already posted round 1.")
+        try:
+            public = data["public"]
+            if public.get("index") != trustee.index:
+                raise ValueError("it was made for another trustee")
+            api.dkg_check_public(ballot.manifest, public)
+            if len(bytes.fromhex(data["box_public"])) != 32:
+                raise ValueError("bad box key")
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise BallotRefused(f"Round 1 data refused: {exc}") from None
+        trustee.dkg_public, trustee.box_public = public, data["box_public"]
+        trustee.save(update_fields=["dkg_public", "box_public"])
+        done = "round 1: commitments"
+    elif stage == 2 and "shares" in data:
+        expected = {str(t.index) for t in ballot.trustees.exclude(pk=trustee.pk)}
+        shares = data["shares"]
+        if not isinstance(shares, dict) or set(shares) != expected or not all(isinstance(v, str) and len(v) < 400 for v in shares.values()):
+            raise BallotRefused("Round 2 refused: it needs one sealed share for each other trustee.")
+        trustee.sealed_shares = shares
+        trustee.save(update_fields=["sealed_shares"])
+        done = "round 2: sealed shares"
+    elif stage == 3 and "joint_key" in data:
+        expected = api.joint_key(ballot.manifest, [t.dkg_public for t in ballot.trustees.all()])
+        if data["joint_key"] != expected:
+            raise BallotRefused("Your tool computed a different key from the one the commitments give. Tell the ballot's officers; do not continue.")
+        trustee.confirmed_key = expected
+        trustee.save(update_fields=["confirmed_key"])
+        done = "round 3: key confirmed"
+        if all(t.confirmed_key == expected for t in ballot.trustees.all()):
+            ballot_set_keys(ballot=ballot, manifest=ballot.manifest, joint_key=expected,
+                            publics=[t.dkg_public for t in ballot.trustees.all()], actor=trustee.user)  # fmt: skip
+    else:
+        raise BallotRefused(f"The ceremony is in round {stage}: upload the file from that round's step.")
+    audit_record(actor=trustee.user, action=Action.CHANGE, subject=ballot, detail={"event": f"key ceremony {done}", "trustee": trustee.index})
+    return done
