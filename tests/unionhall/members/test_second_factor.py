@@ -77,3 +77,10 @@ def test_hq_issues_a_code_shown_once_and_can_reset_a_factor(client, people):
 def test_only_hq_can_issue_codes(client, people):
     sign_in(client, people.carol)
     assert client.post(reverse("second_factor_admin", args=["A1"]), {"action": "issue"}).status_code == 403
+
+
+def test_the_member_page_title_is_just_the_name(client, people):
+    sign_in(client, people.hq)
+    page = client.get(reverse("member_detail", args=["C1"])).content.decode()
+    assert "<title>Carol Cooper · unionhall</title>" in page
+    assert page.count("Issue a set-up code") == 1
