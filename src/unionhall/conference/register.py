@@ -44,7 +44,7 @@ def _check_cited(resolution: Resolution, decision: Decision | None, on: dt.date)
 @transaction.atomic
 def do_resolution_update(*, resolution: Resolution, user, status: str, note: str, on: dt.date, decision: Decision | None = None,
                          today: dt.date | None = None) -> ResolutionUpdate:  # fmt: skip
-    resolution = Resolution.objects.select_for_update().select_related("conference").get(pk=resolution.pk)
+    resolution = Resolution.objects.select_for_update(of=("self",)).select_related("conference").get(pk=resolution.pk)
     check_resolution_update(resolution=resolution, user=user, status=status, note=note, on=on, decision=decision, today=today)
     update = ResolutionUpdate.objects.create(
         resolution=resolution, status=status, note=note.strip(), on=on,

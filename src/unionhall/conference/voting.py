@@ -96,7 +96,7 @@ def _check_votable(motion: Motion, amendment: Amendment | None) -> None:
 
 
 def _lock_motion(motion: Motion) -> Motion:
-    return Motion.objects.select_for_update().select_related("conference").get(pk=motion.pk)
+    return Motion.objects.select_for_update(of=("self",)).select_related("conference").get(pk=motion.pk)
 
 
 @transaction.atomic
@@ -150,7 +150,7 @@ def check_cast_card(*, vote: Vote, member: Member | None, branch: Branch, choice
 def do_cast_card(*, vote: Vote, member: Member | None, branch: Branch, choice: str, now: dt.datetime | None = None) -> Card:
     try:
         with transaction.atomic():
-            vote = Vote.objects.select_for_update().select_related("motion").get(pk=vote.pk)
+            vote = Vote.objects.select_for_update(of=("self",)).select_related("motion").get(pk=vote.pk)
             delegate, weight = check_cast_card(vote=vote, member=member, branch=branch, choice=choice)
             card = Card.objects.create(vote=vote, branch=branch, delegate=delegate, choice=choice, weight=weight, cast_at=now or timezone.now())
             audit_record(actor=member.user, action=Action.CHANGE, subject=vote, detail={"event": "card cast", "branch": branch.code, "choice": choice})
@@ -163,7 +163,7 @@ def do_cast_card(*, vote: Vote, member: Member | None, branch: Branch, choice: s
 def vote_close_card(*, vote: Vote, actor, now: dt.datetime | None = None) -> Vote:
     """Count the cards by weight and declare the outcome."""
     require_soc(actor)
-    vote = Vote.objects.select_for_update().select_related("motion__conference", "amendment").get(pk=vote.pk)
+    vote = Vote.objects.select_for_update(of=("self",)).select_related("motion__conference", "amendment").get(pk=vote.pk)
     if vote.method != Vote.Method.CARD or vote.status != Vote.Status.OPEN:
         raise ConferenceRefused("This card vote is not open.", status=409)
     totals = {choice: 0 for choice in Card.Choice.values}
