@@ -3,13 +3,14 @@ its audit entry (check_* then do_*, after Zulip). The cryptography is
 ``votecrypt.api``; this module decides who may do what, and when."""
 
 import datetime as dt
+import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from unionhall.audit.models import Action
@@ -17,6 +18,8 @@ from unionhall.audit.services import audit_record
 from unionhall.ballots.models import Ballot, Cast, Question, ReplayKey, RollEntry, Trustee
 from unionhall.members.models import Member
 from votecrypt import api
+
+logger = logging.getLogger(__name__)
 
 # Areas with fewer entitled members than this are merged into "Other areas"
 # when the roll is frozen, and an area tally with fewer ballots is never
@@ -171,8 +174,8 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
     holding the roll entry's lock; the tracker email goes after commit."""
     try:
         with transaction.atomic():
+            _hold_open(ballot)
             entry = RollEntry.objects.select_for_update().get(pk=check.entry.pk)
-            Ballot.objects.filter(pk=ballot.pk, status=Ballot.Status.OPEN).select_for_update().get()
             Cast.objects.filter(roll_entry=entry, superseded=False).update(superseded=True)
             ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in check.replay_keys])
             cast = Cast.objects.create(ballot=ballot, roll_entry=entry, content=content, tracker=check.tracker)
@@ -186,9 +189,33 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
     return cast
 
 
+def _hold_open(ballot: Ballot) -> None:
+    """Within the casting transaction: the ballot is open, and stays open until
+    we commit. On PostgreSQL a shared row lock lets casts run side by side
+    while ``ballot_close`` (which locks the row exclusively) waits for them, so
+    no ballot lands after the tally is taken. SQLite runs one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Ballot._meta.db_table} WHERE id = %s AND status = %s FOR SHARE", [ballot.pk, Ballot.Status.OPEN])
+            found = cursor.fetchone()
+    else:
+        found = Ballot.objects.filter(pk=ballot.pk, status=Ballot.Status.OPEN).exists()
+    if not found:
+        raise Ballot.DoesNotExist
+
+
 def _send_tracker(member: Member, ballot: Ballot, tracker: str) -> None:
+    """Email the tracker. The vote is already stored and its tracker shown on
+    screen, so a mail failure is logged, never turned into an error for the voter."""
     if not member.email:
         return
+    try:
+        _mail_tracker(member, ballot, tracker)
+    except Exception:
+        logger.warning("could not email the tracker for ballot %s", ballot.slug, exc_info=True)
+
+
+def _mail_tracker(member: Member, ballot: Ballot, tracker: str) -> None:
     send_mail(
         subject=f"Your vote in “{ballot.title}” was received",
         message=(

@@ -102,3 +102,11 @@ def test_adding_to_the_roll_after_it_froze_needs_a_reason(open_ballot, people):
     entry = roll_add(ballot=open_ballot, member=people.frank, reason="Transferred under TUPE on 1 May", actor=people.hq.user)
     assert entry.added_reason.startswith("Transferred")
     cast(open_ballot, people.frank)
+
+
+def test_a_mail_failure_after_the_vote_is_stored_does_not_fail_the_vote(open_ballot, people, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        c = cast(open_ballot, people.alice)
+    assert Cast.objects.get().tracker == c.tracker

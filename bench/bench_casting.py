@@ -1,0 +1,189 @@
+"""Casting under load on PostgreSQL (issue: at least 200 accepted casts per
+second for 60 s with p99 at most 300 ms, then board, receipts and roll agree
+exactly). gunicorn serves the real app on loopback; a thread pool posts
+pre-encrypted ballots, each from its own signed-in voter. Prints one JSON object.
+
+    python bench/bench_casting.py [--seconds 60] [--workers 3] [--clients 12] [--voters 14000]
+
+Load generator and server share this machine's cores, so the figure is a floor.
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import secrets
+import socket
+import statistics
+import string
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+import _django  # noqa: E402
+
+
+def _encrypt(job):
+    manifest, key, alias, i = job
+    from votecrypt import api
+
+    return api.encrypt_ballot(manifest, key, alias, [[1, 0] if i % 3 else [0, 1]])[0]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--workers", type=int, default=3)
+    ap.add_argument("--clients", type=int, default=12)
+    ap.add_argument("--voters", type=int, default=14000)
+    args = ap.parse_args()
+    if not _django.postgres_available():
+        print(json.dumps({"bench": "casting", "skipped": "no PostgreSQL on 127.0.0.1:5432"}))
+        return
+    engine = _django.setup("postgres")
+    try:
+        run(args)
+    finally:
+        _django.teardown(engine)
+
+
+def run(args):
+    import datetime as dt
+
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.utils import timezone
+
+    from unionhall.ballots.models import Ballot, Cast, Question, RollEntry, Trustee
+    from unionhall.ballots.services import ballot_manifest, ballot_open, ballot_set_keys
+    from unionhall.members.demo.builder import build_demo_union
+    from votecrypt import api
+
+    build_demo_union(members=int(args.voters / 0.95) + 200, seed=3)
+    now = timezone.now()
+    ballot = Ballot.objects.create(slug="load", title="Load test", opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=1))
+    Question.objects.create(ballot=ballot, position=1, key="q1", text="Yes or no?")
+    from unionhall.members.models import Member
+
+    for i, member in enumerate(Member.objects.filter(status="active").select_related("user")[:3], start=1):
+        Trustee.objects.create(ballot=ballot, index=i, user=member.user, label=f"T{i}")
+    manifest = ballot_manifest(ballot)
+    joint, keys, publics = api.run_dkg(manifest)
+    ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=None)
+    ballot_open(ballot=ballot, actor=None)
+    ballot.refresh_from_db()
+    entries = list(RollEntry.objects.filter(ballot=ballot).select_related("member__user")[: args.voters])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    t = time.perf_counter()
+    with mp.get_context("fork").Pool(2) as pool:
+        ballots = pool.map(_encrypt, [(manifest, joint, e.alias, i) for i, e in enumerate(entries)], chunksize=200)
+    encrypt_s = time.perf_counter() - t
+
+    csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))  # Django's CSRF secret alphabet
+    cookies = []
+    for e in entries:
+        s = SessionStore()
+        s["_auth_user_id"] = str(e.member.user.pk)
+        s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        s["_auth_user_hash"] = e.member.user.get_session_auth_hash()
+        s.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={s.session_key}; csrftoken={csrf}")
+    connection.close()
+
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionhall.settings", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
+           "SESSION_COOKIE_SECURE": "false", "LOG_LEVEL": "ERROR",
+           "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}  # fmt: skip
+    server = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "unionhall.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--log-level", "warning"],
+        env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(os.environ["UNIONHALL_VAR_DIR"], "gunicorn.log"), "w"),
+    )  # fmt: skip
+    try:
+        _wait_for(port)
+        latencies, statuses, trackers = [], {}, {}
+        lock = threading.Lock()
+        next_index = iter(range(len(entries)))
+        deadline = time.perf_counter() + args.seconds
+        path = f"/ballots/{ballot.slug}/cast/"
+
+        def client():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            while time.perf_counter() < deadline:
+                with lock:
+                    i = next(next_index, None)
+                if i is None:
+                    return
+                body = json.dumps(ballots[i])
+                start = time.perf_counter()
+                conn.request("POST", path, body=body, headers={"Content-Type": "application/json", "Cookie": cookies[i], "X-CSRFToken": csrf, "Host": "127.0.0.1"})
+                response = conn.getresponse()
+                answer = response.read()
+                elapsed = (time.perf_counter() - start) * 1000
+                with lock:
+                    latencies.append(elapsed)
+                    statuses[response.status] = statuses.get(response.status, 0) + 1
+                    if response.status == 200:
+                        trackers[entries[i].alias] = json.loads(answer)["tracker"]
+
+        threads = [threading.Thread(target=client) for _ in range(args.clients)]
+        began = time.perf_counter()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        wall = time.perf_counter() - began
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+    # Board, receipts and roll must agree exactly.
+    cast = dict(Cast.objects.filter(ballot=ballot, superseded=False).values_list("roll_entry__alias", "tracker"))
+    voted = RollEntry.objects.filter(ballot=ballot, voted_at__isnull=False).count()
+    latencies.sort()
+    accepted = statuses.get(200, 0)
+    print(json.dumps({
+        "bench": "casting",
+        "engine": "postgres",
+        "gunicorn_workers": args.workers,
+        "client_threads": args.clients,
+        "pre_encrypt_s": round(encrypt_s, 1),
+        "seconds": round(wall, 1),
+        "accepted": accepted,
+        "statuses": statuses,
+        "accepted_per_s": round(accepted / wall, 1),
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1) if latencies else None,
+        "board_equals_receipts": cast == trackers,
+        "roll_voted_equals_board": voted == len(cast),
+        "goal": ">= 200 accepted/s for 60 s, p99 <= 300 ms",
+    }))  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(port: int) -> None:
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+if __name__ == "__main__":
+    main()
