@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "unionhall.members",
     "unionhall.ballots",
     "unionhall.conference",
+    "unionhall.bulletins",
 ]
 
 MIDDLEWARE = [

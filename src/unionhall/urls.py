@@ -20,5 +20,6 @@ urlpatterns = [
     path("register/<str:number>/authenticator/", members.second_factor_admin, name="second_factor_admin"),
     path("ballots/", include("unionhall.ballots.urls")),
     path("conference/", include("unionhall.conference.urls")),
+    path("bulletins/", include("unionhall.bulletins.urls")),
     path("accounts/", include("allauth.urls")),
 ]
