@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/cast/", views.cast, name="ballot_cast"),
     path("<slug:slug>/audit/", views.audit, name="ballot_audit"),
     path("<slug:slug>/board/", views.board_page, name="ballot_board"),
+    path("<slug:slug>/turnout/", views.turnout_page, name="ballot_turnout"),
     path("<slug:slug>/result/", views.result_page, name="ballot_result"),
     path("<slug:slug>/record.json", views.record_json, name="ballot_record"),
     path("<slug:slug>/trustee/", views.trustee_page, name="ballot_trustee"),

@@ -15,7 +15,10 @@ from unionhall.ballots.services import (
     BallotRefused, ballot_close, ballot_create, ballot_open, ballot_open_areas, ballot_record, board, check_cast_ballot,
     do_cast_ballot, may_decrypt, results, trustee_post_shares,
 )  # fmt: skip
-from unionhall.members.access import hq_required
+from unionhall.audit.models import Action
+from unionhall.audit.services import audit_record
+from unionhall.ballots.turnout import non_voters, turnout
+from unionhall.members.access import hq_required, officer_required
 from unionhall.members.models import Member
 from unionhall.members.remit import request_remit
 from votecrypt import api
@@ -55,6 +58,7 @@ def ballot_detail(request, slug: str):
         "my_casts": my_casts,
         "now": timezone.now(),
         "is_hq": request_remit(request).everyone,
+        "is_officer": not request_remit(request).is_empty,
         "trustee": ballot.trustees.filter(user=request.user).first(),
         "roll_size": ballot.roll.filter(removed_at__isnull=True).count(),
         "voted": ballot.roll.filter(voted_at__isnull=False).count(),
@@ -232,3 +236,21 @@ def manage(request, slug: str):
     except BallotRefused as exc:
         messages.error(request, str(exc))
     return redirect("ballot_detail", slug=slug)
+
+
+@officer_required
+def turnout_page(request, slug: str):
+    """Turnout for the officer's remit while a ballot is open: totals, places,
+    pace and projection, and who has not voted yet (audited)."""
+    ballot = get_object_or_404(Ballot, slug=slug)
+    if ballot.status == Ballot.Status.DRAFT:
+        raise Http404("The ballot has not opened.")
+    remit = request_remit(request)
+    t = turnout(ballot, remit)
+    not_voted = list(non_voters(ballot, remit)[:500]) if ballot.status == Ballot.Status.OPEN else []
+    audit_record(
+        actor=request.user, action=Action.VIEW, subject=ballot,
+        detail={"page": "turnout", "non_voters_shown": [e.member.membership_number for e in not_voted]},
+    )  # fmt: skip
+    peak = max((n for _, n in t.by_day), default=0) or 1
+    return render(request, "ballots/turnout.html", {"ballot": ballot, "t": t, "not_voted": not_voted, "peak": peak, "remit": remit})

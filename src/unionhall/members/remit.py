@@ -29,17 +29,18 @@ class Remit:
     def can_import(self) -> bool:
         return self.everyone
 
-    def members_q(self) -> Q:
-        """A filter on Member for the records within this remit (nothing if empty)."""
+    def members_q(self, prefix: str = "") -> Q:
+        """A filter for the members within this remit (nothing if empty).
+        ``prefix`` reaches Member through a relation, e.g. "member__"."""
         if self.everyone:
             return Q()
-        q = Q(pk__in=[])
+        q = Q(**{f"{prefix}pk__in": []})
         if self.employer_ids:
-            q |= Q(employer_id__in=self.employer_ids)
+            q |= Q(**{f"{prefix}employer_id__in": self.employer_ids})
         if self.branch_ids:
-            q |= Q(branch_id__in=self.branch_ids)
+            q |= Q(**{f"{prefix}branch_id__in": self.branch_ids})
         if self.workplace_ids:
-            q |= Q(workplace_id__in=self.workplace_ids)
+            q |= Q(**{f"{prefix}workplace_id__in": self.workplace_ids})
         return q
 
     def covers(self, member: Member) -> bool:
