@@ -93,3 +93,7 @@ def _vote(ballot: Ballot, rng: random.Random, *, turnout: float, yes_share: tupl
         content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, entry.alias, choices, SeededRng(f"{seed}/vote/{i}"))
         check = check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=at)
         do_cast_ballot(ballot=ballot, check=check, content=content)
+        # Spread the demo's votes over the time the ballot has been open, most
+        # of them early, as real turnout curves run.
+        span = min(timezone.now(), ballot.closes_at) - ballot.opens_at
+        RollEntry.objects.filter(pk=entry.pk).update(voted_at=ballot.opens_at + span * (rng.random() ** 2))
