@@ -1,0 +1,55 @@
+from django import forms
+
+from unionhall.bulletins.models import COMMENT_MAX_CHARS, Audience, Bulletin, ModerationDecision, Series
+from unionhall.bulletins.services import BulletinDraft
+from unionhall.members.models import Branch, Employer, Grade
+
+
+class BulletinForm(forms.Form):
+    series = forms.ModelChoiceField(queryset=Series.objects.all())
+    title = forms.CharField(max_length=200)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=Bulletin._meta.get_field("summary").help_text)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}), help_text=Bulletin._meta.get_field("body").help_text)
+    audience = forms.ChoiceField(choices=Audience.choices, widget=forms.RadioSelect, initial=Audience.ALL)
+    employers = forms.ModelMultipleChoiceField(queryset=Employer.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    branches = forms.ModelMultipleChoiceField(queryset=Branch.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    grades = forms.MultipleChoiceField(choices=Grade.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    publish_at = forms.DateTimeField(
+        label="Publish at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Members see it from this moment. A time in the future schedules it.",
+    )  # fmt: skip
+
+    @classmethod
+    def for_bulletin(cls, bulletin: Bulletin) -> "BulletinForm":
+        return cls(initial={
+            "series": bulletin.series, "title": bulletin.title, "summary": bulletin.summary, "body": bulletin.body,
+            "audience": bulletin.audience, "employers": list(bulletin.employers.all()), "branches": list(bulletin.branches.all()),
+            "grades": bulletin.grade_list, "publish_at": bulletin.publish_at,
+        })  # fmt: skip
+
+    def draft(self) -> BulletinDraft:
+        d = self.cleaned_data
+        return BulletinDraft(
+            series=d["series"], title=d["title"], summary=d["summary"], body=d["body"], publish_at=d["publish_at"],
+            audience=d["audience"], employers=list(d["employers"]), branches=list(d["branches"]), grades=list(d["grades"]),
+        )  # fmt: skip
+
+
+class CommentForm(forms.Form):
+    # No max_length here: the service refuses an over-long comment with its own message.
+    body = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 5}), help_text=f"Up to {COMMENT_MAX_CHARS:,} characters. *Emphasis*, [links](https://…), lists and > quotes work.")
+    post_as = forms.ChoiceField(label="Post as", choices=[("pseudonym", "my pseudonym"), ("name", "my name")], widget=forms.RadioSelect, initial="pseudonym")
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(label="Why are you reporting this comment?", max_length=500)
+
+
+class PseudonymForm(forms.Form):
+    pseudonym = forms.CharField(max_length=40, help_text="3 to 40 characters. Other members, and officers, see only this. You can change it once every 30 days.")
+
+
+class ModerationForm(forms.Form):
+    outcome = forms.ChoiceField(choices=ModerationDecision.Outcome.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(max_length=300, help_text="Recorded with your decision; shown to members if the comment is removed.")
