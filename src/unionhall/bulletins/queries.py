@@ -10,12 +10,6 @@ from unionhall.bulletins.models import Audience, Bulletin, Reader
 from unionhall.members.models import Member, Office
 
 
-def active_member(user) -> Member | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Member.objects.filter(user=user, status=Member.Status.ACTIVE).first()
-
-
 def holds_office(member: Member, on: dt.date | None = None) -> bool:
     """Activists and reps: members holding any current office."""
     return Office.objects.current(on).filter(member=member).exists()

@@ -2,10 +2,8 @@
 service's 403 is recorded through ``deny``; its 404 (a bulletin outside the
 member's audience) answers exactly as a bulletin that does not exist."""
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -17,23 +15,9 @@ from django.views.decorators.http import require_POST
 
 from unionhall.bulletins import forms, services
 from unionhall.bulletins.models import Bulletin, Comment
-from unionhall.bulletins.queries import active_member, bulletins_for, reader_for, search_bulletins
+from unionhall.bulletins.queries import bulletins_for, reader_for, search_bulletins
 from unionhall.bulletins.services import BulletinRefused
-from unionhall.members.access import deny, hq_required
-
-
-def member_required(view):
-    """Signed in as an active member: bulletins and their discussion are for members."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        request.member = active_member(request.user)
-        if request.member is None:
-            deny(request, reason="not an active member", path=request.path)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from unionhall.members.access import deny, hq_required, member_required
 
 
 def _refused(request, exc: BulletinRefused, subject=None) -> None:

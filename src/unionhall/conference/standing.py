@@ -46,12 +46,6 @@ def may_update_register(user) -> bool:
     return _offices(user).filter(role__in=REGISTER_KEEPERS).exists()
 
 
-def active_member(user) -> Member | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Member.objects.filter(user=user, status=Member.Status.ACTIVE).select_related("branch").first()
-
-
 def require_soc(user) -> None:
     if not acts_as_soc(user):
         raise ConferenceRefused("Only the standing orders committee can do this.", status=403)

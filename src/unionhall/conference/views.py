@@ -1,32 +1,16 @@
 """Conference pages. Each view fetches, calls one service, and answers; a
 service's 403 refusal is recorded in the audit log through ``deny``."""
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from unionhall.conference import forms, meetings, register, services, voting
 from unionhall.conference.models import CardWeight, Conference, Decision, Delegate, Meeting, Motion, Resolution, Vote
-from unionhall.conference.standing import ConferenceRefused, acts_as_soc, active_member, branches_spoken_for, may_update_register
-from unionhall.members.access import deny, hq_required
+from unionhall.conference.standing import ConferenceRefused, acts_as_soc, branches_spoken_for, may_update_register
+from unionhall.members.access import deny, hq_required, member_required
 from unionhall.members.models import Branch, Member
-
-
-def member_required(view):
-    """Signed in as an active member: the conference's papers are for members."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        request.member = active_member(request.user)
-        if request.member is None:
-            deny(request, reason="not an active member", path=request.path)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _refused(request, exc: ConferenceRefused, subject=None) -> None:

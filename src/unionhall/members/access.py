@@ -19,6 +19,28 @@ from unionhall.members.remit import request_remit
 from unionhall.members.second_factor import has_approved_totp
 
 
+def active_member(user) -> Member | None:
+    """The signed-in user's membership record, if they are an active member."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Member.objects.filter(user=user, status=Member.Status.ACTIVE).select_related("branch").first()
+
+
+def member_required(view):
+    """Signed in as an active member (pages for members only); sets ``request.member``.
+    Anyone else is refused with a 403 and an audit entry."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.member = active_member(request.user)
+        if request.member is None:
+            deny(request, reason="not an active member", path=request.path)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def session_passed_mfa(request) -> bool:
     return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
 
