@@ -179,7 +179,8 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
             Cast.objects.filter(roll_entry=entry, superseded=False).update(superseded=True)
             ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in check.replay_keys])
             cast = Cast.objects.create(ballot=ballot, roll_entry=entry, content=content, tracker=check.tracker)
-            entry.voted_at = timezone.now()
+            # The day only: an exact time could be matched against the board or the logs.
+            entry.voted_at = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
             entry.save(update_fields=["voted_at"])
             transaction.on_commit(lambda: _send_tracker(entry.member, ballot, check.tracker))
     except Ballot.DoesNotExist:
@@ -187,6 +188,20 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
     except IntegrityError:
         raise BallotRefused("This encrypted ballot is already on the board.", status=409) from None
     return cast
+
+
+def spoil_ballot(*, ballot: Ballot, content: dict) -> None:
+    """Record an audited ballot's ciphertexts so it can never be cast: its
+    secrets are now known. Refused if it was already cast."""
+    try:
+        keys = api.replay_keys(ballot.manifest, ballot.joint_key, content)
+    except (api.BallotError, KeyError, TypeError, ValueError):
+        raise BallotRefused("The audited ballot is malformed.") from None
+    try:
+        with transaction.atomic():
+            ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in keys])
+    except IntegrityError:
+        raise BallotRefused("This ballot was already cast or checked: only a fresh encryption can be checked.", status=409) from None
 
 
 def _hold_open(ballot: Ballot) -> None:
@@ -246,11 +261,38 @@ def ballot_close(*, ballot: Ballot, actor, now: dt.datetime | None = None) -> No
         raise BallotRefused("Only an open ballot can be closed.")
     if now < ballot.closes_at:
         raise BallotRefused(f"Voting is open until {timezone.localtime(ballot.closes_at):%-d %B %Y %H:%M}.")
+    _merge_small_areas(ballot)
     ballot.tallies = api.tally(ballot.manifest, ballot.joint_key, board(ballot))
     ballot.status = Ballot.Status.CLOSED
     ballot.closed_at = now
     ballot.save(update_fields=["tallies", "status", "closed_at"])
     audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "closed and summed", "ballots": ballot.tallies[0]["ballots"] if ballot.tallies else 0})
+
+
+def _merge_small_areas(ballot: Ballot) -> None:
+    """At close, move voters of every area with fewer than MIN_AREA_SIZE
+    counted ballots into OTHER_AREAS, so no area tally is that small (the
+    record's roll shows the areas as counted)."""
+    counted = Counter(
+        Cast.objects.filter(ballot=ballot, superseded=False).values_list("roll_entry__area", flat=True)
+    )
+    small = [area for area in RollEntry.objects.filter(ballot=ballot).values_list("area", flat=True).distinct()
+             if area != OTHER_AREAS and counted[area] < MIN_AREA_SIZE]  # fmt: skip
+    if small:
+        RollEntry.objects.filter(ballot=ballot, area__in=small).update(area=OTHER_AREAS)
+
+
+def areas_can_open(ballot: Ballot) -> str | None:
+    """Why the area results can never be shown, or None. Every area tally must
+    hold at least MIN_AREA_SIZE ballots: otherwise the smallest could be worked
+    out by subtracting the others from the published overall result."""
+    small = [t["area"] for t in ballot.tallies[1:] if t["ballots"] < MIN_AREA_SIZE]
+    if small:
+        return (
+            f"Area results cannot be shown for this ballot: {', '.join(small)} had fewer than {MIN_AREA_SIZE} votes, "
+            "and its result could be worked out by subtracting the other areas from the overall result."
+        )
+    return None
 
 
 def tally_for(ballot: Ballot, area: str) -> dict | None:
@@ -266,8 +308,8 @@ def may_decrypt(ballot: Ballot, area: str) -> str | None:
         return "There is no such tally."
     if area and ballot.areas_opened_at is None:
         return "Area results are sealed until the officers decide to open them."
-    if area and t["ballots"] < MIN_AREA_SIZE:
-        return f"An area with fewer than {MIN_AREA_SIZE} votes is never shown on its own."
+    if area:
+        return areas_can_open(ballot)
     return None
 
 
@@ -326,6 +368,8 @@ def ballot_open_areas(*, ballot: Ballot, actor, decision: str) -> None:
         raise BallotRefused("Area results can be opened only after the overall result.")
     if not decision.strip():
         raise BallotRefused("Record the decision (who decided, and when) that opens the area results.")
+    if reason := areas_can_open(ballot):
+        raise BallotRefused(reason)
     ballot.areas_opened_at = timezone.now()
     ballot.areas_decision = decision.strip()
     ballot.save(update_fields=["areas_opened_at", "areas_decision"])

@@ -1,4 +1,8 @@
+import hashlib
+import hmac
 import json
+
+from django.conf import settings
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from unionhall.ballots.ceremony import ceremony_download, ceremony_round, ceremony_start, ceremony_upload
@@ -13,7 +18,7 @@ from unionhall.ballots.forms import BallotForm
 from unionhall.ballots.models import Ballot, RollEntry, Trustee
 from unionhall.ballots.services import (
     BallotRefused, ballot_close, ballot_create, ballot_open, ballot_open_areas, ballot_record, board, check_cast_ballot,
-    do_cast_ballot, may_decrypt, results, trustee_post_shares,
+    do_cast_ballot, may_decrypt, results, spoil_ballot, trustee_post_shares,
 )  # fmt: skip
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
@@ -61,7 +66,7 @@ def ballot_detail(request, slug: str):
         "is_officer": not request_remit(request).is_empty,
         "trustee": ballot.trustees.filter(user=request.user).first(),
         "roll_size": ballot.roll.filter(removed_at__isnull=True).count(),
-        "voted": ballot.roll.filter(voted_at__isnull=False).count(),
+        "voted": ballot.roll.filter(voted_at__isnull=False, removed_at__isnull=True).count(),
     }
     return render(request, "ballots/detail.html", context)
 
@@ -83,8 +88,15 @@ def _json_body(request):
         raise BallotRefused("The ballot is too large.", status=413)
     try:
         return json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise BallotRefused("The ballot is not valid JSON.") from None
+
+
+def _load_upload(upload):
+    try:
+        return json.loads(upload.read())
+    except RecursionError:
+        raise ValueError("too deeply nested") from None
 
 
 @login_required
@@ -101,16 +113,19 @@ def cast(request, slug: str):
     return JsonResponse({"ok": True, "tracker": stored.tracker, "board": f"/ballots/{ballot.slug}/board/#{stored.tracker}"})
 
 
-@login_required
+@csrf_exempt
 @require_POST
 def audit(request, slug: str):
-    """Benaloh's cast-or-audit: the booth reveals a ballot's randomness and
-    choices; this checks they re-encrypt to the ballot. The ballot is then
-    spoilt: it can never be cast, since its secrets are now known."""
-    ballot, _ = access_ballot(request, slug)
+    """Benaloh's cast-or-audit. The booth reveals a ballot's randomness and
+    choices; this checks they re-encrypt to the ballot. The booth sends it
+    without cookies, so the check is not tied to anyone's session (and needs no
+    CSRF token: it reads no session and changes nothing of anyone's). The
+    ballot is then spoilt: its ciphertexts are recorded so it can never be cast."""
+    ballot = get_object_or_404(Ballot, slug=slug, status=Ballot.Status.OPEN)
     try:
         body = _json_body(request)
         api.audit_ballot(ballot.manifest, ballot.joint_key, body["ballot"], body["secrets"])
+        spoil_ballot(ballot=ballot, content=body["ballot"])
     except BallotRefused as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=exc.status)
     except (api.BallotError, KeyError, TypeError, ValueError) as exc:
@@ -174,7 +189,7 @@ def trustee_page(request, slug: str):
         try:
             if upload is None or upload.size > 100_000:
                 raise BallotRefused("Choose the file that unionhall-trustee wrote for this round.")
-            done = ceremony_upload(ballot=ballot, trustee=trustee, data=json.loads(upload.read()))
+            done = ceremony_upload(ballot=ballot, trustee=trustee, data=_load_upload(upload))
         except (ValueError, UnicodeDecodeError):
             messages.error(request, "That file is not from unionhall-trustee (it is not JSON).")
         except BallotRefused as exc:
@@ -187,7 +202,7 @@ def trustee_page(request, slug: str):
         try:
             if upload is None or upload.size > 1_000_000:
                 raise BallotRefused("Choose the shares file that unionhall-trustee wrote.")
-            shares = json.loads(upload.read())
+            shares = _load_upload(upload)
             accepted = trustee_post_shares(ballot=ballot, trustee=trustee, shares=shares)
         except (ValueError, UnicodeDecodeError):
             messages.error(request, "That file is not a shares file (it is not JSON).")
@@ -247,10 +262,13 @@ def turnout_page(request, slug: str):
         raise Http404("The ballot has not opened.")
     remit = request_remit(request)
     t = turnout(ballot, remit)
+    if t.total.entitled == 0:
+        raise Http404("Nobody in your remit is on this ballot's roll.")
     not_voted = list(non_voters(ballot, remit)[:500]) if ballot.status == Ballot.Status.OPEN else []
-    audit_record(
-        actor=request.user, action=Action.VIEW, subject=ballot,
-        detail={"page": "turnout", "non_voters_shown": [e.member.membership_number for e in not_voted]},
-    )  # fmt: skip
+    # Who was shown, as a keyed digest: enough to check a claim later, without
+    # a log that could be diffed to learn when each member voted.
+    shown = hmac.new(settings.UNIONHALL_AUDIT_KEY, ",".join(sorted(e.member.membership_number for e in not_voted)).encode(), hashlib.sha256)
+    audit_record(actor=request.user, action=Action.VIEW, subject=ballot,
+                 detail={"page": "turnout", "non_voters_shown": len(not_voted), "digest": shown.hexdigest()})  # fmt: skip
     peak = max((n for _, n in t.by_day), default=0) or 1
     return render(request, "ballots/turnout.html", {"ballot": ballot, "t": t, "not_voted": not_voted, "peak": peak, "remit": remit})

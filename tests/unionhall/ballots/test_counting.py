@@ -56,24 +56,46 @@ def test_two_of_three_trustees_declare_the_result_with_turnout(voted):
     assert r["areas"] == [] and sorted(r["sealed_areas"]) == ["North", "Other areas"]
 
 
-def test_area_results_stay_sealed_until_the_officers_open_them(voted):
-    close(voted)
-    post(voted, 1, [""])
-    post(voted, 2, [""])
+def test_area_results_stay_sealed_until_the_officers_open_them(open_ballot, people, crowd):
+    for i, member in enumerate(crowd[:11]):
+        cast(open_ballot, member, yes=i < 7, seed=f"c{i}")
+    close(open_ballot)
+    post(open_ballot, 1, [""])
+    post(open_ballot, 2, [""])
     with pytest.raises(BallotRefused, match="sealed until the officers"):
-        post(voted, 1, ["North"])
+        post(open_ballot, 1, ["North"])
     with pytest.raises(BallotRefused, match="Record the decision"):
-        ballot_open_areas(ballot=voted, actor=None, decision="")
-    ballot_open_areas(ballot=voted, actor=None, decision="Officers group meeting of 3 March 2027, minute 4")
-    voted.refresh_from_db()
-    post(voted, 1, ["North"])
-    post(voted, 2, ["North"])
-    north = results(voted)["areas"][0]
+        ballot_open_areas(ballot=open_ballot, actor=None, decision="")
+    ballot_open_areas(ballot=open_ballot, actor=None, decision="Officers group meeting of 3 March 2027, minute 4")
+    open_ballot.refresh_from_db()
+    post(open_ballot, 1, ["North"])
+    post(open_ballot, 2, ["North"])
+    north = results(open_ballot)["areas"][0]
     assert (north.area, north.ballots) == ("North", 11)
     assert [(o, v) for o, v, _ in north.questions[0].options] == [("Yes", 7), ("No", 4)]
-    # "Other areas" has one vote: never shown on its own, however the officers decide.
-    with pytest.raises(BallotRefused, match="fewer than 10"):
-        post(voted, 1, ["Other areas"])
+
+
+def test_an_area_too_small_to_show_keeps_every_area_sealed(voted):
+    """Erin voted alone in "Other areas": showing North would reveal her vote by
+    subtraction from the overall result, so no area is ever opened."""
+    close(voted)
+    assert [(t["area"], t["ballots"]) for t in voted.tallies] == [("", 12), ("North", 11), ("Other areas", 1)]
+    post(voted, 1, [""])
+    post(voted, 2, [""])
+    with pytest.raises(BallotRefused, match="worked out by subtracting"):
+        ballot_open_areas(ballot=voted, actor=None, decision="Officers group, minute 4")
+    voted.refresh_from_db()
+    assert voted.areas_opened_at is None
+
+
+def test_areas_with_few_votes_are_merged_at_close(open_ballot, people, crowd):
+    """North has 12 entitled but only 3 vote: at close North's voters join Other areas."""
+    for member in crowd[:3]:
+        cast(open_ballot, member, seed=member.membership_number)
+    close(open_ballot)
+    assert [(t["area"], t["ballots"]) for t in open_ballot.tallies] == [("", 3), ("Other areas", 3)]
+    record = ballot_record(open_ballot)
+    assert api.verify_record(record).ok
 
 
 def test_a_share_with_a_bad_proof_is_refused_and_nothing_stored(voted):

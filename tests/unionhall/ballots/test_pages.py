@@ -69,7 +69,7 @@ def test_the_board_lists_trackers_without_names(client, open_ballot, people):
 
 
 def test_the_audit_endpoint_confirms_an_honest_encryption_and_flags_a_lie(client, open_ballot, people):
-    sign_in(client, people.alice, mfa=False)
+    # The booth sends the check without cookies: no session, no CSRF token.
     content, secrets = encrypt_for(open_ballot, people.alice, True)
     url = reverse("ballot_audit", args=[open_ballot.slug])
     ok = client.post(url, data=json.dumps({"ballot": content, "secrets": secrets}), content_type="application/json")
@@ -162,3 +162,19 @@ def test_a_bad_ballot_form_is_explained_and_nothing_saved(client, people, extra,
 def test_only_hq_creates_ballots(client, people):
     sign_in(client, people.carol)
     assert client.post(reverse("ballot_new"), new_ballot_form()).status_code == 403
+
+
+def test_an_audited_ballot_can_never_be_cast(client, open_ballot, people):
+    content, secrets = encrypt_for(open_ballot, people.alice, True)
+    url = reverse("ballot_audit", args=[open_ballot.slug])
+    assert client.post(url, data=json.dumps({"ballot": content, "secrets": secrets}), content_type="application/json").json()["ok"]
+    sign_in(client, people.alice, mfa=False)
+    response = post_ballot(client, open_ballot, content)
+    assert response.status_code == 409 and not Cast.objects.exists()
+
+
+def test_deeply_nested_json_is_a_clear_400_not_a_crash(client, open_ballot, people):
+    sign_in(client, people.alice, mfa=False)
+    body = "[" * 20000 + "]" * 20000
+    response = client.post(reverse("ballot_cast", args=[open_ballot.slug]), data=body, content_type="application/json")
+    assert response.status_code in (400, 413) and response.json()["ok"] is False

@@ -32,13 +32,16 @@
   }
 
   function show(el, html) { el.innerHTML = html; el.hidden = false; el.focus && el.focus(); }
-  function text(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
+  function text(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
+  }
 
-  function post(url, body) {
+  function post(url, body, anonymous) {
     return fetch(url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-      credentials: "same-origin",
+      headers: anonymous ? { "Content-Type": "application/json" } : { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      // The audit check goes without cookies, so it is not tied to the voter.
+      credentials: anonymous ? "omit" : "same-origin",
       body: JSON.stringify(body),
     }).then(function (r) { return r.json().then(function (j) { j.status = r.status; return j; }); });
   }
@@ -74,7 +77,7 @@
     if (!current) return;
     var checked = current;
     current = null;  // a ballot whose secrets are revealed must never be cast
-    post(form.dataset.auditUrl, { ballot: checked.ballot, secrets: checked.auditSecrets }).then(function (answer) {
+    post(form.dataset.auditUrl, { ballot: checked.ballot, secrets: checked.auditSecrets }, true).then(function (answer) {
       sealed.hidden = true;
       form.hidden = false;
       form.querySelector("#encrypt").textContent = "Encrypt my vote again";
