@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import hashlib
 import json
 import os
 import sys
@@ -42,7 +43,8 @@ def keygen_start(ceremony: dict, state_path: str) -> dict:
     """Round 1: a secret polynomial and a box key, sealed into STATE; returns the public part."""
     secret, public = api.dkg_commit(ceremony["manifest"], ceremony["index"])
     box_public, box_secret = keyfile.box_keypair()
-    state = {"manifest_fingerprint": api.fingerprint(ceremony["manifest"]), "secret": secret, "box_public": box_public, "box_secret": box_secret}
+    state = {"manifest_fingerprint": api.fingerprint(ceremony["manifest"]), "secret": secret, "public": public,
+             "box_public": box_public, "box_secret": box_secret}  # fmt: skip
     with open(state_path, "x", encoding="utf-8") as f:  # never overwrite an earlier state
         json.dump(keyfile.seal(state, _passphrase()), f)
     return {"public": public, "box_public": box_public}
@@ -55,11 +57,37 @@ def _state(ceremony: dict, state_path: str) -> dict:
     return state
 
 
+def ceremony_fingerprint(ceremony: dict) -> str:
+    """A short digest of everything the trustees must agree on before sealing
+    shares to each other: the ballot, and every trustee's commitments and box
+    key. Trustees read theirs out to each other by phone or in person: a server
+    that swapped anyone's box key (to read the shares) shows them different ones."""
+    body = {"manifest": api.fingerprint(ceremony["manifest"]),
+            "trustees": sorted([[t["index"], t["public"], t["box_public"]] for t in ceremony["trustees"]])}  # fmt: skip
+    digest = hashlib.sha256(b"unionhall/ceremony/1\n" + json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return "-".join(digest[i : i + 4] for i in range(0, 24, 4)).upper()
+
+
+def _check_ceremony(ceremony: dict, state: dict) -> str:
+    """My own entry is what I made, every other trustee's commitments verify,
+    and here is the fingerprint to compare."""
+    me = state["secret"]["index"]
+    mine = next((t for t in ceremony["trustees"] if t["index"] == me), None)
+    if mine is None or mine["public"] != state["public"] or mine["box_public"] != state["box_public"]:
+        raise KeyFileError("the server's copy of your own round-1 data differs from what you made: stop and tell the other trustees")
+    for t in ceremony["trustees"]:
+        api.dkg_check_public(ceremony["manifest"], t["public"])
+    fingerprint = ceremony_fingerprint(ceremony)
+    print(f"Ceremony fingerprint: {fingerprint}\nRead it out to the other trustees by phone or in person. If any differs, stop.", file=sys.stderr)
+    return fingerprint
+
+
 def keygen_shares(ceremony: dict, state_path: str) -> dict:
     """Round 2: one share for each other trustee, sealed so only they can open it."""
     state = _state(ceremony, state_path)
     me = state["secret"]["index"]
-    return {"shares": {str(t["index"]): keyfile.seal_to(t["box_public"], api.dkg_share(state["secret"], t["index"]).encode())
+    fingerprint = _check_ceremony(ceremony, state)
+    return {"fingerprint": fingerprint, "shares": {str(t["index"]): keyfile.seal_to(t["box_public"], api.dkg_share(state["secret"], t["index"]).encode())
                        for t in ceremony["trustees"] if t["index"] != me}}  # fmt: skip
 
 
@@ -67,6 +95,7 @@ def keygen_finish(ceremony: dict, state_path: str, key_path: str) -> dict:
     """Round 3: open and check every share addressed to me, and keep my key share."""
     state = _state(ceremony, state_path)
     me = state["secret"]["index"]
+    fingerprint = _check_ceremony(ceremony, state)
     publics = [t["public"] for t in ceremony["trustees"]]
     received = {me: api.dkg_share(state["secret"], me)}
     for sender in ceremony["trustees"]:
@@ -79,7 +108,8 @@ def keygen_finish(ceremony: dict, state_path: str, key_path: str) -> dict:
     key, joint = api.dkg_finish(ceremony["manifest"], me, received, publics)
     with open(key_path, "x", encoding="utf-8") as f:
         json.dump(keyfile.seal(key, _passphrase()), f)
-    return {"joint_key": joint}
+    print(f"Ballot key: {joint}\nCompare it with the other trustees and with the key the ballot page shows.", file=sys.stderr)
+    return {"joint_key": joint, "fingerprint": fingerprint}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                 out = keygen_shares(ceremony, a.state)
             else:
                 out = keygen_finish(ceremony, a.state, a.keyfile)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             print(f"unionhall-trustee: {exc}", file=sys.stderr)
             return 1
         print(json.dumps(out))

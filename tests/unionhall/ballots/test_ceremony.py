@@ -109,3 +109,24 @@ def test_the_trustee_page_walks_through_the_rounds(client, draft, people, fast_k
     response = client.post(reverse("ballot_trustee", args=[draft.slug]), {"ceremony": SimpleUploadedFile("u.json", json.dumps(out).encode())}, follow=True)
     assert "Recorded round 1: commitments" in response.content.decode()
     assert Trustee.objects.get(ballot=draft, index=1).dkg_public is not None
+
+
+def test_a_server_that_swaps_a_box_key_is_caught_by_the_trustees_fingerprints(draft, tmp_path, capsys, fast_kdf):
+    """A dishonest server gives trustee 1 its own box key in place of trustee
+    2's, to read the share meant for 2. The trustees' fingerprints then differ."""
+    from votecrypt.trustee_cli import ceremony_fingerprint
+
+    ceremony_start(ballot=draft, actor=None)
+    for i in (1, 2, 3):
+        step(draft, tmp_path, capsys, "keygen-start", i)
+    draft.refresh_from_db()
+    honest = ceremony_download(draft, Trustee.objects.get(ballot=draft, index=2))
+    forged = ceremony_download(draft, Trustee.objects.get(ballot=draft, index=1))
+    forged["trustees"][1]["box_public"] = keyfile.box_keypair()[0]
+    assert ceremony_fingerprint(forged) != ceremony_fingerprint(honest)
+    # And a trustee whose own entry was altered refuses to go on.
+    mine = ceremony_download(draft, Trustee.objects.get(ballot=draft, index=1))
+    mine["trustees"][0]["box_public"] = keyfile.box_keypair()[0]
+    (tmp_path / "altered.json").write_text(json.dumps(mine))
+    assert trustee_tool(["keygen-shares", str(tmp_path / "altered.json"), str(tmp_path / "state-1.json")]) == 1
+    assert "differs from what you made" in capsys.readouterr().err
