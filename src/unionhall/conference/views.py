@@ -182,10 +182,13 @@ def delegates_page(request, slug: str):
 def delegate_register(request, slug: str):
     conference = get_object_or_404(Conference, slug=slug)
     branch = get_object_or_404(Branch, pk=request.POST.get("branch") or 0)
-    member = Member.objects.filter(membership_number=request.POST.get("membership_number", "").strip()).first()
+    member = Member.objects.filter(membership_number=request.POST.get("membership_number", "").strip().upper()).first()
     try:
+        # Who may register comes first, and an unknown number gets the same
+        # answer as a member of another branch, so nobody can probe the register.
+        voting.check_may_register(branch=branch, actor=request.user)
         if member is None:
-            raise ConferenceRefused("No member has that membership number.")
+            raise ConferenceRefused(f"A delegate must be an active member of {branch} branch.")
         delegate = voting.do_register_delegate(conference=conference, branch=branch, member=member, actor=request.user)
     except ConferenceRefused as exc:
         _refused(request, exc, subject=conference)

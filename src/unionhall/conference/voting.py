@@ -59,13 +59,17 @@ def weights_freeze(*, conference: Conference, actor, now: dt.datetime | None = N
 # --- Delegates ---------------------------------------------------------------------
 
 
-def check_register_delegate(*, conference: Conference, branch: Branch, member: Member, actor) -> None:
+def check_may_register(*, branch: Branch, actor) -> None:
     if branch.pk not in branches_spoken_for(actor) and not acts_as_soc(actor):
         raise ConferenceRefused(f"Only the secretary or chair of {branch} branch can register its delegates.", status=403)
+
+
+def check_register_delegate(*, conference: Conference, branch: Branch, member: Member, actor) -> None:
+    check_may_register(branch=branch, actor=actor)
     if member.branch_id != branch.pk or member.status != Member.Status.ACTIVE:
         raise ConferenceRefused(f"A delegate must be an active member of {branch} branch.")
     if Delegate.objects.filter(conference=conference, member=member).exists():
-        raise ConferenceRefused(f"{member.full_name} is already registered as a delegate.", status=409)
+        raise ConferenceRefused("That member is already registered as a delegate.", status=409)
     allowed = entitlement(conference, branch)
     if Delegate.objects.filter(conference=conference, branch=branch).count() >= allowed:
         raise ConferenceRefused(f"{branch} branch is entitled to {allowed} delegate(s), and all are registered.", status=409)

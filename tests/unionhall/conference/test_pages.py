@@ -180,3 +180,15 @@ def test_the_annual_report_page_lists_resolutions_and_their_status(client, resol
     sign_in(client, people.alice, mfa=False)
     page = client.get(reverse("resolution_report", args=[resolution.conference.slug])).content.decode()
     assert resolution.title in page and "not started" in page and "nothing reported" in page
+
+
+def test_delegate_registration_cannot_be_used_to_probe_the_register(client, conference, people, union):
+    """A member who may not register North's delegates gets the same refusal
+    whether the number exists or not, and never a name."""
+    sign_in(client, people.erin, mfa=False)
+    url = reverse("conference_delegate_register", args=[conference.slug])
+    known = client.post(url, {"branch": union.north.pk, "membership_number": "A1"})
+    unknown = client.post(url, {"branch": union.north.pk, "membership_number": "ZZ999"})
+    assert known.status_code == unknown.status_code == 403
+    assert b"Alice" not in known.content
+    assert AuditEntry.objects.filter(action=Action.DENIED, actor=people.erin.user).count() == 2
