@@ -416,9 +416,10 @@ def results(ballot: Ballot) -> dict:
 def ballot_record(ballot: Ballot) -> dict:
     """The election record (docs/election-record.md): everything needed to check the result."""
     roll = dict(RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).values_list("alias", "area"))
+    trustees = list(ballot.trustees.all())
     shares = {}
     for t in ballot.tallies:
-        got = [tr.shares[t["area"]] for tr in ballot.trustees.all() if t["area"] in tr.shares]
+        got = [tr.shares[t["area"]] for tr in trustees if t["area"] in tr.shares]
         if t["area"] in ballot.counts:
             shares[t["area"]] = got[: ballot.trustee_threshold]
     return api.build_record(ballot.manifest, ballot.joint_key, ballot.trustee_publics, roll, board(ballot), ballot.tallies, shares)
