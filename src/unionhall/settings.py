@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "unionhall.ballots",
     "unionhall.conference",
     "unionhall.bulletins",
+    "unionhall.elections",
 ]
 
 MIDDLEWARE = [

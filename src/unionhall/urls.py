@@ -21,5 +21,6 @@ urlpatterns = [
     path("ballots/", include("unionhall.ballots.urls")),
     path("conference/", include("unionhall.conference.urls")),
     path("bulletins/", include("unionhall.bulletins.urls")),
+    path("elections/", include("unionhall.elections.urls")),
     path("accounts/", include("allauth.urls")),
 ]
