@@ -12,7 +12,7 @@ from unionhall.ballots.models import Ballot, Question, RollEntry, Trustee
 from unionhall.ballots.services import (
     ballot_close, ballot_manifest, ballot_open, ballot_set_keys, check_cast_ballot, do_cast_ballot, trustee_post_shares,
 )  # fmt: skip
-from unionhall.members.models import Employer, Member, Office, Role, User
+from unionhall.members.models import Employer, Office, Role, User
 from votecrypt import api, keyfile
 from votecrypt.rng import SeededRng
 

@@ -8,7 +8,6 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone

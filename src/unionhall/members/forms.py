@@ -3,7 +3,7 @@ from django.db import connection
 from django.db.models import Q
 
 from unionhall.members.importer import PHONE_RE, POSTCODE_RE
-from unionhall.members.models import Branch, Employer, Grade, Member, Office, Role, User, Workplace
+from unionhall.members.models import Branch, Employer, Grade, Member, Office, Role, Workplace
 from unionhall.members.remit import Remit
 
 
