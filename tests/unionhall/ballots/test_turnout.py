@@ -1,7 +1,6 @@
 """The turnout drive: officers see turnout and non-voters in their remit
 only, small workplaces are grouped, and opening the list is audited."""
 
-
 from django.urls import reverse
 
 from tests.unionhall.ballots.test_casting import cast
