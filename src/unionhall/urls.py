@@ -1,9 +1,10 @@
 from django.urls import include, path
 
+from unionhall import views
 from unionhall.members import views as members
 
 urlpatterns = [
-    path("", members.home, name="home"),
+    path("", views.home, name="home"),
     path("me/", members.my_details, name="my_details"),
     path("me/preferences/", members.my_preferences, name="my_preferences"),
     path("me/email/", members.my_email, name="my_email"),

@@ -36,8 +36,8 @@ def _own_member(request) -> Member | None:
     return Member.objects.select_related("employer", "branch", "workplace").filter(user=request.user).first()
 
 
-@login_required
-def home(request):
+def home_context(request) -> dict:
+    """The register's part of the home page (unionhall.views.home adds the rest)."""
     member = _own_member(request)
     my_offices = Office.objects.current().filter(member=member).select_related("branch", "workplace", "employer") if member else []
     if request_remit(request).everyone:
@@ -45,7 +45,7 @@ def home(request):
     else:
         horizon = timezone.localdate() + dt.timedelta(days=settings.UNIONHALL_TERM_WARNING_DAYS)
         ending = [o for o in my_offices if o.ends_on and o.ends_on <= horizon]
-    return render(request, "members/home.html", {"member": member, "my_offices": my_offices, "ending": ending})
+    return {"member": member, "my_offices": my_offices, "ending": ending}
 
 
 @login_required
