@@ -63,3 +63,9 @@ def test_the_demo_refuses_to_run_in_production(db):
     with pytest.raises(CommandError, match="only with DEBUG=true"):
         call_command("demo", "--members", "150")
     assert not Member.objects.exists()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_small_demo_union_builds_for_any_seed(db, seed):
+    accounts = build_demo_union(members=200, seed=seed)
+    assert len(accounts) == 4

@@ -191,10 +191,17 @@ def build_demo_union(*, members: int = 2000, seed: int = 1) -> list[DemoAccount]
 def _demo_accounts(rng, branches, by_workplace, taken) -> list[DemoAccount]:
     """Give four members of the first branch easy sign-in addresses and a password."""
     first_branch = branches[0][0]
-    workplace = first_branch.workplaces.order_by("name").first()
-    rep = Office.objects.get(role=Role.WORKPLACE_REP, workplace=workplace).member
+    # The first workplace (by name) with a rep and a member who holds no office:
+    # in a small demo union some workplaces have neither.
+    for workplace in first_branch.workplaces.order_by("name"):
+        rep_office = Office.objects.filter(role=Role.WORKPLACE_REP, workplace=workplace).first()
+        plain = next((m for m in by_workplace.get(workplace.pk, []) if m.pk not in taken), None)
+        if rep_office and plain:
+            break
+    else:
+        raise ValueError("the demo union is too small for its sign-in accounts: use --members 300 or more")
+    rep = rep_office.member
     secretary = Office.objects.get(role=Role.BRANCH_SECRETARY, branch=first_branch).member
-    plain = next(m for m in by_workplace[workplace.pk] if m.pk not in taken)
     admin = plain.__class__.objects.filter(status=Member.Status.ACTIVE, branch=branches[4][0]).exclude(pk__in=taken).first()
     Office.objects.create(member=admin, role=Role.HQ_ADMIN, starts_on=dt.date(2025, 1, 1))
     accounts = []

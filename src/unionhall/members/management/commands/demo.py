@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from unionhall.ballots.demo import DEMO_TRUSTEE_PASSPHRASE, build_demo_ballots
 from unionhall.bulletins.demo import build_demo_bulletins
 from unionhall.conference.demo import build_demo_conference
+from unionhall.elections.demo import build_demo_elections
 from unionhall.members.demo.builder import DEMO_PASSWORD, DEMO_TOTP_SECRET, build_demo_union
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         ballots = build_demo_ballots(seed=seed)
         build_demo_conference(seed)
         build_demo_bulletins(seed)
+        build_demo_elections(seed)
         self.stdout.write(self.style.SUCCESS(f"Demo union built: {members} members (seed {seed})."))
         self.stdout.write("Sign in at /accounts/login/ with a password, or ask for an emailed link")
         self.stdout.write("(the demo writes mail to var/mail/ instead of sending it).\n")
@@ -38,5 +40,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  trustee key files in var/demo-trustees/, passphrase: {DEMO_TRUSTEE_PASSPHRASE!r}")
         self.stdout.write("Conference: motions, a card vote and the register of resolutions at /conference/")
         self.stdout.write("Bulletins: two numbered series with a discussion under pseudonyms at /bulletins/")
+        self.stdout.write("Elections: a General Secretary elected unopposed and an NEC counted by STV at /elections/")
         self.stdout.write(f"\nOfficers also need a TOTP code: add the secret {DEMO_TOTP_SECRET} to an authenticator app,")
         self.stdout.write("or run: make demo-totp")

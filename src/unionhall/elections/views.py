@@ -1,0 +1,137 @@
+"""Election pages. Each view fetches, calls one service, and answers; a
+service's 403 refusal is recorded in the audit log through ``deny``."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from unionhall.elections import forms, services
+from unionhall.elections.models import Election, Nomination
+from unionhall.elections.services import ElectionRefused
+from unionhall.members.access import deny, hq_required, member_required
+from unionhall.members.models import Member
+
+
+def _refused(request, exc: ElectionRefused, subject=None) -> None:
+    if exc.status == 403:
+        deny(request, reason=str(exc), subject=subject, path=request.path)
+    messages.error(request, str(exc))
+
+
+def _election(pk: int) -> Election:
+    return get_object_or_404(Election.objects.select_related("branch"), pk=pk)
+
+
+def _nomination(pk: int, nomination_pk: int) -> Nomination:
+    return get_object_or_404(
+        Nomination.objects.select_related("election__branch", "candidate", "proposer", "seconder"), election_id=pk, pk=nomination_pk
+    )
+
+
+@member_required
+def election_list(request):
+    return render(request, "elections/list.html", {"elections": Election.objects.select_related("branch")})
+
+
+@member_required
+def election_detail(request, pk: int):
+    election = _election(pk)
+    pending = election.nominations.filter(Q(accepted_at__isnull=True) | Q(seconded_at__isnull=True)).select_related("candidate")
+    mine = election.nominations.filter(Q(candidate=request.member) | Q(seconder=request.member)).select_related("candidate")
+    context = {
+        "election": election,
+        "candidates": election.ballot_order(),
+        "pending": pending,
+        "mine": mine,
+        "may_nominate": election.status == Election.Status.NOMINATIONS and services.may_vote(election=election, member=request.member),
+    }
+    return render(request, "elections/detail.html", context)
+
+
+@member_required
+def nominate(request, pk: int):
+    election = _election(pk)
+    form = forms.NominateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data
+        candidate = Member.objects.filter(membership_number=number["candidate"]).first()
+        seconder = Member.objects.filter(membership_number=number["seconder"]).first()
+        try:
+            nomination = services.do_nominate(election=election, proposer=request.member, seconder=seconder, candidate=candidate)
+        except ElectionRefused as exc:
+            _refused(request, exc, subject=election)
+        else:
+            messages.success(request, f"{nomination.candidate.full_name} is nominated. It stands once the seconder confirms and the candidate accepts.")
+            return redirect("election_detail", pk=pk)
+    return render(request, "elections/nominate.html", {"election": election, "form": form})
+
+
+@member_required
+def nomination_respond(request, pk: int, nomination_pk: int):
+    """The candidate accepts (with an election address); the seconder seconds."""
+    nomination = _nomination(pk, nomination_pk)
+    is_candidate, is_seconder = request.member.pk == nomination.candidate_id, request.member.pk == nomination.seconder_id
+    if not (is_candidate or is_seconder):
+        deny(request, reason="neither the candidate nor the seconder", subject=nomination, path=request.path)
+    form = forms.AcceptForm(request.POST or None, initial={"address": nomination.address})
+    if request.method == "POST" and (request.POST.get("action") == "second" or form.is_valid()):
+        try:
+            if request.POST.get("action") == "second":
+                services.do_second(nomination=nomination, member=request.member)
+                messages.success(request, "You have seconded the nomination.")
+            else:
+                services.do_accept(nomination=nomination, member=request.member, address=form.cleaned_data["address"])
+                messages.success(request, "Your nomination is accepted and your election address saved.")
+        except ElectionRefused as exc:
+            _refused(request, exc, subject=nomination)
+        else:
+            return redirect("election_detail", pk=pk)
+    context = {
+        "election": nomination.election, "nomination": nomination, "form": form,
+        "is_candidate": is_candidate, "is_seconder": is_seconder,
+    }  # fmt: skip
+    return render(request, "elections/respond.html", context)
+
+
+@hq_required
+@require_POST
+def close_nominations(request, pk: int):
+    election = _election(pk)
+    try:
+        election = services.election_close_nominations(election=election, actor=request.user)
+    except ElectionRefused as exc:
+        _refused(request, exc, subject=election)
+    else:
+        messages.success(request, f"Nominations are closed: {election.get_status_display().lower()}.")
+    return redirect("election_detail", pk=pk)
+
+
+@member_required
+def results(request, pk: int):
+    election = _election(pk)
+    table = election.stage_table or {}
+    names = table.get("candidates", {})
+    elected = {str(n) for n in table.get("elected", [])}
+    rows = [
+        {"name": name, "elected": number in elected, "totals": [s["totals"].get(number, "") for s in table.get("stages", [])]}
+        for number, name in names.items()
+    ]
+    context = {
+        "election": election,
+        "winners": election.nominations.filter(elected=True).select_related("candidate", "candidate__branch"),
+        "stages": table.get("stages", []),
+        "rows": rows,
+    }
+    return render(request, "elections/results.html", context)
+
+
+@member_required
+def blt_download(request, pk: int):
+    election = _election(pk)
+    if not election.blt:
+        return HttpResponse("This election has no counted ballots.", status=404, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(election.blt, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="election-{election.pk}.blt"'
+    return response

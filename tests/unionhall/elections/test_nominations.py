@@ -1,0 +1,127 @@
+"""Nominating, seconding and accepting: who may, when, and how long an
+election address may be. A refused call writes nothing."""
+
+import datetime as dt
+
+import pytest
+
+from tests.unionhall.conftest import make_member
+from tests.unionhall.elections.conftest import AFTER, DURING, stand
+from unionhall.audit.models import AuditEntry
+from unionhall.elections import services
+from unionhall.elections.models import Nomination
+from unionhall.elections.services import ElectionRefused
+from unionhall.members.models import Member
+
+
+def nominate(election, candidate, proposer, seconder, now=DURING):
+    return services.do_nominate(election=election, proposer=proposer, seconder=seconder, candidate=candidate, now=now)
+
+
+def test_a_nomination_stands_once_seconded_and_accepted_and_each_step_is_audited(nec, people):
+    before = AuditEntry.objects.count()
+    nomination = nominate(nec, people.alice, people.bob, people.erin)
+    assert not nomination.is_valid and nec.ballot_order() == []
+    services.do_second(nomination=nomination, member=people.erin, now=DURING)
+    services.do_accept(nomination=nomination, member=people.alice, address="Safe caseloads for all.", now=DURING)
+    nomination.refresh_from_db()
+    assert nomination.is_valid and nec.ballot_order() == [nomination]
+    assert nomination.address == "Safe caseloads for all."
+    assert AuditEntry.objects.count() == before + 3
+
+
+def test_a_branch_office_takes_candidate_proposer_and_seconder_from_that_branch_only(north_secretary, people):
+    assert nominate(north_secretary, people.alice, people.bob, people.carol).pk
+    with pytest.raises(ElectionRefused, match="candidate must be an active member of North") as exc:
+        nominate(north_secretary, people.erin, people.bob, people.carol)
+    assert exc.value.status == 400
+    with pytest.raises(ElectionRefused, match="seconder must be an active member of North"):
+        nominate(north_secretary, people.carol, people.bob, people.erin)
+    assert Nomination.objects.count() == 1
+
+
+def test_an_outsider_to_the_branch_is_refused_as_proposer_with_a_403(north_secretary, people):
+    with pytest.raises(ElectionRefused) as exc:
+        nominate(north_secretary, people.alice, people.dave, people.bob)
+    assert exc.value.status == 403 and Nomination.objects.count() == 0
+
+
+def test_a_lapsed_member_can_neither_stand_nor_propose(nec, people):
+    people.frank.status = Member.Status.LAPSED
+    people.frank.save()
+    with pytest.raises(ElectionRefused, match="candidate"):
+        nominate(nec, people.frank, people.alice, people.bob)
+    with pytest.raises(ElectionRefused, match="propose"):
+        nominate(nec, people.alice, people.frank, people.bob)
+
+
+def test_candidate_proposer_and_seconder_are_three_different_members(nec, people):
+    with pytest.raises(ElectionRefused, match="own nomination"):
+        nominate(nec, people.alice, people.alice, people.bob)
+    with pytest.raises(ElectionRefused, match="own nomination"):
+        nominate(nec, people.alice, people.bob, people.alice)
+    with pytest.raises(ElectionRefused, match="different members"):
+        nominate(nec, people.alice, people.bob, people.bob)
+    assert Nomination.objects.count() == 0
+
+
+def test_a_candidate_is_nominated_once(nec, people):
+    nominate(nec, people.alice, people.bob, people.carol)
+    with pytest.raises(ElectionRefused, match="already been nominated"):
+        nominate(nec, people.alice, people.erin, people.frank)
+
+
+def test_after_the_window_a_nomination_is_refused_and_nothing_is_stored(nec, people):
+    before = AuditEntry.objects.count()
+    with pytest.raises(ElectionRefused, match="Nominations closed") as exc:
+        nominate(nec, people.alice, people.bob, people.carol, now=AFTER)
+    assert exc.value.status == 409
+    with pytest.raises(ElectionRefused, match="Nominations open"):
+        nominate(nec, people.alice, people.bob, people.carol, now=nec.nominations_open - dt.timedelta(minutes=1))
+    assert Nomination.objects.count() == 0 and AuditEntry.objects.count() == before
+
+
+def test_accepting_after_the_window_is_refused_and_the_address_is_not_stored(nec, people):
+    nomination = nominate(nec, people.alice, people.bob, people.carol)
+    with pytest.raises(ElectionRefused, match="closed"):
+        services.do_accept(nomination=nomination, member=people.alice, address="Late words.", now=AFTER)
+    nomination.refresh_from_db()
+    assert nomination.accepted_at is None and nomination.address == ""
+
+
+def test_an_address_over_the_word_limit_is_refused_with_its_count_and_nothing_is_stored(nec, people):
+    nomination = nominate(nec, people.alice, people.bob, people.carol)
+    before = AuditEntry.objects.count()
+    with pytest.raises(ElectionRefused, match="has 21 words; the limit for every candidate is 20"):
+        services.do_accept(nomination=nomination, member=people.alice, address=" ".join(["word"] * 21), now=DURING)
+    nomination.refresh_from_db()
+    assert nomination.accepted_at is None and nomination.address == "" and AuditEntry.objects.count() == before
+    services.do_accept(nomination=nomination, member=people.alice, address=" ".join(["word"] * 20), now=DURING)
+
+
+def test_only_the_candidate_accepts_and_only_the_named_seconder_seconds(nec, people):
+    nomination = nominate(nec, people.alice, people.bob, people.carol)
+    with pytest.raises(ElectionRefused) as exc:
+        services.do_accept(nomination=nomination, member=people.bob, address="", now=DURING)
+    assert exc.value.status == 403
+    with pytest.raises(ElectionRefused) as exc:
+        services.do_second(nomination=nomination, member=people.erin, now=DURING)
+    assert exc.value.status == 403
+    nomination.refresh_from_db()
+    assert nomination.accepted_at is None and nomination.seconded_at is None
+
+
+def test_candidates_are_shown_in_a_random_order_seeded_by_the_election_not_alphabetically(people, union):
+    from tests.unionhall.elections.conftest import make_election
+
+    orders = set()
+    for n in range(6):
+        election = make_election(people.hq.user, title=f"NEC {n}")
+        members = [make_member(f"X{n}{i}", union.north, first_name=f"Cand{i}", last_name=chr(ord("A") + i)) for i in range(5)]
+        for member in members:
+            stand(election, member, people.alice, people.bob)
+        first = [nom.candidate.last_name for nom in election.ballot_order()]
+        assert first == [nom.candidate.last_name for nom in election.ballot_order()]  # stable
+        orders.add(tuple(first))
+    assert len(orders) > 1  # differs between elections
+    assert any(list(o) != sorted(o) for o in orders)  # not alphabetical
