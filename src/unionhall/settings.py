@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",
     "unionhall",
     "unionhall.audit",
     "unionhall.members",
@@ -138,6 +140,16 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+
+# --- Background work: Django's task API (django-tasks). The database backend
+# needs no broker; run `manage.py db_worker` beside the web processes. DEBUG
+# (the demo) runs tasks at once, in the request.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND")
+        or ("django_tasks.backends.immediate.ImmediateBackend" if DEBUG else "django_tasks_db.DatabaseBackend")
+    }
+}
 
 # --- Security ---
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -8,12 +8,12 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
+from unionhall.mail import queue_email
 from unionhall.ballots.models import Ballot, Cast, Question, ReplayKey, RollEntry, Trustee
 from unionhall.members.models import Member
 from votecrypt import api
@@ -219,26 +219,18 @@ def _hold_open(ballot: Ballot) -> None:
 
 
 def _send_tracker(member: Member, ballot: Ballot, tracker: str) -> None:
-    """Email the tracker. The vote is already stored and its tracker shown on
-    screen, so a mail failure is logged, never turned into an error for the voter."""
+    """Queue the tracker email. The vote is already stored and its tracker
+    shown on screen; the mail is a convenience and never fails the vote."""
     if not member.email:
         return
-    try:
-        _mail_tracker(member, ballot, tracker)
-    except Exception:
-        logger.warning("could not email the tracker for ballot %s", ballot.slug, exc_info=True)
-
-
-def _mail_tracker(member: Member, ballot: Ballot, tracker: str) -> None:
-    send_mail(
+    queue_email(
         subject=f"Your vote in “{ballot.title}” was received",
-        message=(
+        body=(
             f"Dear {member.first_name},\n\nYour encrypted ballot was received. Its tracker is:\n\n    {tracker}\n\n"
             "Look for it on the ballot's bulletin board to check it was counted as cast. Nobody, including the union, "
             "can see how you voted. You can vote again until the ballot closes; only your last vote counts.\n"
         ),
-        from_email=None,
-        recipient_list=[member.email],
+        to=[member.email],
     )
 
 

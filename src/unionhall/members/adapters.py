@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
+from unionhall.mail import queue_message
+
 
 def absolute_url(request, path: str) -> str:
     """A link for an email: from BASE_URL when set, never trusting the Host
@@ -22,4 +24,9 @@ class AccountAdapter(DefaultAccountAdapter):
             from django.urls import reverse
 
             context = {**context, "sign_in_link": absolute_url(request, f"{reverse('account_confirm_login_code')}?code={context['code']}")}
-        super().send_mail(template_prefix, email, context)
+        # Build the message as allauth does, but queue it: the request then
+        # takes as long for an unknown address (no mail) as for a member's.
+        from allauth.account.adapter import get_current_site
+
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        queue_message(self.render_mail(template_prefix, email, ctx))

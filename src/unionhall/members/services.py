@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
+from unionhall.mail import queue_email
 from unionhall.members.models import Member, Office, User
 
 
@@ -128,26 +129,24 @@ def member_request_email_change(*, member: Member, new_email: str, confirm_url_f
     address. Says nothing about whether the new address is taken: the reply
     is the same either way, so nobody learns who is a member."""
     token = signing.dumps({"member": member.pk, "email": new_email}, salt=EMAIL_CHANGE_SALT)
-    send_mail(
+    queue_email(
         subject="Confirm your new email address for unionhall",
-        message=(
+        body=(
             f"Dear {member.first_name},\n\nOpen this link while signed in to make {new_email} your address "
             f"with the union (and the one you sign in with):\n{confirm_url_for(token)}\n\n"
             "It works for 24 hours. If you did not ask for this, ignore this email.\n"
         ),
-        from_email=None,
-        recipient_list=[new_email],
+        to=[new_email],
     )
     if member.email:
-        send_mail(
+        queue_email(
             subject="A change of your email address was requested",
-            message=(
+            body=(
                 f"Dear {member.first_name},\n\nSomeone signed in as you asked to change your email address with the union. "
                 "Nothing changes unless the link sent to the new address is opened. If this was not you, contact your "
                 "branch or the union office at once.\n"
             ),
-            from_email=None,
-            recipient_list=[member.email],
+            to=[member.email],
         )
 
 
