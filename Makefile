@@ -20,7 +20,7 @@ install: $(VENV)/.installed
 DEMO_ENV := DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
 
 demo: install
-	mkdir -p var && rm -f var/demo.sqlite3 var/demo.sqlite3-wal var/demo.sqlite3-shm
+	mkdir -p var && rm -rf var/demo.sqlite3 var/demo.sqlite3-wal var/demo.sqlite3-shm var/mail var/demo-trustees
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(PY) manage.py demo --members $(MEMBERS)
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
