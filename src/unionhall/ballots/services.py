@@ -3,7 +3,6 @@ its audit entry (check_* then do_*, after Zulip). The cryptography is
 ``votecrypt.api``; this module decides who may do what, and when."""
 
 import datetime as dt
-import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -17,8 +16,6 @@ from unionhall.mail import queue_email
 from unionhall.ballots.models import Ballot, Cast, Question, ReplayKey, RollEntry, Trustee
 from unionhall.members.models import Member
 from votecrypt import api
-
-logger = logging.getLogger(__name__)
 
 # Areas with fewer entitled members than this are merged into "Other areas"
 # when the roll is frozen, and an area tally with fewer ballots is never

@@ -92,11 +92,16 @@ def _json_body(request):
         raise BallotRefused("The ballot is not valid JSON.") from None
 
 
-def _load_upload(upload):
+def _uploaded_json(request, field: str, max_bytes: int, *, missing: str, not_json: str):
+    """The JSON file uploaded as ``field``; BallotRefused(missing) without one, or
+    one too large, and BallotRefused(not_json) for a file that does not parse."""
+    upload = request.FILES.get(field)
+    if upload is None or upload.size > max_bytes:
+        raise BallotRefused(missing)
     try:
         return json.loads(upload.read())
-    except RecursionError:
-        raise ValueError("too deeply nested") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise BallotRefused(not_json) from None
 
 
 @login_required
@@ -184,32 +189,20 @@ def trustee_page(request, slug: str):
         response = HttpResponse(json.dumps(data), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{ballot.slug}-tallies.json"'
         return response
-    if request.method == "POST" and ballot.status == Ballot.Status.DRAFT:
-        upload = request.FILES.get("ceremony")
-        try:
-            if upload is None or upload.size > 100_000:
-                raise BallotRefused("Choose the file that unionhall-trustee wrote for this round.")
-            done = ceremony_upload(ballot=ballot, trustee=trustee, data=_load_upload(upload))
-        except (ValueError, UnicodeDecodeError):
-            messages.error(request, "That file is not from unionhall-trustee (it is not JSON).")
-        except BallotRefused as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Recorded {done}.")
-        return redirect("ballot_trustee", slug=slug)
     if request.method == "POST":
-        upload = request.FILES.get("shares")
         try:
-            if upload is None or upload.size > 1_000_000:
-                raise BallotRefused("Choose the shares file that unionhall-trustee wrote.")
-            shares = _load_upload(upload)
-            accepted = trustee_post_shares(ballot=ballot, trustee=trustee, shares=shares)
-        except (ValueError, UnicodeDecodeError):
-            messages.error(request, "That file is not a shares file (it is not JSON).")
+            if ballot.status == Ballot.Status.DRAFT:
+                data = _uploaded_json(request, "ceremony", 100_000, missing="Choose the file that unionhall-trustee wrote for this round.",
+                                      not_json="That file is not from unionhall-trustee (it is not JSON).")  # fmt: skip
+                messages.success(request, f"Recorded {ceremony_upload(ballot=ballot, trustee=trustee, data=data)}.")
+            else:
+                shares = _uploaded_json(request, "shares", 1_000_000, missing="Choose the shares file that unionhall-trustee wrote.",
+                                        not_json="That file is not a shares file (it is not JSON).")  # fmt: skip
+                accepted = trustee_post_shares(ballot=ballot, trustee=trustee, shares=shares)
+                areas = ", ".join(a or "the overall result" for a in accepted)
+                messages.success(request, f"Your decryption shares were checked and recorded for: {areas}.")
         except BallotRefused as exc:
             messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Your decryption shares were checked and recorded for: {', '.join(a or 'the overall result' for a in accepted)}.")
         return redirect("ballot_trustee", slug=slug)
     context = {"ballot": ballot, "trustee": trustee, "round": ceremony_round(ballot) if ballot.manifest else 0, "trustees": ballot.trustees.all()}
     return render(request, "ballots/trustee.html", context)

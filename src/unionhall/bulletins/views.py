@@ -17,15 +17,13 @@ from unionhall.bulletins import forms, services
 from unionhall.bulletins.models import Bulletin, Comment
 from unionhall.bulletins.queries import bulletins_for, reader_for, search_bulletins
 from unionhall.bulletins.services import BulletinRefused
-from unionhall.members.access import deny, hq_required, member_required
+from unionhall.members.access import hq_required, member_required, report_refusal
 
 
 def _refused(request, exc: BulletinRefused, subject=None) -> None:
-    if exc.status == 403:
-        deny(request, reason=str(exc), subject=subject, path=request.path)
-    if exc.status == 404:
+    if exc.status == 404:  # outside the member's audience: the same answer as no bulletin
         raise Http404("No such bulletin.")
-    messages.error(request, str(exc))
+    report_refusal(request, exc, subject=subject)
 
 
 def _readable(request, slug: str, number: int) -> Bulletin:

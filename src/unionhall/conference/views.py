@@ -9,14 +9,12 @@ from django.views.decorators.http import require_POST
 from unionhall.conference import forms, meetings, register, services, voting
 from unionhall.conference.models import CardWeight, Conference, Decision, Delegate, Meeting, Motion, Resolution, Vote
 from unionhall.conference.standing import ConferenceRefused, acts_as_soc, branches_spoken_for, may_update_register
-from unionhall.members.access import deny, hq_required, member_required
+from unionhall.members.access import deny, hq_required, member_required, report_refusal
 from unionhall.members.models import Branch, Member
 
 
 def _refused(request, exc: ConferenceRefused, subject=None) -> None:
-    if exc.status == 403:
-        deny(request, reason=str(exc), subject=subject, path=request.path)
-    messages.error(request, str(exc))
+    report_refusal(request, exc, subject=subject)
 
 
 def _motion(slug: str, number: int) -> Motion:

@@ -10,14 +10,12 @@ from django.views.decorators.http import require_POST
 from unionhall.elections import forms, services
 from unionhall.elections.models import Election, Nomination
 from unionhall.elections.services import ElectionRefused
-from unionhall.members.access import deny, hq_required, member_required
+from unionhall.members.access import deny, hq_required, member_required, report_refusal
 from unionhall.members.models import Member
 
 
 def _refused(request, exc: ElectionRefused, subject=None) -> None:
-    if exc.status == 403:
-        deny(request, reason=str(exc), subject=subject, path=request.path)
-    messages.error(request, str(exc))
+    report_refusal(request, exc, subject=subject)
 
 
 def _election(pk: int) -> Election:

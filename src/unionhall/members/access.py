@@ -87,6 +87,14 @@ def deny(request, *, reason: str, subject=None, path: str = ""):
     raise PermissionDenied(reason)
 
 
+def report_refusal(request, exc, *, subject=None) -> None:
+    """Show why a request was refused. A refusal for want of permission
+    (``exc.status == 403``) is also denied: audited, and answered with a 403."""
+    if getattr(exc, "status", 400) == 403:
+        deny(request, reason=str(exc), subject=subject, path=request.path)
+    messages.error(request, str(exc))
+
+
 def access_member(request, membership_number: str) -> Member:
     """The member, if within the user's remit; records the view. Outside it: 403
     and an audit entry. An unknown number is refused the same way, so the
