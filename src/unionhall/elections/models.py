@@ -104,7 +104,7 @@ class Election(models.Model):
         election's id as the seed, so it is the same on every page, every
         time, and favours nobody by surname. Counting numbers candidates in
         this order too (index 0 is the first shown)."""
-        nominations = sorted(self.nominations.valid().select_related("candidate", "candidate__branch"), key=lambda n: n.pk)
+        nominations = sorted(self.nominations.valid().select_related("candidate", "candidate__branch", "proposer", "seconder"), key=lambda n: n.pk)
         random.Random(self.pk).shuffle(nominations)
         return nominations
 

@@ -123,7 +123,7 @@ def directory(request):
     offices = (
         Office.objects.current()
         .exclude(role=Role.HQ_ADMIN)
-        .select_related("member", "branch", "workplace", "employer", "branch__employer")
+        .select_related("member", "branch", "workplace", "employer", "branch__employer", "workplace__branch__employer")
         .order_by("role", "branch__name", "workplace__name", "member__last_name")
     )
     national, by_branch = [], {}

@@ -107,3 +107,14 @@ def test_the_directory_lists_current_officers_for_members(client, people):
     page = client.get(reverse("directory")).content.decode()
     assert "Carol Cooper" in page and "Branch secretary" in page and "Bob Baker" in page
     assert "Hana Hughes" not in page  # HQ staff are not officers of the union
+
+
+def test_the_directory_takes_the_same_few_queries_however_many_reps(client, people, union, django_assert_max_num_queries):
+    from tests.unionhall.conftest import give_office, make_member
+    from unionhall.members.models import Role
+
+    for i in range(8):
+        give_office(make_member(f"R{i}", union.south, union.quay), Role.WORKPLACE_REP, workplace=union.quay)
+    sign_in(client, people.alice, mfa=False)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("directory")).status_code == 200
