@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "unionhall.conference",
     "unionhall.bulletins",
     "unionhall.elections",
+    "unionhall.mandates",
 ]
 
 MIDDLEWARE = [

@@ -23,5 +23,6 @@ urlpatterns = [
     path("conference/", include("unionhall.conference.urls")),
     path("bulletins/", include("unionhall.bulletins.urls")),
     path("elections/", include("unionhall.elections.urls")),
+    path("mandates/", include("unionhall.mandates.urls")),
     path("accounts/", include("allauth.urls")),
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MandatesConfig(AppConfig):
+    name = "unionhall.mandates"
+    label = "mandates"
+    verbose_name = "Statutory ballots and mandates"
