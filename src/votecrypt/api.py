@@ -13,6 +13,7 @@ from . import ballot as _b
 from . import record as _r
 from . import threshold as _t
 from .ballot import BallotError, Election
+from .elgamal import Ciphertext
 from .group import decode_point, decode_scalar, encode_scalar
 from .manifest import Manifest, ManifestError, Question
 from .rng import Rng, SeededRng, SystemRng, default_rng
@@ -24,7 +25,7 @@ Json = dict[str, Any]
 __all__ = ["make_manifest", "fingerprint", "dkg_commit", "dkg_share", "dkg_check_share", "dkg_finish",
            "run_dkg", "dkg_check_public", "joint_key", "encrypt_ballot", "verify_ballot", "audit_ballot", "ballot_fingerprint",
            "replay_keys", "tracker", "tally", "decryption_share", "verify_decryption_share",
-           "combine_shares", "option_counts", "build_record", "verify_record", "BallotError", "TrusteeError",
+           "combine_shares", "option_counts", "build_record", "verify_record", "audited_entry", "audit_code", "BallotError", "TrusteeError",
            "ManifestError", "SeededRng", "SystemRng", "Report"]
 
 
@@ -138,8 +139,18 @@ def tracker(manifest: Json, joint_key: str, ballot: Json) -> str:
     return _b.tracker(_parsed(manifest, joint_key, ballot))
 
 
-def board_entry(manifest: Json, joint_key: str, ballot: Json, area: str, superseded: bool = False) -> Json:
-    return _r.board_entry(ballot, _parsed(manifest, joint_key, ballot), area, superseded)
+def board_entry(manifest: Json, joint_key: str, ballot: Json, area: str) -> Json:
+    return _r.board_entry(ballot, _parsed(manifest, joint_key, ballot), area)
+
+
+def audit_code(manifest: Json, joint_key: str, ct: Sequence[Sequence[Any]]) -> str:
+    """The check code of an audited ballot from its ciphertexts (per question)."""
+    return _b.audit_code(_election(manifest, joint_key), [[Ciphertext.from_json(c) for c in q] for q in ct])
+
+
+def audited_entry(manifest: Json, joint_key: str, ballot: Json, secrets: Json) -> Json:
+    """An audited ballot as the record publishes it: check code, ciphertexts, secrets."""
+    return _r.audited_entry(_election(manifest, joint_key), _parsed(manifest, joint_key, ballot), secrets)
 
 
 # --- tally and decryption ---------------------------------------------------
@@ -184,13 +195,15 @@ def option_counts(manifest: Json, counts: Sequence[int], ballots: int) -> list[l
 
 def build_record(manifest: Json, joint_key: str, publics: Sequence[Json], roll: Mapping[str, str],
                  board: Sequence[Json], tallies: Sequence[Json],
-                 shares: Mapping[str, Sequence[Json]]) -> Json:
-    """``roll``: alias -> area; ``shares``: area ("" headline) -> decryption shares."""
+                 shares: Mapping[str, Sequence[Json]], **extra: Sequence[Json]) -> Json:
+    """``roll``: alias -> area; ``shares``: area ("" headline) -> decryption
+    shares; ``extra``: ``not_counted``, ``audited``, ``roll_changes`` (see
+    :func:`votecrypt.record.build_record`)."""
     e = _election(manifest, joint_key)
     m = e.manifest
     pubs = [_t.TrusteePublic.from_json(p, m.threshold) for p in publics]
     sh = {a: [_t.DecryptionShare.from_json(s, len(m.slots)) for s in v] for a, v in shares.items()}
-    return _r.build_record(e, pubs, roll, board, tallies, sh)
+    return _r.build_record(e, pubs, roll, board, tallies, sh, **extra)
 
 
 def verify_record(record: Json, workers: int = 1) -> Report:

@@ -163,9 +163,15 @@ def audit_ballot(election: Election, d: Any, choices: Sequence[Sequence[int]],
     the choices are a valid selection and each ciphertext re-encrypts from
     (plaintext, nonce): one nonce per ciphertext.  Raises on mismatch."""
     b = parse_ballot(election, d)
+    audit_ciphertexts(election, [q.ciphertexts for q in b.questions], choices, nonces)
+
+
+def audit_ciphertexts(election: Election, cts: Sequence[Sequence[Ciphertext]],
+                      choices: Sequence[Sequence[int]], nonces: Sequence[Sequence[Any]]) -> None:
+    """The re-encryption check of :func:`audit_ballot`, on the ciphertexts alone."""
     try:
-        for q, eq, sel, rs in zip(election.manifest.questions, b.questions, choices, nonces, strict=True):
-            for i, (c, x, r) in enumerate(zip(eq.ciphertexts, q.encoded(sel), rs, strict=True)):
+        for q, qcts, sel, rs in zip(election.manifest.questions, cts, choices, nonces, strict=True):
+            for i, (c, x, r) in enumerate(zip(qcts, q.encoded(sel), rs, strict=True)):
                 r = decode_scalar(r) if isinstance(r, str) else r
                 if x not in (0, 1) or not r or encrypt(x, r, election.key) != c:
                     raise BallotError("audit-mismatch", f"{q.id}.option[{i}]")
@@ -173,6 +179,18 @@ def audit_ballot(election: Election, d: Any, choices: Sequence[Sequence[int]],
         if isinstance(e, BallotError):
             raise
         raise BallotError("audit-mismatch", "ballot", str(e)) from None
+
+
+def audit_code(election: Election, cts: Sequence[Sequence[Ciphertext]]) -> str:
+    """How an audited ballot is found on the board: like a tracker, but over the
+    election and the ciphertexts only (the alias and proofs are not published)."""
+    items: list[Any] = [election.fingerprint]
+    for qcts in cts:
+        items.append(len(qcts))
+        for c in qcts:
+            items += [c.alpha, c.beta]
+    s = base64.b32encode(digest("audited", *items)[:10]).decode()
+    return "-".join(s[i:i + 4] for i in range(0, 16, 4))
 
 
 def encode_nonces(nonces: Sequence[Sequence[int]]) -> list[list[str]]:

@@ -36,7 +36,8 @@ def _one(args):
 
 
 def make_election(n: int, seed: int = 1, questions=YES_NO, trustees: int = 3, threshold: int = 2,
-                  areas=("North", "South"), workers: int = 1, superseded: int = 0) -> dict[str, Any]:
+                  areas=("North", "South"), workers: int = 1, superseded: int = 0,
+                  audited: int = 0) -> dict[str, Any]:
     """Returns a dict with the record and the plain data behind it (for assertions)."""
     manifest = api.make_manifest(f"demo-{seed}", "Demo ballot", questions, trustees, threshold)
     key, keys, publics = api.run_dkg(manifest, SeededRng(f"{seed}/dkg"))
@@ -47,18 +48,22 @@ def make_election(n: int, seed: int = 1, questions=YES_NO, trustees: int = 3, th
     else:
         cast = [_one(j) for j in jobs]
     roll = {alias: area for alias, area, _, _ in cast}
-    board = []
+    not_counted, opened = [], []
     for k in range(superseded):  # an earlier ballot the voter replaced
-        alias, area, _, _ = cast[k]
-        old, _ = api.encrypt_ballot(manifest, key, alias, _choices(manifest, random.Random(k)),
+        old, _ = api.encrypt_ballot(manifest, key, cast[k][0], _choices(manifest, random.Random(k)),
                                     SeededRng(f"{seed}/old/{k}"))
-        board.append(api.board_entry(manifest, key, old, area, superseded=True))
-    board += [api.board_entry(manifest, key, b, area) for _, area, b, _ in cast]
+        not_counted.append({"tracker": api.tracker(manifest, key, old), "why": "replaced"})
+    for k in range(audited):  # a ballot the voter opened to check the booth
+        spoilt, secrets = api.encrypt_ballot(manifest, key, cast[k][0], _choices(manifest, random.Random(-k)),
+                                             SeededRng(f"{seed}/audit/{k}"))
+        opened.append(api.audited_entry(manifest, key, spoilt, secrets))
+    board = [api.board_entry(manifest, key, b, area) for _, area, b, _ in cast]
     tallies = api.tally(manifest, key, board)
     rng = SeededRng(f"{seed}/decrypt")
     shares = {t["area"]: [api.decryption_share(manifest, key, k, t, rng) for k in keys[:threshold]]
               for t in tallies}
-    record = api.build_record(manifest, key, publics, roll, board, tallies, shares)
+    record = api.build_record(manifest, key, publics, roll, board, tallies, shares,
+                              not_counted=not_counted, audited=opened)
     return {"record": record, "manifest": manifest, "key": key, "keys": keys, "publics": publics,
             "choices": [c for *_, c in cast], "areas": [a for _, a, _, _ in cast]}
 

@@ -1,16 +1,28 @@
 """The election record (spec §6): one JSON document holding everything the
-verifier needs.  Built here, checked by :mod:`votecrypt.verify`."""
+verifier needs.  Built here, checked by :mod:`votecrypt.verify`.
+
+The board holds the counted ballots only.  A ballot replaced by the voter's
+later one, or withdrawn with its voter from the roll, is listed by tracker
+alone in ``not_counted``: publishing it with its alias would show who voted
+twice.  Ballots opened by a Benaloh audit are published as ciphertexts with their
+choices and nonces (no alias, no proofs), so any device can check the booth.
+"""
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from .ballot import Election, EncryptedBallot, parse_ballot, tracker
+from .ballot import Election, EncryptedBallot, audit_code, parse_ballot, tracker
 from .elgamal import Ciphertext, dlog
 from .group import GroupError
-from .hash import VERSION, digest
+from .hash import digest
 from .manifest import Manifest
 from .tally import Accumulator
 from .threshold import DecryptionShare, TrusteePublic, combine
+
+
+RECORD_VERSION = "votecrypt-record/3"
+NOT_COUNTED_WHY = ("replaced", "withdrawn")
+ROLL_CHANGES = ("added", "removed")
 
 
 def roll_commitment(voters: Sequence[Sequence[str]]) -> bytes:
@@ -27,16 +39,23 @@ def roll_json(roll: Mapping[str, str]) -> dict[str, Any]:
     return {"size": len(voters), "commitment": roll_commitment(voters).hex(), "voters": voters}
 
 
-def board_entry(ballot_json: dict[str, Any], ballot: EncryptedBallot, area: str,
-                superseded: bool = False) -> dict[str, Any]:
-    return {"ballot": ballot_json, "area": area, "tracker": tracker(ballot), "superseded": superseded}
+def board_entry(ballot_json: dict[str, Any], ballot: EncryptedBallot, area: str) -> dict[str, Any]:
+    return {"ballot": ballot_json, "area": area, "tracker": tracker(ballot)}
+
+
+def audited_entry(election: Election, ballot: EncryptedBallot, secrets: Mapping[str, Any]) -> dict[str, Any]:
+    """An audited (spoilt) ballot as published: its check code, its ciphertexts
+    and the revealed choices and nonces; not its alias or proofs, which would
+    tie the checked choice to a voter."""
+    cts = [q.ciphertexts for q in ballot.questions]
+    return {"code": audit_code(election, cts), "ct": [[c.to_json() for c in q] for q in cts],
+            "choices": secrets["choices"], "nonces": secrets["nonces"]}
 
 
 def accumulate(election: Election, board: Sequence[dict[str, Any]]) -> Accumulator:
     acc = Accumulator(len(election.manifest.slots))
     for e in board:
-        if not e["superseded"]:
-            acc.add(parse_ballot(election, e["ballot"]), e["area"])
+        acc.add(parse_ballot(election, e["ballot"]), e["area"])
     return acc
 
 
@@ -59,17 +78,24 @@ def decode_counts(m: Manifest, t: Mapping[str, Any], shares: Sequence[Decryption
 
 def build_record(election: Election, trustees: Sequence[TrusteePublic], roll: Mapping[str, str],
                  board: Sequence[dict[str, Any]], tallies: Sequence[dict[str, Any]],
-                 shares: Mapping[str, Sequence[DecryptionShare]]) -> dict[str, Any]:
+                 shares: Mapping[str, Sequence[DecryptionShare]], *,
+                 not_counted: Sequence[dict[str, str]] = (), audited: Sequence[dict[str, Any]] = (),
+                 roll_changes: Sequence[dict[str, str]] = ()) -> dict[str, Any]:
     """``tallies`` from :func:`tallies_json`; ``shares[area]`` the decryption
     shares published for that tally.  Counts are computed here.  A tally with
     no shares is *sealed*: its sum is in the record (anyone can recompute it)
-    but it has not been decrypted, so ``shares`` is empty and ``counts`` null."""
+    but it has not been decrypted, so ``shares`` is empty and ``counts`` null.
+    ``not_counted``: ``{"tracker", "why"}``; ``audited``: from
+    :func:`audited_entry`; ``roll_changes``: ``{"alias", "change", "reason"}``
+    for each voter added to or removed from the roll after it froze."""
     out = []
     for t in tallies:
         sh = shares.get(t["area"], ())
         counts = decode_counts(election.manifest, t, sh) if sh else None
         out.append({**t, "shares": [s.to_json() for s in sh], "counts": counts})
-    return {"version": VERSION, "manifest": election.manifest.to_json(),
+    return {"version": RECORD_VERSION, "manifest": election.manifest.to_json(),
             "fingerprint": election.fingerprint.hex(), "joint_key": election.key.hex(),
             "trustees": [p.to_json() for p in sorted(trustees, key=lambda p: p.index)],
-            "roll": roll_json(roll), "board": list(board), "tallies": out}
+            "roll": roll_json(roll), "roll_changes": sorted(roll_changes, key=lambda c: c["alias"]),
+            "board": list(board), "not_counted": sorted(not_counted, key=lambda n: n["tracker"]),
+            "audited": sorted(audited, key=lambda a: a["code"]), "tallies": out}

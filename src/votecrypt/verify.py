@@ -12,11 +12,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from .ballot import BallotError, Election, check_proofs, parse_ballot, tracker
+from .ballot import BallotError, Election, audit_ciphertexts, audit_code, check_proofs, parse_ballot, tracker
+from .elgamal import Ciphertext
 from .group import GroupError, decode_point, mul_base
-from .hash import VERSION
 from .manifest import Manifest, ManifestError
-from .record import roll_commitment, tally_ciphertexts
+from .record import NOT_COUNTED_WHY, RECORD_VERSION, ROLL_CHANGES, roll_commitment, tally_ciphertexts
 from .tally import Accumulator
 from .threshold import (DecryptionShare, TrusteeError, TrusteePublic, combine, joint_key,
                         share_keys, verify_decryption_share, verify_trustee)
@@ -71,8 +71,7 @@ def _check_chunk(args: tuple[int, Sequence[dict[str, Any]]]):
             return i - start, (f"board[{i}].{err.where}", err.reason), None
         if tracker(b) != entry["tracker"]:
             return i - start, (f"board[{i}].tracker", "tracker does not match the ballot"), None
-        if not entry["superseded"]:
-            acc.add(b, entry["area"])
+        acc.add(b, entry["area"])
     return len(entries), None, {a: ([c.to_json() for c in cts], acc.counts[a]) for a, cts in acc.sums.items()}
 
 
@@ -123,9 +122,10 @@ def _need(cond: bool, check: str, detail: str = "") -> None:
 
 def _verify(rec: Any, workers: int, report: Report) -> None:
     ok = report.checks.append
-    keys = {"version", "manifest", "fingerprint", "joint_key", "trustees", "roll", "board", "tallies"}
-    _need(isinstance(rec, dict) and rec.get("version") == VERSION and set(rec) == keys,
-          "record.version", f"not a {VERSION} record or unknown fields")
+    keys = {"version", "manifest", "fingerprint", "joint_key", "trustees", "roll", "roll_changes",
+            "board", "not_counted", "audited", "tallies"}
+    _need(isinstance(rec, dict) and rec.get("version") == RECORD_VERSION and set(rec) == keys,
+          "record.version", f"not a {RECORD_VERSION} record or unknown fields")
     try:
         m = Manifest.from_json(rec["manifest"])
     except ManifestError as e:
@@ -157,6 +157,8 @@ def _verify(rec: Any, workers: int, report: Report) -> None:
     _need(roll["commitment"] == roll_commitment(voters).hex(), "roll.commitment")
     ok(f"roll: {len(voters)} voters, commitment matches")
 
+    _check_roll_changes(rec["roll_changes"], {v[0] for v in voters})
+
     area_of = dict(voters)
     board = rec["board"]
     _need(isinstance(board, list), "board", "not a list")
@@ -164,20 +166,21 @@ def _verify(rec: Any, workers: int, report: Report) -> None:
     seen_alpha: set[str] = set()
     for i, e in enumerate(board):
         try:
-            _need(isinstance(e, dict) and set(e) == {"ballot", "area", "tracker", "superseded"}
-                  and type(e["superseded"]) is bool, f"board[{i}]", "malformed entry")
+            _need(isinstance(e, dict) and set(e) == {"ballot", "area", "tracker"}, f"board[{i}]", "malformed entry")
             alias = e["ballot"]["alias"]
             _need(area_of.get(alias) == e["area"], f"board[{i}].alias", "not on the roll or wrong area")
-            if not e["superseded"]:
-                _need(alias not in cast, f"board[{i}].superseded", "two cast ballots for one alias")
-                cast.add(alias)
-            for q in e["ballot"]["questions"]:
-                for ct in q["ct"]:
-                    _need(ct[0] not in seen_alpha, f"board[{i}].replay", "ciphertext already on the board")
-                    seen_alpha.add(ct[0])
+            _need(alias not in cast, f"board[{i}].alias", "two counted ballots for one alias")
+            cast.add(alias)
+            _no_replay(e["ballot"], seen_alpha, f"board[{i}].replay")
         except (TypeError, KeyError, IndexError) as err:
             raise CheckFailed(f"board[{i}]", f"malformed: {err!r}") from None
-    ok(f"board: {len(board)} entries on the roll, {len(cast)} cast, no replayed ciphertext")
+    ok(f"board: {len(board)} counted ballots, one per alias, all on the roll, no replayed ciphertext")
+
+    trackers = {e["tracker"] for e in board}
+    _check_not_counted(rec["not_counted"], trackers)
+    ok(f"not counted: {len(rec['not_counted'])} replaced or withdrawn ballots, by tracker only")
+    _check_audited(election, rec["audited"], seen_alpha)
+    ok(f"audited: {len(rec['audited'])} opened ballots re-encrypt from their choices and nonces")
 
     acc = _ballots(election, rec["manifest"], board, workers, report)
     ok(f"ballots: {report.ballots} ballots' proofs and trackers verify")
@@ -213,6 +216,58 @@ def _verify(rec: Any, workers: int, report: Report) -> None:
         report.results.append({"area": area, "ballots": n, "counts": counts,
                                "summary": _summary(m, counts, n)})
     ok(f"tallies: {len(tallies)} tallies recomputed, decryption shares and counts verify")
+
+
+def _no_replay(ballot: dict[str, Any], seen_alpha: set[str], check: str) -> None:
+    for q in ballot["questions"]:
+        for ct in q["ct"]:
+            _need(ct[0] not in seen_alpha, check, "ciphertext already on the board")
+            seen_alpha.add(ct[0])
+
+
+def _check_roll_changes(changes: Any, roll: set[str]) -> None:
+    _need(isinstance(changes, list), "roll_changes", "not a list")
+    seen: set[str] = set()
+    for i, c in enumerate(changes):
+        name = f"roll_changes[{i}]"
+        _need(isinstance(c, dict) and set(c) == {"alias", "change", "reason"}
+              and all(isinstance(c[k], str) for k in c) and c["change"] in ROLL_CHANGES
+              and c["reason"].strip() != "", name, "malformed change")
+        _need(c["alias"] not in seen, name, "alias changed twice")
+        seen.add(c["alias"])
+        _need((c["alias"] in roll) == (c["change"] == "added"), name,
+              "an added voter must be on the roll, a removed one must not")
+    _need([c["alias"] for c in changes] == sorted(seen), "roll_changes", "not sorted by alias")
+
+
+def _check_not_counted(entries: Any, counted: set[str]) -> None:
+    _need(isinstance(entries, list), "not_counted", "not a list")
+    for i, n in enumerate(entries):
+        _need(isinstance(n, dict) and set(n) == {"tracker", "why"} and n["why"] in NOT_COUNTED_WHY
+              and isinstance(n["tracker"], str), f"not_counted[{i}]", "malformed entry")
+        _need(n["tracker"] not in counted, f"not_counted[{i}]", "the tracker is on the board as counted")
+    trackers = [n["tracker"] for n in entries]
+    _need(trackers == sorted(set(trackers)), "not_counted", "not sorted or a tracker twice")
+
+
+def _check_audited(election: Election, entries: Any, seen_alpha: set[str]) -> None:
+    _need(isinstance(entries, list), "audited", "not a list")
+    widths = [q.width for q in election.manifest.questions]
+    for i, a in enumerate(entries):
+        name = f"audited[{i}]"
+        try:
+            _need(isinstance(a, dict) and set(a) == {"code", "ct", "choices", "nonces"}
+                  and [len(q) for q in a["ct"]] == widths, name, "malformed entry")
+            cts = [[Ciphertext.from_json(c) for c in q] for q in a["ct"]]
+            _need(a["code"] == audit_code(election, cts), f"{name}.code", "does not match the ciphertexts")
+            _no_replay({"questions": [{"ct": q} for q in a["ct"]]}, seen_alpha, f"{name}.replay")
+            audit_ciphertexts(election, cts, a["choices"], a["nonces"])
+        except BallotError as err:
+            raise CheckFailed(f"{name}.{err.where}", err.reason) from None
+        except (TypeError, KeyError, IndexError, AttributeError, ValueError, GroupError) as err:
+            raise CheckFailed(name, f"malformed: {err!r}") from None
+    codes = [a["code"] for a in entries]
+    _need(codes == sorted(set(codes)), "audited", "not sorted or a code twice")
 
 
 def _summary(m: Manifest, counts: list[int], ballots: int) -> str:

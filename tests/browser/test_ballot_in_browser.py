@@ -15,7 +15,7 @@ from tests.browser.test_register_in_browser import sign_in_by_link
 from tests.unionhall.ballots.conftest import ballot, crowd, open_ballot  # noqa: F401  (fixtures)
 from tests.unionhall.ballots.test_counting import close, post
 from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
-from unionhall.ballots.models import Cast
+from unionhall.ballots.models import AuditedBallot, Cast
 from unionhall.ballots.services import ballot_record
 
 
@@ -32,6 +32,8 @@ def test_a_member_votes_finds_the_tracker_and_the_result_verifies(page, open_bal
     page.get_by_role("button", name="Check the encryption instead").click()
     expect(page.get_by_role("heading", name="The booth is honest")).to_be_visible()
     assert not Cast.objects.exists()
+    code = AuditedBallot.objects.get().code
+    expect(page.locator("#outcome")).to_contain_text(code)
 
     page.get_by_role("button", name="Encrypt my vote again").click()
     tracker = page.locator("#tracker").inner_text()
@@ -40,7 +42,9 @@ def test_a_member_votes_finds_the_tracker_and_the_result_verifies(page, open_bal
     assert Cast.objects.get().tracker == tracker
 
     page.get_by_role("link", name="Find it on the bulletin board").click()
-    expect(page.locator(f"tr[id='{tracker}']")).to_contain_text("counted")
+    expect(page.locator(f"tr[id='{tracker}']")).to_contain_text("North")
+    # The checked ballot is published with its choice, for any device to re-check.
+    expect(page.locator(f"tr[id='audited-{code}']")).to_contain_text("Yes")
 
     close(open_ballot)
     post(open_ballot, 1, [""])

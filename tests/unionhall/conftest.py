@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from allauth.account.internal.flows.login import (
     _AUTHENTICATION_METHODS_USER_SESSION_KEY,
     AUTHENTICATION_METHODS_SESSION_KEY,
@@ -130,3 +131,11 @@ def sign_in(client, member: Member, *, mfa: bool = True):
         ]
         session.save()
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counts live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()

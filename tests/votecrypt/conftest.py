@@ -20,4 +20,4 @@ def election():
 
 @pytest.fixture(scope="session")
 def small_record():
-    return make_election(4, seed=7, questions=QUESTIONS, superseded=1)
+    return make_election(4, seed=7, questions=QUESTIONS, superseded=1, audited=1)

@@ -24,7 +24,7 @@ def option_counts(d, tally):
 def test_valid_record_verifies_and_counts_are_plain_sums(small_record):
     rep = api.verify_record(small_record["record"])
     assert rep.ok, (rep.failed, rep.detail)
-    assert rep.ballots == 5  # 4 cast + 1 superseded
+    assert rep.ballots == 4  # the counted ones; the replaced one is listed by tracker only
     tallies = small_record["record"]["tallies"]
     assert [t["area"] for t in tallies] == ["", "North", "South"]
     assert option_counts(small_record, tallies[0]) == plain_counts(small_record)
@@ -64,12 +64,27 @@ def _fail(rec):
 
 def test_structural_tampering_named(small_record):
     good = small_record["record"]
-    r = copy.deepcopy(good); r["board"][1]["superseded"] = True
+    r = copy.deepcopy(good); del r["board"][1]
     assert _fail(r).startswith("tallies")
-    r = copy.deepcopy(good); r["board"][0]["superseded"] = False
-    assert _fail(r) == "board[1].superseded"  # two cast ballots for one alias
     r = copy.deepcopy(good); r["board"].append(copy.deepcopy(r["board"][2]))
-    assert _fail(r) in ("board[5].superseded", "board[5].replay")
+    assert _fail(r) == "board[4].alias"  # two counted ballots for one alias
+    r = copy.deepcopy(good); r["not_counted"].append({"tracker": good["board"][0]["tracker"], "why": "replaced"})
+    assert _fail(r) == "not_counted[1]"  # a counted ballot cannot also be not counted
+    r = copy.deepcopy(good); r["not_counted"][0]["why"] = "lost"
+    assert _fail(r) == "not_counted[0]"
+    r = copy.deepcopy(good); r["audited"][0]["alias"] = good["board"][0]["ballot"]["alias"]
+    assert _fail(r) == "audited[0]"  # no alias: it would tie the checked choice to a voter
+    r = copy.deepcopy(good); r["audited"][0]["choices"][0] = [1 - r["audited"][0]["choices"][0][0], *r["audited"][0]["choices"][0][1:]]
+    assert _fail(r).startswith("audited[0].")  # the revealed choice does not re-encrypt
+    r = copy.deepcopy(good); r["audited"][0]["ct"] = [q["ct"] for q in good["board"][1]["ballot"]["questions"]]
+    assert _fail(r) == "audited[0].code"
+    r = copy.deepcopy(good); r["audited"][0]["ct"] = [q["ct"] for q in good["board"][1]["ballot"]["questions"]]
+    r["audited"][0]["code"] = api.audit_code(good["manifest"], good["joint_key"], r["audited"][0]["ct"])
+    assert _fail(r) == "audited[0].replay"  # a counted ballot passed off as audited
+    r = copy.deepcopy(good); r["roll_changes"] = [{"alias": good["roll"]["voters"][0][0], "change": "removed", "reason": "Left"}]
+    assert _fail(r) == "roll_changes[0]"  # a removed voter cannot be on the roll
+    r = copy.deepcopy(good); r["roll_changes"] = [{"alias": good["roll"]["voters"][0][0], "change": "added", "reason": " "}]
+    assert _fail(r) == "roll_changes[0]"  # a change needs its reason
     r = copy.deepcopy(good); r["board"][2]["area"] = "South" if r["board"][2]["area"] == "North" else "North"
     assert _fail(r) == "board[2].alias"
     r = copy.deepcopy(good); r["roll"]["voters"].append(["zz-extra", "North"]); r["roll"]["size"] += 1
@@ -101,16 +116,16 @@ def test_cli(tmp_path, capsys, small_record):
     p.write_text(json.dumps(small_record["record"]))
     assert main([str(p)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert out[-1] == "5 ballots" and any("PASSED" in line for line in out)
+    assert out[-1] == "4 ballots" and any("PASSED" in line for line in out)
     assert main([str(p), "--json"]) == 0
     rep = json.loads(capsys.readouterr().out)
-    assert rep["ok"] and rep["ballots"] == 5
+    assert rep["ok"] and rep["ballots"] == 4
     bad = copy.deepcopy(small_record["record"])
     bad["tallies"][1]["counts"][1] += 1
     p.write_text(json.dumps(bad))
     assert main([str(p)]) == 1
     out = capsys.readouterr().out.strip().splitlines()
-    assert out[-1] == "5 ballots" and any(line.startswith("FAIL tallies[North].counts[1]") for line in out)
+    assert out[-1] == "4 ballots" and any(line.startswith("FAIL tallies[North].counts[1]") for line in out)
     p.write_text("{not json")
     assert main([str(p)]) == 2
 
@@ -134,3 +149,17 @@ def test_sealed_area_tallies_verify_without_being_decrypted(small_record):
     bad = copy.deepcopy(sealed)
     bad["tallies"][1]["counts"] = [0] * len(bad["tallies"][1]["ct"])
     assert not api.verify_record(bad).ok
+
+
+def test_roll_changes_with_reasons_verify(small_record):
+    d = small_record
+    voters = d["record"]["roll"]["voters"]
+    changes = [{"alias": voters[1][0], "change": "added", "reason": "Joined before the cut-off; the register was late"},
+               {"alias": "zz-gone", "change": "removed", "reason": "Not employed in the bargaining unit"}]
+    tallies = [{k: t[k] for k in ("area", "ballots", "ct")} for t in d["record"]["tallies"]]
+    shares = {t["area"]: t["shares"] for t in d["record"]["tallies"]}
+    rec = api.build_record(d["manifest"], d["key"], d["publics"], dict(voters), d["record"]["board"], tallies, shares,
+                           not_counted=d["record"]["not_counted"], audited=d["record"]["audited"], roll_changes=changes)
+    rep = api.verify_record(rec)
+    assert rep.ok, (rep.failed, rep.detail)
+    assert [c["alias"] for c in rec["roll_changes"]] == sorted(c["alias"] for c in changes)

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from unionhall.ballots.models import Ballot, Question, RollEntry, Trustee
 from unionhall.ballots.services import (
-    ballot_close, ballot_manifest, ballot_open, ballot_set_keys, check_cast_ballot, do_cast_ballot, trustee_post_shares,
+    ballot_close, ballot_manifest, ballot_open, ballot_set_keys, check_cast_ballot, do_cast_ballot, roll_remove, spoil_ballot,
+    trustee_post_shares,
 )  # fmt: skip
 from unionhall.members.models import Employer, Office, Role, User
 from votecrypt import api, keyfile
@@ -37,6 +38,7 @@ def build_demo_ballots(*, seed: int = 1) -> list[Ballot]:
         employer=pps, opens_at=now - dt.timedelta(days=30), closes_at=now - dt.timedelta(days=16), trustees=trustees, seed=seed,
     )  # fmt: skip
     _vote(finished, rng, turnout=0.58, yes_share=(0.31, 0.72), seed=seed)
+    _roll_changes_and_checks(finished, hq, seed)
     ballot_close(ballot=finished, actor=hq, now=finished.closes_at + dt.timedelta(minutes=5))
     finished.refresh_from_db()
     for index in (1, 3):  # the General Secretary never returns: the threshold covers it
@@ -72,6 +74,22 @@ def _ballot(*, slug, title, explanation, questions, employer, opens_at, closes_a
     ballot.refresh_from_db()
     ballot.trustee_keys = keys
     return ballot
+
+
+def _roll_changes_and_checks(ballot: Ballot, hq, seed: int) -> None:
+    """What a real ballot's board and record show besides counted votes: a
+    voter who checked the booth, one who changed their mind, and a member
+    taken off the roll with the reason."""
+    voters = list(RollEntry.objects.filter(ballot=ballot, voted_at__isnull=False).select_related("member").order_by("alias")[:3])
+    if len(voters) < 3:
+        return
+    checker, changer, leaver = voters
+    content, secrets = api.encrypt_ballot(ballot.manifest, ballot.joint_key, checker.alias, [[1, 0], [1, 0]], SeededRng(f"{seed}/checked"))
+    spoil_ballot(ballot=ballot, content=content, secrets=secrets)
+    content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, changer.alias, [[0, 1], [1, 0]], SeededRng(f"{seed}/changed"))
+    check = check_cast_ballot(ballot=ballot, member=changer.member, content=content, now=ballot.opens_at + dt.timedelta(days=3))
+    do_cast_ballot(ballot=ballot, check=check, content=content)
+    roll_remove(ballot=ballot, member=leaver.member, reason="Promoted out of the bargaining unit before the cut-off date", actor=hq)
 
 
 def _save_key_files(slug: str, keys: list[dict]) -> None:

@@ -152,6 +152,20 @@ class Cast(models.Model):
         ]
 
 
+class AuditedBallot(models.Model):
+    """A ballot the voter opened to check the booth (Benaloh's cast-or-audit),
+    published on the board by its check code with the revealed choices and
+    nonces, but not its alias, so the checked choice names nobody."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="audited")
+    code = models.CharField(max_length=24)
+    entry = models.JSONField(help_text="votecrypt's audited entry: code, ciphertexts, choices, nonces.")
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["ballot", "code"], name="audited_code_unique")]
+
+
 class ReplayKey(models.Model):
     """Every ciphertext ever accepted for a ballot: a ballot re-using one is a
     replay (the attack Helios never blocked) and is refused."""

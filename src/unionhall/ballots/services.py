@@ -13,7 +13,7 @@ from django.utils import timezone
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.mail import queue_email
-from unionhall.ballots.models import Ballot, Cast, Question, ReplayKey, RollEntry, Trustee
+from unionhall.ballots.models import AuditedBallot, Ballot, Cast, Question, ReplayKey, RollEntry, Trustee
 from unionhall.members.models import Member
 from votecrypt import api
 
@@ -132,6 +132,26 @@ def roll_add(*, ballot: Ballot, member: Member, reason: str, actor) -> RollEntry
     return entry
 
 
+@transaction.atomic
+def roll_remove(*, ballot: Ballot, member: Member, reason: str, actor, now: dt.datetime | None = None) -> RollEntry:
+    """Take a member off the frozen roll (not entitled after all): needs a
+    reason; their ballots stop counting and are listed as withdrawn, by
+    tracker only; audited and in the record."""
+    if ballot.status != Ballot.Status.OPEN:
+        raise BallotRefused("Members can be removed from the roll only while the ballot is open.")
+    if not reason.strip():
+        raise BallotRefused("Give the reason for removing the member from the roll. It is published in the election record, so do not name anyone.")
+    entry = RollEntry.objects.select_for_update().filter(ballot=ballot, member=member, removed_at__isnull=True).first()
+    if entry is None:
+        raise BallotRefused("That member is not on the roll.")
+    entry.removed_at, entry.removed_reason = now or timezone.now(), reason.strip()
+    entry.save(update_fields=["removed_at", "removed_reason"])
+    withdrawn = Cast.objects.filter(roll_entry=entry, superseded=False).update(superseded=True)
+    audit_record(actor=actor, action=Action.CHANGE, subject=ballot,
+                 detail={"event": "removed from roll", "alias": entry.alias, "reason": entry.removed_reason, "ballot_withdrawn": bool(withdrawn)})  # fmt: skip
+    return entry
+
+
 # --- Casting --------------------------------------------------------------------
 
 
@@ -186,16 +206,20 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
     return cast
 
 
-def spoil_ballot(*, ballot: Ballot, content: dict) -> None:
-    """Record an audited ballot's ciphertexts so it can never be cast: its
-    secrets are now known. Refused if it was already cast."""
+def spoil_ballot(*, ballot: Ballot, content: dict, secrets: dict) -> AuditedBallot:
+    """Publish an audited ballot on the board (check code, ciphertexts, the
+    revealed choices and nonces) and record its ciphertexts so it can never be
+    cast: its secrets are now known. Refused if it was already cast or checked.
+    Call after ``api.audit_ballot`` accepted it."""
     try:
         keys = api.replay_keys(ballot.manifest, ballot.joint_key, content)
+        entry = api.audited_entry(ballot.manifest, ballot.joint_key, content, secrets)
     except (api.BallotError, KeyError, TypeError, ValueError):
         raise BallotRefused("The audited ballot is malformed.") from None
     try:
         with transaction.atomic():
             ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in keys])
+            return AuditedBallot.objects.create(ballot=ballot, code=entry["code"], entry=entry)
     except IntegrityError:
         raise BallotRefused("This ballot was already cast or checked: only a fresh encryption can be checked.", status=409) from None
 
@@ -235,9 +259,30 @@ def _send_tracker(member: Member, ballot: Ballot, tracker: str) -> None:
 
 
 def board(ballot: Ballot) -> list[dict]:
-    """The board as votecrypt's record holds it."""
-    casts = Cast.objects.filter(ballot=ballot).select_related("roll_entry").order_by("tracker")
-    return [{"ballot": c.content, "area": c.roll_entry.area, "tracker": c.tracker, "superseded": c.superseded} for c in casts]
+    """The counted ballots, as votecrypt's record holds them."""
+    casts = Cast.objects.filter(ballot=ballot, superseded=False).select_related("roll_entry").order_by("tracker")
+    return [{"ballot": c.content, "area": c.roll_entry.area, "tracker": c.tracker} for c in casts]
+
+
+def not_counted(ballot: Ballot) -> list[dict]:
+    """Ballots replaced by the voter's later one, or withdrawn with the voter
+    from the roll: by tracker only, so the board does not show who re-voted."""
+    rows = Cast.objects.filter(ballot=ballot, superseded=True).values_list("tracker", "roll_entry__removed_at").order_by("tracker")
+    return [{"tracker": t, "why": "withdrawn" if removed else "replaced"} for t, removed in rows]
+
+
+def audited_ballots(ballot: Ballot) -> list[dict]:
+    return list(AuditedBallot.objects.filter(ballot=ballot).values_list("entry", flat=True))
+
+
+def roll_changes(ballot: Ballot) -> list[dict]:
+    """Who was added to or removed from the roll after it froze, by alias, with the reason."""
+    changed = RollEntry.objects.filter(ballot=ballot).exclude(added_reason="", removed_at__isnull=True)
+    return [
+        {"alias": e.alias, "change": "removed", "reason": e.removed_reason} if e.removed_at
+        else {"alias": e.alias, "change": "added", "reason": e.added_reason}
+        for e in changed.only("alias", "added_reason", "removed_at", "removed_reason")
+    ]  # fmt: skip
 
 
 @transaction.atomic
@@ -410,4 +455,7 @@ def ballot_record(ballot: Ballot) -> dict:
         got = [tr.shares[t["area"]] for tr in trustees if t["area"] in tr.shares]
         if t["area"] in ballot.counts:
             shares[t["area"]] = got[: ballot.trustee_threshold]
-    return api.build_record(ballot.manifest, ballot.joint_key, ballot.trustee_publics, roll, board(ballot), ballot.tallies, shares)
+    return api.build_record(
+        ballot.manifest, ballot.joint_key, ballot.trustee_publics, roll, board(ballot), ballot.tallies, shares,
+        not_counted=not_counted(ballot), audited=audited_ballots(ballot), roll_changes=roll_changes(ballot),
+    )

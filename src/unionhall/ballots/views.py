@@ -18,7 +18,8 @@ from unionhall.ballots.forms import BallotForm
 from unionhall.ballots.models import Ballot, RollEntry, Trustee
 from unionhall.ballots.services import (
     BallotRefused, ballot_close, ballot_create, ballot_open, ballot_open_areas, ballot_record, board, check_cast_ballot,
-    do_cast_ballot, may_decrypt, results, spoil_ballot, trustee_post_shares,
+    do_cast_ballot, may_decrypt, results, spoil_ballot, trustee_post_shares, not_counted, audited_ballots, roll_add,
+    roll_remove,
 )  # fmt: skip
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
@@ -26,9 +27,13 @@ from unionhall.ballots.turnout import non_voters, turnout
 from unionhall.members.access import hq_required, officer_required
 from unionhall.members.models import Member
 from unionhall.members.remit import request_remit
+from unionhall.ratelimit import allow, client_ip
 from votecrypt import api
 
 MAX_BALLOT_BYTES = 64 * 1024
+# A voter casts once or a few times; a booth check is a handful per voter.
+CASTS_PER_MINUTE = 10
+AUDITS_PER_HOUR_PER_ADDRESS = 60
 
 
 def _member(request) -> Member | None:
@@ -110,6 +115,8 @@ def cast(request, slug: str):
     """The booth posts an encrypted ballot here; the answer is JSON."""
     ballot = get_object_or_404(Ballot, slug=slug)
     try:
+        if not allow("cast", request.user.pk, limit=CASTS_PER_MINUTE, per=60):
+            raise BallotRefused(f"You have sent {CASTS_PER_MINUTE} votes in a minute. Wait a minute, then vote again.", status=429)
         content = _json_body(request)
         check = check_cast_ballot(ballot=ballot, member=_member(request), content=content)
         stored = do_cast_ballot(ballot=ballot, check=check, content=content)
@@ -128,14 +135,22 @@ def audit(request, slug: str):
     ballot is then spoilt: its ciphertexts are recorded so it can never be cast."""
     ballot = get_object_or_404(Ballot, slug=slug, status=Ballot.Status.OPEN)
     try:
+        if not allow("audit", client_ip(request), limit=AUDITS_PER_HOUR_PER_ADDRESS, per=3600):
+            raise BallotRefused("Too many booth checks from this address in the last hour. Try again later.", status=429)
         body = _json_body(request)
+        if not RollEntry.objects.filter(ballot=ballot, alias=body["ballot"]["alias"], removed_at__isnull=True).exists():
+            raise BallotRefused("This ballot was not made for anyone on the roll.", status=403)
+        api.verify_ballot(ballot.manifest, ballot.joint_key, body["ballot"])
         api.audit_ballot(ballot.manifest, ballot.joint_key, body["ballot"], body["secrets"])
-        spoil_ballot(ballot=ballot, content=body["ballot"])
+        audited = spoil_ballot(ballot=ballot, content=body["ballot"], secrets=body["secrets"])
     except BallotRefused as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=exc.status)
     except (api.BallotError, KeyError, TypeError, ValueError) as exc:
         return JsonResponse({"ok": False, "error": f"The booth's encryption did NOT match its claimed choices: {exc}"}, status=422)
-    return JsonResponse({"ok": True, "message": "The encryption matches the choices shown. The booth is honest for this ballot."})
+    return JsonResponse({
+        "ok": True, "code": audited.code, "board": f"/ballots/{ballot.slug}/board/#audited-{audited.code}",
+        "message": f"The encryption matches the choices shown: the booth is honest for this ballot. It is published on the bulletin board as checked ballot {audited.code}, with its choices, so any device can check it again.",
+    })  # fmt: skip
 
 
 @login_required
@@ -143,10 +158,14 @@ def board_page(request, slug: str):
     ballot, _ = access_ballot(request, slug)
     if ballot.status == Ballot.Status.DRAFT:
         raise Http404("No board yet.")
-    entries = board(ballot)
-    counted = sum(1 for e in entries if not e["superseded"])
     roll_size = ballot.roll.filter(removed_at__isnull=True).count()
-    return render(request, "ballots/board.html", {"ballot": ballot, "entries": entries, "counted": counted, "roll_size": roll_size})
+    questions = ballot.manifest["questions"]
+    audited = [
+        {**a, "chose": [(q["title"], [o for o, picked in zip(q["options"], row) if picked]) for q, row in zip(questions, a["choices"])]}
+        for a in audited_ballots(ballot)
+    ]  # fmt: skip
+    context = {"ballot": ballot, "entries": board(ballot), "not_counted": not_counted(ballot), "audited": audited, "roll_size": roll_size}
+    return render(request, "ballots/board.html", context)
 
 
 @login_required
@@ -236,6 +255,13 @@ def manage(request, slug: str):
         elif action == "close":
             ballot_close(ballot=ballot, actor=request.user)
             messages.success(request, "The ballot is closed and summed. The trustees can now decrypt the result.")
+        elif action in ("roll_add", "roll_remove"):
+            member = Member.objects.filter(membership_number=request.POST.get("number", "").strip().upper()).first()
+            if member is None:
+                raise BallotRefused("No member has that membership number.")
+            change = roll_add if action == "roll_add" else roll_remove
+            change(ballot=ballot, member=member, reason=request.POST.get("reason", ""), actor=request.user)
+            messages.success(request, f"{member.full_name} was {'added to' if action == 'roll_add' else 'removed from'} the roll. The change and its reason are in the audit log and the election record.")
         elif action == "open_areas":
             ballot_open_areas(ballot=ballot, actor=request.user, decision=request.POST.get("decision", ""))
             messages.success(request, "Area results are opened; the trustees can now decrypt them.")

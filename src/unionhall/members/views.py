@@ -27,6 +27,7 @@ from unionhall.members.importer import ImportRefused, member_import
 from unionhall.members.models import Member, Office, Role
 from unionhall.members.remit import request_remit
 from unionhall.members.second_factor import second_factor_issue_code, second_factor_redeem_code, second_factor_reset
+from unionhall.ratelimit import limited
 from unionhall.members.services import EmailChangeRefused, member_confirm_email_change, member_request_email_change, member_update_contact, office_create, office_end, offices_ending
 
 PAGE_SIZE = 50
@@ -149,6 +150,7 @@ def _search(request):
 
 
 @officer_required
+@limited("register-search", limit=120, per=600)
 def register_search(request):
     form, members = _search(request)
     page = Paginator(members.select_related("employer", "branch", "workplace"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -169,6 +171,7 @@ def register_search(request):
 
 
 @officer_required
+@limited("member-detail", limit=120, per=600)
 def member_detail(request, number: str):
     member = access_member(request, number)
     offices = member.offices.select_related("branch", "workplace", "employer").order_by("-starts_on")

@@ -3,12 +3,13 @@ headline, area results stay sealed until officers open them, small areas are
 never shown alone, and the exported record verifies independently."""
 
 import copy
+import json
 import datetime as dt
 
 import pytest
 
 from tests.unionhall.ballots.test_casting import cast
-from unionhall.ballots.models import Ballot, Trustee
+from unionhall.ballots.models import Ballot, Cast, Trustee
 from unionhall.ballots.services import (
     BallotRefused, ballot_close, ballot_open_areas, ballot_record, results, trustee_post_shares,
 )  # fmt: skip
@@ -112,14 +113,18 @@ def test_a_share_with_a_bad_proof_is_refused_and_nothing_stored(voted):
     assert Trustee.objects.get(ballot=voted, index=1).shares == {}
 
 
-def test_the_exported_record_verifies_and_a_tampered_copy_does_not(voted):
+def test_the_exported_record_verifies_and_a_tampered_copy_does_not(voted, people):
     close(voted)
     post(voted, 1, [""])
     post(voted, 2, [""])
     record = ballot_record(voted)
     report = api.verify_record(record)
     assert report.ok, (report.failed, report.detail)
-    assert report.ballots == 13  # 12 counted + 1 superseded
+    assert report.ballots == 12  # the counted ones
+    first = Cast.objects.get(ballot=voted, roll_entry__member=people.alice, superseded=True)
+    assert record["not_counted"] == [{"tracker": first.tracker, "why": "replaced"}]
+    # Re-voting does not show: Alice's alias appears once, on her counted ballot.
+    assert json.dumps(record["board"]).count(f'"{first.roll_entry.alias}"') == 1
     assert [r["summary"] for r in report.results][1:] == ["sealed", "sealed"]
     assert not any(k in str(record) for k in ("a1@example.org", "Archer"))  # aliases only
     tampered = copy.deepcopy(record)

@@ -82,7 +82,9 @@
       form.hidden = false;
       form.querySelector("#encrypt").textContent = "Encrypt my vote again";
       show(outcome, "<h2>" + (answer.ok ? "The booth is honest" : "Warning: the booth cheated") + "</h2><p class='" + (answer.ok ? "" : "bad") + "'>" +
-        text(answer.ok ? answer.message : answer.error) + "</p><p>That encrypted vote was spoilt, not cast. Choose again and cast a fresh one.</p>");
+        text(answer.ok ? answer.message : answer.error) + "</p>" +
+        (answer.ok ? "<p><a href='" + text(answer.board) + "'>See it on the bulletin board</a></p>" : "") +
+        "<p>That encrypted vote was spoilt, not cast. Choose again and cast a fresh one.</p>");
     });
   });
 })();

@@ -1,0 +1,34 @@
+"""Rate limits on casting and on booth checks: past the limit the request is
+refused with a clear 429 and nothing is stored."""
+
+import json
+
+from django.urls import reverse
+
+from tests.unionhall.ballots.conftest import encrypt_for
+from tests.unionhall.conftest import sign_in
+from unionhall.ballots import views as ballot_views
+from unionhall.ballots.models import AuditedBallot, Cast
+
+
+def test_casting_is_limited_per_voter(client, open_ballot, people, monkeypatch):
+    monkeypatch.setattr(ballot_views, "CASTS_PER_MINUTE", 2)
+    sign_in(client, people.alice, mfa=False)
+    url = reverse("ballot_cast", args=[open_ballot.slug])
+    for seed in ("one", "two"):
+        content, _ = encrypt_for(open_ballot, people.alice, True, seed)
+        assert client.post(url, data=json.dumps(content), content_type="application/json").status_code == 200
+    content, _ = encrypt_for(open_ballot, people.alice, True, "three")
+    refused = client.post(url, data=json.dumps(content), content_type="application/json")
+    assert refused.status_code == 429 and "Wait a minute" in refused.json()["error"]
+    assert Cast.objects.count() == 2
+
+
+def test_booth_checks_are_limited_per_address(client, open_ballot, people, monkeypatch):
+    monkeypatch.setattr(ballot_views, "AUDITS_PER_HOUR_PER_ADDRESS", 1)
+    url = reverse("ballot_audit", args=[open_ballot.slug])
+    for seed, status in (("one", 200), ("two", 429)):
+        content, secrets = encrypt_for(open_ballot, people.alice, True, seed)
+        answer = client.post(url, data=json.dumps({"ballot": content, "secrets": secrets}), content_type="application/json")
+        assert answer.status_code == status
+    assert AuditedBallot.objects.count() == 1
