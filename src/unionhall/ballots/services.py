@@ -162,12 +162,19 @@ class CastCheck:
     replay_keys: frozenset[str]
 
 
-def check_cast_ballot(*, ballot: Ballot, member: Member | None, content, now: dt.datetime | None = None) -> CastCheck:
-    """Everything that must hold before a ballot is stored. Raises BallotRefused."""
+def check_cast_ballot(*, ballot: Ballot, member: Member | None = None, user=None, content, now: dt.datetime | None = None) -> CastCheck:
+    """Everything that must hold before a ballot is stored. Raises BallotRefused.
+    The voter is ``member``, or the member signed in as ``user`` (one query fewer)."""
     now = now or timezone.now()
     if ballot.status != Ballot.Status.OPEN or not ballot.opens_at <= now < ballot.closes_at:
         raise BallotRefused("This ballot is not open for voting.", status=409)
-    entry = RollEntry.objects.filter(ballot=ballot, member=member, removed_at__isnull=True).first() if member else None
+    on_roll = RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).select_related("member")
+    if member is not None:
+        entry = on_roll.filter(member=member).first()
+    elif user is not None and user.is_authenticated:
+        entry = on_roll.filter(member__user=user).first()
+    else:
+        entry = None
     if entry is None:
         raise BallotRefused("You are not on the roll for this ballot.", status=403)
     if not isinstance(content, dict):
@@ -191,8 +198,9 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
     try:
         with transaction.atomic():
             _hold_open(ballot)
-            entry = RollEntry.objects.select_for_update().get(pk=check.entry.pk)
-            Cast.objects.filter(roll_entry=entry, superseded=False).update(superseded=True)
+            entry = RollEntry.objects.select_for_update(of=("self",)).select_related("member").get(pk=check.entry.pk)
+            if entry.voted_at is not None:  # a re-vote: the earlier ballot stops counting
+                Cast.objects.filter(roll_entry=entry, superseded=False).update(superseded=True)
             ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in check.replay_keys])
             cast = Cast.objects.create(ballot=ballot, roll_entry=entry, content=content, tracker=check.tracker)
             # The day only: an exact time could be matched against the board or the logs.

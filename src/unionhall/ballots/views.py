@@ -36,10 +36,6 @@ CASTS_PER_MINUTE = 10
 AUDITS_PER_HOUR_PER_ADDRESS = 60
 
 
-def _member(request) -> Member | None:
-    return Member.objects.filter(user=request.user).first()
-
-
 def access_ballot(request, slug: str) -> tuple[Ballot, RollEntry | None]:
     """The ballot and the user's roll entry; members not on the roll see only
     ballots they manage (HQ) or hold a trustee's key for."""
@@ -118,7 +114,7 @@ def cast(request, slug: str):
         if not allow("cast", request.user.pk, limit=CASTS_PER_MINUTE, per=60):
             raise BallotRefused(f"You have sent {CASTS_PER_MINUTE} votes in a minute. Wait a minute, then vote again.", status=429)
         content = _json_body(request)
-        check = check_cast_ballot(ballot=ballot, member=_member(request), content=content)
+        check = check_cast_ballot(ballot=ballot, user=request.user, content=content)
         stored = do_cast_ballot(ballot=ballot, check=check, content=content)
     except BallotRefused as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=exc.status)

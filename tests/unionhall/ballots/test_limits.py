@@ -32,3 +32,16 @@ def test_booth_checks_are_limited_per_address(client, open_ballot, people, monke
         answer = client.post(url, data=json.dumps({"ballot": content, "secrets": secrets}), content_type="application/json")
         assert answer.status_code == status
     assert AuditedBallot.objects.count() == 1
+
+
+def test_a_cast_takes_a_bounded_number_of_queries(client, open_ballot, people, django_assert_max_num_queries):
+    """Casting is the hot path of a ballot: the session, the user, the ballot,
+    the roll entry, the replay check, then one transaction. A re-vote adds the
+    one update that supersedes the earlier ballot."""
+    sign_in(client, people.alice, mfa=False)
+    url = reverse("ballot_cast", args=[open_ballot.slug])
+    for seed, most in (("first", 12), ("again", 13)):
+        content, _ = encrypt_for(open_ballot, people.alice, True, seed)
+        with django_assert_max_num_queries(most):
+            assert client.post(url, data=json.dumps(content), content_type="application/json").status_code == 200
+    assert Cast.objects.filter(superseded=False).count() == 1
