@@ -42,6 +42,40 @@ def ceremony_start(*, ballot: Ballot, actor) -> None:
     audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "key ceremony started", "fingerprint": api.fingerprint(ballot.manifest)})
 
 
+@transaction.atomic
+def ceremony_restart(*, ballot: Ballot, actor, reason: str, replace: dict | None = None) -> None:
+    """Start the key ceremony again: a trustee never came back, or a trustee's
+    share did not match their commitments (the other trustees' tool names
+    them). ``replace`` maps a trustee's index to the user who takes their place.
+    Everyone starts from round 1 with a new manifest, so no polynomial, share
+    or state file from the earlier attempt can be used again; in particular a
+    replaced trustee learns nothing about the new key."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if ballot.status != Ballot.Status.DRAFT or not ballot.manifest or ballot.joint_key:
+        raise BallotRefused("Only a key ceremony in progress can be restarted.")
+    if not reason.strip():
+        raise BallotRefused("Give the reason for restarting the key ceremony: it is recorded in the audit log.")
+    trustees = {t.index: t for t in ballot.trustees.select_for_update()}
+    replaced = {}
+    for index, user in (replace or {}).items():
+        if index not in trustees:
+            raise BallotRefused(f"There is no trustee {index}.")
+        if any(t.user_id == user.pk for i, t in trustees.items() if i != index):
+            raise BallotRefused(f"{user.email} is already a trustee of this ballot: each trustee must be a different person.")
+        replaced[index] = (trustees[index].user.email, user.email)
+        trustees[index].user = user
+    for t in trustees.values():
+        t.dkg_public, t.box_public, t.sealed_shares, t.confirmed_key = None, "", {}, ""
+        t.save(update_fields=["user", "dkg_public", "box_public", "sealed_shares", "confirmed_key"])
+    ballot.ceremony_attempt += 1
+    ballot.manifest = ballot_manifest(ballot)
+    ballot.save(update_fields=["ceremony_attempt", "manifest"])
+    audit_record(actor=actor, action=Action.CHANGE, subject=ballot,
+                 detail={"event": "key ceremony restarted", "attempt": ballot.ceremony_attempt, "reason": reason.strip(),
+                         "replaced": {str(i): {"from": a, "to": b} for i, (a, b) in replaced.items()},
+                         "fingerprint": api.fingerprint(ballot.manifest)})  # fmt: skip
+
+
 def ceremony_download(ballot: Ballot, trustee: Trustee) -> dict:
     """What the trustee's tool needs for the current round."""
     if not ballot.manifest:

@@ -38,6 +38,9 @@ class Ballot(models.Model):
     joined_by = models.DateField(null=True, blank=True, help_text="Members who joined after this date are not entitled.")
     area_kind = models.CharField(max_length=10, choices=AreaKind.choices, default=AreaKind.BRANCH)
     trustee_threshold = models.PositiveSmallIntegerField(default=2)
+    # Raised each time the key ceremony restarts: it is part of the manifest, so
+    # a restart needs fresh polynomials and nothing from an earlier attempt fits.
+    ceremony_attempt = models.PositiveSmallIntegerField(default=1)
     # votecrypt artefacts, set up before opening.
     manifest = models.JSONField(null=True, blank=True)
     joint_key = models.CharField(max_length=64, blank=True)

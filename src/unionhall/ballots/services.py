@@ -56,7 +56,8 @@ def ballot_manifest(ballot: Ballot) -> dict:
     n = ballot.trustees.count()
     if n < 1 or not 1 <= ballot.trustee_threshold <= n:
         raise BallotRefused(f"The ballot needs trustees: {ballot.trustee_threshold} of at least {ballot.trustee_threshold}.")
-    return api.make_manifest(f"unionhall/{ballot.slug}", ballot.title, questions, n, ballot.trustee_threshold)
+    election_id = f"unionhall/{ballot.slug}" + (f"/attempt-{ballot.ceremony_attempt}" if ballot.ceremony_attempt > 1 else "")
+    return api.make_manifest(election_id, ballot.title, questions, n, ballot.trustee_threshold)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from unionhall.ballots.ceremony import ceremony_download, ceremony_round, ceremony_start, ceremony_upload
+from unionhall.ballots.ceremony import ceremony_download, ceremony_restart, ceremony_round, ceremony_start, ceremony_upload
 from unionhall.ballots.forms import BallotForm
 from unionhall.ballots.models import Ballot, RollEntry, Trustee
 from unionhall.ballots.services import (
@@ -25,7 +25,7 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.ballots.turnout import non_voters, turnout
 from unionhall.members.access import hq_required, officer_required
-from unionhall.members.models import Member
+from unionhall.members.models import Member, User
 from unionhall.members.remit import request_remit
 from unionhall.ratelimit import allow, client_ip
 from votecrypt import api
@@ -251,6 +251,15 @@ def manage(request, slug: str):
         elif action == "close":
             ballot_close(ballot=ballot, actor=request.user)
             messages.success(request, "The ballot is closed and summed. The trustees can now decrypt the result.")
+        elif action == "ceremony_restart":
+            replace = {}
+            if request.POST.get("replace_index"):
+                user = User.objects.filter(email__iexact=request.POST.get("replace_email", "").strip()).first()
+                if user is None:
+                    raise BallotRefused("Nobody signs in with that email address: the new trustee needs an account first.")
+                replace = {int(request.POST["replace_index"]): user}
+            ceremony_restart(ballot=ballot, actor=request.user, reason=request.POST.get("reason", ""), replace=replace)
+            messages.success(request, "The key ceremony starts again from round 1. Every trustee begins afresh; files from the earlier attempt no longer fit.")
         elif action in ("roll_add", "roll_remove"):
             member = Member.objects.filter(membership_number=request.POST.get("number", "").strip().upper()).first()
             if member is None:

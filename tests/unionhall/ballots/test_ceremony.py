@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.unionhall.conftest import sign_in
-from unionhall.ballots.ceremony import ceremony_download, ceremony_round, ceremony_start, ceremony_upload
+from unionhall.ballots.ceremony import ceremony_download, ceremony_restart, ceremony_round, ceremony_start, ceremony_upload
 from unionhall.ballots.models import Ballot, Question, Trustee
 from unionhall.ballots.services import BallotRefused, ballot_open
 from votecrypt import api, keyfile
@@ -130,3 +130,50 @@ def test_a_server_that_swaps_a_box_key_is_caught_by_the_trustees_fingerprints(dr
     (tmp_path / "altered.json").write_text(json.dumps(mine))
     assert trustee_tool(["keygen-shares", str(tmp_path / "altered.json"), str(tmp_path / "state-1.json")]) == 1
     assert "differs from what you made" in capsys.readouterr().err
+
+
+def test_a_stalled_ceremony_restarts_with_a_replacement_trustee_and_nothing_old_fits(draft, tmp_path, capsys, fast_kdf, people):
+    ceremony_start(ballot=draft, actor=None)
+    for i in (1, 2, 3):
+        step(draft, tmp_path, capsys, "keygen-start", i)
+    step(draft, tmp_path, capsys, "keygen-shares", 1)  # trustee 3 never comes back
+    old_manifest = Ballot.objects.get(pk=draft.pk).manifest
+    with pytest.raises(BallotRefused, match="reason"):
+        ceremony_restart(ballot=draft, actor=people.hq.user, reason=" ", replace={3: people.erin.user})
+    with pytest.raises(BallotRefused, match="different person"):
+        ceremony_restart(ballot=draft, actor=people.hq.user, reason="Trustee 3 is away", replace={3: people.carol.user})
+    assert Trustee.objects.get(ballot=draft, index=1).sealed_shares  # refusals changed nothing
+    ceremony_restart(ballot=draft, actor=people.hq.user, reason="Trustee 3 is away", replace={3: people.erin.user})
+    draft.refresh_from_db()
+    assert ceremony_round(draft) == 1 and draft.ceremony_attempt == 2
+    assert api.fingerprint(draft.manifest) != api.fingerprint(old_manifest)
+    assert Trustee.objects.get(ballot=draft, index=3).user == people.erin.user
+    # A state file from the first attempt is refused by the tool.
+    trustee = Trustee.objects.get(ballot=draft, index=1)
+    path = tmp_path / "again.json"
+    path.write_text(json.dumps(ceremony_download(draft, trustee)))
+    assert trustee_tool(["keygen-shares", str(path), str(tmp_path / "state-1.json")]) == 1
+    assert "another ballot" in capsys.readouterr().err
+    # Everyone starts afresh and the ceremony completes.
+    for i in (1, 2, 3):
+        (tmp_path / f"state-{i}.json").unlink(missing_ok=True)
+    for command in ("keygen-start", "keygen-shares"):
+        for i in (1, 2, 3):
+            step(draft, tmp_path, capsys, command, i)
+    for i in (1, 2, 3):
+        step(draft, tmp_path, capsys, "keygen-finish", i, str(tmp_path / f"key2-{i}.json"))
+    draft.refresh_from_db()
+    assert draft.joint_key and ceremony_round(draft) == 4
+    with pytest.raises(BallotRefused, match="in progress"):
+        ceremony_restart(ballot=draft, actor=people.hq.user, reason="again")
+
+
+def test_hq_restarts_the_ceremony_from_the_ballot_page(client, draft, people):
+    ceremony_start(ballot=draft, actor=None)
+    sign_in(client, people.hq)
+    url = reverse("ballot_manage", args=[draft.slug])
+    page = client.post(url, {"action": "ceremony_restart", "reason": "Trustee 2 left", "replace_index": "2", "replace_email": "nobody@example.org"}, follow=True)
+    assert "needs an account first" in page.content.decode() and Ballot.objects.get(pk=draft.pk).ceremony_attempt == 1
+    client.post(url, {"action": "ceremony_restart", "reason": "Trustee 2 left", "replace_index": "2", "replace_email": people.erin.user.email})
+    assert Ballot.objects.get(pk=draft.pk).ceremony_attempt == 2
+    assert Trustee.objects.get(ballot=draft, index=2).user == people.erin.user
