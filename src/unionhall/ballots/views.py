@@ -257,7 +257,10 @@ def manage(request, slug: str):
                 user = User.objects.filter(email__iexact=request.POST.get("replace_email", "").strip()).first()
                 if user is None:
                     raise BallotRefused("Nobody signs in with that email address: the new trustee needs an account first.")
-                replace = {int(request.POST["replace_index"]): user}
+                index = request.POST["replace_index"]
+                if not index.isdigit():
+                    raise BallotRefused("Choose which trustee to replace.")
+                replace = {int(index): user}
             ceremony_restart(ballot=ballot, actor=request.user, reason=request.POST.get("reason", ""), replace=replace)
             messages.success(request, "The key ceremony starts again from round 1. Every trustee begins afresh; files from the earlier attempt no longer fit.")
         elif action in ("roll_add", "roll_remove"):
