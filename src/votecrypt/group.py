@@ -64,22 +64,28 @@ def _sc(k: int) -> bytes:
     return (k % L).to_bytes(32, "little")
 
 
-def _call(f, *args: bytes) -> bytes:
-    """Run a libsodium function writing one 32-byte point.  Every input must be
-    32 bytes (C reads exactly 32); a refusal can only mean an invalid point,
-    since zero scalars and identity results are handled by the callers."""
-    if any(len(a) != 32 for a in args):
-        raise GroupError("malformed-point", "expected 32 bytes")
-    buf = ctypes.create_string_buffer(32)
-    if f(buf, *args) != 0:
+def _check32(*points: bytes) -> None:
+    for p in points:
+        if len(p) != 32:  # C reads exactly 32 bytes
+            raise GroupError("malformed-point", "expected 32 bytes")
+
+
+def _out(ok: int, buf) -> bytes:
+    if ok != 0:  # zero scalars and identity results are handled by the callers
         raise GroupError("malformed-point", "libsodium refused the point")
     return buf.raw
+
+
+_Buf = ctypes.c_char * 32
 
 
 def mul_base(k: int) -> bytes:
     """k·G (identity when k ≡ 0)."""
     k %= L
-    return IDENTITY if k == 0 else _call(_smul_base, _sc(k))
+    if k == 0:
+        return IDENTITY
+    buf = _Buf()
+    return _out(_smul_base(buf, k.to_bytes(32, "little")), buf)
 
 
 def mul(k: int, p: bytes) -> bytes:
@@ -87,7 +93,9 @@ def mul(k: int, p: bytes) -> bytes:
     k %= L
     if k == 0 or p == IDENTITY:
         return IDENTITY
-    return _call(_smul, _sc(k), p)
+    _check32(p)
+    buf = _Buf()
+    return _out(_smul(buf, k.to_bytes(32, "little"), p), buf)
 
 
 def add(p: bytes, q: bytes) -> bytes:
@@ -95,11 +103,17 @@ def add(p: bytes, q: bytes) -> bytes:
         return q
     if q == IDENTITY:
         return p
-    return _call(_add, p, q)
+    _check32(p, q)
+    buf = _Buf()
+    return _out(_add(buf, p, q), buf)
 
 
 def sub(p: bytes, q: bytes) -> bytes:
-    return p if q == IDENTITY else _call(_sub, p, q)
+    if q == IDENTITY:
+        return p
+    _check32(p, q)
+    buf = _Buf()
+    return _out(_sub(buf, p, q), buf)
 
 
 def neg(p: bytes) -> bytes:
