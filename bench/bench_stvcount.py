@@ -6,11 +6,13 @@ total seconds to read and count all 349 wards, and a synthetic election of
 weights with truncated ballot lengths, fixed seed) counted by the Scottish
 rules and by Meek, with the time to group identical ballots shown apart.
 
-If a Python with ``votekit`` is found (env VOTEKIT_PYTHON, or
-/tmp/votekit-venv/bin/python) the same wards are counted by votekit's STV in
-a subprocess, to compare winners and time; otherwise "votekit": "not installed".
+The reference: votekit (PyPI, pinned below) in its own virtual environment,
+made by this script in var/bench/votekit-venv on first use (or the Python in
+env VOTEKIT_PYTHON). It reads and counts all 349 wards in a subprocess, in the
+same run, and both counters' winners are compared with the official results.
+Without network access to install it, "votekit" says why.
 
-Usage: python bench/bench_stvcount.py [--quick]   (--quick: 100,000 ballots)
+Usage: python bench/bench_stvcount.py [--quick] [--no-votekit]   (--quick: 100,000 ballots)
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from pathlib import Path
 from stvcount import Election, count, read_blt
 
 DATA = Path(os.environ.get("STV_DATA", "/work/shared/data/scotland-stv"))
-VOTEKIT_CANDIDATES = [os.environ.get("VOTEKIT_PYTHON", ""), "/tmp/votekit-venv/bin/python"]
+VOTEKIT_VERSION = "3.5.0"
+VOTEKIT_VENV = Path(__file__).resolve().parent.parent / "var" / "bench" / "votekit-venv"
 
 
 def synthetic_ballots(n_ballots: int, n_candidates: int = 30, seed: int = 2017) -> list[tuple[int, tuple[int, ...]]]:
@@ -121,49 +124,68 @@ def load(path):
         ballots.append(RankBallot(ranking=ranking, weight=nums[0]))
     return RankProfile(ballots=tuple(ballots), candidates=tuple(names)).group_ballots(), seats
 
-out = {}
-seconds = 0.0
+out, seconds, slowest = {}, 0.0, (0.0, "")
 for path in json.loads(sys.stdin.read()):
-    profile, seats = load(path)
     start = time.perf_counter()
+    profile, seats = load(path)
     election = STV(profile, n_seats=seats, tiebreak="random", rng_seed=0)
     out[path] = sorted(c for group in election.get_elected() for c in group)
-    seconds += time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "elected": out}))
+    took = time.perf_counter() - start
+    seconds += took
+    slowest = max(slowest, (took, path))
+print(json.dumps({"seconds": seconds, "slowest": slowest, "elected": out}))
 """
 
 
-def bench_votekit(limit: int = 40) -> dict | str:
-    python = next((p for p in VOTEKIT_CANDIDATES if p and Path(p).exists()), None)
+def votekit_python() -> tuple[str | None, str]:
+    """A Python with votekit, making the venv on first use; or None and why."""
+    if os.environ.get("VOTEKIT_PYTHON"):
+        return os.environ["VOTEKIT_PYTHON"], "VOTEKIT_PYTHON"
+    python = VOTEKIT_VENV / "bin" / "python"
+    if not python.exists():
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(VOTEKIT_VENV)], check=True, capture_output=True)
+            subprocess.run([str(python), "-m", "pip", "install", "--quiet", f"votekit=={VOTEKIT_VERSION}"],
+                           check=True, capture_output=True, timeout=900)  # fmt: skip
+        except (subprocess.SubprocessError, OSError) as error:
+            return None, f"could not install votekit {VOTEKIT_VERSION}: {type(error).__name__}"
+    return str(python), f"votekit {VOTEKIT_VERSION} in {VOTEKIT_VENV}"
+
+
+def bench_votekit() -> dict | str:
+    python, where = votekit_python()
     if python is None:
-        return "not installed"
-    files = sorted((DATA / "2017").glob("*.blt"))[:limit]
+        return where
+    official = {DATA / w["file"]: w for w in json.loads((DATA / "official-2017.json").read_text())["wards"]}
+    files = sorted(official)
     run = None
     try:
-        run = subprocess.run(
-            [python, "-c", VOTEKIT_SCRIPT],
-            input=json.dumps([str(f) for f in files]),
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        run = subprocess.run([python, "-c", VOTEKIT_SCRIPT], input=json.dumps([str(f) for f in files]),
+                             capture_output=True, text=True, timeout=1800)  # fmt: skip
         theirs = json.loads(run.stdout)
     except (subprocess.SubprocessError, json.JSONDecodeError) as error:
         return {"error": f"{type(error).__name__}: {(run.stderr if run else '')[-300:]}"}
-    start = time.perf_counter()
-    ours = {}
+    ours, our_seconds, our_slowest = {}, 0.0, (0.0, "")
     for f in files:
+        start = time.perf_counter()
         election = read_blt(f)
-        ours[str(f)] = sorted(election.candidates[c] for c in count(election, "scottish").winners)
-    our_seconds = time.perf_counter() - start
-    # votekit's STV is fractional (Gregory) with exact fractions, not the Scottish
-    # 5-decimal truncation, so a few close wards may legitimately differ.
-    differ = [Path(f).name for f, names in theirs["elected"].items() if sorted(names) != ours[f]]
+        ours[str(f)] = count(election, "scottish").winners
+        took = time.perf_counter() - start
+        our_seconds += took
+        our_slowest = max(our_slowest, (took, f.name))
+        names = election.candidates
+        ours[str(f)] = sorted(names[c] for c in ours[str(f)])
+        official[f]["names"] = sorted(names[c - 1] for c in official[f]["elected"])
+    wrong = lambda result: sorted(Path(f).name for f in files if result.get(str(f)) != official[f]["names"])  # noqa: E731
     return {
+        "reference": where,
         "wards": len(files),
-        "votekit_count_s": round(theirs["seconds"], 3),
+        "votekit_read_and_count_s": round(theirs["seconds"], 3),
+        "votekit_slowest_ward": [round(theirs["slowest"][0] * 1000, 1), Path(theirs["slowest"][1]).name],
+        "votekit_wards_not_matching_official": wrong(theirs["elected"]),
         "stvcount_read_and_count_s": round(our_seconds, 3),
-        "winners_differ": differ,
+        "stvcount_slowest_ward": [round(our_slowest[0] * 1000, 1), our_slowest[1]],
+        "stvcount_wards_not_matching_official": wrong(ours),
     }
 
 
@@ -178,7 +200,7 @@ def main() -> None:
     figures = {"python": sys.version.split()[0]}
     figures.update(bench_wards())
     figures["synthetic"] = bench_synthetic(100_000 if quick else 1_000_000)
-    figures["votekit"] = bench_votekit()
+    figures["votekit"] = "skipped (--no-votekit)" if "--no-votekit" in sys.argv else bench_votekit()
     print(json.dumps(figures))
 
 
