@@ -51,6 +51,7 @@ def build_demo_conference(seed: int = 1) -> Conference:
         weights_on=held_on - dt.timedelta(days=45),
     )  # fmt: skip
     hq = _holder(Role.HQ_ADMIN).user
+    soc = _appoint_soc(conference, rng, hq, at(held_on - dt.timedelta(days=90)))
     motions = _submit_motions(conference, at(held_on - dt.timedelta(days=70)))
     first, cap, limits, football, hardship = motions
     amendment = services.do_submit_amendment(
@@ -58,15 +59,24 @@ def build_demo_conference(seed: int = 1) -> Conference:
         text=AMENDMENT[1], now=at(held_on - dt.timedelta(days=40)),
     )  # fmt: skip
     for item in (first, amendment, hardship):
-        services.soc_accept(item=item, actor=hq)
-    services.soc_rule_out(item=football, reason="Outside the objects of the union as set out in its rules.", actor=hq)
+        services.soc_accept(item=item, actor=soc)
+    services.soc_rule_out(item=football, reason="Outside the objects of the union as set out in its rules.", actor=soc)
     composite = services.soc_composite(conference=conference, sources=[cap, limits], title=COMPOSITE[0], text=COMPOSITE[1],
-                                       instructs=Responsible.NEC, actor=hq, now=at(held_on - dt.timedelta(days=20)))  # fmt: skip
+                                       instructs=Responsible.NEC, actor=soc, now=at(held_on - dt.timedelta(days=20)))  # fmt: skip
     voting.weights_freeze(conference=conference, actor=hq, now=at(held_on - dt.timedelta(days=20)))
-    services.agenda_publish(conference=conference, actor=hq, now=at(held_on - dt.timedelta(days=14)))
+    services.agenda_publish(conference=conference, actor=soc, now=at(held_on - dt.timedelta(days=14)))
     _conference_day(conference, rng, hq, first=first, amendment=amendment, composite=composite, hardship=hardship, at=at)
     _after_conference(conference, hq, at=at)
     return conference
+
+
+def _appoint_soc(conference: Conference, rng: random.Random, hq, when: dt.datetime):
+    """HQ appoints three members with no other office to the standing orders
+    committee; the first of them (a user account) records its rulings."""
+    holders = Office.objects.current().values("member_id")
+    pool = list(Member.objects.filter(status=Member.Status.ACTIVE, user__isnull=False).exclude(pk__in=holders).order_by("membership_number")[:200])
+    seats = [services.soc_appoint(conference=conference, member=m, actor=hq, now=when) for m in rng.sample(pool, 3)]
+    return seats[0].member.user
 
 
 def _secretary(branch_code: str) -> Member:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.conference.models import Body, Decision, Meeting
-from unionhall.conference.standing import ConferenceRefused, require_soc
+from unionhall.conference.standing import ConferenceRefused, require_clerk
 from unionhall.members.models import Member, Office
 
 
@@ -23,7 +23,7 @@ def body_members(body: Body, on: dt.date):
 @transaction.atomic
 def meeting_create(*, body: Body, held_on: dt.date, title: str, actor) -> Meeting:
     """Record a meeting; its membership and quorum are frozen from the offices held that day."""
-    require_soc(actor)
+    require_clerk(actor)
     members = body_members(body, held_on).count()
     meeting = Meeting.objects.create(
         body=body, held_on=held_on, title=title.strip() or f"{body} meeting", members_count=members,
@@ -36,7 +36,7 @@ def meeting_create(*, body: Body, held_on: dt.date, title: str, actor) -> Meetin
 @transaction.atomic
 def meeting_record_attendance(*, meeting: Meeting, members: list[Member], actor) -> None:
     """Set who attended. Fixed once a decision is minuted, since validity depends on it."""
-    require_soc(actor)
+    require_clerk(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.decisions.exists():
         raise ConferenceRefused("Attendance is fixed once decisions are minuted.", status=409)
@@ -50,7 +50,7 @@ def meeting_record_attendance(*, meeting: Meeting, members: list[Member], actor)
 
 @transaction.atomic
 def decision_record(*, meeting: Meeting, minute: str, text: str, actor, now: dt.datetime | None = None) -> Decision:
-    require_soc(actor)
+    require_clerk(actor)
     if not minute.strip() or not text.strip():
         raise ConferenceRefused("A decision needs its minute number and its text.")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)

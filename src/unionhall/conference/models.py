@@ -61,6 +61,24 @@ class Conference(models.Model):
         return self.title
 
 
+class SocMember(models.Model):
+    """A member of a conference's standing orders committee, appointed by HQ:
+    the committee, not every HQ administrator, rules on motions and
+    amendments, composites them and publishes the final agenda."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="soc_members")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    appointed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["conference", "member__last_name", "member__first_name"]
+        constraints = [models.UniqueConstraint(fields=["conference", "member"], name="soc_member_once")]
+
+    def __str__(self):
+        return f"{self.member.full_name}, standing orders committee of {self.conference}"
+
+
 class Submission(models.Model):
     """What motions and amendments share: who put it forward, and the
     standing orders committee's ruling."""

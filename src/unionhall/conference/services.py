@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.conference.models import Amendment, Conference, Motion, Proposer, Responsible
-from unionhall.conference.standing import ConferenceRefused, branches_spoken_for, require_soc, speaks_for_nec
-from unionhall.members.models import Branch
+from unionhall.conference.models import Amendment, Conference, Motion, Proposer, Responsible, SocMember
+from unionhall.conference.standing import ConferenceRefused, branches_spoken_for, require_clerk, require_soc, speaks_for_nec
+from unionhall.members.models import Branch, Member
 
 OPEN_TO_RULING = (Motion.Status.SUBMITTED, Motion.Status.ACCEPTED)
 
@@ -119,6 +119,30 @@ def do_submit_amendment(*, motion: Motion, user, proposer: str, branch: Branch |
 # --- The standing orders committee ------------------------------------------------
 
 
+def check_soc_appoint(*, conference: Conference, member: Member | None, actor) -> None:
+    require_clerk(actor)
+    if member is None or member.status != Member.Status.ACTIVE:
+        raise ConferenceRefused("The standing orders committee is made of active members: check the membership number.")
+    if conference.agenda_published_at:
+        raise ConferenceRefused("The agenda is published; the committee's work for this conference is done.", status=409)
+    if SocMember.objects.filter(conference=conference, member=member).exists():
+        raise ConferenceRefused(f"{member.full_name} is already on the standing orders committee.", status=409)
+
+
+@transaction.atomic
+def soc_appoint(*, conference: Conference, member: Member | None, actor, now: dt.datetime | None = None) -> SocMember:
+    """HQ names a member of the conference's standing orders committee."""
+    conference = _lock(conference)
+    check_soc_appoint(conference=conference, member=member, actor=actor)
+    seat = SocMember.objects.create(conference=conference, member=member, appointed_by=actor, appointed_at=now or timezone.now())
+    audit_record(actor=actor, action=Action.CHANGE, subject=conference, detail={"event": "SOC member appointed", "member": member.membership_number})
+    return seat
+
+
+def _conference_of(item: Motion | Amendment) -> Conference:
+    return item.conference if isinstance(item, Motion) else item.motion.conference
+
+
 def _check_rulable(item: Motion | Amendment, conference: Conference) -> None:
     if conference.agenda_published_at:
         raise ConferenceRefused("The agenda is published; the committee's rulings are final.", status=409)
@@ -129,8 +153,8 @@ def _check_rulable(item: Motion | Amendment, conference: Conference) -> None:
 @transaction.atomic
 def soc_accept(*, item: Motion | Amendment, actor) -> None:
     """Put a motion or amendment on the agenda."""
-    require_soc(actor)
-    conference = _lock(item.conference if isinstance(item, Motion) else item.motion.conference)
+    require_soc(actor, _conference_of(item))
+    conference = _lock(_conference_of(item))
     item.refresh_from_db()
     _check_rulable(item, conference)
     item.status, item.ruling_reason = Motion.Status.ACCEPTED, ""
@@ -141,10 +165,10 @@ def soc_accept(*, item: Motion | Amendment, actor) -> None:
 @transaction.atomic
 def soc_rule_out(*, item: Motion | Amendment, reason: str, actor) -> None:
     """Rule a motion or amendment out of order; the reason is published with the agenda."""
-    require_soc(actor)
+    require_soc(actor, _conference_of(item))
     if not reason.strip():
         raise ConferenceRefused("Give the reason for ruling this out of order; it is published with the agenda.")
-    conference = _lock(item.conference if isinstance(item, Motion) else item.motion.conference)
+    conference = _lock(_conference_of(item))
     item.refresh_from_db()
     _check_rulable(item, conference)
     item.status, item.ruling_reason = Motion.Status.RULED_OUT, reason.strip()
@@ -156,7 +180,7 @@ def soc_rule_out(*, item: Motion | Amendment, reason: str, actor) -> None:
 def soc_composite(*, conference: Conference, sources: list[Motion], title: str, text: str, actor,
                   instructs: str = Responsible.OFFICERS, instructs_role: str = "", now: dt.datetime | None = None) -> Motion:  # fmt: skip
     """Merge two or more motions into one composite that replaces them on the agenda."""
-    require_soc(actor)
+    require_soc(actor, conference)
     conference = _lock(conference)
     sources = list(Motion.objects.filter(pk__in=[m.pk for m in sources], conference=conference))
     if len(sources) < 2:
@@ -181,7 +205,7 @@ def soc_composite(*, conference: Conference, sources: list[Motion], title: str, 
 @transaction.atomic
 def agenda_publish(*, conference: Conference, actor, now: dt.datetime | None = None) -> None:
     """Publish the final agenda once every motion and amendment has a ruling."""
-    require_soc(actor)
+    require_soc(actor, conference)
     conference = _lock(conference)
     if conference.agenda_published_at:
         raise ConferenceRefused("The agenda is already published.", status=409)

@@ -1,11 +1,15 @@
 """Who may act for whom at conference, from the offices held today.
 
-For now HQ administrators act as the standing orders committee (SOC) and as
-conference's clerks (recording votes and meetings); a per-conference SOC
-membership can replace ``acts_as_soc`` later without touching the callers."""
+Each conference's standing orders committee (SOC) is a named list of members
+(``SocMember``, appointed by HQ): they, and only they, rule on motions and
+amendments, composite motions and publish the agenda. HQ administrators act
+as conference's clerks: they appoint the committee, freeze card weights,
+register delegates, record conference's votes and the meetings of the NEC
+and the officers group."""
 
 import datetime as dt
 
+from unionhall.conference.models import Conference, SocMember
 from unionhall.members.models import Member, Office, Role
 
 BRANCH_SPEAKERS = (Role.BRANCH_SECRETARY, Role.BRANCH_CHAIR)
@@ -37,7 +41,14 @@ def speaks_for_nec(user) -> bool:
     return _offices(user).filter(role__in=NEC_SPEAKERS).exists()
 
 
-def acts_as_soc(user) -> bool:
+def acts_as_soc(user, conference: Conference) -> bool:
+    """The user is an active member on this conference's standing orders committee."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return SocMember.objects.filter(conference=conference, member__user=user, member__status=Member.Status.ACTIVE).exists()
+
+
+def acts_as_clerk(user) -> bool:
     return _offices(user).filter(role=Role.HQ_ADMIN).exists()
 
 
@@ -46,6 +57,11 @@ def may_update_register(user) -> bool:
     return _offices(user).filter(role__in=REGISTER_KEEPERS).exists()
 
 
-def require_soc(user) -> None:
-    if not acts_as_soc(user):
-        raise ConferenceRefused("Only the standing orders committee can do this.", status=403)
+def require_soc(user, conference: Conference) -> None:
+    if not acts_as_soc(user, conference):
+        raise ConferenceRefused("Only members of this conference's standing orders committee can do this.", status=403)
+
+
+def require_clerk(user) -> None:
+    if not acts_as_clerk(user):
+        raise ConferenceRefused("Only HQ, as conference's clerks, can do this.", status=403)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<slug:slug>/", views.conference_detail, name="conference_detail"),
     path("<slug:slug>/agenda/", views.agenda_page, name="conference_agenda"),
     path("<slug:slug>/agenda/publish/", views.agenda_publish, name="conference_agenda_publish"),
+    path("<slug:slug>/soc/", views.soc_appoint, name="conference_soc_appoint"),
     path("<slug:slug>/composite/", views.composite_create, name="conference_composite"),
     path("<slug:slug>/delegates/", views.delegates_page, name="conference_delegates"),
     path("<slug:slug>/delegates/register/", views.delegate_register, name="conference_delegate_register"),

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from unionhall.conference import forms, meetings, register, services, voting
 from unionhall.conference.models import CardWeight, Conference, Decision, Delegate, Meeting, Motion, Resolution, Vote
-from unionhall.conference.standing import ConferenceRefused, acts_as_soc, branches_spoken_for, may_update_register
+from unionhall.conference.standing import ConferenceRefused, acts_as_clerk, acts_as_soc, branches_spoken_for, may_update_register
 from unionhall.members.access import deny, hq_required, member_required, report_refusal
 from unionhall.members.models import Branch, Member
 
@@ -36,9 +36,25 @@ def conference_detail(request, slug: str):
         "conference": conference,
         "motions": conference.motions.select_related("branch"),
         "can_submit": bool(forms.proposer_choices(request.user)),
-        "is_soc": acts_as_soc(request.user),
+        "is_soc": acts_as_soc(request.user, conference),
+        "is_clerk": acts_as_clerk(request.user),
+        "soc_members": conference.soc_members.select_related("member__branch"),
     }
     return render(request, "conference/detail.html", context)
+
+
+@hq_required
+@require_POST
+def soc_appoint(request, slug: str):
+    conference = get_object_or_404(Conference, slug=slug)
+    member = Member.objects.filter(membership_number=request.POST.get("membership_number", "").strip().upper()).first()
+    try:
+        seat = services.soc_appoint(conference=conference, member=member, actor=request.user)
+    except ConferenceRefused as exc:
+        _refused(request, exc, subject=conference)
+    else:
+        messages.success(request, f"{seat.member.full_name} is on the standing orders committee.")
+    return redirect("conference_detail", slug=slug)
 
 
 @member_required
@@ -75,7 +91,8 @@ def motion_detail(request, slug: str, number: int):
         "sources": motion.sources.all(),
         "amend_form": forms.AmendmentForm(user=request.user) if forms.proposer_choices(request.user) else None,
         "hands_form": forms.HandsForm(),
-        "is_soc": acts_as_soc(request.user),
+        "is_soc": acts_as_soc(request.user, motion.conference),
+        "is_clerk": acts_as_clerk(request.user),
         "delegate": delegate_of,
     }
     return render(request, "conference/motion.html", context)
@@ -101,7 +118,7 @@ def amendment_submit(request, slug: str, number: int):
     return redirect("conference_motion", slug=slug, number=number)
 
 
-@hq_required
+@member_required
 @require_POST
 def motion_ruling(request, slug: str, number: int):
     """The standing orders committee accepts or rules out a motion, or one of its amendments (``letter``)."""
@@ -119,7 +136,7 @@ def motion_ruling(request, slug: str, number: int):
     return redirect("conference_motion", slug=slug, number=number)
 
 
-@hq_required
+@member_required
 @require_POST
 def composite_create(request, slug: str):
     conference = get_object_or_404(Conference, slug=slug)
@@ -139,13 +156,13 @@ def composite_create(request, slug: str):
 @member_required
 def agenda_page(request, slug: str):
     conference = get_object_or_404(Conference, slug=slug)
-    is_soc = acts_as_soc(request.user)
+    is_soc = acts_as_soc(request.user, conference)
     if not conference.agenda_published_at and not is_soc:
         return render(request, "conference/agenda.html", {"conference": conference, "unpublished": True})
     return render(request, "conference/agenda.html", {"conference": conference, "is_soc": is_soc, **services.agenda(conference)})
 
 
-@hq_required
+@member_required
 @require_POST
 def agenda_publish(request, slug: str):
     conference = get_object_or_404(Conference, slug=slug)
@@ -169,7 +186,7 @@ def delegates_page(request, slug: str):
     delegates = Delegate.objects.filter(conference=conference).select_related("member", "branch")
     rows = [(b, counts.get(b.pk, 0), voting.delegate_entitlement(counts.get(b.pk, 0)), [d for d in delegates if d.branch_id == b.pk]) for b in Branch.objects.all()]
     context = {
-        "conference": conference, "rows": rows, "frozen": bool(weights), "is_soc": acts_as_soc(request.user),
+        "conference": conference, "rows": rows, "frozen": bool(weights), "is_clerk": acts_as_clerk(request.user),
         "my_branches": Branch.objects.filter(pk__in=branches_spoken_for(request.user)),
     }  # fmt: skip
     return render(request, "conference/delegates.html", context)
@@ -230,7 +247,7 @@ def vote_record(request, slug: str, number: int):
 def vote_detail(request, pk: int):
     vote = get_object_or_404(Vote.objects.select_related("motion__conference", "amendment"), pk=pk)
     delegate = Delegate.objects.filter(conference=vote.motion.conference, member=request.member).select_related("branch").first()
-    context = {"vote": vote, "cards": vote.cards.select_related("branch"), "delegate": delegate, "is_soc": acts_as_soc(request.user)}
+    context = {"vote": vote, "cards": vote.cards.select_related("branch"), "delegate": delegate, "is_clerk": acts_as_clerk(request.user)}
     if delegate:
         context["cast_already"] = vote.cards.filter(branch=delegate.branch).exists()
     return render(request, "conference/vote.html", context)
@@ -314,17 +331,17 @@ def resolution_report(request, slug: str):
 
 @member_required
 def meeting_list(request):
-    context = {"meetings": Meeting.objects.select_related("body"), "form": forms.MeetingForm() if acts_as_soc(request.user) else None}
+    context = {"meetings": Meeting.objects.select_related("body"), "form": forms.MeetingForm() if acts_as_clerk(request.user) else None}
     return render(request, "conference/meetings.html", context)
 
 
 @member_required
 def meeting_detail(request, pk: int):
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
-    is_soc = acts_as_soc(request.user)
+    is_clerk = acts_as_clerk(request.user)
     context = {
-        "meeting": meeting, "attendees": meeting.attendees.all(), "decisions": meeting.decisions.all(), "is_soc": is_soc,
-        "eligible": meetings.body_members(meeting.body, meeting.held_on) if is_soc else [], "form": forms.DecisionForm(),
+        "meeting": meeting, "attendees": meeting.attendees.all(), "decisions": meeting.decisions.all(), "is_clerk": is_clerk,
+        "eligible": meetings.body_members(meeting.body, meeting.held_on) if is_clerk else [], "form": forms.DecisionForm(),
     }  # fmt: skip
     return render(request, "conference/meeting.html", context)
 

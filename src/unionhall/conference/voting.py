@@ -15,7 +15,7 @@ from unionhall.audit.services import audit_record
 from unionhall.conference.models import (
     Amendment, Card, CardWeight, Conference, Delegate, Motion, Outcome, Resolution, Vote, delegate_entitlement,
 )  # fmt: skip
-from unionhall.conference.standing import ConferenceRefused, acts_as_soc, branches_spoken_for, require_soc
+from unionhall.conference.standing import ConferenceRefused, acts_as_clerk, branches_spoken_for, require_clerk
 from unionhall.members.models import Branch, Member
 
 # --- Membership counts, weights and entitlement -----------------------------------
@@ -44,7 +44,7 @@ def entitlement(conference: Conference, branch: Branch) -> int:
 @transaction.atomic
 def weights_freeze(*, conference: Conference, actor, now: dt.datetime | None = None) -> int:
     """Freeze every branch's card weight. Returns the number of branches."""
-    require_soc(actor)
+    require_clerk(actor)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if conference.weights_frozen_at:
         raise ConferenceRefused("The card weights are already frozen.", status=409)
@@ -60,7 +60,7 @@ def weights_freeze(*, conference: Conference, actor, now: dt.datetime | None = N
 
 
 def check_may_register(*, branch: Branch, actor) -> None:
-    if branch.pk not in branches_spoken_for(actor) and not acts_as_soc(actor):
+    if branch.pk not in branches_spoken_for(actor) and not acts_as_clerk(actor):
         raise ConferenceRefused(f"Only the secretary or chair of {branch} branch can register its delegates.", status=403)
 
 
@@ -107,7 +107,7 @@ def _lock_motion(motion: Motion) -> Motion:
 def vote_show_of_hands(*, motion: Motion, actor, votes_for: int, votes_against: int, abstentions: int,
                        amendment: Amendment | None = None, now: dt.datetime | None = None) -> Vote:  # fmt: skip
     """Record a vote taken by show of hands, with its figures, and its outcome."""
-    require_soc(actor)
+    require_clerk(actor)
     motion = _lock_motion(motion)
     _check_votable(motion, amendment)
     if min(votes_for, votes_against, abstentions) < 0:
@@ -123,7 +123,7 @@ def vote_show_of_hands(*, motion: Motion, actor, votes_for: int, votes_against: 
 
 @transaction.atomic
 def vote_open_card(*, motion: Motion, actor, amendment: Amendment | None = None, now: dt.datetime | None = None) -> Vote:
-    require_soc(actor)
+    require_clerk(actor)
     motion = _lock_motion(motion)
     _check_votable(motion, amendment)
     if not motion.conference.weights_frozen_at:
@@ -166,7 +166,7 @@ def do_cast_card(*, vote: Vote, member: Member | None, branch: Branch, choice: s
 @transaction.atomic
 def vote_close_card(*, vote: Vote, actor, now: dt.datetime | None = None) -> Vote:
     """Count the cards by weight and declare the outcome."""
-    require_soc(actor)
+    require_clerk(actor)
     vote = Vote.objects.select_for_update(of=("self",)).select_related("motion__conference", "amendment").get(pk=vote.pk)
     if vote.method != Vote.Method.CARD or vote.status != Vote.Status.OPEN:
         raise ConferenceRefused("This card vote is not open.", status=409)

@@ -1,20 +1,36 @@
-"""Two elections for the demo union: a General Secretary elected unopposed,
-and an NEC election (three seats, five candidates) counted by STV from 200
-invented ranked ballots. Every name comes from the demo register and every
-election address is invented.
+"""Two elections for the demo union, both run from nominations to terms in
+the register:
 
-Built through the services, so it is audited like real use. Needs the demo
-union (``build_demo_union``) first."""
+- a General Secretary election, contested by three candidates, first past the
+  post, by secret ballot through the ballot engine: the trustees' keys, the
+  members' encrypted votes, the close and the trustees' decryption are made
+  here as the ballots demo makes them, then HQ declares;
+- an NEC election (three seats, five candidates) by STV, counted from an
+  invented independent scrutineer's BLT file of 200 ranked postal ballots.
+
+Every name comes from the demo register and every election address and
+organisation is invented. Built through the services, so it is audited like
+real use. Needs the demo union (``build_demo_union``) and the demo ballots
+(for the scrutineer's account) first."""
 
 import datetime as dt
 import random
 
+import stvcount
 from django.db import transaction
 from django.utils import timezone
 
-from unionhall.elections import services
+from unionhall.ballots.services import (
+    ballot_close, ballot_manifest, ballot_open, ballot_set_keys, check_cast_ballot, do_cast_ballot, trustee_post_shares,
+)  # fmt: skip
+from unionhall.elections import online, scrutineer, services
 from unionhall.elections.models import Election
-from unionhall.members.models import Member, Office, Role
+from unionhall.members.models import Member, Office, Role, User
+from votecrypt import api
+from votecrypt.rng import SeededRng
+
+MAX_DEMO_VOTERS = 240  # each vote is encrypted with proofs; enough for a result, quick to build
+SCRUTINEER = "Fairpoll Scrutineers Ltd (fictional)"
 
 ADDRESSES = [
     "I have worked in probation for fourteen years, most of them as a PSO in approved premises.\n\n"
@@ -27,10 +43,15 @@ ADDRESSES = [
     "Our strength is our membership. I will stand for open NEC minutes, a hardship fund for members facing sudden loss of pay, "
     "and training for new reps in every branch.",
 ]
-GS_ADDRESS = (
+GS_ADDRESSES = [
     "I have served the union as an NEC member and as a branch secretary.\n\n"
-    "As General Secretary I will keep the union member-led: national pay talks, safe workloads, and an office that reports to members, not to itself."
-)
+    "As General Secretary I will keep the union member-led: national pay talks, safe workloads, and an office that reports to members, not to itself.",
+    "Twenty years a probation officer, ten a workplace rep.\n\n"
+    "I will publish every agreement we sign, in full, the week it is signed, and visit every branch in my first year.",
+    "Our members carry the service on goodwill, and the goodwill is running out.\n\n"
+    "I will ballot for action when an employer breaks its word, and I will tell members the turnout the same day.",
+]
+GS_SHARES = (0.46, 0.33, 0.21)  # how the demo's voters lean, in nomination order
 
 
 def _holder(role: Role) -> Office:
@@ -63,12 +84,12 @@ def _stand(election: Election, trio: list[Member], address: str, now: dt.datetim
 def build_demo_elections(seed: int = 1) -> list[Election]:
     rng = random.Random(seed)
     now = timezone.now()
-    opens, closes = now - dt.timedelta(days=60), now - dt.timedelta(days=30)
+    opens, closes = now - dt.timedelta(days=90), now - dt.timedelta(days=60)
     during = opens + dt.timedelta(days=5)
     hq = _holder(Role.HQ_ADMIN).member.user
     office_holders = set(Office.objects.current().values_list("member_id", flat=True))
     pool = list(Member.objects.filter(status=Member.Status.ACTIVE).exclude(pk__in=office_holders).order_by("pk"))
-    people = rng.sample(pool, 3 * (1 + len(ADDRESSES)))
+    people = rng.sample(pool, 3 * (len(GS_ADDRESSES) + len(ADDRESSES)))
     trios = [people[i : i + 3] for i in range(0, len(people), 3)]
 
     def term_start(role: Role) -> dt.date:
@@ -84,8 +105,10 @@ def build_demo_elections(seed: int = 1) -> list[Election]:
         ),
         actor=hq,
     )  # fmt: skip
-    _stand(gs, trios[0], GS_ADDRESS, during)
+    for trio, address in zip(trios, GS_ADDRESSES):
+        _stand(gs, trio, address, during)
     gs = services.election_close_nominations(election=gs, actor=hq, now=closes)
+    gs = _secret_ballot(gs, hq, rng, seed, starts=closes + dt.timedelta(days=5))
 
     nec = services.election_create(
         election=Election(
@@ -95,8 +118,43 @@ def build_demo_elections(seed: int = 1) -> list[Election]:
         ),
         actor=hq,
     )  # fmt: skip
-    for trio, address in zip(trios[1:], ADDRESSES):
+    for trio, address in zip(trios[len(GS_ADDRESSES) :], ADDRESSES):
         _stand(nec, trio, address, during)
-    services.election_close_nominations(election=nec, actor=hq, now=closes)
-    nec = services.count_ranked(election=nec, ballots=_ranked_ballots(rng, len(ADDRESSES), 200), actor=hq, now=now)
+    nec = services.election_close_nominations(election=nec, actor=hq, now=closes)
+    nec = scrutineer.count_scrutineer_blt(election=nec, raw=_scrutineers_file(nec, rng), scrutineer=SCRUTINEER, actor=hq, now=now)
     return [gs, nec]
+
+
+def _secret_ballot(election: Election, hq, rng: random.Random, seed: int, *, starts: dt.datetime) -> Election:
+    """Run the election's online ballot: HQ starts it with three trustees;
+    their keys are made here (a real trustee makes theirs with
+    unionhall-trustee); members vote; it closes; trustees 1 and 3 decrypt
+    the totals; HQ declares."""
+    trustees = [(hq, "HQ membership administrator"), (_holder(Role.GENERAL_SECRETARY).member.user, "General Secretary"),
+                (User.objects.get_or_create(email="scrutineer@demo.unionhall.test")[0], "Independent scrutineer")]  # fmt: skip
+    ends = starts + dt.timedelta(days=14)
+    ballot = online.election_start_ballot(election=election, actor=hq, opens_at=starts, closes_at=ends, trustees=trustees, threshold=2, now=starts)
+    manifest = ballot_manifest(ballot)
+    joint, keys, publics = api.run_dkg(manifest, SeededRng(f"{seed}/{ballot.slug}/dkg"))
+    ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=hq)
+    ballot_open(ballot=ballot, actor=hq, now=starts)
+    ballot.refresh_from_db()
+    roll = list(ballot.roll.select_related("member").order_by("alias"))
+    for i, entry in enumerate(rng.sample(roll, min(MAX_DEMO_VOTERS, len(roll)))):
+        choice = rng.choices(range(len(GS_SHARES)), weights=GS_SHARES)[0]
+        content, _ = api.encrypt_ballot(manifest, joint, entry.alias, [[int(c == choice) for c in range(len(GS_SHARES))]], SeededRng(f"{seed}/gs/{i}"))
+        do_cast_ballot(ballot=ballot, check=check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=starts), content=content)
+    ballot_close(ballot=ballot, actor=hq, now=ends)
+    ballot.refresh_from_db()
+    for trustee in ballot.trustees.filter(index__in=(1, 3)):
+        share = api.decryption_share(manifest, joint, keys[trustee.index - 1], ballot.tallies[0], SeededRng(f"{seed}/gs/share/{trustee.index}"))
+        trustee_post_shares(ballot=ballot, trustee=trustee, shares={"": share})
+    return online.election_declare_from_ballot(election=election, actor=hq, now=ends + dt.timedelta(days=1), lot_seed=seed)
+
+
+def _scrutineers_file(election: Election, rng: random.Random) -> bytes:
+    """The invented scrutineer's return: 200 anonymised ranked papers as BLT."""
+    names = [services.blt_name(n.candidate.full_name) for n in election.ballot_order()]
+    papers = [(1, tuple(ranking)) for ranking in _ranked_ballots(rng, len(names), 200)]
+    profile = stvcount.Election.of(names, election.seats, papers, title=f"{election.title}: postal ballot")
+    return stvcount.format_blt(profile).encode()

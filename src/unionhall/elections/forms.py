@@ -1,5 +1,31 @@
 from django import forms
 
+from unionhall.elections.models import Election
+from unionhall.members.forms import PlainLabels
+from unionhall.members.models import User
+
+
+class ElectionForm(PlainLabels, forms.ModelForm):
+    """HQ calls an election. The model's ``clean`` holds the rules (a branch
+    office needs its branch, one General Secretary, terms within the law), so
+    they are the same here, in the services and in the demo."""
+
+    class Meta:
+        model = Election
+        fields = ["title", "role", "branch", "seats", "method", "nominations_open", "nominations_close", "term_starts_on",
+                  "term_years", "address_word_limit"]  # fmt: skip
+        labels = {"role": "Office", "branch": "Branch (for a branch office only)", "method": "Counting method",
+                  "nominations_open": "Nominations open", "nominations_close": "Nominations close",
+                  "term_starts_on": "The term starts on", "term_years": "Term (years)",
+                  "address_word_limit": "Word limit for election addresses"}  # fmt: skip
+        help_texts = {"term_years": "At most five years for the General Secretary and NEC members (TULRCA 1992 s.46).",
+                      "seats": "One for the General Secretary and branch officers; several for NEC seats."}  # fmt: skip
+        widgets = {
+            "nominations_open": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "nominations_close": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "term_starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
 
 class NominateForm(forms.Form):
     candidate = forms.CharField(label="Candidate's membership number", max_length=20)
@@ -19,3 +45,45 @@ class AcceptForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text="Plain text. It is shown to members exactly as you write it, in the same way as every other candidate's.",
     )  # fmt: skip
+
+
+TRUSTEE_SLOTS = 3
+
+
+class StartBallotForm(PlainLabels, forms.Form):
+    """The secret ballot of a contested first-past-the-post election: when,
+    and which trustees (officers and an independent scrutineer) hold its key."""
+
+    opens_at = forms.DateTimeField(label="Voting opens", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = forms.DateTimeField(label="Voting closes", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    threshold = forms.IntegerField(label="Trustees needed to decrypt the result", min_value=1, max_value=TRUSTEE_SLOTS, initial=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(TRUSTEE_SLOTS):
+            self.fields[f"t{i}_email"] = forms.EmailField(label=f"Trustee {i + 1}: sign-in email", required=i == 0)
+            self.fields[f"t{i}_label"] = forms.CharField(label=f"Trustee {i + 1} is named on the result as", max_length=120, required=False)
+
+    def clean(self):
+        data = super().clean()
+        trustees, seen = [], set()
+        for i in range(TRUSTEE_SLOTS):
+            email = (data.get(f"t{i}_email") or "").strip().lower()
+            if not email:
+                continue
+            user = User.objects.filter(email=email, is_active=True).first()
+            if user is None:
+                self.add_error(f"t{i}_email", "No account has this email: trustees need to be able to sign in.")
+            elif email in seen:
+                self.add_error(f"t{i}_email", "Each trustee must be a different person.")
+            else:
+                trustees.append((user, (data.get(f"t{i}_label") or "").strip() or f"Trustee {len(trustees) + 1}"))
+            seen.add(email)
+        data["trustees"] = trustees
+        return data
+
+
+class ScrutineerForm(PlainLabels, forms.Form):
+    scrutineer = forms.CharField(label="Independent scrutineer", max_length=200,
+                                 help_text="The person or body who ran the postal ballot and counted the returns.")  # fmt: skip
+    blt = forms.FileField(label="The scrutineer's ballot profile (BLT file)")

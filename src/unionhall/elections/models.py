@@ -1,9 +1,12 @@
 """Officer elections: the election's terms, the nominations it received, and
-(once counted) its published, anonymised ballot profile and stage table.
+(once counted) its published result: the stage table, and for ranked counts
+the anonymised ballot profile (BLT).
 
-The secret ballot itself is not here: a contested election waits in
-``Status.BALLOT`` until the ballot engine hands its anonymised preferences to
-``services.count_ranked``."""
+The secret ballot itself is not here. A contested election waits in
+``Status.BALLOT`` until it is counted by one of two routes: first past the
+post online, through the ballot engine (``ballot``, summed homomorphically and
+decrypted by trustees); or, for ranked (STV) and postal ballots, from the
+independent scrutineer's anonymised ballot profile (a BLT file)."""
 
 import random
 
@@ -54,6 +57,10 @@ class Election(models.Model):
     blt = models.TextField(blank=True)
     stage_table = models.JSONField(null=True, blank=True)
     count_report = models.TextField(blank=True)
+    # The online secret ballot (first past the post only), once HQ starts it.
+    ballot = models.OneToOneField("ballots.Ballot", null=True, blank=True, on_delete=models.PROTECT, related_name="election")
+    # Who counted the postal ballot whose profile was uploaded (TULRCA s.49).
+    scrutineer = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

@@ -16,6 +16,7 @@ import stvcount
 from stvcount.render.text import render_text
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
+from unionhall.elections import notices
 from unionhall.elections.models import Election, Nomination
 from unionhall.members.models import ROLE_SCOPE, Member, Office, Role, add_years
 from unionhall.members.services import office_create
@@ -35,7 +36,7 @@ def _when(moment: dt.datetime) -> str:
     return f"{timezone.localtime(moment):%-d %B %Y at %H:%M}"
 
 
-def _lock(election: Election) -> Election:
+def lock_election(election: Election) -> Election:
     return Election.objects.select_for_update(of=("self",)).select_related("branch").get(pk=election.pk)
 
 
@@ -110,7 +111,7 @@ def do_nominate(*, election: Election, proposer: Member | None, seconder: Member
     """The proposer nominates ``candidate``; it stands once the seconder
     confirms and the candidate accepts."""
     now = now or timezone.now()
-    election = _lock(election)
+    election = lock_election(election)
     check_nominate(election=election, proposer=proposer, seconder=seconder, candidate=candidate, now=now)
     nomination = Nomination.objects.create(election=election, candidate=candidate, proposer=proposer, seconder=seconder, nominated_at=now)
     audit_record(
@@ -118,6 +119,7 @@ def do_nominate(*, election: Election, proposer: Member | None, seconder: Member
         detail={"event": "nominated", "election": election.pk, "candidate": candidate.membership_number,
                 "proposer": proposer.membership_number, "seconder": seconder.membership_number},
     )  # fmt: skip
+    notices.nomination_step(nomination, "nominated")
     return nomination
 
 
@@ -134,12 +136,13 @@ def check_second(*, nomination: Nomination, member: Member | None, now: dt.datet
 @transaction.atomic
 def do_second(*, nomination: Nomination, member: Member | None, now: dt.datetime | None = None) -> Nomination:
     now = now or timezone.now()
-    _lock(nomination.election)
+    lock_election(nomination.election)
     nomination = Nomination.objects.select_related("election__branch").get(pk=nomination.pk)
     check_second(nomination=nomination, member=member, now=now)
     nomination.seconded_at = now
     nomination.save(update_fields=["seconded_at"])
     audit_record(actor=member.user, action=Action.CHANGE, subject=nomination, detail={"event": "seconded", "election": nomination.election_id})
+    notices.nomination_step(nomination, "seconded")
     return nomination
 
 
@@ -163,7 +166,7 @@ def do_accept(*, nomination: Nomination, member: Member | None, address: str, no
     """The candidate accepts (or, while nominations are open, replaces their
     election address). The address is stored exactly as written."""
     now = now or timezone.now()
-    _lock(nomination.election)
+    lock_election(nomination.election)
     nomination = Nomination.objects.select_related("election__branch").get(pk=nomination.pk)
     check_accept(nomination=nomination, member=member, address=address, now=now)
     first = nomination.accepted_at is None
@@ -174,19 +177,21 @@ def do_accept(*, nomination: Nomination, member: Member | None, address: str, no
         actor=member.user, action=Action.CHANGE, subject=nomination,
         detail={"event": "accepted" if first else "address replaced", "election": nomination.election_id, "words": word_count(address)},
     )  # fmt: skip
+    if first:
+        notices.nomination_step(nomination, "accepted")
     return nomination
 
 
 # --- Close of nominations and the result ---------------------------------------------
 
 
-def _is_hq(actor) -> bool:
+def is_hq(actor) -> bool:
     member = active_member(actor)
     return bool(member) and Office.objects.current().filter(member=member, role=Role.HQ_ADMIN).exists()
 
 
 def check_close(*, election: Election, actor, now: dt.datetime) -> None:
-    if not _is_hq(actor):
+    if not is_hq(actor):
         raise ElectionRefused("Only HQ can close nominations.", status=403)
     if election.status != Election.Status.NOMINATIONS:
         raise ElectionRefused("Nominations for this election are already closed.", status=409)
@@ -194,7 +199,7 @@ def check_close(*, election: Election, actor, now: dt.datetime) -> None:
         raise ElectionRefused(f"Nominations stay open until {_when(election.nominations_close)}.", status=409)
 
 
-def _appoint(*, election: Election, winners: Sequence[Nomination], actor) -> list[Office]:
+def appoint(*, election: Election, winners: Sequence[Nomination], actor) -> list[Office]:
     """Each winner's term in the register, validated by ``Office.clean`` (the
     statutory limit) through ``office_create``. A term the register refuses
     undoes the whole declaration."""
@@ -218,9 +223,10 @@ def _appoint(*, election: Election, winners: Sequence[Nomination], actor) -> lis
 def election_close_nominations(*, election: Election, actor, now: dt.datetime | None = None) -> Election:
     """HQ closes nominations. No more candidates than seats: they are elected
     unopposed and their terms entered in the register. More: the election goes
-    to a secret ballot (the next slice: the ballot engine)."""
+    to ballot, counted later by ``online`` (first past the post through the
+    ballot engine) or ``scrutineer`` (the scrutineer's BLT file)."""
     now = now or timezone.now()
-    election = _lock(election)
+    election = lock_election(election)
     check_close(election=election, actor=actor, now=now)
     standing = election.ballot_order()
     if not standing:
@@ -228,7 +234,7 @@ def election_close_nominations(*, election: Election, actor, now: dt.datetime | 
     elif len(standing) <= election.seats:
         election.status = Election.Status.UNCONTESTED
         election.declared_at = now
-        _appoint(election=election, winners=sorted(standing, key=lambda n: n.pk), actor=actor)
+        appoint(election=election, winners=sorted(standing, key=lambda n: n.pk), actor=actor)
     else:
         election.status = Election.Status.BALLOT
     election.closed_at = now
@@ -237,6 +243,8 @@ def election_close_nominations(*, election: Election, actor, now: dt.datetime | 
         actor=actor, action=Action.OFFICE if election.status == Election.Status.UNCONTESTED else Action.CHANGE, subject=election,
         detail={"event": "nominations closed", "status": election.status, "candidates": [n.candidate.membership_number for n in standing]},
     )  # fmt: skip
+    if election.status == Election.Status.UNCONTESTED:
+        notices.result_declared(election, standing)
     return election
 
 
@@ -250,9 +258,40 @@ def check_ballots(*, candidates: int, ballots: Sequence[Sequence[int]]) -> None:
         raise ElectionRefused("There are no valid ballots to count.")
 
 
-def _blt_text(text: str) -> str:
-    # BLT quotes names with '"' and has no escape for it.
+def check_counting(*, election: Election, actor) -> None:
+    if not is_hq(actor):
+        raise ElectionRefused("Only HQ can declare the result of an election.", status=403)
+    if election.status != Election.Status.BALLOT:
+        raise ElectionRefused("Only a contested election whose ballot has closed can be counted.", status=409)
+
+
+def blt_name(text: str) -> str:
+    """``text`` as a BLT file holds it: one line, no double quotes (BLT
+    quotes names with '"' and has no escape for it)."""
     return " ".join(text.replace('"', "'").split())
+
+
+def declare_count(*, election: Election, standing: Sequence[Nomination], profile: stvcount.Election, actor, now: dt.datetime, source: dict) -> Election:
+    """Count ``profile`` (candidates numbered as in ``standing``, the ballot
+    order) by the election's rule, publish the profile as BLT with stvcount's
+    result, enter the winners' terms and tell the candidates. Call holding
+    the election's row lock, inside a transaction; ``source`` says where the
+    ballots came from, for the audit entry."""
+    result = stvcount.count(profile, Election.RULES[election.method], seed=election.pk)
+    election.blt = stvcount.format_blt(profile)
+    election.stage_table = result.to_dict()
+    election.count_report = render_text(result)
+    election.status = Election.Status.DECLARED
+    election.declared_at = now
+    election.save(update_fields=["blt", "stage_table", "count_report", "status", "declared_at", "scrutineer"])
+    appoint(election=election, winners=[standing[i] for i in result.winners], actor=actor)
+    audit_record(
+        actor=actor, action=Action.OFFICE, subject=election,
+        detail={"event": "result declared", "rule": result.rule, "valid": result.valid,
+                "elected": [standing[i].candidate.membership_number for i in result.winners], **source},
+    )  # fmt: skip
+    notices.result_declared(election, standing)
+    return election
 
 
 @transaction.atomic
@@ -263,26 +302,12 @@ def count_ranked(*, election: Election, ballots: Sequence[Sequence[int]], actor,
     profile as BLT, records stvcount's result and the winners' terms.
     Needs the ballots already separated from who cast them."""
     now = now or timezone.now()
-    election = _lock(election)
-    if election.status != Election.Status.BALLOT:
-        raise ElectionRefused("Only a contested election whose ballot has closed can be counted.", status=409)
+    election = lock_election(election)
+    check_counting(election=election, actor=actor)
     standing = election.ballot_order()
     check_ballots(candidates=len(standing), ballots=ballots)
     profile = stvcount.Election.of(
-        [_blt_text(n.candidate.full_name) for n in standing], election.seats,
-        [(1, tuple(ranking)) for ranking in ballots], title=_blt_text(election.title),
+        [blt_name(n.candidate.full_name) for n in standing], election.seats,
+        [(1, tuple(ranking)) for ranking in ballots], title=blt_name(election.title),
     )  # fmt: skip
-    result = stvcount.count(profile, Election.RULES[election.method], seed=election.pk)
-    election.blt = stvcount.format_blt(profile)
-    election.stage_table = result.to_dict()
-    election.count_report = render_text(result)
-    election.status = Election.Status.DECLARED
-    election.declared_at = now
-    election.save(update_fields=["blt", "stage_table", "count_report", "status", "declared_at"])
-    _appoint(election=election, winners=[standing[i] for i in result.winners], actor=actor)
-    audit_record(
-        actor=actor, action=Action.OFFICE, subject=election,
-        detail={"event": "result declared", "rule": result.rule, "valid": result.valid,
-                "elected": [standing[i].candidate.membership_number for i in result.winners]},
-    )  # fmt: skip
-    return election
+    return declare_count(election=election, standing=standing, profile=profile, actor=actor, now=now, source={"from": "ranked ballots"})

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from unionhall.elections import forms, services
+from unionhall.elections import forms, online, scrutineer, services
 from unionhall.elections.models import Election, Nomination
 from unionhall.elections.services import ElectionRefused
 from unionhall.members.access import deny, hq_required, member_required, report_refusal
@@ -33,19 +33,41 @@ def election_list(request):
     return render(request, "elections/list.html", {"elections": Election.objects.select_related("branch")})
 
 
+@hq_required
+def election_new(request):
+    """HQ calls an election; ``election_create`` validates it again and audits it."""
+    form = forms.ElectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        election = services.election_create(election=form.save(commit=False), actor=request.user)
+        messages.success(request, f"{election.title} is called. Members can propose candidates from {election.nominations_open:%-d %B %Y}.")
+        return redirect("election_detail", pk=election.pk)
+    return render(request, "elections/new.html", {"form": form})
+
+
 @member_required
 def election_detail(request, pk: int):
     election = _election(pk)
     pending = election.nominations.filter(Q(accepted_at__isnull=True) | Q(seconded_at__isnull=True)).select_related("candidate")
     mine = election.nominations.filter(Q(candidate=request.member) | Q(seconder=request.member)).select_related("candidate")
+    candidates = election.ballot_order()
     context = {
         "election": election,
-        "candidates": election.ballot_order(),
+        "candidates": candidates,
         "pending": pending,
         "mine": mine,
         "may_nominate": election.status == Election.Status.NOMINATIONS and services.may_vote(election=election, member=request.member),
+        "scrutineer_form": forms.ScrutineerForm(),
+        "count": _ballot_count(election, candidates) if services.is_hq(request.user) else None,
     }
     return render(request, "elections/detail.html", context)
+
+
+def _ballot_count(election: Election, candidates: list[Nomination]) -> dict | None:
+    """For HQ before declaring: the decrypted votes, and any tie the lot will settle."""
+    if election.status != Election.Status.BALLOT or (votes := online.ballot_votes(election)) is None:
+        return None
+    _, tied, places = online.fptp_places(votes, election.seats)
+    return {"rows": list(zip(candidates, votes)), "tied": [candidates[i] for i in tied], "places": places}
 
 
 @member_required
@@ -106,6 +128,57 @@ def close_nominations(request, pk: int):
     return redirect("election_detail", pk=pk)
 
 
+@hq_required
+def start_ballot(request, pk: int):
+    election = _election(pk)
+    form = forms.StartBallotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ballot = online.election_start_ballot(
+                election=election, actor=request.user, opens_at=data["opens_at"], closes_at=data["closes_at"],
+                trustees=data["trustees"], threshold=data["threshold"],
+            )  # fmt: skip
+        except ElectionRefused as exc:
+            _refused(request, exc, subject=election)
+        else:
+            messages.success(request, "The secret ballot is set up as a draft. Its trustees now make its key; then open it from the ballot's page.")
+            return redirect("ballot_detail", slug=ballot.slug)
+    return render(request, "elections/start_ballot.html", {"election": election, "form": form})
+
+
+@hq_required
+@require_POST
+def declare(request, pk: int):
+    election = _election(pk)
+    try:
+        election = online.election_declare_from_ballot(election=election, actor=request.user)
+    except ElectionRefused as exc:
+        _refused(request, exc, subject=election)
+        return redirect("election_detail", pk=pk)
+    messages.success(request, "The result is declared, the winners' terms are in the register and the candidates have been told.")
+    return redirect("election_results", pk=pk)
+
+
+@hq_required
+@require_POST
+def scrutineer_upload(request, pk: int):
+    election = _election(pk)
+    form = forms.ScrutineerForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Name the scrutineer and choose their BLT file.")
+        return redirect("election_detail", pk=pk)
+    try:
+        scrutineer.count_scrutineer_blt(
+            election=election, raw=form.cleaned_data["blt"].read(), scrutineer=form.cleaned_data["scrutineer"], actor=request.user
+        )
+    except ElectionRefused as exc:
+        _refused(request, exc, subject=election)
+        return redirect("election_detail", pk=pk)
+    messages.success(request, "The scrutineer's ballots are counted and the result declared.")
+    return redirect("election_results", pk=pk)
+
+
 @member_required
 def results(request, pk: int):
     election = _election(pk)
@@ -121,6 +194,10 @@ def results(request, pk: int):
         "winners": election.nominations.filter(elected=True).select_related("candidate", "candidate__branch"),
         "stages": table.get("stages", []),
         "rows": rows,
+        "ties": [
+            {**tie, "names": [names.get(str(n), "") for n in tie["candidates"]], "drawn_names": [names.get(str(n), "") for n in tie.get("drawn", [])]}
+            for tie in table.get("ties", [])
+        ],
     }
     return render(request, "elections/results.html", context)
 

@@ -1,6 +1,7 @@
 """A conference for the tests: deadlines ahead of NOW, weights counted on
-today's register. Carol speaks for North, Dave for South, Hana (HQ) acts as
-the standing orders committee; Nia and Ned sit on the NEC."""
+today's register. Carol speaks for North, Dave for South, Gina sits on the
+standing orders committee (appointed by Hana, HQ, who clerks conference);
+Nia and Ned sit on the NEC."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from tests.unionhall.conftest import give_office, make_member
 from unionhall.conference.models import Conference, Motion, Proposer
-from unionhall.conference.services import MotionDraft, agenda_publish, do_submit_motion, soc_accept
+from unionhall.conference.services import MotionDraft, agenda_publish, do_submit_motion, soc_accept, soc_appoint
 from unionhall.conference.voting import weights_freeze
 from unionhall.members.models import Member, Role
 
@@ -24,6 +25,13 @@ def conference(db) -> Conference:
         motions_deadline=NOW + dt.timedelta(days=10), amendments_deadline=NOW + dt.timedelta(days=20),
         weights_on=timezone.localdate(),
     )  # fmt: skip
+
+
+@pytest.fixture
+def soc(conference, people) -> Member:
+    """Gina (of Coast) on the standing orders committee."""
+    soc_appoint(conference=conference, member=people.gina, actor=people.hq.user)
+    return people.gina
 
 
 @dataclass
@@ -55,11 +63,11 @@ def submit(conference, member, branch, **extra) -> Motion:
 
 
 @pytest.fixture
-def on_agenda(conference, people, union) -> Motion:
+def on_agenda(conference, people, union, soc) -> Motion:
     """Motion 1 from North accepted, weights frozen, the agenda published."""
     motion = submit(conference, people.carol, union.north)
-    soc_accept(item=motion, actor=people.hq.user)
+    soc_accept(item=motion, actor=soc.user)
     weights_freeze(conference=conference, actor=people.hq.user)
-    agenda_publish(conference=conference, actor=people.hq.user)
+    agenda_publish(conference=conference, actor=soc.user)
     motion.refresh_from_db()
     return motion

@@ -79,14 +79,14 @@ def test_a_member_of_another_branch_cannot_amend_for_a_branch(conference, people
     assert exc.value.status == 403 and not Amendment.objects.exists()
 
 
-def test_ruling_out_needs_a_reason_and_a_failed_ruling_changes_nothing(conference, people, union):
+def test_ruling_out_needs_a_reason_and_a_failed_ruling_changes_nothing(soc, conference, people, union):
     motion = submit(conference, people.carol, union.north)
     before = AuditEntry.objects.count()
     with pytest.raises(ConferenceRefused, match="reason"):
-        soc_rule_out(item=motion, reason="  ", actor=people.hq.user)
+        soc_rule_out(item=motion, reason="  ", actor=soc.user)
     motion.refresh_from_db()
     assert motion.status == Motion.Status.SUBMITTED and AuditEntry.objects.count() == before
-    soc_rule_out(item=motion, reason="Not within the union's objects.", actor=people.hq.user)
+    soc_rule_out(item=motion, reason="Not within the union's objects.", actor=soc.user)
     motion.refresh_from_db()
     assert motion.status == Motion.Status.RULED_OUT and motion.ruling_reason == "Not within the union's objects."
 
@@ -100,32 +100,32 @@ def test_only_the_standing_orders_committee_rules(conference, people, union):
     assert motion.status == Motion.Status.SUBMITTED
 
 
-def test_a_composite_replaces_its_source_motions_and_links_them(conference, people, union):
+def test_a_composite_replaces_its_source_motions_and_links_them(soc, conference, people, union):
     one = submit(conference, people.carol, union.north)
     two = submit(conference, people.dave, union.south, title="National talks now")
-    composite = soc_composite(conference=conference, sources=[one, two], title="Composite A: national bargaining", text="Merged text.", actor=people.hq.user)
+    composite = soc_composite(conference=conference, sources=[one, two], title="Composite A: national bargaining", text="Merged text.", actor=soc.user)
     assert composite.number == 3 and composite.is_composite and composite.status == Motion.Status.ACCEPTED
     assert set(composite.sources.all()) == {one, two}
     assert set(Motion.objects.filter(status=Motion.Status.COMPOSITED).values_list("composite", flat=True)) == {composite.pk}
 
 
-def test_a_composite_needs_two_motions(conference, people, union):
+def test_a_composite_needs_two_motions(soc, conference, people, union):
     one = submit(conference, people.carol, union.north)
     with pytest.raises(ConferenceRefused, match="at least two"):
-        soc_composite(conference=conference, sources=[one], title="T", text="X", actor=people.hq.user)
+        soc_composite(conference=conference, sources=[one], title="T", text="X", actor=soc.user)
     assert Motion.objects.count() == 1
 
 
-def test_the_agenda_waits_for_every_ruling_then_lists_accepted_and_ruled_out(conference, people, union):
+def test_the_agenda_waits_for_every_ruling_then_lists_accepted_and_ruled_out(soc, conference, people, union):
     kept = submit(conference, people.carol, union.north)
     dropped = submit(conference, people.dave, union.south, title="Out of order")
-    soc_accept(item=kept, actor=people.hq.user)
+    soc_accept(item=kept, actor=soc.user)
     with pytest.raises(ConferenceRefused, match="1 motion"):
-        agenda_publish(conference=conference, actor=people.hq.user)
-    soc_rule_out(item=dropped, reason="Duplicates motion 1.", actor=people.hq.user)
-    agenda_publish(conference=conference, actor=people.hq.user)
+        agenda_publish(conference=conference, actor=soc.user)
+    soc_rule_out(item=dropped, reason="Duplicates motion 1.", actor=soc.user)
+    agenda_publish(conference=conference, actor=soc.user)
     conference.refresh_from_db()
     shown = agenda(conference)
     assert conference.agenda_published_at and shown["items"] == [kept] and shown["ruled_out"] == [dropped]
     with pytest.raises(ConferenceRefused, match="final"):
-        soc_accept(item=dropped, actor=people.hq.user)
+        soc_accept(item=dropped, actor=soc.user)

@@ -106,12 +106,12 @@ def test_the_published_agenda_shows_the_accepted_motions(client, on_agenda, peop
     assert on_agenda.title in page and "Published" in page
 
 
-def test_ruling_out_through_the_page_needs_a_reason_and_a_branch_officer_is_refused(client, conference, people, union):
+def test_ruling_out_through_the_page_needs_a_reason_and_a_branch_officer_is_refused(client, conference, people, union, soc):
     motion = submit(conference, people.carol, union.north)
     url = reverse("conference_ruling", args=[conference.slug, motion.number])
     sign_in(client, people.carol)
     assert client.post(url, {"action": "rule_out", "reason": "No."}).status_code == 403
-    sign_in(client, people.hq)
+    sign_in(client, soc, mfa=False)
     page = client.post(url, {"action": "rule_out", "reason": ""}, follow=True).content.decode()
     assert "Give the reason" in page
     motion.refresh_from_db()

@@ -80,17 +80,17 @@ def test_a_motion_not_on_the_published_agenda_is_not_voted_on(conference, people
     assert not Vote.objects.exists()
 
 
-def test_a_carried_amendment_is_written_into_the_resolution(conference, people, union):
+def test_a_carried_amendment_is_written_into_the_resolution(soc, conference, people, union):
     from tests.unionhall.conference.conftest import submit
     from unionhall.conference.services import agenda_publish
     from unionhall.conference.voting import weights_freeze
 
     motion = submit(conference, people.carol, union.north)
     amendment = do_submit_amendment(motion=motion, user=people.dave.user, proposer="branch", branch=union.south, text="Add: report to every branch.")
-    soc_accept(item=motion, actor=people.hq.user)
-    soc_accept(item=amendment, actor=people.hq.user)
+    soc_accept(item=motion, actor=soc.user)
+    soc_accept(item=amendment, actor=soc.user)
     weights_freeze(conference=conference, actor=people.hq.user)
-    agenda_publish(conference=conference, actor=people.hq.user)
+    agenda_publish(conference=conference, actor=soc.user)
     vote_show_of_hands(motion=motion, amendment=amendment, actor=people.hq.user, votes_for=5, votes_against=1, abstentions=0)
     vote_show_of_hands(motion=motion, actor=people.hq.user, votes_for=5, votes_against=1, abstentions=0)
     assert "As amended (Amendment 1A): Add: report to every branch." in Resolution.objects.get().instructions

@@ -109,11 +109,12 @@ def test_the_results_page_shows_the_elected_the_stage_table_escaped_and_links_th
     assert blt.content.decode() == counted.blt
 
 
-def test_the_contested_page_says_the_ballot_comes_next(client, gs, people):
+def test_the_contested_page_says_a_secret_ballot_comes_and_offers_members_no_hq_actions(client, gs, people):
     stand(gs, people.alice, people.bob, people.carol)
     stand(gs, people.erin, people.bob, people.carol)
     services.election_close_nominations(election=gs, actor=people.hq.user, now=AFTER)
     sign_in(client, people.alice, mfa=False)
     page = client.get(reverse("election_detail", args=[gs.pk])).content.decode()
-    assert "Contested" in page and "being built next" in page
+    assert "Contested: this election goes to a secret ballot" in page and "votes are added up while still encrypted" in page
+    assert reverse("election_start_ballot", args=[gs.pk]) not in page and "Count the scrutineer" not in page
     assert client.get(reverse("election_blt", args=[gs.pk])).status_code == 404

@@ -1,0 +1,72 @@
+"""Emails about an election: the three people named in a nomination hear of
+each step (nominated, seconded, accepted), and every candidate hears the
+declared result. Queued inside the transaction that decides to send, so a
+step that is undone sends nothing (see ``unionhall.mail``).
+
+Reminders before an elected term ends need nothing here: the result enters
+the term in the register through ``office_create``, and ``manage.py
+warn_terms`` (``members.services.offices_warn_ending``) warns its holder."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from unionhall.elections.models import Election, Nomination
+from unionhall.mail import queue_email
+from unionhall.members.models import Member
+
+
+def _link(path: str) -> str:
+    return settings.UNIONHALL_BASE_URL + path
+
+
+def _send(member: Member, subject: str, body: str) -> None:
+    if member.email:
+        queue_email(subject=subject, body=f"Dear {member.first_name},\n\n{body}\n", to=[member.email])
+
+
+def _where(nomination: Nomination) -> str:
+    election = nomination.election
+    waiting = []
+    if not nomination.seconded_at:
+        waiting.append(f"{nomination.seconder.full_name} to second it")
+    if not nomination.accepted_at:
+        waiting.append(f"{nomination.candidate.full_name} to accept it")
+    if not waiting:
+        return f"The nomination now stands: {nomination.candidate.full_name} is a candidate."
+    return f"It stands once it has been seconded and accepted. Still waiting for {' and '.join(waiting)}, before nominations close on {timezone.localtime(election.nominations_close):%-d %B %Y at %H:%M}."
+
+
+def nomination_step(nomination: Nomination, step: str) -> None:
+    """Tell the candidate, the proposer and the seconder that ``step``
+    ("nominated", "seconded" or "accepted") happened, and what is still needed;
+    the person who must act next gets the link to do it."""
+    election = nomination.election
+    respond = _link(reverse("election_respond", args=[election.pk, nomination.pk]))
+    page = _link(reverse("election_detail", args=[election.pk]))
+    news = {
+        "nominated": f"{nomination.proposer.full_name} has nominated {nomination.candidate.full_name} in the {election.title}, with {nomination.seconder.full_name} as seconder.",
+        "seconded": f"{nomination.seconder.full_name} has seconded the nomination of {nomination.candidate.full_name} in the {election.title}.",
+        "accepted": f"{nomination.candidate.full_name} has accepted the nomination in the {election.title}.",
+    }[step]
+    status = _where(nomination)
+    subject = f"{election.title}: {nomination.candidate.full_name} {step}"
+    to_act = {nomination.seconder_id: not nomination.seconded_at, nomination.candidate_id: not nomination.accepted_at}
+    for member in {nomination.candidate, nomination.proposer, nomination.seconder}:
+        action = f"\n\nPlease respond here: {respond}" if to_act.get(member.pk) else f"\n\nThe election: {page}"
+        _send(member, subject, f"{news}\n\n{status}{action}")
+
+
+def result_declared(election: Election, standing: list[Nomination]) -> None:
+    """Every candidate hears the result, elected or not, in the same words."""
+    elected = [n.candidate.full_name for n in standing if n.elected]
+    result = _link(reverse("election_results", args=[election.pk]))
+    summary = f"Elected: {', '.join(elected)}." if elected else "Nobody was elected."
+    ties = (election.stage_table or {}).get("ties") or []
+    lot = "\n\nA tie was settled by lot; the result page says how." if ties else ""
+    for nomination in standing:
+        outcome = "You are elected" if nomination.elected else "You were not elected"
+        _send(
+            nomination.candidate, f"{election.title}: the result",
+            f"The result of the {election.title} is declared. {outcome}.\n\n{summary}{lot}\n\nThe full result: {result}",
+        )  # fmt: skip

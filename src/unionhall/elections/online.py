@@ -1,0 +1,189 @@
+"""First past the post by secret ballot through the ballot engine.
+
+HQ starts the ballot once nominations close contested: one question whose
+options are the candidates in the election's ballot order, the roll the
+election's electorate (the branch, or the whole union), and the trustees HQ
+names. The ballots app then runs it (key ceremony, voting, close, trustees'
+decryption) through its own pages. Once the headline result is decrypted,
+HQ declares: the most votes win.
+
+Ties: if candidates tie for the last seat(s), the seats are settled by lot,
+drawn by the server at the moment of declaration from a fresh random seed.
+HQ sees the tie on the election page before declaring; the seed, the tied
+candidates and who was drawn are published in the stage table, written in
+the audit entry and mentioned in the email to every candidate, so the lot
+can be re-drawn by anyone (``random.Random(seed).sample(tied, places)``).
+
+Ranked (STV) ballots cannot be summed under encryption, so STV elections
+take the scrutineer's route (``scrutineer.py``) instead.
+
+The elections app calls the ballots app only through ``ballots.services``;
+``ballot_create`` takes an unsaved ballot, whose model is named through the
+``Election.ballot`` relation rather than imported."""
+
+import datetime as dt
+import random
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from unionhall.audit.models import Action
+from unionhall.audit.services import audit_record
+from unionhall.ballots import services as ballots
+from unionhall.elections import notices
+from unionhall.elections.models import Election, Nomination
+from unionhall.elections.services import ElectionRefused, appoint, is_hq, lock_election
+
+# The ballot engine's question kinds (ballots.models.Question.Kind).
+CHOOSE_ONE, CHOOSE_UP_TO = "one", "upto"
+
+
+def ballot_option(nomination: Nomination) -> str:
+    return f"{nomination.candidate.full_name} ({nomination.candidate.branch} branch)"
+
+
+def ballot_explanation(election: Election) -> str:
+    return (
+        f"The {election.title}: {election.seats} {election.get_role_display()} seat{'s' if election.seats > 1 else ''} "
+        f"for {election.scope_label}, first past the post. "
+        f"Every candidate's election address, exactly as written and in the same order as on this ballot: "
+        f"{reverse('election_detail', args=[election.pk])}"
+    )
+
+
+def check_start_ballot(*, election: Election, actor, opens_at: dt.datetime, closes_at: dt.datetime, trustees: list, threshold: int, now: dt.datetime) -> None:
+    if not is_hq(actor):
+        raise ElectionRefused("Only HQ can start an election's ballot.", status=403)
+    if election.status != Election.Status.BALLOT:
+        raise ElectionRefused("Only a contested election, after the close of nominations, goes to ballot.", status=409)
+    if election.ballot_id:
+        raise ElectionRefused("This election's ballot has already been started.", status=409)
+    if election.method != Election.Method.FPTP:
+        raise ElectionRefused(
+            "Ranked (STV) ballots cannot be added up while encrypted, so an STV election is counted from the "
+            "independent scrutineer's ballot profile: upload it as a BLT file.", status=409,
+        )  # fmt: skip
+    if closes_at <= opens_at:
+        raise ElectionRefused("Voting must close after it opens.")
+    if closes_at <= now:
+        raise ElectionRefused("Voting must close in the future.")
+    if not trustees:
+        raise ElectionRefused("Name at least one trustee to hold the ballot's key.")
+    if not 1 <= threshold <= len(trustees):
+        raise ElectionRefused(f"The number of trustees needed to decrypt must be between 1 and {len(trustees)}.")
+
+
+@transaction.atomic
+def election_start_ballot(*, election: Election, actor, opens_at: dt.datetime, closes_at: dt.datetime,
+                          trustees: list[tuple], threshold: int, now: dt.datetime | None = None):  # fmt: skip
+    """Create the election's secret ballot as a draft in the ballot engine;
+    ``trustees`` are (user, label) pairs. Returns the ballot."""
+    now = now or timezone.now()
+    election = lock_election(election)
+    check_start_ballot(election=election, actor=actor, opens_at=opens_at, closes_at=closes_at, trustees=trustees, threshold=threshold, now=now)
+    standing = election.ballot_order()
+    options = [ballot_option(n) for n in standing]
+    if len(set(options)) != len(options):
+        raise ElectionRefused("Two candidates have the same name and branch, so the ballot paper could not tell them apart.")
+    question = {
+        "text": f"Vote for {'one candidate' if election.seats == 1 else f'up to {election.seats} candidates'}",
+        "kind": CHOOSE_ONE if election.seats == 1 else CHOOSE_UP_TO, "options": options, "max": election.seats,
+    }  # fmt: skip
+    ballot = Election.ballot.field.related_model(
+        slug=f"election-{election.pk}", title=election.title, explanation=ballot_explanation(election),
+        opens_at=opens_at, closes_at=closes_at, branch=election.branch, trustee_threshold=threshold,
+    )  # fmt: skip
+    try:
+        ballots.ballot_create(ballot=ballot, questions=[question], trustees=trustees, actor=actor)
+    except ValidationError as exc:
+        raise ElectionRefused(f"The ballot engine refused the ballot: {' '.join(exc.messages)}") from exc
+    election.ballot = ballot
+    election.save(update_fields=["ballot"])
+    audit_record(actor=actor, action=Action.CHANGE, subject=election, detail={"event": "ballot started", "ballot": ballot.slug, "trustees": len(trustees)})
+    return ballot
+
+
+# --- The count ------------------------------------------------------------------------
+
+
+def ballot_votes(election: Election) -> list[int] | None:
+    """Votes for each candidate in ballot order, once the ballot engine has
+    decrypted the headline result; None before."""
+    if not election.ballot_id or election.ballot.status != election.ballot.Status.RESULT:
+        return None
+    headline = ballots.results(election.ballot)["headline"]
+    return [votes for _, votes, _ in headline.questions[0].options] if headline else None
+
+
+def fptp_places(votes: list[int], seats: int) -> tuple[list[int], list[int], int]:
+    """(sure winners, candidates tied for the remaining places, places left to
+    them). With no tie, the tied list is empty."""
+    order = sorted(range(len(votes)), key=lambda i: (-votes[i], i))
+    if len(order) <= seats:
+        return order, [], 0
+    cutoff = votes[order[seats - 1]]
+    sure = [i for i in order if votes[i] > cutoff]
+    tied = [i for i in order if votes[i] == cutoff]
+    if len(sure) + len(tied) == seats:
+        return sure + tied, [], 0
+    return sure, sorted(tied), seats - len(sure)
+
+
+def stage_table(election: Election, standing: list[Nomination], votes: list[int], winners: list[int], tie: dict | None) -> dict:
+    """The result in the shape stvcount publishes (candidates numbered from 1), so the result page shows it the same way."""
+    number = {i: str(i + 1) for i in range(len(standing))}
+    return {
+        "rule": "fptp", "title": election.title, "seats": election.seats, "quota": None,
+        "valid": election.ballot.tallies[0]["ballots"] if election.ballot.tallies else sum(votes),
+        "candidates": {number[i]: n.candidate.full_name for i, n in enumerate(standing)},
+        "elected": [i + 1 for i in winners],
+        "stages": [{"stage": 1, "action": "votes cast in the secret ballot", "totals": {number[i]: str(v) for i, v in enumerate(votes)},
+                    "non_transferable": "0"}],
+        "ties": [tie] if tie else [],
+    }  # fmt: skip
+
+
+def check_declare(*, election: Election, actor) -> list[int]:
+    if not is_hq(actor):
+        raise ElectionRefused("Only HQ can declare the result of an election.", status=403)
+    if election.status != Election.Status.BALLOT or not election.ballot_id:
+        raise ElectionRefused("Only an election whose secret ballot has been held can be declared from it.", status=409)
+    votes = ballot_votes(election)
+    if votes is None:
+        raise ElectionRefused("The trustees have not yet decrypted the ballot's result.", status=409)
+    return votes
+
+
+@transaction.atomic
+def election_declare_from_ballot(*, election: Election, actor, now: dt.datetime | None = None, lot_seed: int | None = None) -> Election:
+    """Declare the winners by votes in the decrypted headline result; a tie
+    for the last place is settled by lot (see the module's docstring).
+    ``lot_seed`` is for tests; otherwise it is drawn now."""
+    now = now or timezone.now()
+    election = lock_election(election)
+    votes = check_declare(election=election, actor=actor)
+    standing = election.ballot_order()
+    winners, tied, places = fptp_places(votes, election.seats)
+    tie = None
+    if tied:
+        seed = secrets.randbits(64) if lot_seed is None else lot_seed
+        drawn = random.Random(seed).sample(tied, places)
+        tie = {"stage": 1, "purpose": "elect", "candidates": [i + 1 for i in tied], "chosen": drawn[0] + 1,
+               "drawn": [i + 1 for i in drawn], "votes": votes[tied[0]], "method": f"lot (seed {seed})"}  # fmt: skip
+        winners = winners + drawn
+    election.stage_table = stage_table(election, standing, votes, winners, tie)
+    election.count_report = ""
+    election.status = Election.Status.DECLARED
+    election.declared_at = now
+    election.save(update_fields=["stage_table", "count_report", "status", "declared_at"])
+    appoint(election=election, winners=[standing[i] for i in winners], actor=actor)
+    audit_record(
+        actor=actor, action=Action.OFFICE, subject=election,
+        detail={"event": "result declared", "rule": "fptp", "from": f"ballot {election.ballot.slug}", "votes": votes,
+                "elected": [standing[i].candidate.membership_number for i in winners], "tie": tie},
+    )  # fmt: skip
+    notices.result_declared(election, standing)
+    return election
