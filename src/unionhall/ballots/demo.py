@@ -37,7 +37,7 @@ def build_demo_ballots(*, seed: int = 1) -> list[Ballot]:
         questions=[("accept", "Do you accept the 2026 pay offer?"), ("asos", "Would you take action short of a strike to improve it?")],
         employer=pps, opens_at=now - dt.timedelta(days=30), closes_at=now - dt.timedelta(days=16), trustees=trustees, seed=seed,
     )  # fmt: skip
-    _vote(finished, rng, turnout=0.58, yes_share=(0.31, 0.72), seed=seed)
+    cast_demo_votes(finished, rng, turnout=0.58, yes_share=(0.31, 0.72), seed=seed)
     _roll_changes_and_checks(finished, hq, seed)
     ballot_close(ballot=finished, actor=hq, now=finished.closes_at + dt.timedelta(minutes=5))
     finished.refresh_from_db()
@@ -53,7 +53,7 @@ def build_demo_ballots(*, seed: int = 1) -> list[Ballot]:
         questions=[("cap", "Should the union seek a binding workload cap?")],
         employer=pps, opens_at=now - dt.timedelta(days=2), closes_at=now + dt.timedelta(days=12), trustees=trustees, seed=seed + 1,
     )  # fmt: skip
-    _vote(current, rng, turnout=0.21, yes_share=(0.8,), seed=seed + 1, spare={"member@demo.unionhall.test"})
+    cast_demo_votes(current, rng, turnout=0.21, yes_share=(0.8,), seed=seed + 1, spare={"member@demo.unionhall.test"})
     return [finished, current]
 
 
@@ -69,7 +69,7 @@ def _ballot(*, slug, title, explanation, questions, employer, opens_at, closes_a
     manifest = ballot_manifest(ballot)
     joint, keys, publics = api.run_dkg(manifest, SeededRng(f"{seed}/{slug}/dkg"))
     ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=None)
-    _save_key_files(slug, keys)
+    save_key_files(slug, keys)
     ballot_open(ballot=ballot, actor=None, now=opens_at)
     ballot.refresh_from_db()
     ballot.trustee_keys = keys
@@ -92,7 +92,7 @@ def _roll_changes_and_checks(ballot: Ballot, hq, seed: int) -> None:
     roll_remove(ballot=ballot, member=leaver.member, reason="Promoted out of the bargaining unit before the cut-off date", actor=hq)
 
 
-def _save_key_files(slug: str, keys: list[dict]) -> None:
+def save_key_files(slug: str, keys: list[dict]) -> None:
     """The demo's trustees' key files, sealed with a published passphrase (a
     real trustee's file is made and kept on their own computer)."""
     folder = Path(settings.VAR_DIR) / "demo-trustees"
@@ -102,7 +102,7 @@ def _save_key_files(slug: str, keys: list[dict]) -> None:
         (folder / f"{slug}-trustee-{key['index']}.json").write_text(json.dumps(sealed))
 
 
-def _vote(ballot: Ballot, rng: random.Random, *, turnout: float, yes_share: tuple, seed: int, spare=frozenset()) -> None:
+def cast_demo_votes(ballot: Ballot, rng: random.Random, *, turnout: float, yes_share: tuple, seed: int, spare=frozenset()) -> None:
     entries = list(RollEntry.objects.filter(ballot=ballot).select_related("member__user").order_by("alias"))
     voters = [e for e in entries if rng.random() < turnout and e.member.email not in spare][:MAX_DEMO_VOTERS]
     at = ballot.opens_at + dt.timedelta(hours=1)

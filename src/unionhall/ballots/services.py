@@ -94,6 +94,10 @@ def ballot_open(*, ballot: Ballot, actor, now: dt.datetime | None = None) -> int
         raise BallotRefused("This ballot is already open or closed.")
     if not ballot.joint_key or not ballot.manifest:
         raise BallotRefused("The trustees have not yet generated the ballot's key.")
+    from unionhall.mandates.services import statutory_blockers  # mandates builds on ballots: imported here, not at the top
+
+    if problems := statutory_blockers(ballot):
+        raise BallotRefused("This statutory ballot cannot open yet: " + " ".join(problems), status=409)
     members = list(eligible_members(ballot).select_related("branch", "employer", "workplace"))
     if not members:
         raise BallotRefused("Nobody in the register is entitled to vote in this ballot.")

@@ -2,9 +2,12 @@
 voted, where, how fast, and who has not yet, never how anyone voted.
 
 Workplaces with fewer than MIN_AREA_SIZE entitled members are shown together,
-so a small office's turnout cannot single anyone out. The statutory threshold
-rules (and which of these views a statutory ballot may show) arrive with the
-rule profiles; until then the 50% line is shown for reference.
+and a group still that small has its figures suppressed, so a small office's
+turnout cannot single anyone out. A statutory ballot is measured against the
+turnout threshold its rules set (``mandates.services.drive_terms``); for it
+the page offers nothing that looks like supervising or urging voting at the
+workplace, and reminders never go to a work address. Other ballots show 50%
+for reference.
 """
 
 import datetime as dt
@@ -12,13 +15,16 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from unionhall.ballots.models import Ballot, RollEntry
 from unionhall.ballots.services import MIN_AREA_SIZE
+from unionhall.mandates.services import drive_terms
 from unionhall.members.remit import Remit
 
-REFERENCE_THRESHOLD = 0.5
+REFERENCE_THRESHOLD = 50
 SMALL_WORKPLACES = "Smaller workplaces together"
 
 
@@ -32,12 +38,29 @@ class Place:
     def percent(self) -> float:
         return 100 * self.voted / self.entitled if self.entitled else 0.0
 
+    @property
+    def suppressed(self) -> bool:
+        return self.entitled < MIN_AREA_SIZE
+
 
 @dataclass(frozen=True)
 class Projection:
     percent: float
     plus_minus: float
-    votes_needed: int  # more votes needed to reach the reference threshold
+    votes_needed: int  # more votes needed to reach the threshold
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Turnout over time as an SVG: x is the voting window, y is 0-100%."""
+
+    width: int
+    height: int
+    points: str  # the turnout so far, as SVG polyline points
+    threshold_y: float | None
+    projection: tuple[float, float, float, float] | None  # from the last point to the close
+    band: str  # the projection's uncertainty at the close, as polygon points
+    ticks: list[tuple[float, str]]  # y position and label
 
 
 @dataclass(frozen=True)
@@ -46,6 +69,9 @@ class Turnout:
     places: list[Place]
     by_day: list[tuple[dt.date, int]]  # cumulative votes at the end of each day
     projection: Projection | None
+    threshold: int | None  # percent; None when no turnout threshold applies to a statutory ballot
+    statutory: bool
+    chart: Chart | None
 
 
 def roll_in_remit(ballot: Ballot, remit: Remit):
@@ -54,24 +80,33 @@ def roll_in_remit(ballot: Ballot, remit: Remit):
 
 def turnout(ballot: Ballot, remit: Remit, now: dt.datetime | None = None) -> Turnout:
     now = now or timezone.now()
-    rows = list(roll_in_remit(ballot, remit).values_list("member__workplace__name", "voted_at"))
-    entitled = Counter(name or SMALL_WORKPLACES for name, _ in rows)
-    voted = Counter(name or SMALL_WORKPLACES for name, at in rows if at)
+    terms = drive_terms(ballot)
+    threshold = terms.threshold if terms.statutory else REFERENCE_THRESHOLD
+    roll = roll_in_remit(ballot, remit)
+    # Counted in the database: a large roll is never loaded row by row.
+    counts = roll.values_list("member__workplace__name").annotate(n=Count("pk"), voted=Count("pk", filter=Q(voted_at__isnull=False)))
+    entitled, voted = Counter(), Counter()
+    for name, n, v in counts:
+        entitled[name or SMALL_WORKPLACES] += n
+        voted[name or SMALL_WORKPLACES] += v
     places: dict[str, Place] = {}
     for name, n in entitled.items():
         key = name if n >= MIN_AREA_SIZE else SMALL_WORKPLACES
         old = places.get(key, Place(key, 0, 0))
         places[key] = Place(key, old.entitled + n, old.voted + voted[name])
-    total = Place("All members in your remit", len(rows), sum(1 for _, at in rows if at))
-    days = Counter(timezone.localtime(at).date() for _, at in rows if at)
+    total = Place("All members in your remit", sum(entitled.values()), sum(voted.values()))
+    days = (roll.filter(voted_at__isnull=False).annotate(day=TruncDate("voted_at", tzinfo=timezone.get_current_timezone()))
+            .values_list("day").annotate(n=Count("pk")).order_by("day"))  # fmt: skip
     by_day, running = [], 0
-    for day in sorted(days):
-        running += days[day]
+    for day, n in days:
+        running += n
         by_day.append((day, running))
-    return Turnout(total, sorted(places.values(), key=lambda p: (p.name == SMALL_WORKPLACES, p.name)), by_day, _project(ballot, total, now))
+    projection = _project(ballot, total, now, threshold)
+    return Turnout(total, sorted(places.values(), key=lambda p: (p.name == SMALL_WORKPLACES, p.name)), by_day, projection,
+                   threshold, terms.statutory, _chart(ballot, total, by_day, projection, threshold, now))  # fmt: skip
 
 
-def _project(ballot: Ballot, total: Place, now: dt.datetime) -> Projection | None:
+def _project(ballot: Ballot, total: Place, now: dt.datetime, threshold: int | None) -> Projection | None:
     """Turnout at close if votes keep coming at the pace so far, with a rough
     uncertainty: the count so far as a Poisson process (±2 standard deviations
     of the rate), capped at the roll."""
@@ -82,15 +117,50 @@ def _project(ballot: Ballot, total: Place, now: dt.datetime) -> Projection | Non
     scale = window / elapsed
     expected = min(total.entitled, total.voted * scale)
     spread = min(total.entitled, 2 * math.sqrt(max(total.voted, 1)) * scale)
-    needed = max(0, math.ceil(REFERENCE_THRESHOLD * total.entitled) - total.voted)
+    needed = max(0, math.ceil((threshold or 0) * total.entitled / 100) - total.voted)
     return Projection(100 * expected / total.entitled, 100 * spread / total.entitled, needed)
 
 
+CHART_W, CHART_H, PAD = 600, 240, 36
+
+
+def _chart(ballot: Ballot, total: Place, by_day, projection: Projection | None, threshold: int | None, now: dt.datetime) -> Chart | None:
+    if not total.entitled:
+        return None
+    start, end = ballot.opens_at, ballot.closes_at
+    span = (end - start).total_seconds() or 1
+
+    def x(moment: dt.datetime) -> float:
+        return round(PAD + (CHART_W - 2 * PAD) * min(max((moment - start).total_seconds() / span, 0), 1), 1)
+
+    def y(percent: float) -> float:
+        return round(CHART_H - PAD - (CHART_H - 2 * PAD) * min(max(percent, 0), 100) / 100, 1)
+
+    points = [(x(start), y(0))]
+    for day, n in by_day:
+        end_of_day = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+        points.append((x(min(end_of_day, now)), y(100 * n / total.entitled)))
+    last = (x(min(now, end)), y(total.percent))
+    points.append(last)
+    line, band = None, ""
+    if projection and now < end:
+        line = (*last, x(end), y(projection.percent))
+        band = " ".join(f"{a},{b}" for a, b in [last, (x(end), y(projection.percent + projection.plus_minus)), (x(end), y(projection.percent - projection.plus_minus))])
+    ticks = [(y(p), f"{p}%") for p in (0, 25, 50, 75, 100)]
+    return Chart(CHART_W, CHART_H, " ".join(f"{a},{b}" for a, b in points), None if threshold is None else y(threshold), line, band, ticks)
+
+
 def non_voters(ballot: Ballot, remit: Remit):
-    """Members in the remit who have not voted, with how to reach them (for reminders)."""
-    return (
-        roll_in_remit(ballot, remit)
-        .filter(voted_at__isnull=True)
-        .select_related("member__workplace")
-        .order_by("member__last_name", "member__first_name")
-    )
+    """Members in the remit who have not voted, with how to reach them (for
+    reminders). ``reminder_email`` is blank for a work address in a statutory
+    ballot: reminders go to members at home, never through the workplace."""
+    entries = roll_in_remit(ballot, remit).filter(voted_at__isnull=True).select_related("member__workplace")
+    domains = drive_terms(ballot).work_domains
+    if domains:
+        work = Q()
+        for domain in domains:
+            work |= Q(member__email__iendswith=f"@{domain}") | Q(member__email__iendswith=f".{domain}")
+        reminder = Case(When(work, then=Value("")), default=F("member__email"), output_field=CharField())
+    else:
+        reminder = F("member__email")
+    return entries.annotate(reminder_email=reminder).order_by("member__last_name", "member__first_name")

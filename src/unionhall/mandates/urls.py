@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from unionhall.mandates import views
 
 app_name = "mandates"
-urlpatterns: list = []
+urlpatterns = [
+    path("rules/", views.rules_page, name="rules"),
+    path("<slug:slug>/", views.statutory_page, name="statutory"),
+    path("<slug:slug>/setup/", views.setup, name="setup"),
+    path("<slug:slug>/documents/<slug:kind>/", views.document, name="document"),
+    path("<slug:slug>/extract/", views.register_extract, name="extract"),
+    path("<slug:slug>/postal/", views.postal_import, name="postal_import"),
+]

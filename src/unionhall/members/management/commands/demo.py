@@ -5,6 +5,7 @@ from unionhall.ballots.demo import DEMO_TRUSTEE_PASSPHRASE, build_demo_ballots
 from unionhall.bulletins.demo import build_demo_bulletins
 from unionhall.conference.demo import build_demo_conference
 from unionhall.elections.demo import build_demo_elections
+from unionhall.mandates.demo import build_demo_statutory_ballot
 from unionhall.members.demo.builder import DEMO_PASSWORD, DEMO_TOTP_SECRET, build_demo_union
 
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         ballots = build_demo_ballots(seed=seed)
+        statutory = build_demo_statutory_ballot(seed=seed)
+        ballots.append(statutory.ballot)
         build_demo_conference(seed)
         build_demo_bulletins(seed)
         build_demo_elections(seed)
@@ -40,6 +43,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  trustee key files in var/demo-trustees/, passphrase: {DEMO_TRUSTEE_PASSPHRASE!r}")
         self.stdout.write("Conference: motions, a card vote and the register of resolutions at /conference/")
         self.stdout.write("Bulletins: two numbered series with a discussion under pseudonyms at /bulletins/")
-        self.stdout.write("Elections: a General Secretary elected unopposed and an NEC counted by STV at /elections/")
+        self.stdout.write(f"  statutory rules, notices and the postal count: /mandates/{statutory.ballot.slug}/")
+        self.stdout.write("Elections: a General Secretary elected by secret ballot, and an NEC counted by STV from the")
+        self.stdout.write("  independent scrutineer's ballot profile, at /elections/")
         self.stdout.write(f"\nOfficers also need a TOTP code: add the secret {DEMO_TOTP_SECRET} to an authenticator app,")
         self.stdout.write("or run: make demo-totp")

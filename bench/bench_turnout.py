@@ -1,0 +1,130 @@
+"""The turnout dashboard of a large open ballot (issue 4: a 100,000-member
+ballot with 40% voted, p95 at most 200 ms per view). Requests go through the
+whole stack (middleware, remit, audit entry, template) with Django's test
+client, for HQ (everyone), a branch secretary and a workplace rep, for an
+ordinary and a statutory ballot. Prints one JSON object.
+
+    python bench/bench_turnout.py [--members N] [--voted 0.4] [--engine sqlite|postgres] [--repeat R]
+"""
+
+import argparse
+import datetime as dt
+import json
+import random
+import statistics
+import sys
+import time
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+import _django  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--voted", type=float, default=0.4)
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    engine = _django.setup(args.engine)
+    try:
+        run(engine, args)
+    finally:
+        _django.teardown(engine)
+
+
+def open_ballot(voted: float):
+    """An open ballot of every active member, with ``voted`` of them voted over
+    the days so far (no cryptography: the dashboard reads only who voted when)."""
+    from django.utils import timezone
+
+    from unionhall.ballots.models import Ballot, RollEntry
+    from unionhall.ballots.services import eligible_members, new_alias
+
+    now = timezone.now()
+    ballot = Ballot.objects.create(slug="bench-turnout", title="Bench turnout", status=Ballot.Status.OPEN, opens_at=now - dt.timedelta(days=7),
+                                   closes_at=now + dt.timedelta(days=7), roll_frozen_at=now - dt.timedelta(days=7))  # fmt: skip
+    rng = random.Random(4)
+    entries = []
+    for member in eligible_members(ballot).only("pk").iterator(chunk_size=5000):
+        at = ballot.opens_at + dt.timedelta(days=7 * rng.random() ** 2) if rng.random() < voted else None
+        entries.append(RollEntry(ballot=ballot, member=member, alias=new_alias(), area="All", voted_at=at))
+    RollEntry.objects.bulk_create(entries, batch_size=5000)
+    return ballot, len(entries)
+
+
+def make_statutory(ballot):
+    from unionhall.mandates.models import Profile, StatutoryBallot
+    from unionhall.members.models import Employer
+
+    StatutoryBallot.objects.create(ballot=ballot, profile=Profile.objects.get(code="statutory-industrial-action"), dispute="Bench",
+                                   employer=Employer.objects.first(), employer_address="Bench", authorised_to_call="Bench",
+                                   employer_email_domains="work.example")  # fmt: skip
+
+
+def signed_in(email: str):
+    from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY, AUTHENTICATION_METHODS_SESSION_KEY
+    from django.test import Client
+
+    from unionhall.members.models import User
+
+    client = Client()
+    user = User.objects.get(email=email)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "mfa", "at": time.time(), "type": "totp"}]
+    session.save()
+    return client
+
+
+def measure(client, url: str, repeat: int) -> list[float]:
+    timings = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return timings
+
+
+def run(engine, args):
+    from django.conf import settings
+    from django.db import connection
+
+    from unionhall.ballots.models import RollEntry
+    from unionhall.members.demo.builder import build_demo_union
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.SECURE_SSL_REDIRECT = False
+    t = time.perf_counter()
+    build_demo_union(members=args.members, seed=1)
+    ballot, roll = open_ballot(args.voted)
+    build_s = time.perf_counter() - t
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    url = f"/ballots/{ballot.slug}/turnout/"
+    results, everything = {}, []
+    for kind in ("ordinary", "statutory"):
+        if kind == "statutory":
+            make_statutory(ballot)
+        for who in ("admin", "secretary", "rep"):
+            timings = sorted(measure(signed_in(f"{who}@demo.unionhall.test"), url, args.repeat))
+            everything += timings
+            results[f"{kind}/{who}"] = {"p50_ms": round(statistics.median(timings), 1), "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1)}
+    everything.sort()
+    print(json.dumps({
+        "bench": "turnout_dashboard",
+        "engine": engine,
+        "roll": roll,
+        "voted": RollEntry.objects.filter(ballot=ballot, voted_at__isnull=False).count(),
+        "build_s": round(build_s, 1),
+        "goal": "p95 <= 200 ms per view",
+        "p95_ms": round(everything[int(len(everything) * 0.95) - 1], 1),
+        "by_view": results,
+    }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

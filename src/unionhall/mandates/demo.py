@@ -1,0 +1,105 @@
+"""A statutory hybrid ballot in the demo union, run from the notice of ballot
+to the result notice, the mandate and the notice of action: every document
+issued on its day, online votes through the booth's cryptography, and the
+independent scrutineer's count of the papers returned by post.
+
+Fictional throughout. Online voting in a statutory ballot needs the
+Permissible Means of Voting Order in force, which the law has not yet dated:
+the demo records an assumed commencement, saying so, on the rules page."""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from unionhall.ballots.demo import save_key_files, cast_demo_votes
+from unionhall.ballots.models import Ballot, Question, Trustee
+from unionhall.ballots.services import ballot_close, ballot_create, ballot_manifest, ballot_open, ballot_set_keys, trustee_post_shares
+from unionhall.mandates.documents import do_issue
+from unionhall.mandates.models import Document, Profile, Rule, StatutoryBallot
+from unionhall.mandates.rules import rule_set_dates
+from unionhall.mandates.services import PostalCounts, do_postal_import, do_register_extract, statutory_checks
+from unionhall.members.models import Employer, Office, Role, User
+from votecrypt import api
+from votecrypt.rng import SeededRng
+
+SLUG = "demo-statutory-ballot"
+
+
+def build_demo_statutory_ballot(*, seed: int = 1) -> StatutoryBallot:
+    rng = random.Random(seed)
+    now = timezone.now()
+    opens_at = (now - dt.timedelta(days=40)).replace(hour=9, minute=0, second=0, microsecond=0)
+    closes_at = opens_at + dt.timedelta(days=14, hours=8)
+    hq = Office.objects.current().filter(role=Role.HQ_ADMIN).select_related("member__user").first().member.user
+    gs = Office.objects.current().filter(role=Role.GENERAL_SECRETARY).select_related("member__user").first().member.user
+    scrutineer, _ = User.objects.get_or_create(email="scrutineer@demo.unionhall.test")
+    _assume_online_voting_in_force(timezone.localdate(opens_at) - dt.timedelta(days=60), hq)
+
+    employer = Employer.objects.get(code="pps")
+    questions = [{"text": "Are you prepared to take part in a strike?", "kind": Question.Kind.YES_NO, "options": [], "max": 1},
+                 {"text": "Are you prepared to take part in industrial action short of a strike?", "kind": Question.Kind.YES_NO, "options": [], "max": 1}]  # fmt: skip
+    ballot = ballot_create(
+        ballot=Ballot(slug=SLUG, title="Industrial action ballot: caseload limits", employer=employer, opens_at=opens_at, closes_at=closes_at,
+                      explanation="A statutory ballot on industrial action over caseloads, by post and online.", trustee_threshold=2),
+        questions=questions, trustees=[(hq, "HQ membership administrator"), (gs, "General Secretary"), (scrutineer, "Independent scrutineer")],
+        actor=hq,
+    )  # fmt: skip
+    manifest = ballot_manifest(ballot)
+    joint, keys, publics = api.run_dkg(manifest, SeededRng(f"{seed}/{SLUG}/dkg"))
+    ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=hq)
+    save_key_files(SLUG, keys)
+    sb = StatutoryBallot.objects.create(
+        ballot=ballot, profile=Profile.objects.get(code="statutory-industrial-action"),
+        dispute="The employer will not agree a limit on caseloads, after two years of talks and a workload survey showing most officers over the agreed weighting.",
+        employer=employer, employer_address="Head of Employee Relations\nPublic Probation Service\n10 Example Row\nLondon SW1A 9ZZ",
+        employer_email_domains="pps.example.gov.uk", scrutineer_name="Jordan Vale", scrutineer_firm="Northgate Independent Ballots (fictional)",
+        return_address="Northgate Independent Ballots, Freepost DEMO-BALLOT, Leeds LS1 9ZZ", channel=StatutoryBallot.Channel.HYBRID,
+        strike_question=ballot.questions.get(position=1), asos_question=ballot.questions.get(position=2),
+        asos_types="Working to the agreed caseload weighting; an overtime ban", action_period="Within twelve months of the close of the ballot",
+        authorised_to_call="The General Secretary",
+    )  # fmt: skip
+    do_issue(sb=sb, kind=Document.Kind.BALLOT_NOTICE, actor=hq, now=opens_at - dt.timedelta(days=9))
+    do_issue(sb=sb, kind=Document.Kind.SAMPLE_PAPER, actor=hq, now=opens_at - dt.timedelta(days=5))
+    sb.refresh_from_db()
+    if problems := statutory_checks(sb):
+        raise RuntimeError(f"the demo statutory ballot would not open: {problems}")
+    papers = len(do_register_extract(sb=sb, actor=hq))
+    ballot_open(ballot=ballot, actor=hq, now=opens_at)
+    ballot.refresh_from_db()
+
+    cast_demo_votes(ballot, rng, turnout=0.34, yes_share=(0.71, 0.83), seed=seed + 7)
+    ballot_close(ballot=ballot, actor=hq, now=closes_at + dt.timedelta(minutes=5))
+    ballot.refresh_from_db()
+    for index in (1, 3):
+        share = api.decryption_share(ballot.manifest, ballot.joint_key, keys[index - 1], ballot.tallies[0], SeededRng(f"{seed}/{SLUG}/share/{index}"))
+        trustee_post_shares(ballot=ballot, trustee=Trustee.objects.get(ballot=ballot, index=index), shares={"": share})
+
+    do_postal_import(sb=sb, counts=_scrutineers_count(rng, papers, ballot.tallies[0]["ballots"]), actor=hq, now=closes_at + dt.timedelta(days=1))
+    after = closes_at + dt.timedelta(days=1, hours=3)
+    do_issue(sb=sb, kind=Document.Kind.RESULT_NOTICE, actor=hq, now=after)
+    do_issue(sb=sb, kind=Document.Kind.MANDATE, actor=hq, now=after)
+    do_issue(sb=sb, kind=Document.Kind.ACTION_NOTICE, actor=hq, now=after + dt.timedelta(days=2))
+    return StatutoryBallot.objects.select_related("ballot", "profile").get(pk=sb.pk)
+
+
+def _assume_online_voting_in_force(day: dt.date, actor) -> None:
+    rule = Rule.objects.get(code="electronic-voting", profile__code="statutory-industrial-action")
+    if rule.applies_from is None:
+        rule_set_dates(rule=rule, applies_from=day, applies_until=None, actor=actor,
+                       reason="DEMO ONLY, fictional: assumes the Permissible Means of Voting Order in force, so the demo can show a hybrid ballot.")  # fmt: skip
+
+
+DEMO_TURNOUT = 0.58  # online and postal together: over the 50% threshold at any demo size
+
+
+def _scrutineers_count(rng: random.Random, papers: int, online: int) -> PostalCounts:
+    """Papers returned by post from members who did not vote online, enough
+    for the demo's overall turnout (the online votes are capped at any size)."""
+    returned = min(papers - online, max(0, round(papers * DEMO_TURNOUT) - online))
+    counts = {}
+    for key, share in (("strike", 0.68), ("asos", 0.8)):
+        spoiled = rng.randint(1, 4)
+        yes = round((returned - spoiled) * share)
+        counts[key] = {"yes": yes, "no": returned - spoiled - yes, "spoiled": spoiled}
+    return PostalCounts(papers, returned, counts)

@@ -1,0 +1,50 @@
+import json
+
+from django import forms
+
+from unionhall.mandates.models import StatutoryBallot
+
+
+class RuleDatesForm(forms.Form):
+    applies_from = forms.DateField(required=False, label="Applies to ballots opening on or after", widget=forms.DateInput(attrs={"type": "date"}))
+    applies_until = forms.DateField(required=False, label="Stops applying to ballots opening on or after", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="What changed in the law", max_length=500, help_text="The Act or regulations, and their commencement.")
+
+
+class RuleVersionForm(forms.Form):
+    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What the rule requires, in plain language")
+    params = forms.CharField(label="Parameters (JSON)", initial="{}", help_text='For example {"days": 10} or {"percent": 50}.')
+    source = forms.CharField(max_length=300, label="Legal source (Act and section)")
+    source_url = forms.URLField(max_length=300, label="Link to legislation.gov.uk", assume_scheme="https")
+    applies_from = forms.DateField(label="Applies to ballots opening on or after", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="What changed in the law", max_length=500)
+
+    def clean_params(self):
+        try:
+            value = json.loads(self.cleaned_data["params"])
+        except ValueError:
+            raise forms.ValidationError("Parameters must be JSON, e.g. {\"days\": 10}.") from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError("Parameters must be a JSON object, e.g. {\"days\": 10}.")
+        return value
+
+
+class StatutoryBallotForm(forms.ModelForm):
+    class Meta:
+        model = StatutoryBallot
+        fields = [
+            "profile", "dispute", "employer", "employer_address", "employer_email_domains", "scrutineer_name", "scrutineer_firm",
+            "return_address", "channel", "strike_question", "asos_question", "asos_types", "action_period", "authorised_to_call",
+            "important_public_service",
+        ]  # fmt: skip
+        widgets = {"dispute": forms.Textarea(attrs={"rows": 3}), "employer_address": forms.Textarea(attrs={"rows": 3}),
+                   "return_address": forms.Textarea(attrs={"rows": 3})}  # fmt: skip
+
+    def __init__(self, *args, ballot, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("strike_question", "asos_question"):
+            self.fields[name].queryset = ballot.questions.all()
+
+
+class PostalImportForm(forms.Form):
+    file = forms.FileField(label="The scrutineer's count (CSV)")

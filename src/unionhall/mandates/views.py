@@ -1,0 +1,145 @@
+"""HQ pages for statutory ballots: the rule profiles and changes in the law,
+a ballot's statutory page, its documents, the scrutineer's extract and count.
+Each view fetches, calls one service, and answers."""
+
+import csv
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from unionhall.ballots.models import Ballot
+from unionhall.mandates import documents, forms
+from unionhall.mandates.models import Document, PostalReturn, Profile, Rule, StatutoryBallot
+from unionhall.mandates.rules import RuleRefused, rule_add_version, rule_set_dates
+from unionhall.mandates.services import (
+    EXTRACT_FIELDS, StatutoryRefused, check_postal_import, constituency, do_postal_import, do_register_extract,
+    online_invitees, resolution, result_figures, result_problem, statutory_checks, statutory_save,
+)  # fmt: skip
+from unionhall.members.access import hq_required, report_refusal
+from unionhall.members.views import spreadsheet_safe
+
+
+def _statutory(slug: str) -> StatutoryBallot:
+    return get_object_or_404(StatutoryBallot.objects.select_related("ballot", "profile", "employer"), ballot__slug=slug)
+
+
+@hq_required
+def rules_page(request):
+    if request.method == "POST":
+        rule = get_object_or_404(Rule, pk=request.POST.get("rule"))
+        form = (forms.RuleVersionForm if request.POST.get("action") == "version" else forms.RuleDatesForm)(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if request.POST.get("action") == "version":
+                    rule_add_version(template=rule, statement=data["statement"], params=data["params"], source=data["source"],
+                                     source_url=data["source_url"], applies_from=data["applies_from"], reason=data["reason"], actor=request.user)  # fmt: skip
+                else:
+                    rule_set_dates(rule=rule, applies_from=data["applies_from"], applies_until=data["applies_until"], reason=data["reason"], actor=request.user)
+            except RuleRefused as exc:
+                report_refusal(request, exc, subject=rule)
+            else:
+                messages.success(request, f"The change to {rule.code} is recorded.")
+                return redirect("mandates:rules")
+        else:
+            messages.error(request, "The change was not recorded: " + " ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    profiles = Profile.objects.prefetch_related("rules")
+    return render(request, "mandates/rules.html", {"profiles": profiles, "dates_form": forms.RuleDatesForm(), "version_form": forms.RuleVersionForm()})
+
+
+@hq_required
+def statutory_page(request, slug: str):
+    sb = _statutory(slug)
+    try:
+        figures = result_figures(sb) if result_problem(sb) is None else None
+    except StatutoryRefused:
+        figures = None
+    context = {
+        "sb": sb, "ballot": sb.ballot, "res": resolution(sb), "problems": statutory_checks(sb), "c": constituency(sb),
+        "issued": sb.documents.select_related("issued_by"), "kinds": Document.Kind.choices, "figures": figures,
+        "postal": PostalReturn.objects.filter(statutory=sb).first(), "result_problem": result_problem(sb),
+        "invitees": len(online_invitees(sb)), "import_form": forms.PostalImportForm(),
+    }  # fmt: skip
+    return render(request, "mandates/statutory.html", context)
+
+
+@hq_required
+def setup(request, slug: str):
+    ballot = get_object_or_404(Ballot, slug=slug)
+    sb = StatutoryBallot.objects.filter(ballot=ballot).first()
+    if ballot.status != Ballot.Status.DRAFT:
+        messages.error(request, "The ballot has opened: its statutory details can no longer change.")
+        return redirect("mandates:statutory", slug=slug) if sb else redirect("ballot_detail", slug=slug)
+    form = forms.StatutoryBallotForm(request.POST or None, instance=sb, ballot=ballot, initial={"employer": ballot.employer_id})
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.ballot = ballot
+        statutory_save(sb=saved, changed=form.changed_data, actor=request.user)
+        messages.success(request, "Saved. The checks below say what still blocks opening.")
+        return redirect("mandates:statutory", slug=slug)
+    return render(request, "mandates/setup.html", {"form": form, "ballot": ballot})
+
+
+@hq_required
+def document(request, slug: str, kind: str):
+    sb = _statutory(slug)
+    if kind not in Document.Kind.values:
+        raise Http404("No such document.")
+    if request.method == "POST":
+        try:
+            issued = documents.do_issue(sb=sb, kind=kind, actor=request.user)
+        except StatutoryRefused as exc:
+            report_refusal(request, exc, subject=sb)
+        else:
+            messages.success(request, f"{issued.get_kind_display()} issued on {issued.issued_at:%-d %B %Y}.")
+        return redirect("mandates:document", slug=slug, kind=kind)
+    try:
+        doc = documents.build(sb, kind)
+    except StatutoryRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("mandates:statutory", slug=slug)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(documents.render_pdf(doc), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{slug}-{kind}.pdf"'
+        return response
+    issued = sb.documents.filter(kind=kind).select_related("issued_by")
+    return render(request, "mandates/document.html", {"sb": sb, "doc": doc, "body": documents.render_html(doc, sb), "kind": kind, "issued": issued})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@hq_required
+@require_POST
+def register_extract(request, slug: str):
+    """The register extract for the independent scrutineer, as CSV (audited)."""
+    sb = _statutory(slug)
+    try:
+        rows = do_register_extract(sb=sb, actor=request.user)
+    except StatutoryRefused as exc:
+        report_refusal(request, exc, subject=sb)
+        return redirect("mandates:statutory", slug=slug)
+    writer = csv.writer(_Echo())
+    lines = [writer.writerow(["paper_number", *EXTRACT_FIELDS])] + [writer.writerow([spreadsheet_safe(v) for v in row]) for row in rows]
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-register-extract.csv"'
+    return response
+
+
+@hq_required
+@require_POST
+def postal_import(request, slug: str):
+    sb = _statutory(slug)
+    upload = request.FILES.get("file")
+    try:
+        counts = check_postal_import(sb=sb, data=upload.read() if upload else b"")
+        do_postal_import(sb=sb, counts=counts, actor=request.user)
+    except StatutoryRefused as exc:
+        report_refusal(request, exc, subject=sb)
+    else:
+        messages.success(request, f"The scrutineer's count is stored: {counts.papers_returned} of {counts.papers_issued} papers returned.")
+    return redirect("mandates:statutory", slug=slug)
