@@ -25,7 +25,7 @@ Json = dict[str, Any]
 __all__ = ["make_manifest", "fingerprint", "dkg_commit", "dkg_share", "dkg_check_share", "dkg_finish",
            "run_dkg", "dkg_check_public", "joint_key", "encrypt_ballot", "verify_ballot", "audit_ballot", "ballot_fingerprint",
            "replay_keys", "tracker", "tally", "decryption_share", "verify_decryption_share",
-           "combine_shares", "option_counts", "build_record", "verify_record", "audited_entry", "audit_code", "BallotError", "TrusteeError",
+           "combine_shares", "option_counts", "build_record", "verify_record", "audited_entry", "audit_code", "not_counted_entry", "BallotError", "TrusteeError",
            "ManifestError", "SeededRng", "SystemRng", "Report"]
 
 
@@ -130,6 +130,14 @@ def ballot_fingerprint(manifest: Json, joint_key: str, ballot: Json) -> str:
     return _b.ballot_fingerprint(_parsed(manifest, joint_key, ballot)).hex()
 
 
+def not_counted_entry(manifest: Json, joint_key: str, ballot: Json, why: str) -> Json:
+    """A replaced or withdrawn ballot as the record lists it: its tracker and
+    the fingerprint the tracker is computed from (which shows neither the
+    alias nor the content), and why it does not count."""
+    fp = _b.ballot_fingerprint(_parsed(manifest, joint_key, ballot))
+    return {"tracker": _b.tracker_of(fp), "fingerprint": fp.hex(), "why": why}
+
+
 def replay_keys(manifest: Json, joint_key: str, ballot: Json) -> set[str]:
     """Reject the ballot if any of these is already on the board."""
     return {a.hex() for a in _b.replay_keys(_parsed(manifest, joint_key, ballot))}
@@ -195,10 +203,10 @@ def option_counts(manifest: Json, counts: Sequence[int], ballots: int) -> list[l
 
 def build_record(manifest: Json, joint_key: str, publics: Sequence[Json], roll: Mapping[str, str],
                  board: Sequence[Json], tallies: Sequence[Json],
-                 shares: Mapping[str, Sequence[Json]], **extra: Sequence[Json]) -> Json:
+                 shares: Mapping[str, Sequence[Json]], **extra: Any) -> Json:
     """``roll``: alias -> area; ``shares``: area ("" headline) -> decryption
-    shares; ``extra``: ``not_counted``, ``audited``, ``roll_changes`` (see
-    :func:`votecrypt.record.build_record`)."""
+    shares; ``extra``: ``not_counted``, ``audited``, ``roll_changes``,
+    ``postal`` (see :func:`votecrypt.record.build_record`)."""
     e = _election(manifest, joint_key)
     m = e.manifest
     pubs = [_t.TrusteePublic.from_json(p, m.threshold) for p in publics]

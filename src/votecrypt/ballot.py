@@ -217,5 +217,9 @@ def replay_keys(b: EncryptedBallot) -> frozenset[bytes]:
 
 def tracker(b: EncryptedBallot) -> str:
     """16 base32 characters (80 bits) of SHA-256 over the fingerprint, in groups of 4."""
-    s = base64.b32encode(digest("tracker", ballot_fingerprint(b))[:10]).decode()
+    return tracker_of(ballot_fingerprint(b))
+
+
+def tracker_of(fingerprint: bytes) -> str:
+    s = base64.b32encode(digest("tracker", fingerprint)[:10]).decode()
     return "-".join(s[i:i + 4] for i in range(0, 16, 4))

@@ -52,7 +52,7 @@ def make_election(n: int, seed: int = 1, questions=YES_NO, trustees: int = 3, th
     for k in range(superseded):  # an earlier ballot the voter replaced
         old, _ = api.encrypt_ballot(manifest, key, cast[k][0], _choices(manifest, random.Random(k)),
                                     SeededRng(f"{seed}/old/{k}"))
-        not_counted.append({"tracker": api.tracker(manifest, key, old), "why": "replaced"})
+        not_counted.append(api.not_counted_entry(manifest, key, old, "replaced"))
     for k in range(audited):  # a ballot the voter opened to check the booth
         spoilt, secrets = api.encrypt_ballot(manifest, key, cast[k][0], _choices(manifest, random.Random(-k)),
                                              SeededRng(f"{seed}/audit/{k}"))

@@ -80,14 +80,16 @@ def build_record(election: Election, trustees: Sequence[TrusteePublic], roll: Ma
                  board: Sequence[dict[str, Any]], tallies: Sequence[dict[str, Any]],
                  shares: Mapping[str, Sequence[DecryptionShare]], *,
                  not_counted: Sequence[dict[str, str]] = (), audited: Sequence[dict[str, Any]] = (),
-                 roll_changes: Sequence[dict[str, str]] = ()) -> dict[str, Any]:
+                 roll_changes: Sequence[dict[str, str]] = (), postal: dict[str, Any] | None = None) -> dict[str, Any]:
     """``tallies`` from :func:`tallies_json`; ``shares[area]`` the decryption
     shares published for that tally.  Counts are computed here.  A tally with
     no shares is *sealed*: its sum is in the record (anyone can recompute it)
     but it has not been decrypted, so ``shares`` is empty and ``counts`` null.
     ``not_counted``: ``{"tracker", "why"}``; ``audited``: from
     :func:`audited_entry`; ``roll_changes``: ``{"alias", "change", "reason"}``
-    for each voter added to or removed from the roll after it froze."""
+    for each voter added to or removed from the roll after it froze;
+    ``postal``: the independent scrutineer's count of returned postal papers
+    in a hybrid ballot (spec §6.6), or None."""
     out = []
     for t in tallies:
         sh = shares.get(t["area"], ())
@@ -98,4 +100,4 @@ def build_record(election: Election, trustees: Sequence[TrusteePublic], roll: Ma
             "trustees": [p.to_json() for p in sorted(trustees, key=lambda p: p.index)],
             "roll": roll_json(roll), "roll_changes": sorted(roll_changes, key=lambda c: c["alias"]),
             "board": list(board), "not_counted": sorted(not_counted, key=lambda n: n["tracker"]),
-            "audited": sorted(audited, key=lambda a: a["code"]), "tallies": out}
+            "audited": sorted(audited, key=lambda a: a["code"]), "tallies": out, "postal": postal}

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from .ballot import BallotError, Election, audit_ciphertexts, audit_code, check_proofs, parse_ballot, tracker
+from .ballot import BallotError, Election, audit_ciphertexts, audit_code, check_proofs, parse_ballot, tracker, tracker_of
 from .elgamal import Ciphertext
 from .group import GroupError, decode_point, mul_base
 from .manifest import Manifest, ManifestError
@@ -123,7 +123,7 @@ def _need(cond: bool, check: str, detail: str = "") -> None:
 def _verify(rec: Any, workers: int, report: Report) -> None:
     ok = report.checks.append
     keys = {"version", "manifest", "fingerprint", "joint_key", "trustees", "roll", "roll_changes",
-            "board", "not_counted", "audited", "tallies"}
+            "board", "not_counted", "audited", "tallies", "postal"}
     _need(isinstance(rec, dict) and rec.get("version") == RECORD_VERSION and set(rec) == keys,
           "record.version", f"not a {RECORD_VERSION} record or unknown fields")
     try:
@@ -216,6 +216,11 @@ def _verify(rec: Any, workers: int, report: Report) -> None:
         report.results.append({"area": area, "ballots": n, "counts": counts,
                                "summary": _summary(m, counts, n)})
     ok(f"tallies: {len(tallies)} tallies recomputed, decryption shares and counts verify")
+    if rec["postal"] is not None:
+        _check_postal(m, rec["postal"])
+        ok("postal: the scrutineer's count is well formed (it is their statement: no proof covers it)")
+        report.results.append({"area": "postal papers", "ballots": rec["postal"]["papers_returned"], "counts": None,
+                               "summary": _postal_summary(m, rec["postal"])})  # fmt: skip
 
 
 def _no_replay(ballot: dict[str, Any], seen_alpha: set[str], check: str) -> None:
@@ -243,8 +248,14 @@ def _check_roll_changes(changes: Any, roll: set[str]) -> None:
 def _check_not_counted(entries: Any, counted: set[str]) -> None:
     _need(isinstance(entries, list), "not_counted", "not a list")
     for i, n in enumerate(entries):
-        _need(isinstance(n, dict) and set(n) == {"tracker", "why"} and n["why"] in NOT_COUNTED_WHY
+        _need(isinstance(n, dict) and set(n) == {"tracker", "fingerprint", "why"} and n["why"] in NOT_COUNTED_WHY
               and isinstance(n["tracker"], str), f"not_counted[{i}]", "malformed entry")
+        try:
+            fingerprint = bytes.fromhex(n["fingerprint"])
+        except (TypeError, ValueError):
+            fingerprint = b""
+        _need(len(fingerprint) == 32 and fingerprint.hex() == n["fingerprint"] and tracker_of(fingerprint) == n["tracker"],
+              f"not_counted[{i}].tracker", "does not match its fingerprint")
         _need(n["tracker"] not in counted, f"not_counted[{i}]", "the tracker is on the board as counted")
     trackers = [n["tracker"] for n in entries]
     _need(trackers == sorted(set(trackers)), "not_counted", "not sorted or a tracker twice")
@@ -268,6 +279,31 @@ def _check_audited(election: Election, entries: Any, seen_alpha: set[str]) -> No
             raise CheckFailed(name, f"malformed: {err!r}") from None
     codes = [a["code"] for a in entries]
     _need(codes == sorted(set(codes)), "audited", "not sorted or a code twice")
+
+
+def _check_postal(m: Manifest, postal: Any) -> None:
+    """Shape and arithmetic only: the figures are the independent scrutineer's."""
+    try:
+        _need(set(postal) == {"statement", "scrutineer", "papers_issued", "papers_returned", "questions"}
+              and all(isinstance(postal[k], str) for k in ("statement", "scrutineer")), "postal", "malformed")
+        issued, returned = postal["papers_issued"], postal["papers_returned"]
+        _need(type(issued) is int and type(returned) is int and 0 <= returned <= issued, "postal.papers",
+              "papers returned must be a count no greater than papers issued")
+        options = {q.id: len(q.options) for q in m.questions}
+        _need(isinstance(postal["questions"], dict) and set(postal["questions"]) <= set(options), "postal.questions",
+              "a question that is not in the manifest")
+        for qid, q in postal["questions"].items():
+            counts = q["options"] + [q["spoiled"]]
+            _need(set(q) == {"options", "spoiled"} and len(q["options"]) == options[qid]
+                  and all(type(c) is int and c >= 0 for c in counts) and sum(counts) <= returned,
+                  f"postal.questions[{qid}]", "malformed, or more answers than papers returned")
+    except (TypeError, KeyError, AttributeError) as err:
+        raise CheckFailed("postal", f"malformed: {err!r}") from None
+
+
+def _postal_summary(m: Manifest, postal: dict[str, Any]) -> str:
+    return "; ".join(f"{q.id}: " + ", ".join(f"{o} {c}" for o, c in zip(q.options, postal["questions"][q.id]["options"]))
+                     + f", spoiled {postal['questions'][q.id]['spoiled']}" for q in m.questions if q.id in postal["questions"])
 
 
 def _summary(m: Manifest, counts: list[int], ballots: int) -> str:

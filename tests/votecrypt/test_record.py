@@ -68,8 +68,10 @@ def test_structural_tampering_named(small_record):
     assert _fail(r).startswith("tallies")
     r = copy.deepcopy(good); r["board"].append(copy.deepcopy(r["board"][2]))
     assert _fail(r) == "board[4].alias"  # two counted ballots for one alias
-    r = copy.deepcopy(good); r["not_counted"].append({"tracker": good["board"][0]["tracker"], "why": "replaced"})
+    r = copy.deepcopy(good); r["not_counted"].append(api.not_counted_entry(small_record["manifest"], good["joint_key"], good["board"][0]["ballot"], "replaced"))
     assert _fail(r) == "not_counted[1]"  # a counted ballot cannot also be not counted
+    r = copy.deepcopy(good); r["not_counted"][0]["tracker"] = good["board"][0]["tracker"]
+    assert _fail(r) == "not_counted[0].tracker"  # a tracker must come from its fingerprint
     r = copy.deepcopy(good); r["not_counted"][0]["why"] = "lost"
     assert _fail(r) == "not_counted[0]"
     r = copy.deepcopy(good); r["audited"][0]["alias"] = good["board"][0]["ballot"]["alias"]
@@ -163,3 +165,22 @@ def test_roll_changes_with_reasons_verify(small_record):
     rep = api.verify_record(rec)
     assert rep.ok, (rep.failed, rep.detail)
     assert [c["alias"] for c in rec["roll_changes"]] == sorted(c["alias"] for c in changes)
+
+
+def test_a_postal_count_travels_in_the_record_and_bad_arithmetic_fails(small_record):
+    d = small_record
+    tallies = [{k: t[k] for k in ("area", "ballots", "ct")} for t in d["record"]["tallies"]]
+    shares = {t["area"]: t["shares"] for t in d["record"]["tallies"]}
+    postal = {"statement": "The scrutineer's count.", "scrutineer": "A. Scrutineer, Example Ballots",
+              "papers_issued": 40, "papers_returned": 20, "questions": {"strike": {"options": [12, 6], "spoiled": 2}}}
+    rec = api.build_record(d["manifest"], d["key"], d["publics"], dict(d["record"]["roll"]["voters"]), d["record"]["board"],
+                           tallies, shares, not_counted=d["record"]["not_counted"], audited=d["record"]["audited"], postal=postal)
+    rep = api.verify_record(rec)
+    assert rep.ok, (rep.failed, rep.detail)
+    assert any(r["area"] == "postal papers" and r["summary"] == "strike: Yes 12, No 6, spoiled 2" for r in rep.results)
+    for change, check in ((("papers_returned", 41), "postal.papers"),
+                          (("questions", {"strike": {"options": [15, 6], "spoiled": 2}}), "postal.questions[strike]"),
+                          (("questions", {"nope": {"options": [1, 1], "spoiled": 0}}), "postal.questions")):
+        bad = copy.deepcopy(rec)
+        bad["postal"][change[0]] = change[1]
+        assert _fail(bad) == check

@@ -280,8 +280,8 @@ def board(ballot: Ballot) -> list[dict]:
 def not_counted(ballot: Ballot) -> list[dict]:
     """Ballots replaced by the voter's later one, or withdrawn with the voter
     from the roll: by tracker only, so the board does not show who re-voted."""
-    rows = Cast.objects.filter(ballot=ballot, superseded=True).values_list("tracker", "roll_entry__removed_at").order_by("tracker")
-    return [{"tracker": t, "why": "withdrawn" if removed else "replaced"} for t, removed in rows]
+    rows = Cast.objects.filter(ballot=ballot, superseded=True).values_list("content", "roll_entry__removed_at").order_by("tracker")
+    return [api.not_counted_entry(ballot.manifest, ballot.joint_key, content, "withdrawn" if removed else "replaced") for content, removed in rows]
 
 
 def audited_ballots(ballot: Ballot) -> list[dict]:
@@ -461,6 +461,8 @@ def results(ballot: Ballot) -> dict:
 
 def ballot_record(ballot: Ballot) -> dict:
     """The election record (docs/election-record.md): everything needed to check the result."""
+    from unionhall.mandates.services import postal_record  # mandates builds on ballots: imported here
+
     roll = dict(RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).values_list("alias", "area"))
     trustees = list(ballot.trustees.all())
     shares = {}
@@ -471,4 +473,5 @@ def ballot_record(ballot: Ballot) -> dict:
     return api.build_record(
         ballot.manifest, ballot.joint_key, ballot.trustee_publics, roll, board(ballot), ballot.tallies, shares,
         not_counted=not_counted(ballot), audited=audited_ballots(ballot), roll_changes=roll_changes(ballot),
+        postal=postal_record(ballot),
     )

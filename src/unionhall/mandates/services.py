@@ -206,6 +206,26 @@ def statutory_blockers(ballot: Ballot) -> list[str]:
     return statutory_checks(sb) if sb else []
 
 
+def postal_record(ballot: Ballot) -> dict | None:
+    """The postal channel of a hybrid or postal ballot, for the election record
+    (docs/election-record.md §6.6): the scrutineer's count, per question in
+    manifest order of options (Yes, No). None when there is no postal count."""
+    sb = statutory_for(ballot)
+    returned = PostalReturn.objects.filter(statutory=sb).first() if sb else None
+    if returned is None:
+        return None
+    questions = {}
+    for key, _ in asked_questions(sb):
+        count = returned.counts.get(key)
+        if count:
+            questions[getattr(sb, f"{key}_question").key] = {"options": [count["yes"], count["no"]], "spoiled": count["spoiled"]}
+    return {
+        "statement": "The independent scrutineer's count of returned postal papers; no proof covers it.",
+        "scrutineer": ", ".join(filter(None, (sb.scrutineer_name, sb.scrutineer_firm))),
+        "papers_issued": returned.papers_issued, "papers_returned": returned.papers_returned, "questions": questions,
+    }  # fmt: skip
+
+
 # --- Register extract and returned papers (postal and hybrid) ------------------------------
 
 EXTRACT_FIELDS = ("membership_number", "first_name", "last_name", "address_line1", "address_line2", "town", "postcode")

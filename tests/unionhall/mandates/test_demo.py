@@ -5,6 +5,8 @@ import datetime as dt
 
 from unionhall.audit.models import AuditEntry
 from unionhall.ballots.models import Ballot
+from unionhall.ballots.services import ballot_record
+from votecrypt import api
 from unionhall.mandates.demo import build_demo_statutory_ballot
 from unionhall.mandates.documents import build, render_pdf
 from unionhall.mandates.models import Document
@@ -26,3 +28,11 @@ def test_the_demo_statutory_ballot_runs_from_notice_to_mandate(db, settings, tmp
     assert m.months == 12 and m.expires_on > dt.date.today()
     assert "DEMO ONLY" in AuditEntry.objects.get(detail__event="rule dates changed").detail["reason"]
     assert render_pdf(build(sb, Document.Kind.RESULT_NOTICE)).startswith(b"%PDF")
+    # The election record carries both channels: the online ballots, proved,
+    # and the scrutineer's postal count, stated; the verifier checks both.
+    record = ballot_record(sb.ballot)
+    report = api.verify_record(record)
+    assert report.ok, (report.failed, report.detail)
+    postal = record["postal"]
+    assert postal["papers_returned"] == r.cast_postal and set(postal["questions"]) == {"q1", "q2"}
+    assert any(line.startswith("result postal papers") for line in report.lines())
