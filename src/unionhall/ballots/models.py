@@ -51,6 +51,9 @@ class Ballot(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     roll_frozen_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # At close: the share of the final votes in by each twentieth of the window
+    # (ballots.curves), which later ballots' turnout projections learn from.
+    turnout_curve = models.JSONField(default=list, blank=True)
     areas_opened_at = models.DateTimeField(null=True, blank=True)
     areas_decision = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

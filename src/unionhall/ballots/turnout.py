@@ -19,12 +19,14 @@ from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from unionhall.ballots.curves import expected_share
 from unionhall.ballots.models import Ballot, RollEntry
 from unionhall.ballots.services import MIN_AREA_SIZE
 from unionhall.mandates.services import drive_terms
 from unionhall.members.remit import Remit
 
 REFERENCE_THRESHOLD = 50
+HISTORY = 10  # past ballots whose voting curves the projection learns from
 SMALL_WORKPLACES = "Smaller workplaces together"
 
 
@@ -48,6 +50,13 @@ class Projection:
     percent: float
     plus_minus: float
     votes_needed: int  # more votes needed to reach the threshold
+    past_ballots: int = 0  # how many past ballots' curves it learnt from; 0 = the pace so far
+
+    @property
+    def basis(self) -> str:
+        if self.past_ballots:
+            return f"judging by how members voted in the last {self.past_ballots} ballots"
+        return "at this pace"
 
 
 @dataclass(frozen=True)
@@ -101,23 +110,39 @@ def turnout(ballot: Ballot, remit: Remit, now: dt.datetime | None = None) -> Tur
     for day, n in days:
         running += n
         by_day.append((day, running))
-    projection = _project(ballot, total, now, threshold)
+    projection = _project(ballot, total, now, threshold, past_curves(ballot))
     return Turnout(total, sorted(places.values(), key=lambda p: (p.name == SMALL_WORKPLACES, p.name)), by_day, projection,
                    threshold, terms.statutory, _chart(ballot, total, by_day, projection, threshold, now))  # fmt: skip
 
 
-def _project(ballot: Ballot, total: Place, now: dt.datetime, threshold: int | None) -> Projection | None:
-    """Turnout at close if votes keep coming at the pace so far, with a rough
-    uncertainty: the count so far as a Poisson process (±2 standard deviations
-    of the rate), capped at the roll."""
+def past_curves(ballot: Ballot) -> list[list[float]]:
+    """The voting curves of the union's most recent closed ballots."""
+    closed = Ballot.objects.exclude(pk=ballot.pk).exclude(closed_at=None).exclude(turnout_curve=[]).order_by("-closed_at")
+    return list(closed.values_list("turnout_curve", flat=True)[:HISTORY])
+
+
+def _project(ballot: Ballot, total: Place, now: dt.datetime, threshold: int | None, history=()) -> Projection | None:
+    """Turnout at the close. With enough past ballots: the votes so far divided
+    by the share of final votes that had come in by this point of their
+    windows, ± the spread of that share across them (2 standard deviations)
+    and of the count itself (Poisson). Otherwise: the pace so far, which
+    overshoots early, as votes come in a rush after the opening."""
     elapsed = (min(now, ballot.closes_at) - ballot.opens_at).total_seconds()
     window = (ballot.closes_at - ballot.opens_at).total_seconds()
     if total.entitled == 0 or elapsed <= 0 or window <= 0:
         return None
+    needed = max(0, math.ceil((threshold or 0) * total.entitled / 100) - total.voted)
+    learnt = expected_share(history, elapsed / window)
+    if learnt and learnt[0] > 0.02:
+        share, sd = learnt
+        expected = total.voted / share
+        low, high = total.voted / min(1.0, share + 2 * sd), total.voted / max(share - 2 * sd, share / 3)
+        spread = math.hypot((high - low) / 2, 2 * math.sqrt(max(total.voted, 1)) / share)
+        return Projection(100 * min(total.entitled, expected) / total.entitled, 100 * min(total.entitled, spread) / total.entitled,
+                          needed, len(history))  # fmt: skip
     scale = window / elapsed
     expected = min(total.entitled, total.voted * scale)
     spread = min(total.entitled, 2 * math.sqrt(max(total.voted, 1)) * scale)
-    needed = max(0, math.ceil((threshold or 0) * total.entitled / 100) - total.voted)
     return Projection(100 * expected / total.entitled, 100 * spread / total.entitled, needed)
 
 
