@@ -136,6 +136,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Text messages (ballot reminders): a provider's backend class, or files in var/sms/.
+SMS_BACKEND = env_str("SMS_BACKEND") or "unionhall.sms.FileBackend"
+SMS_FILE_PATH = VAR_DIR / "sms"
 EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""

@@ -172,6 +172,34 @@ class AuditedBallot(models.Model):
         constraints = [models.UniqueConstraint(fields=["ballot", "code"], name="audited_code_unique")]
 
 
+class Reminder(models.Model):
+    """A reminder to the members on the roll who have not voted, sent at a set
+    time by email and text message as each member prefers."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="reminders")
+    send_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Sending goes through the roll in batches, recording the last roll entry
+    # done, so a sender that stops part-way resumes without sending twice.
+    done_up_to = models.PositiveBigIntegerField(default=0)
+    progress_at = models.DateTimeField(null=True, blank=True, help_text="When the sender last finished a batch.")
+    emailed = models.PositiveIntegerField(default=0)
+    texted = models.PositiveIntegerField(default=0)
+    unreachable = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["send_at"]
+        indexes = [models.Index(fields=["status", "send_at"])]
+
+
 class ReplayKey(models.Model):
     """Every ciphertext ever accepted for a ballot: a ballot re-using one is a
     replay (the attack Helios never blocked) and is refused."""

@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from unionhall.ballots.ceremony import ceremony_download, ceremony_restart, ceremony_round, ceremony_start, ceremony_upload
 from unionhall.ballots.forms import BallotForm
-from unionhall.ballots.models import Ballot, RollEntry, Trustee
+from unionhall.ballots.models import Ballot, Reminder, RollEntry, Trustee
+from unionhall.ballots.reminders import cancel_reminder, schedule_reminder
 from unionhall.ballots.services import (
     BallotRefused, ballot_close, ballot_create, ballot_open, ballot_open_areas, ballot_record, board, check_cast_ballot,
     do_cast_ballot, may_decrypt, results, spoil_ballot, trustee_post_shares, not_counted, audited_ballots, roll_add,
@@ -263,6 +265,17 @@ def manage(request, slug: str):
                 replace = {int(index): user}
             ceremony_restart(ballot=ballot, actor=request.user, reason=request.POST.get("reason", ""), replace=replace)
             messages.success(request, "The key ceremony starts again from round 1. Every trustee begins afresh; files from the earlier attempt no longer fit.")
+        elif action == "remind":
+            send_at = parse_datetime(request.POST.get("send_at", ""))
+            if send_at is None:
+                raise BallotRefused("Give the date and time to send the reminder.")
+            if timezone.is_naive(send_at):
+                send_at = timezone.make_aware(send_at)
+            schedule_reminder(ballot=ballot, send_at=send_at, actor=request.user)
+            messages.success(request, f"A reminder will go to everyone who has not voted by then, on {timezone.localtime(send_at):%-d %B at %H:%M}.")
+        elif action == "remind_cancel":
+            cancel_reminder(reminder=get_object_or_404(Reminder, ballot=ballot, pk=request.POST.get("reminder") or 0), actor=request.user)
+            messages.success(request, "The reminder is cancelled.")
         elif action in ("roll_add", "roll_remove"):
             member = Member.objects.filter(membership_number=request.POST.get("number", "").strip().upper()).first()
             if member is None:

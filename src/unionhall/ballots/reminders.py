@@ -1,0 +1,122 @@
+"""Reminders to vote: HQ schedules them while a ballot is open; at each one's
+time, every member on the roll who has not voted gets one message by email,
+by text, or both, as they have chosen in their preferences. For a statutory
+ballot a work email address is never used (``turnout.non_voters``).
+
+``manage.py send_reminders`` sends what is due (run it every few minutes from
+cron or a systemd timer). Messages go out in batches over one connection, each
+batch recorded as done before the next, so a sender that stops part-way
+resumes without sending anything twice, and 60,000 reminders take minutes."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from unionhall.audit.models import Action
+from unionhall.audit.services import audit_record
+from unionhall.ballots.models import Ballot, Reminder
+from unionhall.ballots.services import BallotRefused
+from unionhall.ballots.turnout import non_voters
+from unionhall.members.remit import Remit
+from unionhall.sms import TextMessage, send_texts
+
+MAX_REMINDERS = 5
+MIN_GAP = dt.timedelta(hours=24)
+BATCH = 500
+STALLED = dt.timedelta(minutes=10)
+
+
+def check_schedule(*, ballot: Ballot, send_at: dt.datetime, now: dt.datetime) -> None:
+    if ballot.status != Ballot.Status.OPEN:
+        raise BallotRefused("Reminders can be scheduled only while the ballot is open.", status=409)
+    if not now <= send_at < ballot.closes_at:
+        raise BallotRefused("Choose a time between now and the close of voting.")
+    planned = list(ballot.reminders.exclude(status=Reminder.Status.CANCELLED).values_list("send_at", flat=True))
+    if len(planned) >= MAX_REMINDERS:
+        raise BallotRefused(f"A ballot can have at most {MAX_REMINDERS} reminders: members should not feel hounded.")
+    if any(abs(send_at - other) < MIN_GAP for other in planned):
+        raise BallotRefused("Reminders must be at least a day apart.")
+
+
+@transaction.atomic
+def schedule_reminder(*, ballot: Ballot, send_at: dt.datetime, actor, now: dt.datetime | None = None) -> Reminder:
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    check_schedule(ballot=ballot, send_at=send_at, now=now or timezone.now())
+    reminder = Reminder.objects.create(ballot=ballot, send_at=send_at, created_by=actor)
+    audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "reminder scheduled", "send_at": send_at.isoformat()})
+    return reminder
+
+
+@transaction.atomic
+def cancel_reminder(*, reminder: Reminder, actor) -> None:
+    reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
+    if reminder.status != Reminder.Status.SCHEDULED:
+        raise BallotRefused("Only a reminder that has not started sending can be cancelled.", status=409)
+    reminder.status = Reminder.Status.CANCELLED
+    reminder.save(update_fields=["status"])
+    audit_record(actor=actor, action=Action.CHANGE, subject=reminder.ballot, detail={"event": "reminder cancelled", "send_at": reminder.send_at.isoformat()})
+
+
+def _email(ballot: Ballot, first_name: str, address: str) -> EmailMessage:
+    link = f"{settings.UNIONHALL_BASE_URL}/ballots/{ballot.slug}/"
+    closes = timezone.localtime(ballot.closes_at)
+    body = (
+        f"Dear {first_name},\n\nYou have not voted yet in “{ballot.title}”. Voting closes on {closes:%-d %B at %H:%M}.\n\n"
+        f"Vote here: {link}\n\nYour vote is secret: nobody, including the union, can see how you voted. "
+        "You are receiving this because you are on the ballot's roll and have not voted; once you vote, the reminders stop.\n"
+    )
+    return EmailMessage(subject=f"Reminder: vote in “{ballot.title}”", body=body, to=[address])
+
+
+def _text(ballot: Ballot, phone: str) -> TextMessage:
+    closes = timezone.localtime(ballot.closes_at)
+    return TextMessage(phone, f"Your union: you have not voted yet in “{ballot.title}”. Voting closes {closes:%-d %b %H:%M}. "
+                              f"{settings.UNIONHALL_BASE_URL}/ballots/{ballot.slug}/")  # fmt: skip
+
+
+def send_reminder(reminder: Reminder, *, batch: int = BATCH) -> Reminder:
+    """Send one reminder to everyone on the roll who has not voted, resuming
+    where an earlier attempt stopped."""
+    now = timezone.now()
+    # Claim it: one sender at a time. A sender that has made no progress for
+    # STALLED is taken to have stopped, and another resumes after its last batch.
+    claimed = Reminder.objects.filter(pk=reminder.pk).filter(
+        Q(status=Reminder.Status.SCHEDULED) | Q(status=Reminder.Status.SENDING, progress_at__lt=now - STALLED)
+    ).update(status=Reminder.Status.SENDING, progress_at=now)
+    reminder = Reminder.objects.select_related("ballot").get(pk=reminder.pk)
+    if not claimed:
+        return reminder
+    ballot = reminder.ballot
+    waiting = non_voters(ballot, Remit(everyone=True)).order_by("pk").values_list(
+        "pk", "member__first_name", "reminder_email", "member__wants_email", "member__phone", "member__wants_sms"
+    )  # fmt: skip
+    connection = get_connection()
+    while ballot.status == Ballot.Status.OPEN:
+        rows = list(waiting.filter(pk__gt=reminder.done_up_to)[:batch])
+        if not rows:
+            break
+        emails = [_email(ballot, first, address) for _, first, address, wants, _, _ in rows if address and wants]
+        texts = [_text(ballot, phone) for _, _, _, _, phone, wants in rows if phone and wants]
+        reached = {pk for pk, _, address, wants_email, phone, wants_sms in rows if (address and wants_email) or (phone and wants_sms)}
+        connection.send_messages(emails)
+        send_texts(texts)
+        Reminder.objects.filter(pk=reminder.pk).update(
+            done_up_to=rows[-1][0], progress_at=timezone.now(), emailed=F("emailed") + len(emails), texted=F("texted") + len(texts),
+            unreachable=F("unreachable") + len(rows) - len(reached),
+        )  # fmt: skip
+        reminder.refresh_from_db()
+        ballot.refresh_from_db(fields=["status"])
+    reminder.status, reminder.sent_at = Reminder.Status.SENT, timezone.now()
+    reminder.save(update_fields=["status", "sent_at"])
+    audit_record(actor=None, action=Action.CHANGE, subject=ballot,
+                 detail={"event": "reminder sent", "emailed": reminder.emailed, "texted": reminder.texted, "unreachable": reminder.unreachable})  # fmt: skip
+    return reminder
+
+
+def send_due_reminders(now: dt.datetime | None = None) -> list[Reminder]:
+    due = Reminder.objects.filter(status__in=[Reminder.Status.SCHEDULED, Reminder.Status.SENDING], send_at__lte=now or timezone.now())
+    return [send_reminder(r) for r in due]

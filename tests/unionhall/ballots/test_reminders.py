@@ -1,0 +1,86 @@
+"""Reminders go to members on the roll who have not voted, by email or text
+as each prefers, never twice, and stop when members vote or voting closes."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.unionhall.ballots.test_casting import cast
+from tests.unionhall.conftest import sign_in
+from unionhall import sms
+from unionhall.audit.models import AuditEntry
+from unionhall.ballots.models import Reminder, RollEntry
+from unionhall.ballots.reminders import BallotRefused, cancel_reminder, schedule_reminder, send_due_reminders, send_reminder
+from unionhall.members.models import Member
+
+
+@pytest.fixture(autouse=True)
+def empty_outbox():
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+def soon(ballot, hours=1):
+    return timezone.now() + dt.timedelta(hours=hours)
+
+
+def test_reminders_reach_non_voters_as_they_prefer_and_nobody_twice(open_ballot, people, crowd):
+    cast(open_ballot, people.alice)
+    Member.objects.filter(pk=crowd[0].pk).update(wants_email=False, wants_sms=True, phone="07700 900001")
+    Member.objects.filter(pk=crowd[1].pk).update(wants_sms=True, phone="07700 900002")
+    Member.objects.filter(pk=crowd[2].pk).update(wants_email=False)  # and no phone: unreachable
+    reminder = schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot), actor=people.hq.user)
+    assert send_due_reminders() == []  # not yet due
+    sent = send_reminder(reminder, batch=5)
+    waiting = RollEntry.objects.filter(ballot=open_ballot, voted_at__isnull=True).count()
+    assert sent.status == Reminder.Status.SENT and sent.emailed + sent.unreachable + 1 == waiting  # crowd[0] only texted
+    to = [m.to[0] for m in mail.outbox]
+    assert people.alice.email not in to and crowd[0].email not in to and crowd[1].email in to and len(to) == len(set(to))
+    assert sorted(t.to for t in sms.outbox) == ["07700 900001", "07700 900002"] and sent.texted == 2
+    assert "you have not voted yet" in mail.outbox[0].body.lower() and f"/ballots/{open_ballot.slug}/" in mail.outbox[0].body
+    assert send_reminder(sent).emailed == sent.emailed and len(mail.outbox) == len(to)  # never again
+    assert AuditEntry.objects.filter(detail__event="reminder sent").count() == 1
+
+
+def test_a_stopped_sender_resumes_after_its_last_batch(open_ballot, people, crowd):
+    reminder = schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot), actor=people.hq.user)
+    entries = list(RollEntry.objects.filter(ballot=open_ballot).order_by("pk"))
+    Reminder.objects.filter(pk=reminder.pk).update(status=Reminder.Status.SENDING, done_up_to=entries[4].pk,
+                                                   progress_at=timezone.now() - dt.timedelta(hours=1))  # fmt: skip
+    send_reminder(reminder)
+    to = {m.to[0] for m in mail.outbox}
+    assert not to & {e.member.email for e in entries[:5]} and {e.member.email for e in entries[5:]} <= to
+    # A sender still making progress is left alone.
+    other = schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot, 30), actor=people.hq.user)
+    Reminder.objects.filter(pk=other.pk).update(status=Reminder.Status.SENDING, progress_at=timezone.now())
+    before = len(mail.outbox)
+    assert send_reminder(other).status == Reminder.Status.SENDING and len(mail.outbox) == before
+
+
+def test_scheduling_rules_and_refusals_change_nothing(open_ballot, people):
+    with pytest.raises(BallotRefused, match="between now and the close"):
+        schedule_reminder(ballot=open_ballot, send_at=open_ballot.closes_at + dt.timedelta(hours=1), actor=people.hq.user)
+    first = schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot), actor=people.hq.user)
+    with pytest.raises(BallotRefused, match="a day apart"):
+        schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot, 5), actor=people.hq.user)
+    cancel_reminder(reminder=first, actor=people.hq.user)
+    with pytest.raises(BallotRefused, match="not started"):
+        cancel_reminder(reminder=first, actor=people.hq.user)
+    assert Reminder.objects.filter(status=Reminder.Status.SCHEDULED).count() == 0
+    assert send_reminder(first).status == Reminder.Status.CANCELLED and not mail.outbox
+
+
+def test_hq_schedules_from_the_ballot_page_and_others_cannot(client, open_ballot, people):
+    url = reverse("ballot_manage", args=[open_ballot.slug])
+    when = timezone.localtime(soon(open_ballot, 2)).strftime("%Y-%m-%dT%H:%M")
+    sign_in(client, people.carol)
+    assert client.post(url, {"action": "remind", "send_at": when}).status_code == 403
+    sign_in(client, people.hq)
+    page = client.post(url, {"action": "remind", "send_at": "soon"}, follow=True).content.decode()
+    assert "Give the date and time" in page and not Reminder.objects.exists()
+    page = client.post(url, {"action": "remind", "send_at": when}, follow=True).content.decode()
+    assert Reminder.objects.count() == 1 and "A reminder will go to everyone who has not voted" in page
