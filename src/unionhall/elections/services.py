@@ -6,6 +6,7 @@ close of nominations cannot be raced past.
 Times come in as ``now`` so tests can stand on either side of a deadline."""
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
@@ -277,7 +278,10 @@ def declare_count(*, election: Election, standing: Sequence[Nomination], profile
     result, enter the winners' terms and tell the candidates. Call holding
     the election's row lock, inside a transaction; ``source`` says where the
     ballots came from, for the audit entry."""
-    result = stvcount.count(profile, Election.RULES[election.method], seed=election.pk)
+    # A fresh seed, drawn now: a lot nobody could know before the count. It is
+    # published with any tie it settles, so anyone can repeat the draw.
+    seed = secrets.randbelow(2**32)
+    result = stvcount.count(profile, Election.RULES[election.method], seed=seed)
     election.blt = stvcount.format_blt(profile)
     election.stage_table = result.to_dict()
     election.count_report = render_text(result)
@@ -288,7 +292,7 @@ def declare_count(*, election: Election, standing: Sequence[Nomination], profile
     audit_record(
         actor=actor, action=Action.OFFICE, subject=election,
         detail={"event": "result declared", "rule": result.rule, "valid": result.valid,
-                "elected": [standing[i].candidate.membership_number for i in result.winners], **source},
+                "elected": [standing[i].candidate.membership_number for i in result.winners], "seed": seed, **source},
     )  # fmt: skip
     notices.result_declared(election, standing)
     return election

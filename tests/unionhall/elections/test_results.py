@@ -16,6 +16,11 @@ from unionhall.elections.services import ElectionRefused
 from unionhall.members.models import Office, Role, add_years
 
 
+def declared_seed(election) -> int:
+    """The seed for any lot, drawn at the count and published in the audit log."""
+    return AuditEntry.objects.filter(detail__event="result declared", subject_id=str(election.pk)).latest("pk").detail["seed"]
+
+
 def close(election, actor):
     return services.election_close_nominations(election=election, actor=actor, now=AFTER)
 
@@ -96,7 +101,7 @@ def test_count_ranked_elects_by_stv_publishes_a_blt_that_recounts_the_same_and_a
     winners = {n.candidate for n in order[:3]}
     assert {n.candidate for n in election.nominations.filter(elected=True)} == winners
     assert {o.member for o in Office.objects.filter(role=Role.NEC_MEMBER)} == winners
-    recount = stvcount.count(stvcount.parse_blt(election.blt), "scottish", seed=election.pk)
+    recount = stvcount.count(stvcount.parse_blt(election.blt), "scottish", seed=declared_seed(election))
     assert recount.to_dict() == election.stage_table
     assert election.stage_table["rule"] == "scottish" and election.stage_table["valid"] == 110
     assert "Stage 1" in election.count_report
@@ -141,3 +146,22 @@ def test_a_current_general_secretary_does_not_block_the_elected_successor(gs, pe
     stand(gs, people.alice, people.bob, people.carol)
     close(gs, people.hq.user)
     assert Office.objects.filter(role=Role.GENERAL_SECRETARY).count() == 2
+
+
+def test_a_tie_is_settled_by_a_lot_drawn_at_the_count_that_anyone_can_repeat(gs, people):
+    for candidate in (people.alice, people.erin):
+        stand(gs, candidate, people.carol, people.dave)
+    close(gs, people.hq.user)
+    seeds = set()
+    for attempt in range(2):
+        election = services.count_ranked(election=gs, ballots=[[0], [1]] * 5, actor=people.hq.user)
+        [tie] = election.stage_table["ties"]
+        seed = declared_seed(election)
+        assert f"lot (seed {seed})" in tie["method"]
+        recount = stvcount.count(stvcount.parse_blt(election.blt), "fptp", seed=seed)
+        assert recount.to_dict() == election.stage_table
+        seeds.add(seed)
+        Election.objects.filter(pk=gs.pk).update(status=Election.Status.BALLOT)  # count again: a new lot
+        Office.objects.filter(role=Role.GENERAL_SECRETARY).delete()
+        gs.nominations.update(elected=False)
+    assert len(seeds) == 2  # not fixed in advance
