@@ -249,6 +249,21 @@ def do_register_extract(*, sb: StatutoryBallot, actor) -> list[list]:
     return rows
 
 
+def do_set_aside_list(*, sb: StatutoryBallot, actor) -> list[int]:
+    """In a hybrid ballot, the paper numbers of members who voted online, for
+    the scrutineer to set aside unopened: each member's vote counts once. It
+    tells the scrutineer who voted online (never how); only after voting
+    closes, so it is complete. Audited as an export."""
+    if sb.channel != StatutoryBallot.Channel.HYBRID:
+        raise StatutoryRefused("Only a hybrid ballot has online votes whose postal papers must be set aside.")
+    if sb.ballot.closed_at is None:
+        raise StatutoryRefused("The list is complete only when voting has closed.", status=409)
+    voted = sb.ballot.roll.filter(voted_at__isnull=False, removed_at__isnull=True).values("member_id")
+    numbers = list(PaperNumber.objects.filter(statutory=sb, member_id__in=voted).order_by("number").values_list("number", flat=True))
+    audit_record(actor=actor, action=Action.EXPORT, subject=sb, detail={"event": "papers to set aside for the scrutineer", "papers": len(numbers)})
+    return numbers
+
+
 IMPORT_HEADER = ["question", "papers_issued", "papers_returned", "yes", "no", "spoiled"]
 MAX_IMPORT_BYTES = 100_000
 

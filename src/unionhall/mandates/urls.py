@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:slug>/documents/<slug:kind>/", views.document, name="document"),
     path("<slug:slug>/extract/", views.register_extract, name="extract"),
     path("<slug:slug>/postal/", views.postal_import, name="postal_import"),
+    path("<slug:slug>/set-aside/", views.set_aside, name="set_aside"),
 ]

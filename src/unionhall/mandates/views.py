@@ -14,7 +14,7 @@ from unionhall.mandates import documents, forms
 from unionhall.mandates.models import Document, PostalReturn, Profile, Rule, StatutoryBallot
 from unionhall.mandates.rules import RuleRefused, rule_add_version, rule_set_dates
 from unionhall.mandates.services import (
-    EXTRACT_FIELDS, StatutoryRefused, check_postal_import, constituency, do_postal_import, do_register_extract,
+    EXTRACT_FIELDS, StatutoryRefused, check_postal_import, constituency, do_postal_import, do_register_extract, do_set_aside_list,
     online_invitees, resolution, result_figures, result_problem, statutory_checks, statutory_save,
 )  # fmt: skip
 from unionhall.members.access import hq_required, report_refusal
@@ -127,6 +127,21 @@ def register_extract(request, slug: str):
     lines = [writer.writerow(["paper_number", *EXTRACT_FIELDS])] + [writer.writerow([spreadsheet_safe(v) for v in row]) for row in rows]
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-register-extract.csv"'
+    return response
+
+
+@hq_required
+@require_POST
+def set_aside(request, slug: str):
+    """The paper numbers the scrutineer must set aside: members who voted online (audited)."""
+    sb = _statutory(slug)
+    try:
+        numbers = do_set_aside_list(sb=sb, actor=request.user)
+    except StatutoryRefused as exc:
+        report_refusal(request, exc, subject=sb)
+        return redirect("mandates:statutory", slug=slug)
+    response = HttpResponse("paper_number\n" + "".join(f"{n}\n" for n in numbers), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-papers-to-set-aside.csv"'
     return response
 
 

@@ -117,3 +117,26 @@ def test_a_hybrid_result_shows_online_and_postal_separately_and_combined(people,
     assert (strike.online.yes, strike.online.no, strike.postal.yes, strike.postal.no, strike.combined.yes, strike.combined.no) == (3, 1, 4, 1, 7, 2)
     assert (asos.combined.yes, asos.combined.no, asos.combined.spoiled) == (7, 2, 1)
     assert r.turnout_met and round(r.turnout_percent, 1) == 55.6 and [q.key for q in r.mandate_for] == ["strike", "asos"]
+
+
+def test_the_scrutineer_sets_aside_the_papers_of_members_who_voted_online(client, people, union, workforce):
+    Rule.objects.filter(code="electronic-voting").update(applies_from=dt.date(2026, 1, 1))
+    ballot = make_ballot(people, union, slug="hybrid", opens_on=timezone.localdate() - dt.timedelta(days=1))
+    sb = make_statutory(ballot, channel=StatutoryBallot.Channel.HYBRID)
+    ballot_open(ballot=ballot, actor=None)
+    ballot.refresh_from_db()
+    papers = {row[1]: row[0] for row in do_register_extract(sb=sb, actor=None)}  # membership number -> paper
+    for i, member in enumerate(workforce[:3]):
+        vote_online(ballot, member, [[1, 0], [1, 0]], seed=f"s{i}")
+    url = reverse("mandates:set_aside", args=[ballot.slug])
+    sign_in(client, people.hq)
+    page = client.post(url, follow=True).content.decode()
+    assert "only when voting has closed" in page  # a partial list would let papers through
+    close(ballot)
+    response = client.post(url)
+    listed = response.content.decode().split()
+    assert listed[0] == "paper_number"
+    assert sorted(map(int, listed[1:])) == sorted(papers[m.membership_number] for m in workforce[:3])
+    assert AuditEntry.objects.filter(detail__event="papers to set aside for the scrutineer", detail__papers=3).exists()
+    sign_in(client, people.carol)
+    assert client.post(url).status_code == 403
