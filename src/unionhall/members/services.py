@@ -5,7 +5,6 @@ import datetime as dt
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -101,17 +100,16 @@ def offices_warn_ending(*, today: dt.date | None = None) -> int:
         to = office.member.email
         if to:
             days = (office.ends_on - today).days
-            send_mail(
+            queue_email(
                 subject=f"Your term as {office.get_role_display()} ends on {office.ends_on:%-d %B %Y}",
-                message=(
+                body=(
                     f"Dear {office.member.first_name},\n\n"
                     f"Your term as {office.get_role_display()}"
                     f"{' (' + office.scope_label + ')' if office.scope_label else ''} ends in {days} days, "
                     f"on {office.ends_on:%-d %B %Y}.\n\n"
                     "If the office is to be filled by election, the nomination timetable should start now.\n"
                 ),
-                from_email=None,
-                recipient_list=[to],
+                to=[to],
             )
             sent += 1
         Office.objects.filter(pk=office.pk).update(warned_on=today)
