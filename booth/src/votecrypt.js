@@ -38,7 +38,7 @@ export class VotecryptError extends Error {
 
 const HEX_RE = /^(?:[0-9a-f]{2})*$/;
 
-function hexToBytes(hex, reason) {
+export function hexToBytes(hex, reason) {
   if (typeof hex !== 'string' || !HEX_RE.test(hex)) {
     throw new VotecryptError(reason, 'expected lower-case hex');
   }
@@ -65,9 +65,9 @@ function intToBytesLE(n, len) {
   return out;
 }
 
-const mod = (a, m = L) => { const r = a % m; return r < 0n ? r + m : r; };
+export const mod = (a, m = L) => { const r = a % m; return r < 0n ? r + m : r; };
 
-function concat(chunks) {
+export function concat(chunks) {
   let n = 0;
   for (const c of chunks) n += c.length;
   const out = new Uint8Array(n);
@@ -122,13 +122,13 @@ export function decodeScalar(hex) {
 }
 
 /** k·G, the identity when k ≡ 0 (noble's multiply refuses 0). */
-function mulBase(k) {
+export function mulBase(k) {
   k = mod(k);
   return k === 0n ? IDENTITY : Point.BASE.multiply(k);
 }
 
 /** k·P, the identity when k ≡ 0 or P is the identity. */
-function mul(k, p) {
+export function mul(k, p) {
   k = mod(k);
   return k === 0n || p.is0() ? IDENTITY : p.multiply(k);
 }

@@ -1,9 +1,10 @@
 """A trustee's key share in a passphrase-protected file.
 
 The share is sealed with libsodium: the key comes from the passphrase by
-Argon2id (crypto_pwhash, MODERATE limits) and the file is encrypted and
-authenticated with XSalsa20-Poly1305 (crypto_secretbox_easy). A wrong
-passphrase or any changed byte fails to open. Format (JSON):
+Argon2id (crypto_pwhash; MODERATE limits from this tool, 3 passes over 64 MiB
+from the trustee page's browser code, booth/src/sodium.js) and the file is
+encrypted and authenticated with XSalsa20-Poly1305 (crypto_secretbox_easy). A
+wrong passphrase or any changed byte fails to open. Format (JSON):
 ``{"version": "votecrypt-keyfile/1", "kdf": "argon2id13", "ops": .., "mem": ..,
 "salt": hex, "nonce": hex, "box": hex}``.
 """
@@ -24,6 +25,10 @@ _MAC = _lib.crypto_secretbox_macbytes()
 _ALG = _lib.crypto_pwhash_alg_argon2id13()
 OPS = _lib.crypto_pwhash_opslimit_moderate()
 MEM = _lib.crypto_pwhash_memlimit_moderate()
+BROWSER_OPS, BROWSER_MEM = 3, 64 * 1024 * 1024  # what the trustee page's files use
+# Limits a file may ask for, browser-made or ours: a changed file must not make
+# us allocate gigabytes (the browser code refuses the same).
+_OPS_RANGE, _MEM_RANGE = range(1, 17), range(8192, 1024**3 + 1, 1024)
 _lib.crypto_pwhash.argtypes = [ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_char_p, ctypes.c_ulonglong,
                                ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_size_t, ctypes.c_int]
 _lib.crypto_secretbox_easy.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_char_p, ctypes.c_char_p]
@@ -64,9 +69,11 @@ def open_sealed(data: dict, passphrase: str) -> dict:
         if data["version"] != VERSION or data["kdf"] != "argon2id13":
             raise KeyFileError("not a votecrypt key file")
         salt, nonce, box = bytes.fromhex(data["salt"]), bytes.fromhex(data["nonce"]), bytes.fromhex(data["box"])
-        ops, mem = int(data["ops"]), int(data["mem"])
+        ops, mem = data["ops"], data["mem"]
     except (KeyError, TypeError, ValueError) as exc:
         raise KeyFileError(f"not a votecrypt key file ({exc})") from None
+    if type(ops) is not int or type(mem) is not int or ops not in _OPS_RANGE or mem not in _MEM_RANGE:
+        raise KeyFileError("not a votecrypt key file (unusual key-derivation limits)")
     if len(salt) != _SALT or len(nonce) != _NONCE or len(box) < _MAC:
         raise KeyFileError("not a votecrypt key file")
     out = ctypes.create_string_buffer(len(box) - _MAC)

@@ -48,9 +48,10 @@ CHOICES = [
 class Chromium:
     """Playwright's sync API in a thread of its own, so it never meets another
     Playwright instance (tests/browser keeps a session-wide one open) or an
-    event loop in the test thread."""
+    event loop in the test thread. ``bundle`` is loaded into a blank page."""
 
-    def __init__(self) -> None:
+    def __init__(self, bundle: Path = BUNDLE) -> None:
+        self._bundle = bundle
         self._jobs: queue.Queue = queue.Queue()
         self._ready: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -67,7 +68,7 @@ class Chromium:
                 browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
                 page = browser.new_page()
                 page.goto("about:blank")
-                page.add_script_tag(path=str(BUNDLE))
+                page.add_script_tag(path=str(self._bundle))
                 self._ready.put(None)
                 while (job := self._jobs.get()) is not None:
                     expr, arg, out = job

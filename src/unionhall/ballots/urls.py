@@ -1,6 +1,6 @@
 from django.urls import path
 
-from unionhall.ballots import views
+from unionhall.ballots import trustee_views, views
 
 urlpatterns = [
     path("", views.ballot_list, name="ballot_list"),
@@ -14,5 +14,7 @@ urlpatterns = [
     path("<slug:slug>/result/", views.result_page, name="ballot_result"),
     path("<slug:slug>/record.json", views.record_json, name="ballot_record"),
     path("<slug:slug>/trustee/", views.trustee_page, name="ballot_trustee"),
+    path("<slug:slug>/trustee/ceremony/", trustee_views.trustee_ceremony_post, name="ballot_trustee_ceremony"),
+    path("<slug:slug>/trustee/shares/", trustee_views.trustee_shares_post, name="ballot_trustee_shares"),
     path("<slug:slug>/manage/", views.manage, name="ballot_manage"),
 ]

@@ -16,15 +16,18 @@ from django.views.decorators.http import require_POST
 
 from unionhall.ballots.ceremony import ceremony_download, ceremony_restart, ceremony_round, ceremony_start, ceremony_upload
 from unionhall.ballots.forms import BallotForm
-from unionhall.ballots.models import Ballot, Reminder, RollEntry, Trustee
+from unionhall.ballots.models import Ballot, Reminder, RollEntry
 from unionhall.ballots.reminders import cancel_reminder, schedule_reminder
 from unionhall.ballots.services import (
     BallotRefused, ballot_close, ballot_create, ballot_open, ballot_open_areas, ballot_record, board, check_cast_ballot,
-    do_cast_ballot, may_decrypt, results, spoil_ballot, trustee_post_shares, not_counted, audited_ballots, roll_add,
+    do_cast_ballot, results, spoil_ballot, trustee_post_shares, not_counted, audited_ballots, roll_add,
     roll_remove,
 )  # fmt: skip
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
+from unionhall.ballots.trustee_views import (
+    MAX_CEREMONY_BYTES, MAX_SHARES_BYTES, decryptable_tallies, record_refusal, shares_recorded, trustee_for,
+)  # fmt: skip
 from unionhall.ballots.turnout import non_voters, turnout
 from unionhall.members.access import hq_required, officer_required
 from unionhall.members.models import Member, User
@@ -188,40 +191,44 @@ def record_json(request, slug: str):
 
 @login_required
 def trustee_page(request, slug: str):
-    """A trustee downloads the tallies, makes decryption shares on their own
-    computer with ``unionhall-trustee``, and uploads them here."""
-    ballot = get_object_or_404(Ballot, slug=slug)
-    trustee = get_object_or_404(Trustee, ballot=ballot, user=request.user)
+    """A trustee runs each key ceremony round and, after close, makes decryption
+    shares, either in this page (trustee_views has what it posts) or on their
+    own computer with ``unionhall-trustee``, downloading the input here and
+    uploading the output."""
+    ballot, trustee = trustee_for(request, slug)
+    stage = ceremony_round(ballot) if ballot.manifest else 0
     if request.GET.get("download") == "ceremony":
         try:
             data = ceremony_download(ballot, trustee)
         except BallotRefused as exc:
             raise Http404(str(exc)) from None
         response = HttpResponse(json.dumps(data), content_type="application/json")
-        response["Content-Disposition"] = f'attachment; filename="{ballot.slug}-ceremony-round{ceremony_round(ballot)}.json"'
+        response["Content-Disposition"] = f'attachment; filename="{ballot.slug}-ceremony-round{stage}.json"'
         return response
     if request.GET.get("download") == "tallies":
-        ready = [t for t in ballot.tallies if may_decrypt(ballot, t["area"]) is None]
-        data = {"manifest": ballot.manifest, "joint_key": ballot.joint_key, "tallies": ready}
-        response = HttpResponse(json.dumps(data), content_type="application/json")
+        response = HttpResponse(json.dumps(decryptable_tallies(ballot)), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{ballot.slug}-tallies.json"'
         return response
     if request.method == "POST":
         try:
             if ballot.status == Ballot.Status.DRAFT:
-                data = _uploaded_json(request, "ceremony", 100_000, missing="Choose the file that unionhall-trustee wrote for this round.",
+                data = _uploaded_json(request, "ceremony", MAX_CEREMONY_BYTES, missing="Choose the file that unionhall-trustee wrote for this round.",
                                       not_json="That file is not from unionhall-trustee (it is not JSON).")  # fmt: skip
                 messages.success(request, f"Recorded {ceremony_upload(ballot=ballot, trustee=trustee, data=data)}.")
             else:
-                shares = _uploaded_json(request, "shares", 1_000_000, missing="Choose the shares file that unionhall-trustee wrote.",
+                shares = _uploaded_json(request, "shares", MAX_SHARES_BYTES, missing="Choose the shares file that unionhall-trustee wrote.",
                                         not_json="That file is not a shares file (it is not JSON).")  # fmt: skip
-                accepted = trustee_post_shares(ballot=ballot, trustee=trustee, shares=shares)
-                areas = ", ".join(a or "the overall result" for a in accepted)
-                messages.success(request, f"Your decryption shares were checked and recorded for: {areas}.")
+                messages.success(request, shares_recorded(trustee_post_shares(ballot=ballot, trustee=trustee, shares=shares)))
         except BallotRefused as exc:
+            record_refusal(request, ballot, trustee, exc)
             messages.error(request, str(exc))
         return redirect("ballot_trustee", slug=slug)
-    context = {"ballot": ballot, "trustee": trustee, "round": ceremony_round(ballot) if ballot.manifest else 0, "trustees": ballot.trustees.all()}
+    done = {1: trustee.dkg_public, 2: trustee.sealed_shares, 3: trustee.confirmed_key}.get(stage)
+    context = {
+        "ballot": ballot, "trustee": trustee, "round": stage, "done": bool(done), "trustees": ballot.trustees.all(),
+        "ceremony": ceremony_download(ballot, trustee) if stage in (1, 2, 3) and not done else None,
+        "tallies": decryptable_tallies(ballot) if ballot.status in (Ballot.Status.CLOSED, Ballot.Status.RESULT) else None,
+    }  # fmt: skip
     return render(request, "ballots/trustee.html", context)
 
 

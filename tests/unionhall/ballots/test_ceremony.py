@@ -177,3 +177,75 @@ def test_hq_restarts_the_ceremony_from_the_ballot_page(client, draft, people):
     client.post(url, {"action": "ceremony_restart", "reason": "Trustee 2 left", "replace_index": "2", "replace_email": people.erin.user.email})
     assert Ballot.objects.get(pk=draft.pk).ceremony_attempt == 2
     assert Trustee.objects.get(ballot=draft, index=2).user == people.erin.user
+
+
+# --- The trustee page's in-browser steps post the same files to the same checks ----------
+
+
+def _audit_denials():
+    from unionhall.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(action="denied").count()
+
+
+def test_the_page_embeds_the_round_for_the_browser_and_posts_to_the_same_checks(client, draft, people, fast_kdf, tmp_path, capsys):
+    sign_in(client, people.hq)  # trustee 1
+    ceremony_start(ballot=draft, actor=None)
+    draft.refresh_from_db()
+    page = client.get(reverse("ballot_trustee", args=[draft.slug])).content.decode()
+    assert "In this browser" in page and "ballots/trustee-crypto.js" in page and 'id="ceremony-data"' in page
+    (tmp_path / "c.json").write_text(json.dumps(ceremony_download(draft, Trustee.objects.get(ballot=draft, index=1))))
+    out = run_tool(capsys, "keygen-start", str(tmp_path / "c.json"), str(tmp_path / "s.json"))
+    url = reverse("ballot_trustee_ceremony", args=[draft.slug])
+
+    forged = json.loads(json.dumps(out))
+    forged["public"]["proofs"][0][0] = forged["public"]["proofs"][0][1]
+    answer = client.post(url, forged, content_type="application/json")
+    assert answer.status_code == 400 and "bad proof for coefficient 0" in answer.json()["error"]
+    assert Trustee.objects.get(ballot=draft, index=1).dkg_public is None and _audit_denials() == 1
+
+    answer = client.post(url, out, content_type="application/json")
+    assert answer.json() == {"ok": True, "message": "Recorded round 1: commitments."}
+    assert Trustee.objects.get(ballot=draft, index=1).dkg_public == out["public"]
+    page = client.get(reverse("ballot_trustee", args=[draft.slug])).content.decode()
+    assert "You have done round 1" in page and 'id="ceremony-data"' not in page
+    answer = client.post(url, "{not json", content_type="application/json")
+    assert answer.status_code == 400 and answer.json()["error"] == "That is not JSON."
+
+
+def test_only_the_ballots_trustees_may_post_ceremony_or_shares(client, draft, people):
+    sign_in(client, people.alice)
+    ceremony_start(ballot=draft, actor=None)
+    for name in ("ballot_trustee_ceremony", "ballot_trustee_shares"):
+        assert client.post(reverse(name, args=[draft.slug]), {}, content_type="application/json").status_code == 404
+    assert client.get(reverse("ballot_trustee_ceremony", args=[draft.slug])).status_code in (404, 405)
+
+
+def test_decryption_shares_posted_from_the_page_are_checked_like_an_upload(client, open_ballot, people):
+    from tests.unionhall.ballots.test_casting import cast
+    from tests.unionhall.ballots.test_counting import close
+
+    cast(open_ballot, people.alice, yes=True)
+    close(open_ballot)
+    sign_in(client, people.carol)  # trustee 2
+    page = client.get(reverse("ballot_trustee", args=[open_ballot.slug])).content.decode()
+    assert 'id="tallies-data"' in page and "Make and send my decryption shares" in page
+    headline = open_ballot.tallies[0]
+    share = api.decryption_share(open_ballot.manifest, open_ballot.joint_key, open_ballot.trustee_keys[1], headline)
+    url = reverse("ballot_trustee_shares", args=[open_ballot.slug])
+    wrong = dict(share, m=list(reversed(share["m"])) if len(share["m"]) > 1 else [open_ballot.joint_key])
+    answer = client.post(url, {"": wrong}, content_type="application/json")
+    assert answer.status_code == 400 and "does not verify for trustee 2" in answer.json()["error"]
+    assert Trustee.objects.get(ballot=open_ballot, index=2).shares == {}
+    answer = client.post(url, {"": share}, content_type="application/json")
+    assert answer.json()["message"] == "Your decryption shares were checked and recorded for: the overall result."
+    assert Trustee.objects.get(ballot=open_ballot, index=2).shares == {"": share}
+
+
+def test_a_key_file_asking_for_absurd_limits_is_refused_before_any_work():
+    sealed = keyfile.seal({"index": 1, "share": "00" * 32}, "a long trustee passphrase", ops=1, mem=8192)
+    for ops, mem in ((1, 2**40), (10**6, 8192), ("1", 8192), (1, 8193)):
+        with pytest.raises(keyfile.KeyFileError, match="unusual key-derivation limits"):
+            keyfile.open_sealed(dict(sealed, ops=ops, mem=mem), "a long trustee passphrase")
+    browser = keyfile.seal({"index": 1}, "a long trustee passphrase", ops=keyfile.BROWSER_OPS, mem=keyfile.BROWSER_MEM)
+    assert keyfile.open_sealed(browser, "a long trustee passphrase") == {"index": 1}
