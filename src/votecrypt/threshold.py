@@ -50,8 +50,8 @@ class TrusteePublic:
     @classmethod
     def from_json(cls, d: Any, threshold: int) -> "TrusteePublic":
         try:
-            if d["version"] != VERSION or len(d["commitments"]) != threshold \
-                    or len(d["proofs"]) != threshold or type(d["index"]) is not int:
+            if set(d) != {"version", "index", "commitments", "proofs"} or d["version"] != VERSION \
+                    or len(d["commitments"]) != threshold or len(d["proofs"]) != threshold or type(d["index"]) is not int:
                 raise TrusteeError("malformed trustee public data")
             return cls(d["index"], tuple(decode_point(c) for c in d["commitments"]),
                        tuple(Proof.from_json(p, 1) for p in d["proofs"]))

@@ -40,13 +40,18 @@ def run_tool(capsys, *args) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def step(draft, tmp_path, capsys, command, index, *extra):
+def step_output(draft, tmp_path, capsys, command, index, *extra) -> dict:
+    """What trustee ``index``'s tool makes for this round, not yet uploaded."""
     trustee = Trustee.objects.get(ballot=draft, index=index)
     draft.refresh_from_db()
     path = tmp_path / f"ceremony-{index}.json"
     path.write_text(json.dumps(ceremony_download(draft, trustee)))
-    out = run_tool(capsys, command, str(path), str(tmp_path / f"state-{index}.json"), *extra)
-    ceremony_upload(ballot=draft, trustee=trustee, data=out)
+    return run_tool(capsys, command, str(path), str(tmp_path / f"state-{index}.json"), *extra)
+
+
+def step(draft, tmp_path, capsys, command, index, *extra):
+    out = step_output(draft, tmp_path, capsys, command, index, *extra)
+    ceremony_upload(ballot=draft, trustee=Trustee.objects.get(ballot=draft, index=index), data=out)
     return out
 
 
@@ -88,6 +93,12 @@ def test_a_forged_commitment_is_refused_and_nothing_recorded(draft, tmp_path, ca
     with pytest.raises(BallotRefused, match="bad proof"):
         ceremony_upload(ballot=draft, trustee=trustee2, data=forged)
     assert Trustee.objects.get(ballot=draft, index=2).dkg_public is None
+    trustee3 = Trustee.objects.get(ballot=draft, index=3)
+    mine = step_output(draft, tmp_path, capsys, "keygen-start", 3)
+    mine["public"]["note"] = "extra"  # unknown fields would be relayed to the other trustees
+    with pytest.raises(BallotRefused, match="malformed"):
+        ceremony_upload(ballot=draft, trustee=trustee3, data=mine)
+    assert Trustee.objects.get(ballot=draft, index=3).dkg_public is None
 
 
 def test_uploads_for_the_wrong_round_are_refused(draft, tmp_path, capsys, fast_kdf):
