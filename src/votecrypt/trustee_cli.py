@@ -101,9 +101,13 @@ def keygen_finish(ceremony: dict, state_path: str, key_path: str) -> dict:
     for sender in ceremony["trustees"]:
         if sender["index"] == me:
             continue
-        share = keyfile.open_box(state["box_public"], state["box_secret"], ceremony["shares_for_me"][str(sender["index"])]).decode()
-        if not api.dkg_check_share(ceremony["manifest"], sender["public"], me, share):
-            raise KeyFileError(f"trustee {sender['index']} sent a share that does not match their commitments: tell the ballot's officers")
+        bad = KeyFileError(f"trustee {sender['index']} sent a share that does not match their commitments: tell the ballot's officers")
+        try:
+            share = keyfile.open_box(state["box_public"], state["box_secret"], ceremony["shares_for_me"][str(sender["index"])]).decode()
+            if not api.dkg_check_share(ceremony["manifest"], sender["public"], me, share):
+                raise bad
+        except (ValueError, KeyError, TypeError) as exc:  # a box that does not open, or opens to something that is not a share
+            raise bad from exc
         received[sender["index"]] = share
     key, joint = api.dkg_finish(ceremony["manifest"], me, received, publics)
     with open(key_path, "x", encoding="utf-8") as f:

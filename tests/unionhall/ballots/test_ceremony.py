@@ -260,3 +260,18 @@ def test_a_key_file_asking_for_absurd_limits_is_refused_before_any_work():
             keyfile.open_sealed(dict(sealed, ops=ops, mem=mem), "a long trustee passphrase")
     browser = keyfile.seal({"index": 1}, "a long trustee passphrase", ops=keyfile.BROWSER_OPS, mem=keyfile.BROWSER_MEM)
     assert keyfile.open_sealed(browser, "a long trustee passphrase") == {"index": 1}
+
+
+def test_a_share_that_is_not_a_share_names_its_sender(draft, tmp_path, capsys, fast_kdf):
+    ceremony_start(ballot=draft, actor=None)
+    for command in ("keygen-start", "keygen-shares"):
+        for i in (1, 2, 3):
+            step(draft, tmp_path, capsys, command, i)
+    trustee1, trustee2 = (Trustee.objects.get(ballot=draft, index=i) for i in (1, 2))
+    trustee2.sealed_shares["1"] = keyfile.seal_to(trustee1.box_public, "not a share at all".encode())
+    trustee2.save(update_fields=["sealed_shares"])
+    path = tmp_path / "round3.json"
+    draft.refresh_from_db()
+    path.write_text(json.dumps(ceremony_download(draft, trustee1)))
+    assert trustee_tool(["keygen-finish", str(path), str(tmp_path / "state-1.json"), str(tmp_path / "key-1.json")]) == 1
+    assert "trustee 2 sent a share" in capsys.readouterr().err and not (tmp_path / "key-1.json").exists()
