@@ -87,3 +87,37 @@ class BallotForm(PlainLabels, forms.ModelForm):
             self.add_error("trustee_threshold", f"Between 1 and the number of trustees ({len(trustees)}).")
         data["questions"], data["trustees"] = questions, trustees
         return data
+
+
+class SecretBallotForm(PlainLabels, forms.Form):
+    """A secret ballot made for another purpose (a contested election, a vote at
+    conference): when voting opens and closes, and which trustees (officers and
+    an independent scrutineer) hold its key."""
+
+    opens_at = forms.DateTimeField(label="Voting opens", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = forms.DateTimeField(label="Voting closes", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    threshold = forms.IntegerField(label="Trustees needed to decrypt the result", min_value=1, max_value=TRUSTEE_SLOTS, initial=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(TRUSTEE_SLOTS):
+            self.fields[f"t{i}_email"] = forms.EmailField(label=f"Trustee {i + 1}: sign-in email", required=i == 0)
+            self.fields[f"t{i}_label"] = forms.CharField(label=f"Trustee {i + 1} is named on the result as", max_length=120, required=False)
+
+    def clean(self):
+        data = super().clean()
+        trustees, seen = [], set()
+        for i in range(TRUSTEE_SLOTS):
+            email = (data.get(f"t{i}_email") or "").strip().lower()
+            if not email:
+                continue
+            user = User.objects.filter(email=email, is_active=True).first()
+            if user is None:
+                self.add_error(f"t{i}_email", "No account has this email: trustees need to be able to sign in.")
+            elif email in seen:
+                self.add_error(f"t{i}_email", "Each trustee must be a different person.")
+            else:
+                trustees.append((user, (data.get(f"t{i}_label") or "").strip() or f"Trustee {len(trustees) + 1}"))
+            seen.add(email)
+        data["trustees"] = trustees
+        return data

@@ -36,6 +36,8 @@ class Ballot(models.Model):
     workplace = models.ForeignKey(Workplace, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     grades = models.JSONField(default=list, blank=True, help_text="Grade codes; empty means every grade.")
     joined_by = models.DateField(null=True, blank=True, help_text="Members who joined after this date are not entitled.")
+    # When set, only these members are entitled (conference delegates, a committee).
+    electorate = models.ManyToManyField(Member, blank=True, related_name="+")
     area_kind = models.CharField(max_length=10, choices=AreaKind.choices, default=AreaKind.BRANCH)
     trustee_threshold = models.PositiveSmallIntegerField(default=2)
     # Raised each time the key ceremony restarts: it is part of the manifest, so

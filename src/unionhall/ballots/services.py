@@ -37,11 +37,13 @@ class BallotRefused(Exception):
 
 
 @transaction.atomic
-def ballot_create(*, ballot: Ballot, questions: list[dict], trustees: list[tuple], actor) -> Ballot:
-    """Save a new draft ballot with its questions and trustees."""
+def ballot_create(*, ballot: Ballot, questions: list[dict], trustees: list[tuple], actor, electorate=()) -> Ballot:
+    """Save a new draft ballot with its questions and trustees; ``electorate``,
+    if given, names the only members entitled to vote (still only while active)."""
     ballot.created_by = actor
     ballot.full_clean()
     ballot.save()
+    ballot.electorate.set(electorate)
     for position, q in enumerate(questions, start=1):
         Question.objects.create(ballot=ballot, position=position, key=f"q{position}", text=q["text"], kind=q["kind"], options=q["options"], max_choices=q["max"])
     for index, (user, label) in enumerate(trustees, start=1):
@@ -73,6 +75,8 @@ def ballot_set_keys(*, ballot: Ballot, manifest: dict, joint_key: str, publics: 
 
 def eligible_members(ballot: Ballot):
     members = Member.objects.filter(status=Member.Status.ACTIVE)
+    if ballot.pk and ballot.electorate.exists():
+        members = members.filter(pk__in=ballot.electorate.values("pk"))
     for field in ("employer", "branch", "workplace"):
         if getattr(ballot, f"{field}_id"):
             members = members.filter(**{f"{field}_id": getattr(ballot, f"{field}_id")})

@@ -175,9 +175,10 @@ class Vote(models.Model):
     class Method(models.TextChoices):
         HANDS = "hands", "Show of hands"
         CARD = "card", "Card vote"
+        SECRET = "secret", "Secret online vote of the delegates"
 
     class Status(models.TextChoices):
-        OPEN = "open", "Cards being cast"
+        OPEN = "open", "Voting"
         CLOSED = "closed", "Counted"
 
     motion = models.ForeignKey(Motion, on_delete=models.PROTECT, related_name="votes")
@@ -189,6 +190,8 @@ class Vote(models.Model):
     abstentions = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # A secret vote runs as a verifiable ballot whose electorate is the delegates.
+    ballot = models.OneToOneField("ballots.Ballot", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
 

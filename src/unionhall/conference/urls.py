@@ -31,4 +31,5 @@ urlpatterns = [
     path("<slug:slug>/motions/<int:number>/amend/", views.amendment_submit, name="conference_amend"),
     path("<slug:slug>/motions/<int:number>/ruling/", views.motion_ruling, name="conference_ruling"),
     path("<slug:slug>/motions/<int:number>/vote/", views.vote_record, name="conference_vote_record"),
+    path("<slug:slug>/motions/<int:number>/secret-vote/", views.secret_vote_new, name="conference_secret_vote"),
 ]

@@ -4,8 +4,10 @@ service's 403 refusal is recorded in the audit log through ``deny``."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from unionhall.ballots.forms import SecretBallotForm
 from unionhall.conference import forms, meetings, register, services, voting
 from unionhall.conference.models import CardWeight, Conference, Decision, Delegate, Meeting, Motion, Resolution, Vote
 from unionhall.conference.standing import ConferenceRefused, acts_as_clerk, acts_as_soc, branches_spoken_for, may_update_register
@@ -233,6 +235,8 @@ def vote_record(request, slug: str, number: int):
         if request.POST.get("method") == Vote.Method.CARD:
             vote = voting.vote_open_card(motion=motion, amendment=amendment, actor=request.user)
             return redirect("conference_vote", pk=vote.pk)
+        if request.POST.get("method") == Vote.Method.SECRET:
+            return redirect(f"{reverse('conference_secret_vote', args=[slug, number])}?letter={amendment.letter if amendment else ''}")
         form = forms.HandsForm(request.POST)
         if not form.is_valid():
             raise ConferenceRefused("Give the counts for, against and abstaining as whole numbers.")
@@ -243,9 +247,29 @@ def vote_record(request, slug: str, number: int):
     return redirect("conference_motion", slug=slug, number=number)
 
 
+@hq_required
+def secret_vote_new(request, slug: str, number: int):
+    """Put the motion, or an amendment (``letter``), to a secret vote of the delegates."""
+    motion = _motion(slug, number)
+    letter = request.POST.get("letter") or request.GET.get("letter")
+    amendment = get_object_or_404(motion.amendments, letter=letter) if letter else None
+    form = SecretBallotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            vote = voting.vote_open_secret(motion=motion, amendment=amendment, actor=request.user, opens_at=data["opens_at"],
+                                           closes_at=data["closes_at"], trustees=data["trustees"], threshold=data["threshold"])  # fmt: skip
+        except ConferenceRefused as exc:
+            _refused(request, exc, subject=motion)
+        else:
+            messages.success(request, "The secret vote is set up as a ballot of the delegates. Its trustees make its key; then open it from the ballot's page.")
+            return redirect("conference_vote", pk=vote.pk)
+    return render(request, "conference/secret_vote.html", {"motion": motion, "conference": motion.conference, "amendment": amendment, "form": form})
+
+
 @member_required
 def vote_detail(request, pk: int):
-    vote = get_object_or_404(Vote.objects.select_related("motion__conference", "amendment"), pk=pk)
+    vote = get_object_or_404(Vote.objects.select_related("motion__conference", "amendment", "ballot"), pk=pk)
     delegate = Delegate.objects.filter(conference=vote.motion.conference, member=request.member).select_related("branch").first()
     context = {"vote": vote, "cards": vote.cards.select_related("branch"), "delegate": delegate, "is_clerk": acts_as_clerk(request.user)}
     if delegate:
@@ -272,7 +296,8 @@ def card_cast(request, pk: int):
 def vote_close(request, pk: int):
     vote = get_object_or_404(Vote, pk=pk)
     try:
-        vote = voting.vote_close_card(vote=vote, actor=request.user)
+        close = voting.vote_close_secret if vote.method == Vote.Method.SECRET else voting.vote_close_card
+        vote = close(vote=vote, actor=request.user)
         messages.success(request, f"{vote}: {vote.get_outcome_display().lower()}.")
     except ConferenceRefused as exc:
         _refused(request, exc, subject=vote)

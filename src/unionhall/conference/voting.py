@@ -6,11 +6,13 @@ not counted; a tie is lost."""
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from unionhall.audit.models import Action
+from unionhall.ballots import services as ballots
 from unionhall.audit.services import audit_record
 from unionhall.conference.models import (
     Amendment, Card, CardWeight, Conference, Delegate, Motion, Outcome, Resolution, Vote, delegate_entitlement,
@@ -93,7 +95,7 @@ def _check_votable(motion: Motion, amendment: Amendment | None) -> None:
     if motion.outcome:
         raise ConferenceRefused(f"Motion {motion.number} has already been {motion.get_outcome_display().lower()}.", status=409)
     if motion.votes.filter(status=Vote.Status.OPEN).exists():
-        raise ConferenceRefused("A card vote on this motion is still open.", status=409)
+        raise ConferenceRefused("A vote on this motion is still open.", status=409)
     if amendment is not None:
         if amendment.motion_id != motion.pk or amendment.status != Amendment.Status.ACCEPTED or amendment.outcome:
             raise ConferenceRefused("That amendment is not before conference.", status=409)
@@ -174,6 +176,59 @@ def vote_close_card(*, vote: Vote, actor, now: dt.datetime | None = None) -> Vot
     for choice, weight in vote.cards.values_list("choice", "weight"):
         totals[choice] += weight
     vote.votes_for, vote.votes_against, vote.abstentions = totals["for"], totals["against"], totals["abstain"]
+    _declare(vote, actor=actor, now=now or timezone.now())
+    return vote
+
+
+# --- A secret vote of the delegates through the ballot engine ---------------------------
+
+SECRET_QUESTION_KIND = "yesno"  # ballots.models.Question.Kind.YES_NO: Yes is for, No against
+
+
+@transaction.atomic
+def vote_open_secret(*, motion: Motion, actor, opens_at: dt.datetime, closes_at: dt.datetime, trustees: list[tuple],
+                     threshold: int, amendment: Amendment | None = None, now: dt.datetime | None = None) -> Vote:  # fmt: skip
+    """Put a motion (or an amendment) to a secret vote of the registered
+    delegates, one vote each, through the verifiable ballot engine. The ballot
+    is made as a draft: its trustees make its key, then it opens from its page."""
+    require_clerk(actor)
+    motion = _lock_motion(motion)
+    _check_votable(motion, amendment)
+    delegates = list(Member.objects.filter(pk__in=Delegate.objects.filter(conference=motion.conference).values("member")))
+    if not delegates:
+        raise ConferenceRefused("No delegates are registered: there is nobody to vote.", status=409)
+    now = now or timezone.now()
+    vote = Vote.objects.create(motion=motion, amendment=amendment, method=Vote.Method.SECRET, recorded_by=actor, opened_at=now)
+    subject = str(amendment) if amendment else f"Motion {motion.number}: {motion.title}"
+    ballot = Vote.ballot.field.related_model(
+        slug=f"{motion.conference.slug}-vote-{vote.pk}", title=f"{motion.conference.title}: {subject}",
+        explanation=f"A secret vote of the delegates to {motion.conference.title}. Yes is for, No is against; not voting is an abstention.",
+        opens_at=opens_at, closes_at=closes_at, trustee_threshold=threshold,
+    )  # fmt: skip
+    try:
+        ballots.ballot_create(ballot=ballot, questions=[{"text": f"Do you support {subject}?", "kind": SECRET_QUESTION_KIND, "options": [], "max": 1}],
+                              trustees=trustees, actor=actor, electorate=delegates)  # fmt: skip
+    except ValidationError as exc:
+        raise ConferenceRefused(f"The ballot engine refused the vote: {' '.join(exc.messages)}") from exc
+    vote.ballot = ballot
+    vote.save(update_fields=["ballot"])
+    audit_record(actor=actor, action=Action.CHANGE, subject=vote, detail={"event": "secret vote opened", "on": vote.subject_label, "ballot": ballot.slug, "delegates": len(delegates)})
+    return vote
+
+
+@transaction.atomic
+def vote_close_secret(*, vote: Vote, actor, now: dt.datetime | None = None) -> Vote:
+    """Declare a secret vote from its ballot's decrypted result: Yes for, No
+    against, and the delegates who did not vote as abstentions."""
+    require_clerk(actor)
+    vote = Vote.objects.select_for_update(of=("self",)).select_related("motion__conference", "amendment", "ballot").get(pk=vote.pk)
+    if vote.method != Vote.Method.SECRET or vote.status != Vote.Status.OPEN:
+        raise ConferenceRefused("This secret vote is not open.", status=409)
+    result = ballots.results(vote.ballot) if vote.ballot.status == vote.ballot.Status.RESULT else None
+    if result is None or result["headline"] is None:
+        raise ConferenceRefused("The secret vote's result has not been decrypted yet: its trustees decrypt it after it closes.", status=409)
+    (_, yes, _), (_, no, _) = result["headline"].questions[0].options
+    vote.votes_for, vote.votes_against, vote.abstentions = yes, no, result["entitled"] - result["headline"].ballots
     _declare(vote, actor=actor, now=now or timezone.now())
     return vote
 

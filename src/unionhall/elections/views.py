@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from unionhall.ballots.forms import SecretBallotForm
 from unionhall.elections import forms, online, scrutineer, services
 from unionhall.elections.models import Election, Nomination
 from unionhall.elections.services import ElectionRefused
@@ -131,7 +132,7 @@ def close_nominations(request, pk: int):
 @hq_required
 def start_ballot(request, pk: int):
     election = _election(pk)
-    form = forms.StartBallotForm(request.POST or None)
+    form = SecretBallotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
