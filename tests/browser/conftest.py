@@ -61,6 +61,13 @@ def pytest_runtest_teardown(item, nextitem):
 
 @pytest.fixture
 def live(live_server):
+    """The live server, over a database whose seed data (the statutory rule
+    profiles, put there by a migration) an earlier live test's flush removed."""
+    from unionhall.mandates.models import Profile, Rule
+    from unionhall.mandates.rules import seed_rules
+
+    if not Profile.objects.exists():
+        seed_rules(Profile, Rule)
     return live_server
 
 
