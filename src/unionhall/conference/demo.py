@@ -11,9 +11,12 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from unionhall.ballots import services as ballots
 from unionhall.conference import meetings, register, services, voting
 from unionhall.conference.models import Body, Conference, Motion, Proposer, Resolution, Responsible
 from unionhall.members.models import Branch, Member, Office, Role
+from votecrypt import api
+from votecrypt.rng import SeededRng
 
 MOTIONS = [
     ("tyne-wear", "Bring back national pay talks",
@@ -96,7 +99,7 @@ def _submit_motions(conference: Conference, when: dt.datetime) -> list[Motion]:
 
 def _conference_day(conference, rng, hq, *, first, amendment, composite, hardship, at) -> None:
     """Amendment carried by show of hands; motion 1 carried on a card vote; the
-    composite carried and the NEC's motion lost on a show of hands."""
+    composite carried on a show of hands; the NEC's motion lost in a secret vote."""
     day = conference.held_on
     voting.vote_show_of_hands(motion=first, amendment=amendment, actor=hq, votes_for=131, votes_against=42, abstentions=9, now=at(day, 10))
     card = voting.vote_open_card(motion=first, actor=hq, now=at(day, 11))
@@ -111,7 +114,32 @@ def _conference_day(conference, rng, hq, *, first, amendment, composite, hardshi
         voting.do_cast_card(vote=card, member=delegate, branch=branch, choice=dissent.get(branch, "for"), now=at(day, 11))
     voting.vote_close_card(vote=card, actor=hq, now=at(day, 12))
     voting.vote_show_of_hands(motion=composite, actor=hq, votes_for=170, votes_against=6, abstentions=4, now=at(day, 14))
-    voting.vote_show_of_hands(motion=hardship, actor=hq, votes_for=61, votes_against=98, abstentions=20, now=at(day, 15))
+    _secret_vote(hardship, rng, hq, opens=at(day, 15), closes=at(day, 16))
+
+
+def _secret_vote(motion: Motion, rng: random.Random, hq, *, opens: dt.datetime, closes: dt.datetime) -> None:
+    """The NEC's motion is put to a secret vote of the delegates, through the
+    ballot engine, and lost: most delegates vote against it, one abstains."""
+    trustees = [(hq, "HQ membership administrator"), (_holder(Role.GENERAL_SECRETARY).user, "General Secretary")]
+    vote = voting.vote_open_secret(motion=motion, actor=hq, opens_at=opens, closes_at=closes, trustees=trustees, threshold=2, now=opens)
+    ballot = vote.ballot
+    manifest = ballots.ballot_manifest(ballot)
+    joint, keys, publics = api.run_dkg(manifest, SeededRng(f"{ballot.slug}/dkg"))
+    ballots.ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=hq)
+    ballots.ballot_open(ballot=ballot, actor=hq, now=opens)
+    ballot.refresh_from_db()
+    entries = list(ballot.roll.select_related("member").order_by("alias"))
+    for i, entry in enumerate(entries[1:]):  # the first delegate abstains
+        choice = [[1, 0]] if i % 4 == 0 else [[0, 1]]
+        content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, entry.alias, choice, SeededRng(f"{ballot.slug}/{i}"))
+        check = ballots.check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=opens + dt.timedelta(minutes=10))
+        ballots.do_cast_ballot(ballot=ballot, check=check, content=content)
+    ballots.ballot_close(ballot=ballot, actor=hq, now=closes)
+    ballot.refresh_from_db()
+    for index in (1, 2):
+        share = api.decryption_share(ballot.manifest, ballot.joint_key, keys[index - 1], ballot.tallies[0], SeededRng(f"{ballot.slug}/share/{index}"))
+        ballots.trustee_post_shares(ballot=ballot, trustee=ballot.trustees.get(index=index), shares={"": share})
+    voting.vote_close_secret(vote=vote, actor=hq, now=closes)
 
 
 def _after_conference(conference: Conference, hq, *, at) -> None:

@@ -2,9 +2,11 @@
 
 import pytest
 
+from unionhall.ballots.services import ballot_record
 from unionhall.conference.demo import build_demo_conference
 from unionhall.conference.models import Card, Meeting, Motion, Outcome, Resolution, Vote
 from unionhall.members.demo.builder import build_demo_union
+from votecrypt import api
 
 
 @pytest.mark.parametrize("seed", [1, 3])
@@ -21,6 +23,10 @@ def test_the_demo_conference_has_a_composite_an_amendment_a_ruling_a_card_vote_a
     superseded = Resolution.objects.get(status=Resolution.Status.SUPERSEDED)
     assert "As amended" in superseded.instructions and superseded.updates.count() == 2
     assert superseded.updates.last().decision.valid
+    secret = Vote.objects.get(method=Vote.Method.SECRET)
+    assert secret.outcome == Outcome.LOST and secret.abstentions == 1
+    assert secret.votes_for + secret.votes_against + secret.abstentions == 12 == secret.ballot.roll.count()
+    assert api.verify_record(ballot_record(secret.ballot)).ok
     flagged = [m for m in Meeting.objects.all() if not m.quorate]
     assert len(flagged) == 1 and not flagged[0].decisions.get().valid
 
