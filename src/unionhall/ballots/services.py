@@ -165,6 +165,10 @@ def roll_remove(*, ballot: Ballot, member: Member, reason: str, actor, now: dt.d
 # --- Casting --------------------------------------------------------------------
 
 
+# What casting reads of the roll entry and the member: enough to lock, vote and send the tracker.
+TRACKER_FIELDS = ("id", "alias", "voted_at", "member__id", "member__email", "member__first_name")
+
+
 @dataclass(frozen=True)
 class CastCheck:
     entry: RollEntry
@@ -178,7 +182,7 @@ def check_cast_ballot(*, ballot: Ballot, member: Member | None = None, user=None
     now = now or timezone.now()
     if ballot.status != Ballot.Status.OPEN or not ballot.opens_at <= now < ballot.closes_at:
         raise BallotRefused("This ballot is not open for voting.", status=409)
-    on_roll = RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).select_related("member")
+    on_roll = RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).only("id", "alias", "voted_at", "member_id")
     if member is not None:
         entry = on_roll.filter(member=member).first()
     elif user is not None and user.is_authenticated:
@@ -208,7 +212,7 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
     try:
         with transaction.atomic():
             _hold_open(ballot)
-            entry = RollEntry.objects.select_for_update(of=("self",)).select_related("member").get(pk=check.entry.pk)
+            entry = RollEntry.objects.select_for_update(of=("self",)).select_related("member").only(*TRACKER_FIELDS).get(pk=check.entry.pk)
             if entry.voted_at is not None:  # a re-vote: the earlier ballot stops counting
                 Cast.objects.filter(roll_entry=entry, superseded=False).update(superseded=True)
             ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in check.replay_keys])
