@@ -184,7 +184,12 @@ class Reminder(models.Model):
         SENT = "sent", "Sent"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "Invitation to vote, when the ballot opens"
+        REMINDER = "reminder", "Reminder"
+
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REMINDER)
     send_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

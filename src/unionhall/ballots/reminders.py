@@ -15,6 +15,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks import task
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
@@ -35,7 +36,7 @@ def check_schedule(*, ballot: Ballot, send_at: dt.datetime, now: dt.datetime) ->
         raise BallotRefused("Reminders can be scheduled only while the ballot is open.", status=409)
     if not now <= send_at < ballot.closes_at:
         raise BallotRefused("Choose a time between now and the close of voting.")
-    planned = list(ballot.reminders.exclude(status=Reminder.Status.CANCELLED).values_list("send_at", flat=True))
+    planned = list(ballot.reminders.filter(kind=Reminder.Kind.REMINDER).exclude(status=Reminder.Status.CANCELLED).values_list("send_at", flat=True))
     if len(planned) >= MAX_REMINDERS:
         raise BallotRefused(f"A ballot can have at most {MAX_REMINDERS} reminders: members should not feel hounded.")
     if any(abs(send_at - other) < MIN_GAP for other in planned):
@@ -61,20 +62,28 @@ def cancel_reminder(*, reminder: Reminder, actor) -> None:
     audit_record(actor=actor, action=Action.CHANGE, subject=reminder.ballot, detail={"event": "reminder cancelled", "send_at": reminder.send_at.isoformat()})
 
 
-def _email(ballot: Ballot, first_name: str, address: str) -> EmailMessage:
+def _email(reminder: Reminder, first_name: str, address: str) -> EmailMessage:
+    ballot = reminder.ballot
     link = f"{settings.UNIONHALL_BASE_URL}/ballots/{ballot.slug}/"
     closes = timezone.localtime(ballot.closes_at)
+    if reminder.kind == Reminder.Kind.INVITATION:
+        subject, opening = f"Vote now: “{ballot.title}”", f"Voting is open in “{ballot.title}”, and you are entitled to vote."
+        why = "You are receiving this because you are on the ballot's roll."
+    else:
+        subject, opening = f"Reminder: vote in “{ballot.title}”", f"You have not voted yet in “{ballot.title}”."
+        why = "You are receiving this because you are on the ballot's roll and have not voted; once you vote, the reminders stop."
     body = (
-        f"Dear {first_name},\n\nYou have not voted yet in “{ballot.title}”. Voting closes on {closes:%-d %B at %H:%M}.\n\n"
-        f"Vote here: {link}\n\nYour vote is secret: nobody, including the union, can see how you voted. "
-        "You are receiving this because you are on the ballot's roll and have not voted; once you vote, the reminders stop.\n"
+        f"Dear {first_name},\n\n{opening} Voting closes on {closes:%-d %B at %H:%M}.\n\n"
+        f"Vote here: {link}\n\nYour vote is secret: nobody, including the union, can see how you voted. {why}\n"
     )
-    return EmailMessage(subject=f"Reminder: vote in “{ballot.title}”", body=body, to=[address])
+    return EmailMessage(subject=subject, body=body, to=[address])
 
 
-def _text(ballot: Ballot, phone: str) -> TextMessage:
+def _text(reminder: Reminder, phone: str) -> TextMessage:
+    ballot = reminder.ballot
     closes = timezone.localtime(ballot.closes_at)
-    return TextMessage(phone, f"Your union: you have not voted yet in “{ballot.title}”. Voting closes {closes:%-d %b %H:%M}. "
+    what = "voting is open in" if reminder.kind == Reminder.Kind.INVITATION else "you have not voted yet in"
+    return TextMessage(phone, f"Your union: {what} “{ballot.title}”. Voting closes {closes:%-d %b %H:%M}. "
                               f"{settings.UNIONHALL_BASE_URL}/ballots/{ballot.slug}/")  # fmt: skip
 
 
@@ -99,9 +108,11 @@ def send_reminder(reminder: Reminder, *, batch: int = BATCH) -> Reminder:
         rows = list(waiting.filter(pk__gt=reminder.done_up_to)[:batch])
         if not rows:
             break
-        emails = [_email(ballot, first, address) for _, first, address, wants, _, _ in rows if address and wants]
-        texts = [_text(ballot, phone) for _, _, _, _, phone, wants in rows if phone and wants]
-        reached = {pk for pk, _, address, wants_email, phone, wants_sms in rows if (address and wants_email) or (phone and wants_sms)}
+        # An invitation goes to every usable address; reminders follow each member's preferences.
+        invitation = reminder.kind == Reminder.Kind.INVITATION
+        emails = [_email(reminder, first, address) for _, first, address, wants, _, _ in rows if address and (wants or invitation)]
+        texts = [_text(reminder, phone) for _, _, _, _, phone, wants in rows if phone and wants]
+        reached = {pk for pk, _, address, wants_email, phone, wants_sms in rows if (address and (wants_email or invitation)) or (phone and wants_sms)}
         connection.send_messages(emails)
         send_texts(texts)
         Reminder.objects.filter(pk=reminder.pk).update(
@@ -113,8 +124,21 @@ def send_reminder(reminder: Reminder, *, batch: int = BATCH) -> Reminder:
     reminder.status, reminder.sent_at = Reminder.Status.SENT, timezone.now()
     reminder.save(update_fields=["status", "sent_at"])
     audit_record(actor=None, action=Action.CHANGE, subject=ballot,
-                 detail={"event": "reminder sent", "emailed": reminder.emailed, "texted": reminder.texted, "unreachable": reminder.unreachable})  # fmt: skip
+                 detail={"event": f"{reminder.kind} sent", "emailed": reminder.emailed, "texted": reminder.texted, "unreachable": reminder.unreachable})  # fmt: skip
     return reminder
+
+
+@task()
+def send_invitations(*, reminder_id: int) -> None:
+    send_reminder(Reminder.objects.get(pk=reminder_id))
+
+
+def invite(ballot: Ballot) -> Reminder:
+    """Queue the invitations of a ballot that has just opened; they are sent by
+    the task worker once the opening commits."""
+    invitation = Reminder.objects.create(ballot=ballot, kind=Reminder.Kind.INVITATION, send_at=timezone.now())
+    transaction.on_commit(lambda: send_invitations.enqueue(reminder_id=invitation.pk))
+    return invitation
 
 
 def send_due_reminders(now: dt.datetime | None = None) -> list[Reminder]:

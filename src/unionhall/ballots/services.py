@@ -119,6 +119,9 @@ def ballot_open(*, ballot: Ballot, actor, now: dt.datetime | None = None) -> int
     ballot.roll_frozen_at = now or timezone.now()
     ballot.save(update_fields=["status", "roll_frozen_at"])
     audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "opened; roll frozen", "roll": len(members)})
+    from unionhall.ballots.reminders import invite  # reminders builds on this module
+
+    invite(ballot)
     return len(members)
 
 

@@ -18,7 +18,9 @@ from unionhall.members.models import Member
 
 
 @pytest.fixture(autouse=True)
-def empty_outbox():
+def empty_outbox(open_ballot):
+    """After the ballot opened and its invitations went out."""
+    mail.outbox.clear()
     sms.outbox.clear()
     yield
     sms.outbox.clear()
@@ -33,6 +35,7 @@ def test_reminders_reach_non_voters_as_they_prefer_and_nobody_twice(open_ballot,
     Member.objects.filter(pk=crowd[0].pk).update(wants_email=False, wants_sms=True, phone="07700 900001")
     Member.objects.filter(pk=crowd[1].pk).update(wants_sms=True, phone="07700 900002")
     Member.objects.filter(pk=crowd[2].pk).update(wants_email=False)  # and no phone: unreachable
+    Reminder.objects.filter(kind=Reminder.Kind.INVITATION).update(status=Reminder.Status.SENT)
     reminder = schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot), actor=people.hq.user)
     assert send_due_reminders() == []  # not yet due
     sent = send_reminder(reminder, batch=5)
@@ -70,7 +73,7 @@ def test_scheduling_rules_and_refusals_change_nothing(open_ballot, people):
     cancel_reminder(reminder=first, actor=people.hq.user)
     with pytest.raises(BallotRefused, match="not started"):
         cancel_reminder(reminder=first, actor=people.hq.user)
-    assert Reminder.objects.filter(status=Reminder.Status.SCHEDULED).count() == 0
+    assert Reminder.objects.filter(kind=Reminder.Kind.REMINDER, status=Reminder.Status.SCHEDULED).count() == 0
     assert send_reminder(first).status == Reminder.Status.CANCELLED and not mail.outbox
 
 
@@ -81,6 +84,8 @@ def test_hq_schedules_from_the_ballot_page_and_others_cannot(client, open_ballot
     assert client.post(url, {"action": "remind", "send_at": when}).status_code == 403
     sign_in(client, people.hq)
     page = client.post(url, {"action": "remind", "send_at": "soon"}, follow=True).content.decode()
-    assert "Give the date and time" in page and not Reminder.objects.exists()
+    reminders = Reminder.objects.filter(kind=Reminder.Kind.REMINDER)
+    assert "Give the date and time" in page and not reminders.exists()
     page = client.post(url, {"action": "remind", "send_at": when}, follow=True).content.decode()
-    assert Reminder.objects.count() == 1 and "A reminder will go to everyone who has not voted" in page
+    assert reminders.count() == 1 and "A reminder will go to everyone who has not voted" in page
+
