@@ -11,6 +11,13 @@ from collections.abc import Iterable, Sequence
 
 MARKS = 20  # the curve's points: the share of final votes by 5%, 10%, … 100% of the window
 MIN_HISTORY = 3  # fewer past ballots than this and the projection falls back to the pace so far
+MIN_VOTES = 50  # a ballot with fewer votes, or
+MIN_WINDOW = dt.timedelta(days=1)  # a shorter window (a vote at conference), says nothing about a members' ballot's curve
+
+
+def comparable(ballot, votes: int) -> bool:
+    """Whether a ballot's curve can teach the projection anything."""
+    return votes >= MIN_VOTES and ballot.closes_at - ballot.opens_at >= MIN_WINDOW
 
 
 def voting_curve(voted_at: Iterable[dt.datetime], opens_at: dt.datetime, closes_at: dt.datetime) -> list[float]:

@@ -92,6 +92,14 @@ def _roll_changes_and_checks(ballot: Ballot, hq, seed: int) -> None:
     roll_remove(ballot=ballot, member=leaver.member, reason="Promoted out of the bargaining unit before the cut-off date", actor=hq)
 
 
+def spread_voting_times(ballot: Ballot, rng: random.Random) -> None:
+    """Date the demo's votes across the time the ballot has been open, most of
+    them early, as real turnout curves run (a demo casts them all at once)."""
+    span = min(timezone.now(), ballot.closes_at) - ballot.opens_at
+    for pk in ballot.roll.filter(voted_at__isnull=False).values_list("pk", flat=True):
+        RollEntry.objects.filter(pk=pk).update(voted_at=ballot.opens_at + span * (rng.random() ** 2))
+
+
 def save_key_files(slug: str, keys: list[dict]) -> None:
     """The demo's trustees' key files, sealed with a published passphrase (a
     real trustee's file is made and kept on their own computer)."""

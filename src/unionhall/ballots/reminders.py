@@ -136,7 +136,7 @@ def send_invitations(*, reminder_id: int) -> None:
 def invite(ballot: Ballot) -> Reminder:
     """Queue the invitations of a ballot that has just opened; they are sent by
     the task worker once the opening commits."""
-    invitation = Reminder.objects.create(ballot=ballot, kind=Reminder.Kind.INVITATION, send_at=timezone.now())
+    invitation = Reminder.objects.create(ballot=ballot, kind=Reminder.Kind.INVITATION, send_at=ballot.roll_frozen_at or timezone.now())
     transaction.on_commit(lambda: send_invitations.enqueue(reminder_id=invitation.pk))
     return invitation
 

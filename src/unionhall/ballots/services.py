@@ -13,7 +13,7 @@ from django.utils import timezone
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.mail import queue_email
-from unionhall.ballots.curves import voting_curve
+from unionhall.ballots.curves import comparable, voting_curve
 from unionhall.ballots.models import AuditedBallot, Ballot, Cast, Question, ReplayKey, RollEntry, Trustee
 from unionhall.members.models import Member
 from votecrypt import api
@@ -324,7 +324,7 @@ def ballot_close(*, ballot: Ballot, actor, now: dt.datetime | None = None) -> No
     ballot.status = Ballot.Status.CLOSED
     ballot.closed_at = now
     voted = RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True, voted_at__isnull=False).values_list("voted_at", flat=True)
-    ballot.turnout_curve = voting_curve(voted.iterator(), ballot.opens_at, ballot.closes_at)
+    ballot.turnout_curve = voting_curve(voted.iterator(), ballot.opens_at, ballot.closes_at) if comparable(ballot, voted.count()) else []
     ballot.save(update_fields=["tallies", "status", "closed_at", "turnout_curve"])
     audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "closed and summed", "ballots": ballot.tallies[0]["ballots"] if ballot.tallies else 0})
 

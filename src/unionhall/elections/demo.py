@@ -20,6 +20,7 @@ import stvcount
 from django.db import transaction
 from django.utils import timezone
 
+from unionhall.ballots.demo import spread_voting_times
 from unionhall.ballots.services import (
     ballot_close, ballot_manifest, ballot_open, ballot_set_keys, check_cast_ballot, do_cast_ballot, trustee_post_shares,
 )  # fmt: skip
@@ -144,6 +145,7 @@ def _secret_ballot(election: Election, hq, rng: random.Random, seed: int, *, sta
         choice = rng.choices(range(len(GS_SHARES)), weights=GS_SHARES)[0]
         content, _ = api.encrypt_ballot(manifest, joint, entry.alias, [[int(c == choice) for c in range(len(GS_SHARES))]], SeededRng(f"{seed}/gs/{i}"))
         do_cast_ballot(ballot=ballot, check=check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=starts), content=content)
+    spread_voting_times(ballot, rng)
     ballot_close(ballot=ballot, actor=hq, now=ends)
     ballot.refresh_from_db()
     for trustee in ballot.trustees.filter(index__in=(1, 3)):

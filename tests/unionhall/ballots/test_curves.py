@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from unionhall.ballots.curves import MARKS, expected_share, share_by, voting_curve
+from unionhall.ballots import curves
+from unionhall.ballots.curves import MARKS, comparable, expected_share, share_by, voting_curve
 from unionhall.ballots.models import Ballot
 from unionhall.ballots.turnout import Place, _project
 
@@ -47,7 +48,7 @@ def test_the_projection_learns_the_early_rush_from_past_ballots():
     assert learnt.votes_needed == 300
 
 
-def test_closing_a_ballot_keeps_its_curve_for_later_projections(open_ballot, people, crowd):
+def test_closing_a_ballot_keeps_its_curve_for_later_projections(open_ballot, people, crowd, monkeypatch):
     from tests.unionhall.ballots.test_casting import cast
     from tests.unionhall.ballots.test_counting import close
     from unionhall.ballots.models import RollEntry
@@ -56,6 +57,13 @@ def test_closing_a_ballot_keeps_its_curve_for_later_projections(open_ballot, peo
     for i, member in enumerate(crowd[:4]):
         cast(open_ballot, member, seed=f"k{i}")
     RollEntry.objects.filter(ballot=open_ballot, voted_at__isnull=False).update(voted_at=open_ballot.opens_at)
+    monkeypatch.setattr(curves, "MIN_VOTES", 4)  # the fixture's ballot is small
     close(open_ballot)
     assert open_ballot.turnout_curve == [1.0] * MARKS  # everyone voted at the opening
     assert past_curves(Ballot(pk=10**6)) == [open_ballot.turnout_curve]
+
+
+def test_only_a_members_ballot_of_some_size_teaches_the_projection():
+    week = Ballot(opens_at=OPENS, closes_at=OPENS + dt.timedelta(days=7))
+    hour = Ballot(opens_at=OPENS, closes_at=OPENS + dt.timedelta(hours=1))  # a vote at conference
+    assert comparable(week, 50) and not comparable(week, 49) and not comparable(hour, 500)
