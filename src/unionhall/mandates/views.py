@@ -7,6 +7,7 @@ import csv
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from unionhall.ballots.models import Ballot
@@ -95,8 +96,10 @@ def document(request, slug: str, kind: str):
         else:
             messages.success(request, f"{issued.get_kind_display()} issued on {issued.issued_at:%-d %B %Y}.")
         return redirect("mandates:document", slug=slug, kind=kind)
+    latest = sb.documents.filter(kind=kind).order_by("-issued_at").first()
     try:
-        doc = documents.build(sb, kind)
+        # As issued, dated on its day; or a draft dated today.
+        doc = documents.build(sb, kind, timezone.localdate(latest.issued_at) if latest else None)
     except StatutoryRefused as exc:
         messages.error(request, str(exc))
         return redirect("mandates:statutory", slug=slug)

@@ -182,3 +182,12 @@ def test_hq_is_warned_once_before_a_mandate_lapses(new):
 def test_the_warn_mandates_command_runs(new, capsys):
     call_command("warn_mandates", "--days", "10")
     assert "0 warning(s) sent" in capsys.readouterr().out
+
+
+def test_an_issued_document_is_shown_dated_on_the_day_it_was_issued(client, new, people):
+    documents.do_issue(sb=new, kind=Document.Kind.BALLOT_NOTICE, actor=people.hq.user, now=at(D(2026, 2, 20)))
+    sign_in(client, people.hq)
+    page = client.get(reverse("mandates:document", args=[new.ballot.slug, "ballot-notice"]))
+    assert "20 February 2026" in page.content.decode()
+    pdf = client.get(reverse("mandates:document", args=[new.ballot.slug, "ballot-notice"]), {"format": "pdf"})
+    assert "20 February 2026" in pdf_text(pdf.content)
