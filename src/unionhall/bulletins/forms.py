@@ -1,8 +1,9 @@
 from django import forms
 
-from unionhall.bulletins.models import COMMENT_MAX_CHARS, Audience, Bulletin, ModerationDecision, Series
-from unionhall.bulletins.services import BulletinDraft
-from unionhall.members.models import Branch, Employer, Grade
+from unionhall.bulletins.events import EventDraft
+from unionhall.bulletins.models import COMMENT_MAX_CHARS, QUESTION_MAX_CHARS, Audience, Bulletin, ModerationDecision, Series
+from unionhall.bulletins.services import MAX_SUSPEND_DAYS, BulletinDraft
+from unionhall.members.models import Branch, Employer, Grade, Member, User
 
 
 class BulletinForm(forms.Form):
@@ -14,6 +15,7 @@ class BulletinForm(forms.Form):
     employers = forms.ModelMultipleChoiceField(queryset=Employer.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
     branches = forms.ModelMultipleChoiceField(queryset=Branch.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
     grades = forms.MultipleChoiceField(choices=Grade.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    by_email = forms.BooleanField(label="Email it to its audience", required=False, initial=True, help_text=Bulletin._meta.get_field("by_email").help_text)
     publish_at = forms.DateTimeField(
         label="Publish at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Members see it from this moment. A time in the future schedules it.",
@@ -24,14 +26,14 @@ class BulletinForm(forms.Form):
         return cls(initial={
             "series": bulletin.series, "title": bulletin.title, "summary": bulletin.summary, "body": bulletin.body,
             "audience": bulletin.audience, "employers": list(bulletin.employers.all()), "branches": list(bulletin.branches.all()),
-            "grades": bulletin.grade_list, "publish_at": bulletin.publish_at,
+            "grades": bulletin.grade_list, "publish_at": bulletin.publish_at, "by_email": bulletin.by_email,
         })  # fmt: skip
 
     def draft(self) -> BulletinDraft:
         d = self.cleaned_data
         return BulletinDraft(
             series=d["series"], title=d["title"], summary=d["summary"], body=d["body"], publish_at=d["publish_at"],
-            audience=d["audience"], employers=list(d["employers"]), branches=list(d["branches"]), grades=list(d["grades"]),
+            audience=d["audience"], employers=list(d["employers"]), branches=list(d["branches"]), grades=list(d["grades"]), by_email=d["by_email"],
         )  # fmt: skip
 
 
@@ -53,3 +55,39 @@ class PseudonymForm(forms.Form):
 class ModerationForm(forms.Form):
     outcome = forms.ChoiceField(choices=ModerationDecision.Outcome.choices, widget=forms.RadioSelect)
     reason = forms.CharField(max_length=300, help_text="Recorded with your decision; shown to members if the comment is removed.")
+    suspend_days = forms.IntegerField(required=False, min_value=0, max_value=MAX_SUSPEND_DAYS, label="Suspend the author's commenting for (days)")
+
+
+class ModeratorForm(forms.Form):
+    member = forms.ModelChoiceField(
+        queryset=Member.objects.filter(status=Member.Status.ACTIVE, user__isnull=False), to_field_name="membership_number",
+        widget=forms.TextInput, label="Membership number",
+    )  # fmt: skip
+    branch = forms.ModelChoiceField(queryset=Branch.objects.all(), required=False)
+    employer = forms.ModelChoiceField(queryset=Employer.objects.all(), required=False)
+
+
+class QuestionForm(forms.Form):
+    body = forms.CharField(label="Your question", widget=forms.Textarea(attrs={"rows": 3}), help_text=f"Up to {QUESTION_MAX_CHARS} characters, plain text.")
+    post_as = forms.ChoiceField(label="Ask as", choices=[("pseudonym", "my pseudonym"), ("name", "my name")], widget=forms.RadioSelect, initial="pseudonym")
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    speaker = forms.CharField(max_length=200)
+    bulletin = forms.ModelChoiceField(queryset=Bulletin.objects.filter(published_at__isnull=False), required=False, help_text="Optional: the event then has that bulletin's audience.")
+    starts_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    ends_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    moderators = forms.ModelMultipleChoiceField(
+        queryset=User.objects.filter(member__status=Member.Status.ACTIVE), required=False, to_field_name="email",
+        widget=forms.SelectMultiple, help_text="Who marks questions answered, pins, hides and merges them. HQ always can.",
+    )  # fmt: skip
+
+    def draft(self) -> EventDraft:
+        d = self.cleaned_data
+        return EventDraft(title=d["title"], speaker=d["speaker"], starts_at=d["starts_at"], ends_at=d["ends_at"], bulletin=d["bulletin"], moderators=tuple(d["moderators"]))
+
+
+class EmailPreferencesForm(forms.Form):
+    reply_emails = forms.BooleanField(required=False, label="Email me when someone replies to my comment")
+    weekly_digest = forms.BooleanField(required=False, label="Send me one weekly digest instead of each bulletin")

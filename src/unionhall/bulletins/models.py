@@ -15,7 +15,7 @@ from unionhall.members.models import Branch, Employer, Grade, Member
 
 COMMENT_MAX_CHARS = 10_000
 # Fixed pages under /bulletins/ that a series slug would shadow (see urls.py).
-RESERVED_SLUGS = {"comments", "drafts", "feed", "manage", "me", "moderation", "write"}
+RESERVED_SLUGS = {"addresses", "comments", "drafts", "events", "feed", "manage", "me", "moderation", "reveals", "unsubscribe", "write"}
 
 
 class Series(models.Model):
@@ -72,10 +72,13 @@ class Bulletin(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField()
+    by_email = models.BooleanField("email it to its audience", default=True, help_text="Members who chose post, or have no email address, are listed for the postal mail-out either way.")
+    # When publish_at passed and delivery began (see delivery.release_due_bulletins).
+    released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
-        indexes = [models.Index(fields=["published_at", "publish_at"])]
+        indexes = [models.Index(fields=["published_at", "publish_at"]), models.Index(fields=["released_at", "publish_at"])]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="bulletin_number_unique_in_series"),
             models.CheckConstraint(condition=Q(published_at__isnull=True) | Q(number__isnull=False), name="bulletin_published_has_number"),
@@ -109,6 +112,12 @@ class Reader(models.Model):
     pseudonym_key = models.CharField(max_length=40, null=True, blank=True, unique=True, editable=False)
     pseudonym_set_at = models.DateTimeField(null=True, blank=True)
     feed_key = models.CharField(max_length=32, default="", blank=True)
+    # Email preferences beside the register's own "bulletins by email" (Member.wants_email).
+    reply_emails = models.BooleanField("email me replies to my comments", default=True)
+    weekly_digest = models.BooleanField("a weekly digest instead of each bulletin", default=False)
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set by a moderator's "suspend" decision: no comments until then.
+    suspended_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"Reader {self.pk}"
@@ -121,6 +130,7 @@ class Reader(models.Model):
 class Comment(models.Model):
     class State(models.TextChoices):
         VISIBLE = "visible", "Visible"
+        HELD = "held", "Awaiting approval"  # a new member's first comment
         HIDDEN = "hidden", "Hidden"  # after three reports, or by a moderator
         REMOVED = "removed", "Removed by a moderator"
 
@@ -132,7 +142,7 @@ class Comment(models.Model):
     body = models.TextField()
     posted_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.VISIBLE)
-    # Set while reports await a moderator; cleared by a decision.
+    # Set while reports (or a held comment) await a moderator; cleared by a decision.
     pending_review = models.BooleanField(default=False)
     moderation_reason = models.CharField(max_length=300, blank=True)
 
@@ -171,8 +181,207 @@ class ModerationDecision(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(max_length=8, choices=Outcome.choices)
     reason = models.CharField(max_length=300)
+    # With hide or remove: the author may not comment for this many days.
+    suspend_days = models.PositiveSmallIntegerField(default=0)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-decided_at"]
+
+
+class Appeal(models.Model):
+    """The author's one appeal against a decision, ruled on by another moderator."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Awaiting a moderator"
+        UPHELD = "upheld", "Decision upheld"
+        OVERTURNED = "overturned", "Decision overturned"
+
+    decision = models.OneToOneField(ModerationDecision, on_delete=models.CASCADE, related_name="appeal")
+    reason = models.CharField(max_length=1000)
+    appealed_at = models.DateTimeField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    ruling = models.CharField(max_length=300, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["appealed_at"]
+
+    def __str__(self):
+        return f"Appeal {self.pk}"
+
+
+class ModeratorAssignment(models.Model):
+    """A named moderator for the discussion of members of one branch or one
+    employer: they see those comments in their queue and are told of reports."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey(Branch, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(branch__isnull=False, employer__isnull=True) | Q(branch__isnull=True, employer__isnull=False), name="moderator_for_branch_or_employer"
+            ),
+            models.UniqueConstraint(fields=["user", "branch"], name="moderator_once_per_branch"),
+            models.UniqueConstraint(fields=["user", "employer"], name="moderator_once_per_employer"),
+        ]
+
+    def __str__(self):
+        return f"Moderator {self.user_id} for {self.branch or self.employer}"
+
+
+class Delivery(models.Model):
+    """One bulletin to one member by one channel. The row is written before
+    anything is sent, and a send first claims it (queued -> sending) with a
+    conditional update, so a retried or duplicated task neither loses a member
+    nor mails them twice."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        POST = "post", "Post"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        BOUNCED = "bounced", "Bounced"
+        POSTAL = "postal", "For the postal mail-out"
+
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="deliveries")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.EMAIL)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    address = models.EmailField(blank=True)  # the address it went to, as it was then
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    queued_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bulletin", "member", "channel"], name="delivery_once_per_channel")]
+        indexes = [
+            models.Index(fields=["bulletin", "channel", "status"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["member", "channel", "sent_at"]),
+        ]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self):
+        return f"Delivery {self.pk} of {self.bulletin_id} by {self.channel}: {self.status}"
+
+
+class AddressFlag(models.Model):
+    """A member's email address that bounced. It stays flagged, and the member
+    gets bulletins by post, until the member's address changes (``email``
+    then no longer matches) or an officer clears it: never silently dropped."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    reason = models.CharField(max_length=300)
+    flagged_at = models.DateTimeField()
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-flagged_at"]
+        indexes = [models.Index(fields=["member", "cleared_at"])]
+
+    def __str__(self):
+        return f"Address flag {self.pk}"
+
+
+class RevealRequest(models.Model):
+    """A moderator's request to learn who wrote a pseudonymous comment. Only
+    when a second, different moderator approves may the two of them see the
+    member's name; every look is audited and the member is told."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting a second moderator"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="reveal_requests")
+    reason = models.CharField(max_length=500)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(decided_by=models.F("requested_by")), name="reveal_decided_by_another"),
+            models.UniqueConstraint(fields=["comment"], condition=Q(status="pending"), name="reveal_one_pending_per_comment"),
+        ]
+
+    def __str__(self):
+        return f"Reveal request {self.pk}"
+
+
+QUESTION_MAX_CHARS = 500
+
+
+class QAEvent(models.Model):
+    """A question-and-answer session with a speaker: members ask before and
+    during it and vote questions up; its moderators mark them answered,
+    pin, hide or merge duplicates. Tied to a bulletin, it has that
+    bulletin's audience; standalone, it is for all members."""
+
+    title = models.CharField(max_length=200)
+    speaker = models.CharField(max_length=200)
+    bulletin = models.ForeignKey(Bulletin, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    moderators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="qaevent_ends_after_start")]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+        HIDDEN = "hidden", "Hidden by a moderator"
+        MERGED = "merged", "Merged into another question"
+
+    event = models.ForeignKey(QAEvent, on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    as_pseudonym = models.BooleanField(default=False)
+    author_label = models.CharField(max_length=210)
+    body = models.TextField()  # plain text, always escaped
+    asked_at = models.DateTimeField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    pinned = models.BooleanField(default=False)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    votes = models.PositiveIntegerField(default=0)  # kept with QuestionVote rows, in the same transaction
+
+    class Meta:
+        ordering = ["-pinned", "-votes", "asked_at", "pk"]
+        indexes = [models.Index(fields=["event", "state"]), models.Index(fields=["author", "asked_at"])]
+
+    def __str__(self):
+        return f"Question {self.pk}"
+
+
+class QuestionVote(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    voted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["question", "member"], name="question_vote_once")]

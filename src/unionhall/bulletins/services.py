@@ -2,9 +2,10 @@
 moderation. Each step is validated (check_*) and then done atomically with its
 audit entry (do_*); the do_* functions take a row lock and check again under it.
 
-For now HQ administrators write and publish bulletins and moderate the
-discussion (``may_write``, ``may_moderate``); a per-series editors list and a
-moderators' rota can replace these two functions without touching callers."""
+For now HQ administrators write and publish bulletins (``may_write``). HQ
+administrators moderate every comment; named moderators (ModeratorAssignment)
+moderate the comments of members of their branch or employer, and only they
+are told of reports there (``moderates``; ``notifications.moderators_for``)."""
 
 import datetime as dt
 import re
@@ -12,17 +13,24 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.bulletins.models import COMMENT_MAX_CHARS, Audience, Bulletin, Comment, ModerationDecision, Reader, Report, Series
+from unionhall.bulletins.delivery import schedule_release
+from unionhall.bulletins.models import (
+    COMMENT_MAX_CHARS, Appeal, Audience, Bulletin, Comment, ModerationDecision, ModeratorAssignment, Reader, Report, RevealRequest, Series,
+)  # fmt: skip
+from unionhall.bulletins.notifications import notify_moderators, notify_reply, tell_member_of_reveal
 from unionhall.bulletins.queries import bulletins_for, reader_for
 from unionhall.members.models import Branch, Employer, Grade, Member
 from unionhall.members.remit import remit_for
 
 COMMENTS_PER_MINUTE = 5
+COMMENTS_PER_HOUR = 30
+NEW_MEMBER_DAYS = 30  # a member who joined this recently has their first comment held
+MAX_SUSPEND_DAYS = 365
 REPORTS_TO_HIDE = 3
 PSEUDONYM_CHANGE_DAYS = 30
 PSEUDONYM_PATTERN = re.compile(r"^[\w .'-]{3,40}$")
@@ -44,7 +52,22 @@ def may_write(user) -> bool:
 
 
 def may_moderate(user) -> bool:
-    return remit_for(user).everyone
+    return remit_for(user).everyone or ModeratorAssignment.objects.filter(user=user).exists()
+
+
+def moderation_scope(user) -> Q:
+    """The comments ``user`` moderates (over Comment): all for HQ; for a named
+    moderator, those by members of their branches or employers; else none."""
+    if remit_for(user).everyone:
+        return Q()
+    assignments = list(ModeratorAssignment.objects.filter(user=user).values_list("branch_id", "employer_id"))
+    branches = [b for b, _ in assignments if b]
+    employers = [e for _, e in assignments if e]
+    return Q(author__branch_id__in=branches) | Q(author__employer_id__in=employers)
+
+
+def moderates(user, comment: Comment) -> bool:
+    return may_moderate(user) and Comment.objects.filter(moderation_scope(user), pk=comment.pk).exists()
 
 
 # --- Bulletins --------------------------------------------------------------------
@@ -61,6 +84,7 @@ class BulletinDraft:
     employers: list[Employer] = field(default_factory=list)
     branches: list[Branch] = field(default_factory=list)
     grades: list[str] = field(default_factory=list)
+    by_email: bool = True
 
 
 def check_write_bulletin(*, user, draft: BulletinDraft) -> None:
@@ -83,7 +107,7 @@ def check_write_bulletin(*, user, draft: BulletinDraft) -> None:
 
 def _apply(bulletin: Bulletin, draft: BulletinDraft) -> None:
     bulletin.series, bulletin.title, bulletin.summary, bulletin.body = draft.series, draft.title.strip(), draft.summary.strip(), draft.body.strip()
-    bulletin.audience, bulletin.publish_at = draft.audience, draft.publish_at
+    bulletin.audience, bulletin.publish_at, bulletin.by_email = draft.audience, draft.publish_at, draft.by_email
     bulletin.set_grades(draft.grades)
 
 
@@ -123,7 +147,8 @@ def check_publish_bulletin(*, bulletin: Bulletin, user) -> None:
 
 @transaction.atomic
 def do_publish_bulletin(*, bulletin: Bulletin, user, now: dt.datetime | None = None) -> Bulletin:
-    """Number the bulletin in its series and release it for ``publish_at``.
+    """Number the bulletin in its series and release it (to the web, and to
+    the audience's inboxes and the postal list) at ``publish_at``.
     The series' row lock makes the numbers gapless and unique."""
     now = now or timezone.now()
     series = Series.objects.select_for_update().get(pk=bulletin.series_id)
@@ -136,6 +161,7 @@ def do_publish_bulletin(*, bulletin: Bulletin, user, now: dt.datetime | None = N
         actor=user, action=Action.CHANGE, subject=bulletin,
         detail={"event": "bulletin published", "code": bulletin.code, "publish_at": bulletin.publish_at.isoformat()},
     )  # fmt: skip
+    schedule_release(bulletin)
     return bulletin
 
 
@@ -236,6 +262,8 @@ def check_post_comment(*, member: Member, reader: Reader, bulletin: Bulletin, dr
         raise BulletinRefused("Write something first.")
     if len(body) > COMMENT_MAX_CHARS:
         raise BulletinRefused(f"A comment can be at most {COMMENT_MAX_CHARS:,} characters; yours has {len(body):,}. Shorten it or split it in two.")
+    if reader.suspended_until and now < reader.suspended_until:
+        raise BulletinRefused(f"A moderator has suspended your commenting until {timezone.localtime(reader.suspended_until):%-d %B %Y, %H:%M}.", status=403)
     if draft.as_pseudonym and not reader.pseudonym:
         raise BulletinRefused("Choose a pseudonym first, or post under your name.")
     if draft.parent is not None:
@@ -243,11 +271,19 @@ def check_post_comment(*, member: Member, reader: Reader, bulletin: Bulletin, dr
             raise BulletinRefused("That comment is under another bulletin.")
         if draft.parent.state == Comment.State.REMOVED:
             raise BulletinRefused("That comment was removed by a moderator, so it cannot be replied to.", status=409)
-        if draft.parent.state == Comment.State.HIDDEN:
-            raise BulletinRefused("That comment is hidden while a moderator reviews it, so it cannot be replied to yet.", status=409)
-    recent = Comment.objects.filter(author=member, posted_at__gt=now - dt.timedelta(minutes=1)).count()
-    if recent >= COMMENTS_PER_MINUTE:
+        if draft.parent.state in (Comment.State.HIDDEN, Comment.State.HELD):
+            raise BulletinRefused("That comment awaits a moderator, so it cannot be replied to yet.", status=409)
+    recent = Comment.objects.filter(author=member, posted_at__gt=now - dt.timedelta(hours=1)).values_list("posted_at", flat=True)
+    if sum(at > now - dt.timedelta(minutes=1) for at in recent) >= COMMENTS_PER_MINUTE:
         raise BulletinRefused(f"You have posted {COMMENTS_PER_MINUTE} comments in the last minute. Wait a minute before posting again.", status=429)
+    if len(recent) >= COMMENTS_PER_HOUR:
+        raise BulletinRefused(f"You have posted {COMMENTS_PER_HOUR} comments in the last hour. Wait a while before posting again.", status=429)
+
+
+def is_held(member: Member, now: dt.datetime) -> bool:
+    """A new member's first comment waits for a moderator's approval."""
+    new = member.joined_on is not None and member.joined_on > timezone.localdate(now) - dt.timedelta(days=NEW_MEMBER_DAYS)
+    return new and not Comment.objects.filter(author=member, state=Comment.State.VISIBLE).exists()
 
 
 @transaction.atomic
@@ -263,11 +299,17 @@ def do_post_comment(*, member: Member, bulletin: Bulletin, draft: CommentDraft, 
             parent = Comment.objects.select_for_update().get(pk=parent.parent_id)
         draft = CommentDraft(body=draft.body, as_pseudonym=draft.as_pseudonym, parent=parent)
     check_post_comment(member=member, reader=reader, bulletin=bulletin, draft=draft, now=now)
+    held = is_held(member, now)
     comment = Comment.objects.create(
         bulletin=bulletin, parent=parent, author=member, as_pseudonym=draft.as_pseudonym,
         author_label=reader.pseudonym if draft.as_pseudonym else member.full_name, body=draft.body.strip(), posted_at=now,
+        state=Comment.State.HELD if held else Comment.State.VISIBLE, pending_review=held,
     )  # fmt: skip
-    audit_record(actor=member.user, action=Action.CHANGE, subject=comment, detail={"event": "comment posted", "bulletin": bulletin.pk})
+    audit_record(actor=member.user, action=Action.CHANGE, subject=comment, detail={"event": "comment posted", "bulletin": bulletin.pk, "held": held})
+    if held:
+        notify_moderators.enqueue(comment_id=comment.pk, what="a new member's first comment awaits approval")
+    elif parent is not None:
+        notify_reply.enqueue(reply_id=comment.pk)
     return comment
 
 
@@ -293,7 +335,7 @@ def do_report_comment(*, member: Member, comment: Comment, reason: str, now: dt.
     """Record the report; at three reports from different members since the
     last moderator's decision, the comment is hidden until a moderator rules."""
     now = now or timezone.now()
-    comment = Comment.objects.select_for_update().select_related("bulletin").get(pk=comment.pk)
+    comment = Comment.objects.select_for_update().select_related("bulletin", "author").get(pk=comment.pk)
     check_report_comment(member=member, comment=comment, reason=reason, now=now)
     report = Report.objects.create(comment=comment, reporter=member, reason=reason.strip(), reported_at=now)
     open_reports = comment.reports.filter(decision__isnull=True).values("reporter").distinct().count()
@@ -301,6 +343,7 @@ def do_report_comment(*, member: Member, comment: Comment, reason: str, now: dt.
     if not comment.pending_review:
         comment.pending_review = True
         fields.append("pending_review")
+        notify_moderators.enqueue(comment_id=comment.pk, what="a member reported a comment")
     if open_reports >= REPORTS_TO_HIDE and comment.state == Comment.State.VISIBLE:
         comment.state = Comment.State.HIDDEN
         fields.append("state")
@@ -310,9 +353,15 @@ def do_report_comment(*, member: Member, comment: Comment, reason: str, now: dt.
     return report
 
 
-def check_moderate(*, user, comment: Comment, outcome: str, reason: str) -> None:
+def check_moderate(*, user, comment: Comment, outcome: str, reason: str, suspend_days: int = 0) -> None:
     if not may_moderate(user):
-        raise BulletinRefused("Only moderators (HQ, for now) can moderate comments.", status=403)
+        raise BulletinRefused("Only moderators can moderate comments.", status=403)
+    if not moderates(user, comment):
+        raise BulletinRefused("This comment is outside the branches and employers you moderate.", status=403)
+    if suspend_days and outcome == ModerationDecision.Outcome.KEEP:
+        raise BulletinRefused("Suspend commenting only with a decision to hide or remove.")
+    if not 0 <= suspend_days <= MAX_SUSPEND_DAYS:
+        raise BulletinRefused(f"A suspension lasts from 1 to {MAX_SUSPEND_DAYS} days.")
     if outcome not in ModerationDecision.Outcome.values:
         raise BulletinRefused("Choose keep, hide or remove.")
     if not reason.strip():
@@ -324,13 +373,17 @@ def check_moderate(*, user, comment: Comment, outcome: str, reason: str) -> None
 
 
 @transaction.atomic
-def do_moderate(*, user, comment: Comment, outcome: str, reason: str, now: dt.datetime | None = None) -> ModerationDecision:
-    """Keep, hide or remove a comment, closing the reports against it. A removed
-    comment shows as "removed by a moderator: <reason>" and takes no replies."""
+def do_moderate(*, user, comment: Comment, outcome: str, reason: str, suspend_days: int = 0, now: dt.datetime | None = None) -> ModerationDecision:
+    """Keep (which also approves a held comment), hide or remove a comment,
+    closing the reports against it. A removed comment shows as "removed by a
+    moderator: <reason>" and takes no replies. ``suspend_days`` also stops the
+    author commenting for that long."""
     now = now or timezone.now()
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    check_moderate(user=user, comment=comment, outcome=outcome, reason=reason)
-    decision = ModerationDecision.objects.create(comment=comment, outcome=outcome, reason=reason.strip(), decided_by=user, decided_at=now)
+    check_moderate(user=user, comment=comment, outcome=outcome, reason=reason, suspend_days=suspend_days)
+    decision = ModerationDecision.objects.create(comment=comment, outcome=outcome, reason=reason.strip(), suspend_days=suspend_days, decided_by=user, decided_at=now)
+    if suspend_days:
+        Reader.objects.filter(pk=reader_for(comment.author).pk).update(suspended_until=now + dt.timedelta(days=suspend_days))
     comment.reports.filter(decision__isnull=True).update(decision=decision)
     comment.state = {
         ModerationDecision.Outcome.KEEP: Comment.State.VISIBLE,
@@ -340,15 +393,173 @@ def do_moderate(*, user, comment: Comment, outcome: str, reason: str, now: dt.da
     comment.pending_review = False
     comment.moderation_reason = "" if outcome == ModerationDecision.Outcome.KEEP else reason.strip()
     comment.save(update_fields=["state", "pending_review", "moderation_reason"])
-    audit_record(actor=user, action=Action.CHANGE, subject=comment, detail={"event": "comment moderated", "outcome": outcome, "reason": reason.strip()})
+    audit_record(
+        actor=user, action=Action.CHANGE, subject=comment,
+        detail={"event": "comment moderated", "outcome": outcome, "reason": reason.strip(), "suspend_days": suspend_days},
+    )  # fmt: skip
     return decision
 
 
-def moderation_queue():
-    """Comments with reports awaiting a decision, hidden ones first, oldest first."""
+def moderation_queue(user):
+    """Comments the user moderates that await a decision (held, then hidden, then reported), oldest first."""
     return (
-        Comment.objects.filter(pending_review=True)
+        Comment.objects.filter(moderation_scope(user), pending_review=True)
         .select_related("bulletin__series")
         .prefetch_related("reports")
-        .order_by("state", "posted_at")  # "hidden" sorts before "visible"
+        .order_by("state", "posted_at")  # "held" and "hidden" sort before "visible"
     )
+
+
+# --- Appeals and named moderators ------------------------------------------------------------------
+
+
+def check_appeal(*, member: Member, decision: ModerationDecision, reason: str) -> None:
+    if decision.comment.author_id != member.pk:
+        raise BulletinRefused("Only the author of a comment can appeal a decision about it.", status=403)
+    if decision.outcome == ModerationDecision.Outcome.KEEP:
+        raise BulletinRefused("The comment was kept; there is nothing to appeal.")
+    if Appeal.objects.filter(decision=decision).exists():
+        raise BulletinRefused("You have already appealed this decision. Each decision can be appealed once.", status=409)
+    if not reason.strip():
+        raise BulletinRefused("Say why the decision was wrong.")
+    if len(reason.strip()) > 1000:
+        raise BulletinRefused("Keep the appeal under 1,000 characters.")
+
+
+@transaction.atomic
+def do_appeal(*, member: Member, decision: ModerationDecision, reason: str, now: dt.datetime | None = None) -> Appeal:
+    """The author's one appeal; another moderator than the one who decided rules on it."""
+    decision = ModerationDecision.objects.select_for_update().select_related("comment__author").get(pk=decision.pk)
+    check_appeal(member=member, decision=decision, reason=reason)
+    appeal = Appeal.objects.create(decision=decision, reason=reason.strip(), appealed_at=now or timezone.now())
+    audit_record(actor=member.user, action=Action.CHANGE, subject=appeal, detail={"event": "moderation appealed", "decision": decision.pk})
+    notify_moderators.enqueue(comment_id=decision.comment_id, what="the author appealed a decision")
+    return appeal
+
+
+def check_rule_appeal(*, user, appeal: Appeal, ruling: str) -> None:
+    if not moderates(user, appeal.decision.comment):
+        raise BulletinRefused("Only moderators of this discussion can rule on an appeal.", status=403)
+    if appeal.decision.decided_by_id == user.pk:
+        raise BulletinRefused("Another moderator must rule on an appeal against your own decision.", status=403)
+    if appeal.outcome != Appeal.Outcome.PENDING:
+        raise BulletinRefused("This appeal has already been ruled on.", status=409)
+    if not ruling.strip():
+        raise BulletinRefused("Give the reason for the ruling.")
+
+
+@transaction.atomic
+def do_rule_appeal(*, user, appeal: Appeal, overturn: bool, ruling: str, now: dt.datetime | None = None) -> Appeal:
+    """Uphold or overturn. Overturning shows the comment again and lifts the
+    suspension that came with the decision."""
+    now = now or timezone.now()
+    appeal = Appeal.objects.select_for_update().select_related("decision__comment__author").get(pk=appeal.pk)
+    check_rule_appeal(user=user, appeal=appeal, ruling=ruling)
+    appeal.outcome = Appeal.Outcome.OVERTURNED if overturn else Appeal.Outcome.UPHELD
+    appeal.ruling, appeal.decided_by, appeal.decided_at = ruling.strip()[:300], user, now
+    appeal.save(update_fields=["outcome", "ruling", "decided_by", "decided_at"])
+    if overturn:
+        comment = appeal.decision.comment
+        Comment.objects.filter(pk=comment.pk).update(state=Comment.State.VISIBLE, moderation_reason="", pending_review=False)
+        if appeal.decision.suspend_days:
+            Reader.objects.filter(member=comment.author).update(suspended_until=None)
+    audit_record(actor=user, action=Action.CHANGE, subject=appeal, detail={"event": f"appeal {appeal.outcome}", "ruling": appeal.ruling})
+    return appeal
+
+
+def pending_appeals(user):
+    return (
+        Appeal.objects.filter(outcome=Appeal.Outcome.PENDING)
+        .filter(decision__comment__in=Comment.objects.filter(moderation_scope(user)))
+        .exclude(decision__decided_by=user)
+        .select_related("decision__comment__bulletin__series")
+    )
+
+
+@transaction.atomic
+def do_assign_moderator(*, actor, member: Member, branch: Branch | None = None, employer: Employer | None = None, now: dt.datetime | None = None) -> ModeratorAssignment:
+    """Name ``member`` a moderator for one branch or one employer (HQ only)."""
+    if not remit_for(actor).everyone:
+        raise BulletinRefused("Only HQ can name moderators.", status=403)
+    if (branch is None) == (employer is None):
+        raise BulletinRefused("Choose one branch or one employer.")
+    if member.user_id is None or member.status != Member.Status.ACTIVE:
+        raise BulletinRefused("A moderator must be an active member who can sign in.")
+    if ModeratorAssignment.objects.filter(user_id=member.user_id, branch=branch, employer=employer).exists():
+        raise BulletinRefused("That member already moderates there.", status=409)
+    assignment = ModeratorAssignment.objects.create(user_id=member.user_id, branch=branch, employer=employer, assigned_by=actor, assigned_at=now or timezone.now())
+    audit_record(actor=actor, action=Action.PERMISSION, subject=assignment, detail={"event": "moderator named", "member": member.membership_number, "for": str(branch or employer)})
+    return assignment
+
+
+# --- Revealing who is behind a pseudonym -------------------------------------------------------
+
+
+def check_request_reveal(*, user, comment: Comment, reason: str) -> None:
+    if not moderates(user, comment):
+        raise BulletinRefused("Only moderators of this discussion can ask who wrote a comment.", status=403)
+    if not comment.as_pseudonym:
+        raise BulletinRefused("This comment was posted under the member's name; there is nobody to reveal.")
+    if not reason.strip():
+        raise BulletinRefused("Give the reason: it is recorded, shown to the moderator who decides, and told to the member.")
+    if len(reason.strip()) > 500:
+        raise BulletinRefused("Keep the reason under 500 characters.")
+    if comment.reveal_requests.filter(status=RevealRequest.Status.PENDING).exists():
+        raise BulletinRefused("A request to reveal who wrote this comment already awaits a second moderator.", status=409)
+
+
+@transaction.atomic
+def do_request_reveal(*, user, comment: Comment, reason: str, now: dt.datetime | None = None) -> RevealRequest:
+    """Ask for a pseudonym to be revealed. Nothing is revealed yet: a second moderator decides."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    check_request_reveal(user=user, comment=comment, reason=reason)
+    request = RevealRequest.objects.create(comment=comment, reason=reason.strip(), requested_by=user, requested_at=now or timezone.now())
+    audit_record(actor=user, action=Action.CHANGE, subject=request, detail={"event": "identity reveal requested", "comment": comment.pk, "reason": request.reason})
+    return request
+
+
+def check_decide_reveal(*, user, request: RevealRequest) -> None:
+    if not moderates(user, request.comment):
+        raise BulletinRefused("Only moderators of this discussion can decide a request to reveal an identity.", status=403)
+    if request.requested_by_id == user.pk:
+        raise BulletinRefused("A second, different moderator must decide: you made this request.", status=403)
+    if request.status != RevealRequest.Status.PENDING:
+        raise BulletinRefused("This request has already been decided.", status=409)
+
+
+@transaction.atomic
+def do_decide_reveal(*, user, request: RevealRequest, approve: bool, reason: str = "", now: dt.datetime | None = None) -> RevealRequest:
+    """Approve or refuse. On approval the member is emailed who asked (by
+    role, not name), when and why; the two moderators may then see the name."""
+    now = now or timezone.now()
+    request = RevealRequest.objects.select_for_update().select_related("comment__author", "comment__bulletin__series").get(pk=request.pk)
+    check_decide_reveal(user=user, request=request)
+    request.status = RevealRequest.Status.APPROVED if approve else RevealRequest.Status.REFUSED
+    request.decided_by, request.decided_at, request.decision_reason = user, now, reason.strip()[:300]
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit_record(actor=user, action=Action.CHANGE, subject=request, detail={"event": f"identity reveal {request.status}", "comment": request.comment_id})
+    if approve:
+        tell_member_of_reveal.enqueue(reveal_id=request.pk)
+    return request
+
+
+def check_see_identity(*, user, request: RevealRequest) -> None:
+    if request.status != RevealRequest.Status.APPROVED:
+        raise BulletinRefused("Nobody may see who wrote this comment: the request was not approved.", status=403)
+    if user.pk not in (request.requested_by_id, request.decided_by_id):
+        raise BulletinRefused("Only the two moderators who requested and approved may see who wrote this comment.", status=403)
+
+
+def see_identity(*, user, request: RevealRequest) -> Member:
+    """The member behind the comment, for one of the two moderators; each look is audited."""
+    request = RevealRequest.objects.select_related("comment__author").get(pk=request.pk)
+    check_see_identity(user=user, request=request)
+    audit_record(actor=user, action=Action.VIEW, subject=request, detail={"event": "identity revealed", "comment": request.comment_id, "member": request.comment.author.membership_number})
+    return request.comment.author
+
+
+def reveal_requests_for(user):
+    """Pending requests the user may decide (others' requests), and approved ones they may look at."""
+    pending = RevealRequest.objects.filter(status=RevealRequest.Status.PENDING).exclude(requested_by=user)
+    mine = RevealRequest.objects.filter(Q(requested_by=user) | Q(decided_by=user))
+    return (pending | mine).select_related("comment__bulletin__series").order_by("-requested_at")

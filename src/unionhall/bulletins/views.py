@@ -3,24 +3,33 @@ service's 403 is recorded through ``deny``; its 404 (a bulletin outside the
 member's audience) answers exactly as a bulletin that does not exist."""
 
 
+import csv
+from functools import wraps
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from unionhall.bulletins import forms, services
-from unionhall.bulletins.models import Bulletin, Comment
-from unionhall.bulletins.queries import bulletins_for, reader_for, search_bulletins
+from unionhall.audit.models import Action
+from unionhall.audit.services import audit_record
+from unionhall.bulletins import delivery, forms, notifications, services
+from unionhall.bulletins.models import Appeal, Bulletin, Comment, ModeratorAssignment, RevealRequest
+from unionhall.bulletins.queries import THREADS_PER_PAGE, address_flags_in, bulletins_for, comment_page, open_address_flag, reader_for, search_bulletins, threads
 from unionhall.bulletins.services import BulletinRefused
-from unionhall.members.access import hq_required, member_required, report_refusal
+from unionhall.members.access import deny, hq_required, member_required, officer_required, report_refusal
+from unionhall.members.remit import request_remit
+from unionhall.members.views import spreadsheet_safe
 
 
-def _refused(request, exc: BulletinRefused, subject=None) -> None:
+def answer_refusal(request, exc: BulletinRefused, subject=None) -> None:
+    """Show a service's refusal: 403 denied and audited, 404 as if nothing were there, else a message."""
     if exc.status == 404:  # outside the member's audience: the same answer as no bulletin
         raise Http404("No such bulletin.")
     report_refusal(request, exc, subject=subject)
@@ -47,18 +56,30 @@ def bulletin_list(request):
 
 @member_required
 def bulletin_detail(request, slug: str, number: int):
+    """The bulletin and one page of its discussion: a fixed number of threads
+    with their replies, in a fixed number of queries however long it grows."""
     bulletin = _readable(request, slug, number)
     replies = Prefetch("replies", queryset=Comment.objects.order_by("posted_at", "pk"))
-    comments = bulletin.comments.filter(parent__isnull=True).prefetch_related(replies)
+    page = Paginator(threads(bulletin).prefetch_related(replies), THREADS_PER_PAGE).get_page(request.GET.get("page"))
     reader = reader_for(request.member)
     context = {
         "bulletin": bulletin,
-        "comments": comments,
+        "comments": page,
         "reader": reader,
         "comment_form": forms.CommentForm(initial={"post_as": "pseudonym" if reader.pseudonym else "name"}),
         "report_form": forms.ReportForm(),
     }
     return render(request, "bulletins/detail.html", context)
+
+
+@member_required
+def comment_link(request, pk: int):
+    """A lasting link to one comment: the page of the discussion that shows it."""
+    comment = Comment.objects.select_related("bulletin__series", "parent").filter(pk=pk).first()
+    if comment is None or not bulletins_for(request.member).filter(pk=comment.bulletin_id).exists():
+        raise Http404("No such comment.")
+    bulletin = comment.bulletin
+    return redirect(f"{reverse('bulletin_detail', args=[bulletin.series.slug, bulletin.number])}?page={comment_page(comment)}#comment-{comment.pk}")
 
 
 @member_required
@@ -79,10 +100,10 @@ def comment_post(request, slug: str, number: int):
     try:
         comment = services.do_post_comment(member=request.member, bulletin=bulletin, draft=draft)
     except BulletinRefused as exc:
-        _refused(request, exc, subject=bulletin)
+        answer_refusal(request, exc, subject=bulletin)
         return redirect("bulletin_detail", slug=slug, number=number)
     messages.success(request, f"Your comment is posted as {comment.author_label}.")
-    return redirect(f"{reverse('bulletin_detail', args=[slug, number])}#comment-{comment.pk}")
+    return redirect("comment_link", pk=comment.pk)
 
 
 @member_required
@@ -94,10 +115,10 @@ def comment_report(request, pk: int):
     try:
         services.do_report_comment(member=request.member, comment=comment, reason=reason)
     except BulletinRefused as exc:
-        _refused(request, exc, subject=comment)
+        answer_refusal(request, exc, subject=comment)
     else:
         messages.success(request, "Thank you. A moderator will look at the comment.")
-    return redirect(f"{reverse('bulletin_detail', args=[comment.bulletin.series.slug, comment.bulletin.number])}#comment-{comment.pk}")
+    return redirect("comment_link", pk=comment.pk)
 
 
 # --- The member's own settings and feed -----------------------------------------------------
@@ -111,12 +132,26 @@ def my_bulletin_settings(request):
         try:
             services.do_set_pseudonym(member=request.member, pseudonym=form.cleaned_data["pseudonym"])
         except BulletinRefused as exc:
-            _refused(request, exc, subject=reader)
+            answer_refusal(request, exc, subject=reader)
         else:
             messages.success(request, "Your pseudonym is saved.")
             return redirect("bulletin_settings")
     feed_url = request.build_absolute_uri(reverse("bulletin_feed", args=[services.feed_token(reader)]))
-    return render(request, "bulletins/settings.html", {"reader": reader, "form": form, "feed_url": feed_url})
+    context = {
+        "reader": reader, "form": form, "feed_url": feed_url, "address_flag": open_address_flag(request.member),
+        "email_form": forms.EmailPreferencesForm(initial={"reply_emails": reader.reply_emails, "weekly_digest": reader.weekly_digest}),
+    }  # fmt: skip
+    return render(request, "bulletins/settings.html", context)
+
+
+@member_required
+@require_POST
+def email_preferences(request):
+    form = forms.EmailPreferencesForm(request.POST)
+    if form.is_valid():
+        notifications.do_set_email_preferences(member=request.member, **form.cleaned_data)
+        messages.success(request, "Your email choices are saved.")
+    return redirect("bulletin_settings")
 
 
 @member_required
@@ -174,7 +209,7 @@ def bulletin_write(request, pk: int | None = None):
             else:
                 bulletin = services.do_write_bulletin(user=request.user, draft=form.draft())
         except BulletinRefused as exc:
-            _refused(request, exc)
+            answer_refusal(request, exc)
         else:
             messages.success(request, "Draft saved. Check it below, then publish.")
             return redirect("bulletin_preview", pk=bulletin.pk)
@@ -194,21 +229,40 @@ def bulletin_publish(request, pk: int):
     try:
         bulletin = services.do_publish_bulletin(bulletin=bulletin, user=request.user)
     except BulletinRefused as exc:
-        _refused(request, exc, subject=bulletin)
+        answer_refusal(request, exc, subject=bulletin)
         return redirect("bulletin_preview", pk=pk)
     messages.success(request, f"Published as {bulletin.series.name} {bulletin.code}; members see it from {bulletin.publish_at:%-d %B %Y %H:%M}.")
     return redirect("bulletin_manage")
 
 
-# --- Moderation (HQ for now) ------------------------------------------------------------------
+# --- Moderation: HQ, and moderators named for a branch or employer -------------------------------
 
 
-@hq_required
+def moderator_required(view):
+    """An active member who moderates somewhere. Moderators see comments and
+    pseudonyms, not members' personal data; seeing a name behind a pseudonym
+    (``reveal_identity``) needs an officer's sign-in with a second factor."""
+
+    @member_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not services.may_moderate(request.user):
+            deny(request, reason="moderators only", path=request.path)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@moderator_required
 def moderation_queue(request):
-    return render(request, "bulletins/moderation.html", {"comments": services.moderation_queue(), "form": forms.ModerationForm()})
+    context = {
+        "comments": services.moderation_queue(request.user), "appeals": services.pending_appeals(request.user),
+        "form": forms.ModerationForm(), "is_hq": request_remit(request).everyone,
+    }  # fmt: skip
+    return render(request, "bulletins/moderation.html", context)
 
 
-@hq_required
+@moderator_required
 @require_POST
 def moderate(request, pk: int):
     comment = get_object_or_404(Comment, pk=pk)
@@ -217,9 +271,155 @@ def moderate(request, pk: int):
         messages.error(request, "Choose keep, hide or remove, and give the reason.")
         return redirect("moderation_queue")
     try:
-        services.do_moderate(user=request.user, comment=comment, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"])
+        services.do_moderate(
+            user=request.user, comment=comment, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"],
+            suspend_days=form.cleaned_data["suspend_days"] or 0,
+        )  # fmt: skip
     except BulletinRefused as exc:
-        _refused(request, exc, subject=comment)
+        answer_refusal(request, exc, subject=comment)
     else:
         messages.success(request, "Decision recorded.")
     return redirect("moderation_queue")
+
+
+@member_required
+@require_POST
+def comment_appeal(request, pk: int):
+    """The author appeals the latest decision on their comment."""
+    comment = get_object_or_404(Comment.objects.select_related("bulletin__series"), pk=pk, author=request.member)
+    decision = comment.decisions.order_by("-decided_at", "-pk").first()
+    if decision is None:
+        raise Http404("No decision to appeal.")
+    try:
+        services.do_appeal(member=request.member, decision=decision, reason=request.POST.get("reason", "")[:1100])
+    except BulletinRefused as exc:
+        answer_refusal(request, exc, subject=comment)
+    else:
+        messages.success(request, "Your appeal is sent. A different moderator will rule on it.")
+    return redirect("comment_link", pk=comment.pk)
+
+
+@moderator_required
+@require_POST
+def appeal_rule(request, pk: int):
+    appeal = get_object_or_404(Appeal, pk=pk)
+    try:
+        services.do_rule_appeal(user=request.user, appeal=appeal, overturn=request.POST.get("ruling_outcome") == "overturn", ruling=request.POST.get("ruling", "")[:300])
+    except BulletinRefused as exc:
+        answer_refusal(request, exc, subject=appeal)
+    else:
+        messages.success(request, "Ruling recorded.")
+    return redirect("moderation_queue")
+
+
+@hq_required
+def moderators(request):
+    form = forms.ModeratorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_assign_moderator(actor=request.user, **form.cleaned_data)
+        except BulletinRefused as exc:
+            answer_refusal(request, exc)
+        else:
+            messages.success(request, "Moderator named.")
+            return redirect("moderators")
+    assignments = ModeratorAssignment.objects.select_related("user__member", "branch", "employer").order_by("branch__name", "employer__name")
+    return render(request, "bulletins/moderators.html", {"form": form, "assignments": assignments})
+
+
+# --- Delivery: report, postal list, unsubscribing, addresses to correct ----------------------
+
+
+@hq_required
+def delivery_report(request, pk: int):
+    bulletin = get_object_or_404(Bulletin.objects.select_related("series"), pk=pk, published_at__isnull=False)
+    context = {"bulletin": bulletin, "report": delivery.delivery_report(bulletin), "errors": delivery.delivery_errors(bulletin)}
+    return render(request, "bulletins/delivery_report.html", context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@hq_required
+@require_POST
+def postal_export(request, pk: int):
+    """The postal list as CSV for a mailing house. POST, so a link cannot trigger it."""
+    bulletin = get_object_or_404(Bulletin.objects.select_related("series"), pk=pk, published_at__isnull=False)
+    _, rows = delivery.postal_rows(bulletin, actor=request.user)
+    writer = csv.writer(_Echo())
+    lines = (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="postal-{bulletin.series.slug}-{bulletin.number}.csv"'
+    return response
+
+
+@csrf_exempt  # RFC 8058: a mail client POSTs here with no session; the signed token is the credential
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """One-click unsubscribe, without signing in. GET only shows a button, so
+    a mail scanner that follows links unsubscribes nobody; POST does it, and
+    doing it twice is harmless."""
+    found = delivery.member_from_unsubscribe_token(token)
+    if found is None:
+        return render(request, "bulletins/unsubscribe.html", {"invalid": True}, status=404)
+    member, kind = found
+    done = request.method == "POST"
+    if done:
+        delivery.do_unsubscribe(member=member, kind=kind)
+    return render(request, "bulletins/unsubscribe.html", {"kind": kind, "done": done})
+
+
+@officer_required
+def address_flags(request):
+    """Members in the officer's remit whose email address bounced."""
+    flags = address_flags_in(request_remit(request).members_q())
+    audit_record(actor=request.user, action=Action.VIEW, subject=("bulletins.addressflag", "list"), detail={"page": "addresses needing correction", "count": len(flags)})
+    return render(request, "bulletins/address_flags.html", {"flags": flags})
+
+
+# --- Revealing a pseudonym: two moderators ---------------------------------------------------
+
+
+@moderator_required
+@require_POST
+def reveal_request(request, pk: int):
+    comment = get_object_or_404(Comment, pk=pk)
+    try:
+        services.do_request_reveal(user=request.user, comment=comment, reason=request.POST.get("reason", "")[:600])
+    except BulletinRefused as exc:
+        answer_refusal(request, exc, subject=comment)
+        return redirect("moderation_queue")
+    messages.success(request, "Request recorded. A second moderator must approve it before anyone sees the name.")
+    return redirect("reveal_list")
+
+
+@moderator_required
+def reveal_list(request):
+    return render(request, "bulletins/reveals.html", {"requests": services.reveal_requests_for(request.user)})
+
+
+@moderator_required
+@require_POST
+def reveal_decide(request, pk: int):
+    reveal = get_object_or_404(RevealRequest, pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.do_decide_reveal(user=request.user, request=reveal, approve=approve, reason=request.POST.get("reason", ""))
+    except BulletinRefused as exc:
+        answer_refusal(request, exc, subject=reveal)
+    else:
+        messages.success(request, "Approved: you and the moderator who asked can now see who wrote it; the member is told." if approve else "Refused: nothing is revealed.")
+    return redirect("reveal_list")
+
+
+@officer_required
+def reveal_identity(request, pk: int):
+    reveal = get_object_or_404(RevealRequest.objects.select_related("comment__bulletin__series"), pk=pk)
+    try:
+        member = services.see_identity(user=request.user, request=reveal)
+    except BulletinRefused as exc:
+        answer_refusal(request, exc, subject=reveal)
+        return redirect("reveal_list")
+    return render(request, "bulletins/reveal_identity.html", {"reveal": reveal, "member": member})

@@ -11,6 +11,13 @@ from unionhall.bulletins.models import Audience, Bulletin, Series
 from unionhall.bulletins.services import BulletinDraft, do_publish_bulletin, do_write_bulletin
 
 NOW = timezone.now()
+BASE_URL = "https://hall.example.org"
+
+
+@pytest.fixture(autouse=True)
+def base_url(settings):
+    """Emails carry absolute links, which need the site's address."""
+    settings.UNIONHALL_BASE_URL = BASE_URL
 
 
 @pytest.fixture

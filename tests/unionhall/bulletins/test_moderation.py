@@ -1,5 +1,7 @@
 """Reports, hiding at three reporters, and moderators' decisions."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -59,7 +61,8 @@ def test_a_moderator_removes_with_a_reason_and_the_comment_shows_as_a_stub(clien
     sign_in(client, people.hq)
     queue = client.get(reverse("moderation_queue")).content.decode()
     assert "Everyone knows who it is." in queue and "Names a colleague" in queue
-    assert "Alice" not in queue and "A1" not in queue
+    shown = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", queue)  # a random token can contain "A1"
+    assert "Alice" not in shown and "A1" not in shown
     client.post(reverse("moderate_comment", args=[comment.pk]), {"outcome": "remove", "reason": "Identifies a colleague"})
     comment.refresh_from_db()
     decision = ModerationDecision.objects.get()
