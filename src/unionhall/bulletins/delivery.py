@@ -320,9 +320,9 @@ POSTAL_HEADER = (*POSTAL_FIELDS, "why_by_post")
 
 
 def postal_rows(bulletin: Bulletin, *, actor):
-    """The postal mail-out for a mailing house: a header, then one row per
-    member (names and postal address, and why they get it by post), read in
-    chunks. Audited (with the count) before the first row is read."""
+    """The postal mail-out for a mailing house: one row per member under
+    POSTAL_HEADER (names and postal address, and why they get it by post),
+    read in chunks. Audited (with the count) before the first row is read."""
     members = postal_recipients(bulletin).annotate(bounced=address_bounced()).order_by("postcode", "last_name", "pk")
     count = members.count()
     audit_record(
@@ -331,7 +331,6 @@ def postal_rows(bulletin: Bulletin, *, actor):
     )  # fmt: skip
 
     def rows():
-        yield POSTAL_HEADER
         for *values, email, wants_post, bounced in members.values_list(*POSTAL_FIELDS, "email", "wants_post", "bounced").iterator(chunk_size=2000):
             why = "chose post" if wants_post else ("email bounced" if bounced else "no email address")
             yield (*values, why)

@@ -3,13 +3,12 @@ service's 403 is recorded through ``deny``; its 404 (a bulletin outside the
 member's audience) answers exactly as a bulletin that does not exist."""
 
 
-import csv
 from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +24,7 @@ from unionhall.bulletins.queries import THREADS_PER_PAGE, address_flags_in, bull
 from unionhall.bulletins.services import BulletinRefused
 from unionhall.members.access import deny, hq_required, member_required, officer_required, report_refusal
 from unionhall.members.remit import request_remit
-from unionhall.members.views import spreadsheet_safe
+from unionhall.csvexport import csv_download
 
 
 def answer_refusal(request, exc: BulletinRefused, subject=None) -> None:
@@ -337,22 +336,13 @@ def delivery_report(request, pk: int):
     return render(request, "bulletins/delivery_report.html", context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @hq_required
 @require_POST
 def postal_export(request, pk: int):
     """The postal list as CSV for a mailing house. POST, so a link cannot trigger it."""
     bulletin = get_object_or_404(Bulletin.objects.select_related("series"), pk=pk, published_at__isnull=False)
     _, rows = delivery.postal_rows(bulletin, actor=request.user)
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows)
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="postal-{bulletin.series.slug}-{bulletin.number}.csv"'
-    return response
+    return csv_download(f"postal-{bulletin.series.slug}-{bulletin.number}.csv", delivery.POSTAL_HEADER, rows)
 
 
 @csrf_exempt  # RFC 8058: a mail client POSTs here with no session; the signed token is the credential

@@ -2,10 +2,9 @@
 a ballot's statutory page, its documents, the scrutineer's extract and count.
 Each view fetches, calls one service, and answers."""
 
-import csv
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from unionhall.mandates.services import (
     online_invitees, resolution, result_figures, result_problem, statutory_checks, statutory_save,
 )  # fmt: skip
 from unionhall.members.access import hq_required, report_refusal
-from unionhall.members.views import spreadsheet_safe
+from unionhall.csvexport import csv_download
 
 
 def _statutory(slug: str) -> StatutoryBallot:
@@ -111,11 +110,6 @@ def document(request, slug: str, kind: str):
     return render(request, "mandates/document.html", {"sb": sb, "doc": doc, "body": documents.render_html(doc, sb), "kind": kind, "issued": issued})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @hq_required
 @require_POST
 def register_extract(request, slug: str):
@@ -126,11 +120,7 @@ def register_extract(request, slug: str):
     except StatutoryRefused as exc:
         report_refusal(request, exc, subject=sb)
         return redirect("mandates:statutory", slug=slug)
-    writer = csv.writer(_Echo())
-    lines = [writer.writerow(["paper_number", *EXTRACT_FIELDS])] + [writer.writerow([spreadsheet_safe(v) for v in row]) for row in rows]
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-register-extract.csv"'
-    return response
+    return csv_download(f"{slug}-register-extract.csv", ["paper_number", *EXTRACT_FIELDS], rows)
 
 
 @hq_required

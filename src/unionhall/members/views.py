@@ -1,4 +1,3 @@
-import csv
 import os
 import time
 import datetime as dt
@@ -11,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -27,6 +26,7 @@ from unionhall.members.importer import ImportRefused, member_import
 from unionhall.members.models import Member, Office, Role
 from unionhall.members.remit import request_remit
 from unionhall.members.second_factor import second_factor_issue_code, second_factor_redeem_code, second_factor_reset
+from unionhall.csvexport import csv_download
 from unionhall.ratelimit import limited
 from unionhall.members.services import EmailChangeRefused, member_confirm_email_change, member_request_email_change, member_update_contact, office_create, office_end, offices_ending
 
@@ -178,19 +178,6 @@ def member_detail(request, number: str):
     return render(request, "members/member_detail.html", {"m": member, "offices": offices})
 
 
-def spreadsheet_safe(value):
-    """A cell a spreadsheet will not run as a formula (OWASP's CSV injection advice):
-    text starting with = + - @ or a control character gets a leading apostrophe."""
-    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 EXPORT_FIELDS = (
     "membership_number", "first_name", "last_name", "email", "phone", "address_line1", "address_line2", "town",
     "postcode", "employer__name", "branch__name", "workplace__name", "grade", "job_role", "status", "joined_on",
@@ -210,18 +197,9 @@ def register_export(request):
         subject=("members.register", "export"),
         detail={"filters": form.applied_filters() if form.is_bound and form.is_valid() else {}, "count": count},
     )
-    writer = csv.writer(_Echo())
     header = [name.replace("__name", "") for name in EXPORT_FIELDS]
-
-    def rows():
-        yield writer.writerow(header)
-        for values in members.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000):
-            yield writer.writerow([spreadsheet_safe(v) for v in values])
-
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
-    return response
+    rows = members.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
+    return csv_download(f"members-{timezone.localtime():%Y%m%d-%H%M}.csv", header, rows)
 
 
 # --- Import: upload, preview (a dry run), apply ----------------------------
