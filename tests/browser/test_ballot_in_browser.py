@@ -42,11 +42,14 @@ def test_a_member_votes_finds_the_tracker_and_the_result_verifies(page, open_bal
     assert Cast.objects.get().tracker == tracker
 
     page.get_by_role("link", name="Find it on the bulletin board").click()
-    expect(page.locator(f"tr[id='{tracker}']")).to_contain_text("North")
-    # The checked ballot is published with its choice, for any device to re-check.
-    expect(page.locator(f"tr[id='audited-{code}']")).to_contain_text("Yes")
+    expect(page.locator(f"tr[id='{tracker}']")).to_be_visible()
+    expect(page.locator(f"tr[id='audited-{code}']")).to_have_count(0)  # checked ballots wait for the close
 
     close(open_ballot)
+    page.goto(f"/ballots/{open_ballot.slug}/board/")
+    expect(page.locator(f"tr[id='{tracker}']")).to_contain_text("ciphertexts and proofs")
+    # The checked ballot is published with its choice, for any device to re-check.
+    expect(page.locator(f"tr[id='audited-{code}']")).to_contain_text("Yes")
     post(open_ballot, 1, [""])
     post(open_ballot, 3, [""])
     page.goto(f"/ballots/{open_ballot.slug}/result/")

@@ -132,10 +132,12 @@ def new_alias() -> str:
 @transaction.atomic
 def roll_add(*, ballot: Ballot, member: Member, reason: str, actor) -> RollEntry:
     """Add a member after the roll froze: needs a reason; audited and in the record."""
-    if ballot.status != Ballot.Status.OPEN:
-        raise BallotRefused("Members can be added to the roll only while the ballot is open.")
     if not reason.strip():
         raise BallotRefused("Give the reason for adding a member after the roll was frozen.")
+    try:
+        _hold_open(ballot)  # and keep it open until this commits: closing waits for us
+    except Ballot.DoesNotExist:
+        raise BallotRefused("Members can be added to the roll only while the ballot is open.", status=409) from None
     entry, created = RollEntry.objects.get_or_create(
         ballot=ballot, member=member, defaults={"alias": new_alias(), "area": OTHER_AREAS, "added_reason": reason}
     )
@@ -150,10 +152,12 @@ def roll_remove(*, ballot: Ballot, member: Member, reason: str, actor, now: dt.d
     """Take a member off the frozen roll (not entitled after all): needs a
     reason; their ballots stop counting and are listed as withdrawn, by
     tracker only; audited and in the record."""
-    if ballot.status != Ballot.Status.OPEN:
-        raise BallotRefused("Members can be removed from the roll only while the ballot is open.")
     if not reason.strip():
         raise BallotRefused("Give the reason for removing the member from the roll. It is published in the election record, so do not name anyone.")
+    try:
+        _hold_open(ballot)  # and keep it open until this commits: closing waits for us
+    except Ballot.DoesNotExist:
+        raise BallotRefused("Members can be removed from the roll only while the ballot is open.", status=409) from None
     entry = RollEntry.objects.select_for_update().filter(ballot=ballot, member=member, removed_at__isnull=True).first()
     if entry is None:
         raise BallotRefused("That member is not on the roll.")
@@ -169,7 +173,7 @@ def roll_remove(*, ballot: Ballot, member: Member, reason: str, actor, now: dt.d
 
 
 # What casting reads of the roll entry and the member: enough to lock, vote and send the tracker.
-TRACKER_FIELDS = ("id", "alias", "voted_at", "member__id", "member__email", "member__first_name")
+TRACKER_FIELDS = ("id", "alias", "voted_at", "removed_at", "member__id", "member__email", "member__first_name")
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,8 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
         with transaction.atomic():
             _hold_open(ballot)
             entry = RollEntry.objects.select_for_update(of=("self",)).select_related("member").only(*TRACKER_FIELDS).get(pk=check.entry.pk)
+            if entry.removed_at is not None:  # taken off the roll since the check
+                raise BallotRefused("You are not on the roll for this ballot.", status=403)
             if entry.voted_at is not None:  # a re-vote: the earlier ballot stops counting
                 Cast.objects.filter(roll_entry=entry, superseded=False).update(superseded=True)
             ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in check.replay_keys])
@@ -285,7 +291,7 @@ def _send_tracker(member: Member, ballot: Ballot, tracker: str) -> None:
 
 def board(ballot: Ballot) -> list[dict]:
     """The counted ballots, as votecrypt's record holds them."""
-    casts = Cast.objects.filter(ballot=ballot, superseded=False).select_related("roll_entry").order_by("tracker")
+    casts = Cast.objects.filter(ballot=ballot, superseded=False, roll_entry__removed_at__isnull=True).select_related("roll_entry").order_by("tracker")
     return [{"ballot": c.content, "area": c.roll_entry.area, "tracker": c.tracker} for c in casts]
 
 

@@ -150,7 +150,7 @@ def audit(request, slug: str):
         return JsonResponse({"ok": False, "error": f"The booth's encryption did NOT match its claimed choices: {exc}"}, status=422)
     return JsonResponse({
         "ok": True, "code": audited.code, "board": f"/ballots/{ballot.slug}/board/#audited-{audited.code}",
-        "message": f"The encryption matches the choices shown: the booth is honest for this ballot. It is published on the bulletin board as checked ballot {audited.code}, with its choices, so any device can check it again.",
+        "message": f"The encryption matches the choices shown: the booth is honest for this ballot. When voting closes it is published on the bulletin board as checked ballot {audited.code}, with its choices, so any device can check it again.",
     })  # fmt: skip
 
 
@@ -165,7 +165,12 @@ def board_page(request, slug: str):
         {**a, "chose": [(q["title"], [o for o, picked in zip(q["options"], row) if picked]) for q, row in zip(questions, a["choices"])]}
         for a in audited_ballots(ballot)
     ]  # fmt: skip
-    context = {"ballot": ballot, "entries": board(ballot), "not_counted": not_counted(ballot), "audited": audited, "roll_size": roll_size}
+    # While voting is open the board shows trackers only. Ballots' contents,
+    # the replaced ones and the checked ones are published at the close:
+    # watching them change during the vote could tie a checked choice, or a
+    # change of mind, to whoever then drops off the turnout drive's list.
+    context = {"ballot": ballot, "entries": board(ballot), "not_counted": not_counted(ballot), "audited": audited, "roll_size": roll_size,
+               "sealed": ballot.status == Ballot.Status.OPEN}  # fmt: skip
     return render(request, "ballots/board.html", context)
 
 

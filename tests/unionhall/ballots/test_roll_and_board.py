@@ -13,7 +13,7 @@ from tests.unionhall.ballots.test_counting import close, post
 from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import AuditEntry
 from unionhall.ballots.models import AuditedBallot, Cast, RollEntry
-from unionhall.ballots.services import BallotRefused, ballot_record, check_cast_ballot, roll_add, roll_remove
+from unionhall.ballots.services import BallotRefused, ballot_record, check_cast_ballot, do_cast_ballot, roll_add, roll_remove
 from votecrypt import api
 
 
@@ -72,14 +72,17 @@ def test_an_audited_ballot_is_published_with_its_choices_and_without_its_alias(c
     audited = AuditedBallot.objects.get()
     assert audited.code == answer["code"] and "alias" not in audited.entry
     sign_in(client, people.bob, mfa=False)
-    page = client.get(reverse("ballot_board", args=[open_ballot.slug])).content.decode()
+    board_url = reverse("ballot_board", args=[open_ballot.slug])
+    for i, member in enumerate(crowd[:10]):
+        cast(open_ballot, member, seed=f"a{i}")
+    page = client.get(board_url).content.decode()
+    # While voting is open: trackers only; what was checked, and ballots' contents, wait for the close.
+    assert f'id="audited-{audited.code}"' not in page and "Published when voting closes" in page and "ciphertexts and proofs" not in page
+    close(open_ballot)
+    page = client.get(board_url).content.decode()
     assert f'id="audited-{audited.code}"' in page and "Do you accept the pay offer?: <strong>Yes</strong>" in page
     alias = RollEntry.objects.get(ballot=open_ballot, member=people.alice).alias
     assert alias not in page
-
-    for i, member in enumerate(crowd[:10]):
-        cast(open_ballot, member, seed=f"a{i}")
-    close(open_ballot)
     post(open_ballot, 2, [""])
     post(open_ballot, 3, [""])
     record = ballot_record(open_ballot)
@@ -95,3 +98,22 @@ def test_the_audit_check_refuses_a_ballot_made_for_nobody_on_the_roll(client, op
     url = reverse("ballot_audit", args=[open_ballot.slug])
     answer = client.post(url, data=json.dumps({"ballot": content, "secrets": secrets}), content_type="application/json")
     assert answer.status_code == 403 and not AuditedBallot.objects.exists()
+
+
+def test_a_vote_checked_before_its_voter_was_removed_is_not_stored(open_ballot, people, crowd):
+    content, _ = encrypt_for(open_ballot, people.alice, True, "race")
+    check = check_cast_ballot(ballot=open_ballot, member=people.alice, content=content)
+    roll_remove(ballot=open_ballot, member=people.alice, reason="Not entitled", actor=people.hq.user)
+    with pytest.raises(BallotRefused, match="not on the roll"):
+        do_cast_ballot(ballot=open_ballot, check=check, content=content)
+    assert not Cast.objects.exists()
+
+
+def test_the_roll_cannot_change_once_voting_has_closed(open_ballot, people):
+    from unionhall.ballots.models import Ballot
+
+    Ballot.objects.filter(pk=open_ballot.pk).update(status=Ballot.Status.CLOSED)  # closed since the page was loaded
+    for change in (roll_add, roll_remove):
+        with pytest.raises(BallotRefused, match="only while the ballot is open"):
+            change(ballot=open_ballot, member=people.frank if change is roll_add else people.alice, reason="late", actor=people.hq.user)
+    assert not RollEntry.objects.filter(member=people.frank).exists()
