@@ -14,6 +14,7 @@ from django.db import transaction
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
+from unionhall.mail import queue_email
 from unionhall.ballots.models import Ballot, Trustee
 from unionhall.ballots.services import BallotRefused, ballot_manifest, ballot_set_keys
 from votecrypt import api
@@ -57,9 +58,12 @@ def ceremony_restart(*, ballot: Ballot, actor, reason: str, replace: dict | None
         raise BallotRefused("Give the reason for restarting the key ceremony: it is recorded in the audit log.")
     trustees = {t.index: t for t in ballot.trustees.select_for_update()}
     replaced = {}
+    told = {t.user.email for t in trustees.values()}
     for index, user in (replace or {}).items():
         if index not in trustees:
             raise BallotRefused(f"There is no trustee {index}.")
+        if user.pk == getattr(actor, "pk", None):
+            raise BallotRefused("You cannot make yourself a trustee by restarting the ceremony: another officer must be named, or restart it.")
         if any(t.user_id == user.pk for i, t in trustees.items() if i != index):
             raise BallotRefused(f"{user.email} is already a trustee of this ballot: each trustee must be a different person.")
         replaced[index] = (trustees[index].user.email, user.email)
@@ -70,10 +74,22 @@ def ceremony_restart(*, ballot: Ballot, actor, reason: str, replace: dict | None
     ballot.ceremony_attempt += 1
     ballot.manifest = ballot_manifest(ballot)
     ballot.save(update_fields=["ceremony_attempt", "manifest"])
+    told |= {t.user.email for t in trustees.values()}
+    fingerprint = api.fingerprint(ballot.manifest)
+    queue_email(
+        subject=f"The key ceremony for “{ballot.title}” has restarted",
+        body=(
+            f"The key ceremony for the ballot “{ballot.title}” was restarted by {getattr(actor, 'email', 'HQ')}.\n\nReason: {reason.strip()}\n"
+            + "".join(f"Trustee {i} is now {b} (was {a}).\n" for i, (a, b) in replaced.items())
+            + f"\nEvery trustee starts again from round 1; files from the earlier attempt no longer fit. The ballot's new "
+            f"fingerprint begins {fingerprint[:16]}. If you did not expect this, tell the other trustees before going on.\n"
+        ),
+        to=sorted(told),
+    )  # fmt: skip
     audit_record(actor=actor, action=Action.CHANGE, subject=ballot,
                  detail={"event": "key ceremony restarted", "attempt": ballot.ceremony_attempt, "reason": reason.strip(),
                          "replaced": {str(i): {"from": a, "to": b} for i, (a, b) in replaced.items()},
-                         "fingerprint": api.fingerprint(ballot.manifest)})  # fmt: skip
+                         "fingerprint": fingerprint})  # fmt: skip
 
 
 def ceremony_download(ballot: Ballot, trustee: Trustee) -> dict:

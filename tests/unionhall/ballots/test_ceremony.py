@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -154,7 +155,13 @@ def test_a_stalled_ceremony_restarts_with_a_replacement_trustee_and_nothing_old_
     with pytest.raises(BallotRefused, match="different person"):
         ceremony_restart(ballot=draft, actor=people.hq.user, reason="Trustee 3 is away", replace={3: people.carol.user})
     assert Trustee.objects.get(ballot=draft, index=1).sealed_shares  # refusals changed nothing
+    with pytest.raises(BallotRefused, match="cannot make yourself a trustee"):
+        ceremony_restart(ballot=draft, actor=people.erin.user, reason="Trustee 3 is away", replace={3: people.erin.user})
+    mail.outbox.clear()
     ceremony_restart(ballot=draft, actor=people.hq.user, reason="Trustee 3 is away", replace={3: people.erin.user})
+    # Every trustee, the one replaced included, is told.
+    assert set(mail.outbox[-1].to) == {people.hq.email, people.carol.email, people.dave.email, people.erin.email}
+    assert "Trustee 3 is now" in mail.outbox[-1].body and "Trustee 3 is away" in mail.outbox[-1].body
     draft.refresh_from_db()
     assert ceremony_round(draft) == 1 and draft.ceremony_attempt == 2
     assert api.fingerprint(draft.manifest) != api.fingerprint(old_manifest)
