@@ -197,6 +197,7 @@ class Reminder(models.Model):
     # done, so a sender that stops part-way resumes without sending twice.
     done_up_to = models.PositiveBigIntegerField(default=0)
     progress_at = models.DateTimeField(null=True, blank=True, help_text="When the sender last finished a batch.")
+    sender = models.CharField(max_length=32, blank=True, help_text="The claim of the sender now sending it.")
     emailed = models.PositiveIntegerField(default=0)
     texted = models.PositiveIntegerField(default=0)
     unreachable = models.PositiveIntegerField(default=0)

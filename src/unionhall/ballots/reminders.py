@@ -9,6 +9,8 @@ batch recorded as done before the next, so a sender that stops part-way
 resumes without sending anything twice, and 60,000 reminders take minutes."""
 
 import datetime as dt
+import secrets
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -87,15 +89,30 @@ def _text(reminder: Reminder, phone: str) -> TextMessage:
                               f"{settings.UNIONHALL_BASE_URL}/ballots/{ballot.slug}/")  # fmt: skip
 
 
+def _send_emails(connection, emails: list[EmailMessage]) -> int:
+    """Send each message; one the mail server refuses (a bad address) is
+    counted, not retried, so it cannot hold up the rest or be sent again.
+    Any other error (the server is down) stops the batch, to be resumed."""
+    refused = 0
+    for message in emails:
+        try:
+            connection.send_messages([message])
+        except smtplib.SMTPRecipientsRefused:
+            refused += 1
+    return refused
+
+
 def send_reminder(reminder: Reminder, *, batch: int = BATCH) -> Reminder:
     """Send one reminder to everyone on the roll who has not voted, resuming
     where an earlier attempt stopped."""
     now = timezone.now()
     # Claim it: one sender at a time. A sender that has made no progress for
-    # STALLED is taken to have stopped, and another resumes after its last batch.
+    # STALLED is taken to have stopped, and another resumes after its last
+    # batch; the stopped one, if it wakes, finds its claim gone and stops.
+    claim = secrets.token_hex(8)
     claimed = Reminder.objects.filter(pk=reminder.pk).filter(
         Q(status=Reminder.Status.SCHEDULED) | Q(status=Reminder.Status.SENDING, progress_at__lt=now - STALLED)
-    ).update(status=Reminder.Status.SENDING, progress_at=now)
+    ).update(status=Reminder.Status.SENDING, progress_at=now, sender=claim)
     reminder = Reminder.objects.select_related("ballot").get(pk=reminder.pk)
     if not claimed:
         return reminder
@@ -104,6 +121,14 @@ def send_reminder(reminder: Reminder, *, batch: int = BATCH) -> Reminder:
         "pk", "member__first_name", "reminder_email", "member__wants_email", "member__phone", "member__wants_sms"
     )  # fmt: skip
     connection = get_connection()
+    connection.open()  # one connection for every batch
+    try:
+        return _send_batches(reminder, ballot, waiting, connection, claim, batch)
+    finally:
+        connection.close()
+
+
+def _send_batches(reminder: Reminder, ballot: Ballot, waiting, connection, claim: str, batch: int) -> Reminder:
     while ballot.status == Ballot.Status.OPEN:
         rows = list(waiting.filter(pk__gt=reminder.done_up_to)[:batch])
         if not rows:
@@ -113,16 +138,19 @@ def send_reminder(reminder: Reminder, *, batch: int = BATCH) -> Reminder:
         emails = [_email(reminder, first, address) for _, first, address, wants, _, _ in rows if address and (wants or invitation)]
         texts = [_text(reminder, phone) for _, _, _, _, phone, wants in rows if phone and wants]
         reached = {pk for pk, _, address, wants_email, phone, wants_sms in rows if (address and (wants_email or invitation)) or (phone and wants_sms)}
-        connection.send_messages(emails)
+        refused = _send_emails(connection, emails)
         send_texts(texts)
-        Reminder.objects.filter(pk=reminder.pk).update(
-            done_up_to=rows[-1][0], progress_at=timezone.now(), emailed=F("emailed") + len(emails), texted=F("texted") + len(texts),
-            unreachable=F("unreachable") + len(rows) - len(reached),
+        mine = Reminder.objects.filter(pk=reminder.pk, sender=claim).update(
+            done_up_to=rows[-1][0], progress_at=timezone.now(), emailed=F("emailed") + len(emails) - refused,
+            texted=F("texted") + len(texts), unreachable=F("unreachable") + len(rows) - len(reached) + refused,
         )  # fmt: skip
+        if not mine:  # another sender took over: it goes on from its own progress
+            return Reminder.objects.get(pk=reminder.pk)
         reminder.refresh_from_db()
         ballot.refresh_from_db(fields=["status"])
-    reminder.status, reminder.sent_at = Reminder.Status.SENT, timezone.now()
-    reminder.save(update_fields=["status", "sent_at"])
+    if not Reminder.objects.filter(pk=reminder.pk, sender=claim).update(status=Reminder.Status.SENT, sent_at=timezone.now()):
+        return Reminder.objects.get(pk=reminder.pk)
+    reminder.refresh_from_db()
     audit_record(actor=None, action=Action.CHANGE, subject=ballot,
                  detail={"event": f"{reminder.kind} sent", "emailed": reminder.emailed, "texted": reminder.texted, "unreachable": reminder.unreachable})  # fmt: skip
     return reminder

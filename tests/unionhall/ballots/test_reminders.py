@@ -2,9 +2,11 @@
 as each prefers, never twice, and stop when members vote or voting closes."""
 
 import datetime as dt
+import smtplib
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,3 +91,24 @@ def test_hq_schedules_from_the_ballot_page_and_others_cannot(client, open_ballot
     page = client.post(url, {"action": "remind", "send_at": when}, follow=True).content.decode()
     assert reminders.count() == 1 and "A reminder will go to everyone who has not voted" in page
 
+
+
+class RefusingBackend(locmem.EmailBackend):
+    """A mail server that refuses one address, as a real one can."""
+
+    refuse = ""
+
+    def send_messages(self, messages):
+        if any(RefusingBackend.refuse in m.to for m in messages):
+            raise smtplib.SMTPRecipientsRefused({RefusingBackend.refuse: (550, b"no such mailbox")})
+        return super().send_messages(messages)
+
+
+def test_an_address_the_server_refuses_is_counted_once_and_the_rest_still_go(open_ballot, people, crowd, settings):
+    settings.EMAIL_BACKEND = "tests.unionhall.ballots.test_reminders.RefusingBackend"
+    RefusingBackend.refuse = crowd[3].email
+    reminder = schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot), actor=people.hq.user)
+    sent = send_reminder(reminder, batch=4)
+    waiting = RollEntry.objects.filter(ballot=open_ballot, voted_at__isnull=True).count()
+    assert sent.status == Reminder.Status.SENT and sent.unreachable == 1 and sent.emailed == waiting - 1
+    assert crowd[3].email not in {m.to[0] for m in mail.outbox} and len(mail.outbox) == waiting - 1
