@@ -18,7 +18,7 @@ from unionhall.ballots.services import ballot_close, ballot_create, ballot_manif
 from unionhall.mandates.documents import do_issue
 from unionhall.mandates.models import Document, Profile, Rule, StatutoryBallot
 from unionhall.mandates.rules import rule_set_dates
-from unionhall.mandates.services import PostalCounts, do_postal_import, do_register_extract, statutory_checks
+from unionhall.mandates.services import PostalCounts, do_postal_import, do_register_extract, do_set_aside_list, statutory_checks
 from unionhall.members.models import Employer, Office, Role, User
 from votecrypt import api
 from votecrypt.rng import SeededRng
@@ -75,6 +75,8 @@ def build_demo_statutory_ballot(*, seed: int = 1) -> StatutoryBallot:
         share = api.decryption_share(ballot.manifest, ballot.joint_key, keys[index - 1], ballot.tallies[0], SeededRng(f"{seed}/{SLUG}/share/{index}"))
         trustee_post_shares(ballot=ballot, trustee=Trustee.objects.get(ballot=ballot, index=index), shares={"": share})
 
+    do_set_aside_list(sb=sb, actor=hq)  # the scrutineer sets aside the papers of members who voted online
+    sb.refresh_from_db()
     do_postal_import(sb=sb, counts=_scrutineers_count(rng, papers, ballot.tallies[0]["ballots"]), actor=hq, now=closes_at + dt.timedelta(days=1))
     after = closes_at + dt.timedelta(days=1, hours=3)
     do_issue(sb=sb, kind=Document.Kind.RESULT_NOTICE, actor=hq, now=after)

@@ -117,6 +117,8 @@ class StatutoryBallot(models.Model):
     important_public_service = models.BooleanField(default=False)
     ballot_notice_sent_on = models.DateField(null=True, blank=True)
     sample_paper_sent_on = models.DateField(null=True, blank=True)
+    # Hybrid: when the scrutineer was sent the papers to set aside (members who voted online).
+    set_aside_sent_at = models.DateTimeField(null=True, blank=True)
     result_notified_on = models.DateField(null=True, blank=True, help_text="When the employer was told the result.")
     mandate_extension_agreed = models.BooleanField(default=False, help_text="The employer agreed to extend the mandate, where the law allows.")
     mandate_warned_on = models.DateField(null=True, blank=True)

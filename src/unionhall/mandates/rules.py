@@ -128,12 +128,25 @@ def rule_set_dates(*, rule: Rule, applies_from: dt.date | None, applies_until: d
 
 
 @transaction.atomic
+def check_params_like(template: Rule, params) -> None:
+    """A new version of a rule has the same parameters as the one it replaces,
+    each of the same kind: the checks read them by name, and a misspelt or
+    mistyped one must not quietly switch a legal test off."""
+    if not isinstance(params, dict) or set(params) != set(template.params):
+        raise RuleRefused(f"The parameters must be exactly: {', '.join(sorted(template.params)) or 'none'}.")
+    for name, old in template.params.items():
+        new = params[name]
+        if type(new) is not type(old) or (isinstance(new, int) and new < 0):
+            raise RuleRefused(f"The parameter {name} must be {'a whole number, not negative' if isinstance(old, int) else 'of the same kind as before'}.")
+
+
 def rule_add_version(*, template: Rule, statement: str, params: dict, source: str, source_url: str,
                      applies_from: dt.date, reason: str, actor) -> Rule:  # fmt: skip
     """A new version of ``template``'s rule from ``applies_from``. The version
     open at that day ends the day before it starts, so they never overlap."""
     if not reason.strip():
         raise RuleRefused("Say what changed in the law (the Act or regulations and their commencement).")
+    check_params_like(template, params)
     current = (
         Rule.objects.select_for_update()
         .filter(profile=template.profile, code=template.code, applies_from__lt=applies_from, applies_until__isnull=True)

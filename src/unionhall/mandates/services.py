@@ -249,6 +249,9 @@ def do_register_extract(*, sb: StatutoryBallot, actor) -> list[list]:
     return rows
 
 
+SET_ASIDE_EVENT = "papers to set aside for the scrutineer"
+
+
 def do_set_aside_list(*, sb: StatutoryBallot, actor) -> list[int]:
     """In a hybrid ballot, the paper numbers of members who voted online, for
     the scrutineer to set aside unopened: each member's vote counts once. It
@@ -256,11 +259,13 @@ def do_set_aside_list(*, sb: StatutoryBallot, actor) -> list[int]:
     closes, so it is complete. Audited as an export."""
     if sb.channel != StatutoryBallot.Channel.HYBRID:
         raise StatutoryRefused("Only a hybrid ballot has online votes whose postal papers must be set aside.")
-    if sb.ballot.closed_at is None:
+    ballot = Ballot.objects.get(pk=sb.ballot_id)  # as it is now, not as it was loaded
+    if ballot.closed_at is None:
         raise StatutoryRefused("The list is complete only when voting has closed.", status=409)
-    voted = sb.ballot.roll.filter(voted_at__isnull=False, removed_at__isnull=True).values("member_id")
+    voted = ballot.roll.filter(voted_at__isnull=False, removed_at__isnull=True).values("member_id")
     numbers = list(PaperNumber.objects.filter(statutory=sb, member_id__in=voted).order_by("number").values_list("number", flat=True))
-    audit_record(actor=actor, action=Action.EXPORT, subject=sb, detail={"event": "papers to set aside for the scrutineer", "papers": len(numbers)})
+    StatutoryBallot.objects.filter(pk=sb.pk).update(set_aside_sent_at=timezone.now())
+    audit_record(actor=actor, action=Action.EXPORT, subject=sb, detail={"event": SET_ASIDE_EVENT, "papers": len(numbers)})
     return numbers
 
 
@@ -277,6 +282,22 @@ class PostalCounts:
 
 def asked_questions(sb: StatutoryBallot) -> list[tuple[str, str]]:
     return [(key, label) for key, label in QUESTIONS if getattr(sb, f"{key}_question_id")]
+
+
+def _hybrid_problems(sb: StatutoryBallot, counts: PostalCounts) -> list[str]:
+    """A hybrid count is taken after voting closes, with the papers of members
+    who voted online set aside, so nobody is counted twice."""
+    ballot = Ballot.objects.get(pk=sb.ballot_id)
+    if ballot.closed_at is None:
+        return ["Voting online has not closed: import the count after the close, once the scrutineer has set aside the papers of members who voted online."]
+    if sb.set_aside_sent_at is None:
+        return ["Send the scrutineer the papers to set aside (members who voted online) before importing the count."]
+    online = ballot.roll.filter(voted_at__isnull=False, removed_at__isnull=True).count()
+    entitled = ballot.roll.filter(removed_at__isnull=True).count()
+    if online + counts.papers_returned > entitled:
+        return [f"{online:,} voted online and {counts.papers_returned:,} papers came back, more than the {entitled:,} entitled to vote: "
+                "were the online voters' papers set aside?"]  # fmt: skip
+    return []
 
 
 def check_postal_import(*, sb: StatutoryBallot, data: bytes) -> PostalCounts:
@@ -319,6 +340,8 @@ def check_postal_import(*, sb: StatutoryBallot, data: bytes) -> PostalCounts:
     missing = [k for k in asked if k not in result.counts]
     if missing and not errors:
         errors.append(f"No line for: {', '.join(missing)}.")
+    if sb.channel == StatutoryBallot.Channel.HYBRID and not errors:
+        errors += _hybrid_problems(sb, result)
     if errors:
         raise StatutoryRefused("Nothing was stored. " + " ".join(errors))
     return result

@@ -18,7 +18,7 @@ from unionhall.audit.models import Action, AuditEntry
 from unionhall.ballots.services import ballot_open
 from unionhall.mandates.models import PostalReturn, Rule, StatutoryBallot
 from unionhall.mandates.services import (
-    StatutoryRefused, check_postal_import, do_postal_import, do_register_extract, result_figures,
+    StatutoryRefused, check_postal_import, do_postal_import, do_register_extract, do_set_aside_list, result_figures,
 )  # fmt: skip
 from unionhall.members.models import Member
 
@@ -110,7 +110,15 @@ def test_a_hybrid_result_shows_online_and_postal_separately_and_combined(people,
     post(ballot, 1, [""])
     post(ballot, 2, [""])
     do_register_extract(sb=sb, actor=None)
-    do_postal_import(sb=sb, counts=check_postal_import(sb=sb, data=(HEADER + "strike,18,6,4,1,1\nasos,18,6,3,2,1\n").encode()), actor=None)
+    count = (HEADER + "strike,18,6,4,1,1\nasos,18,6,3,2,1\n").encode()
+    with pytest.raises(StatutoryRefused, match="papers to set aside"):
+        check_postal_import(sb=sb, data=count)  # the online voters' papers must be set aside first
+    do_set_aside_list(sb=sb, actor=None)
+    sb.refresh_from_db()
+    too_many = (HEADER + "strike,18,15,10,4,1\nasos,18,15,10,4,1\n").encode()  # 4 online + 15 by post > 18 entitled
+    with pytest.raises(StatutoryRefused, match="more than the 18 entitled"):
+        check_postal_import(sb=sb, data=too_many)
+    do_postal_import(sb=sb, counts=check_postal_import(sb=sb, data=count), actor=None)
     r = result_figures(sb)
     assert (r.entitled, r.cast_online, r.cast_postal, r.cast) == (18, 4, 6, 10)
     strike, asos = r.questions

@@ -156,3 +156,17 @@ def test_hq_gives_a_start_date_on_the_rules_page_and_others_are_refused(client, 
     response = client.post(reverse("mandates:rules"), {"action": "version", "rule": rule.pk, "statement": "x", "params": "[1]",
                                                        "source": "s", "source_url": "https://www.legislation.gov.uk/", "applies_from": "2027-01-01", "reason": "r"})  # fmt: skip
     assert Rule.objects.filter(code="electronic-voting").count() == 1  # parameters must be a JSON object
+
+
+@pytest.mark.parametrize("params, error", [
+    ({"percents": 50}, "exactly: percent"),  # misspelt: the turnout test would read nothing
+    ({"percent": "50"}, "whole number"),
+    ({"percent": -1}, "whole number"),
+    ({}, "exactly: percent"),
+])  # fmt: skip
+def test_a_new_version_must_carry_the_same_parameters_as_the_rule_it_replaces(statutory, people, params, error):
+    template = statutory.rules.get(code="turnout-threshold")
+    with pytest.raises(RuleRefused, match=error):
+        rule_add_version(template=template, statement="A changed threshold.", params=params, source="Regulations",
+                         source_url="https://www.legislation.gov.uk/", applies_from=D(2028, 1, 1), reason="Regulations", actor=people.hq.user)  # fmt: skip
+    assert statutory.rules.filter(code="turnout-threshold").count() == 1
