@@ -178,6 +178,9 @@ def _verify(rec: Any, workers: int, report: Report) -> None:
 
     trackers = {e["tracker"] for e in board}
     _check_not_counted(rec["not_counted"], trackers)
+    removed = sum(1 for c in rec["roll_changes"] if c["change"] == "removed")
+    _need(sum(1 for n in rec["not_counted"] if n["why"] == "withdrawn") <= removed, "not_counted",
+          "more ballots withdrawn than voters removed from the roll")
     ok(f"not counted: {len(rec['not_counted'])} replaced or withdrawn ballots, by tracker only")
     _check_audited(election, rec["audited"], seen_alpha)
     ok(f"audited: {len(rec['audited'])} opened ballots re-encrypt from their choices and nonces")

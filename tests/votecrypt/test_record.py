@@ -74,6 +74,8 @@ def test_structural_tampering_named(small_record):
     assert _fail(r) == "not_counted[0].tracker"  # a tracker must come from its fingerprint
     r = copy.deepcopy(good); r["not_counted"][0]["why"] = "lost"
     assert _fail(r) == "not_counted[0]"
+    r = copy.deepcopy(good); r["not_counted"][0]["why"] = "withdrawn"
+    assert _fail(r) == "not_counted"  # withdrawn, though nobody was removed from the roll
     r = copy.deepcopy(good); r["audited"][0]["alias"] = good["board"][0]["ballot"]["alias"]
     assert _fail(r) == "audited[0]"  # no alias: it would tie the checked choice to a voter
     r = copy.deepcopy(good); r["audited"][0]["choices"][0] = [1 - r["audited"][0]["choices"][0][0], *r["audited"][0]["choices"][0][1:]]

@@ -39,6 +39,7 @@ MAX_BALLOT_BYTES = 64 * 1024
 # A voter casts once or a few times; a booth check is a handful per voter.
 CASTS_PER_MINUTE = 10
 AUDITS_PER_HOUR_PER_ADDRESS = 60
+AUDITS_PER_HOUR_PER_VOTER = 10
 
 
 def access_ballot(request, slug: str) -> tuple[Ballot, RollEntry | None]:
@@ -139,8 +140,11 @@ def audit(request, slug: str):
         if not allow("audit", client_ip(request), limit=AUDITS_PER_HOUR_PER_ADDRESS, per=3600):
             raise BallotRefused("Too many booth checks from this address in the last hour. Try again later.", status=429)
         body = _json_body(request)
-        if not RollEntry.objects.filter(ballot=ballot, alias=body["ballot"]["alias"], removed_at__isnull=True).exists():
+        alias = body["ballot"]["alias"]
+        if not RollEntry.objects.filter(ballot=ballot, alias=alias, removed_at__isnull=True).exists():
             raise BallotRefused("This ballot was not made for anyone on the roll.", status=403)
+        if not allow("audit-alias", f"{ballot.pk}:{alias}", limit=AUDITS_PER_HOUR_PER_VOTER, per=3600):
+            raise BallotRefused("This vote has been checked many times in the last hour. Try again later, or cast it.", status=429)
         api.verify_ballot(ballot.manifest, ballot.joint_key, body["ballot"])
         api.audit_ballot(ballot.manifest, ballot.joint_key, body["ballot"], body["secrets"])
         audited = spoil_ballot(ballot=ballot, content=body["ballot"], secrets=body["secrets"])

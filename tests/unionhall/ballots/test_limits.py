@@ -45,3 +45,13 @@ def test_a_cast_takes_a_bounded_number_of_queries(client, open_ballot, people, d
         with django_assert_max_num_queries(most):
             assert client.post(url, data=json.dumps(content), content_type="application/json").status_code == 200
     assert Cast.objects.filter(superseded=False).count() == 1
+
+
+def test_booth_checks_are_limited_per_voter_whatever_the_address(client, open_ballot, people, monkeypatch):
+    monkeypatch.setattr(ballot_views, "AUDITS_PER_HOUR_PER_VOTER", 1)
+    url = reverse("ballot_audit", args=[open_ballot.slug])
+    for seed, address, status in (("one", "10.0.0.1", 200), ("two", "10.0.0.2", 429)):
+        content, secrets = encrypt_for(open_ballot, people.alice, True, seed)
+        answer = client.post(url, data=json.dumps({"ballot": content, "secrets": secrets}), content_type="application/json", REMOTE_ADDR=address)
+        assert answer.status_code == status
+    assert AuditedBallot.objects.count() == 1
