@@ -2,6 +2,7 @@
 a ballot's statutory page, its documents, the scrutineer's extract and count.
 Each view fetches, calls one service, and answers."""
 
+import hashlib
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -107,7 +108,11 @@ def document(request, slug: str, kind: str):
         response["Content-Disposition"] = f'attachment; filename="{slug}-{kind}.pdf"'
         return response
     issued = sb.documents.filter(kind=kind).select_related("issued_by")
-    return render(request, "mandates/document.html", {"sb": sb, "doc": doc, "body": documents.render_html(doc, sb), "kind": kind, "issued": issued})
+    body = documents.render_html(doc, sb)
+    if latest and hashlib.sha256(body.encode()).hexdigest() != latest.digest:
+        messages.warning(request, "The facts behind this document have changed since it was issued: what is shown is not what was sent. "
+                                  "The audit log holds the digest of the document as issued.")  # fmt: skip
+    return render(request, "mandates/document.html", {"sb": sb, "doc": doc, "body": body, "kind": kind, "issued": issued})
 
 
 @hq_required

@@ -191,3 +191,12 @@ def test_an_issued_document_is_shown_dated_on_the_day_it_was_issued(client, new,
     assert "20 February 2026" in page.content.decode()
     pdf = client.get(reverse("mandates:document", args=[new.ballot.slug, "ballot-notice"]), {"format": "pdf"})
     assert "20 February 2026" in pdf_text(pdf.content)
+
+
+def test_a_document_whose_facts_changed_since_issue_says_so(client, new, people):
+    documents.do_issue(sb=new, kind=Document.Kind.BALLOT_NOTICE, actor=people.hq.user, now=at(D(2026, 2, 20)))
+    sign_in(client, people.hq)
+    url = reverse("mandates:document", args=[new.ballot.slug, "ballot-notice"])
+    assert "have changed since it was issued" not in client.get(url).content.decode()
+    StatutoryBallot.objects.filter(pk=new.pk).update(dispute="Another dispute altogether.")
+    assert "have changed since it was issued" in client.get(url).content.decode()
