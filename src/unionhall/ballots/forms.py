@@ -9,6 +9,25 @@ QUESTION_SLOTS = 4
 TRUSTEE_SLOTS = 5
 
 
+def clean_trustees(form: forms.Form, data: dict) -> list[tuple]:
+    """The (user, label) of each trustee slot filled in; a slot naming nobody
+    who can sign in, or someone already named, is an error on that slot."""
+    trustees, seen = [], set()
+    for i in range(TRUSTEE_SLOTS):
+        email = (data.get(f"t{i}_email") or "").strip().lower()
+        if not email:
+            continue
+        user = User.objects.filter(email=email, is_active=True).first()
+        if user is None:
+            form.add_error(f"t{i}_email", "No account has this email: trustees need to be able to sign in.")
+        elif email in seen:
+            form.add_error(f"t{i}_email", "Each trustee must be a different person.")
+        else:
+            trustees.append((user, (data.get(f"t{i}_label") or "").strip() or f"Trustee {len(trustees) + 1}"))
+        seen.add(email)
+    return trustees
+
+
 class BallotForm(PlainLabels, forms.ModelForm):
     """A new ballot: what is asked, who may vote, when, and who holds the key."""
 
@@ -69,19 +88,7 @@ class BallotForm(PlainLabels, forms.ModelForm):
             if kind == Question.Kind.UP_TO and high > len(options):
                 self.add_error(f"q{i}_max", "Cannot be more than the number of options.")
             questions.append({"text": text, "kind": kind, "options": options if kind != Question.Kind.YES_NO else [], "max": high if kind == Question.Kind.UP_TO else 1})
-        trustees, seen = [], set()
-        for i in range(TRUSTEE_SLOTS):
-            email = (data.get(f"t{i}_email") or "").strip().lower()
-            if not email:
-                continue
-            user = User.objects.filter(email=email, is_active=True).first()
-            if user is None:
-                self.add_error(f"t{i}_email", "No account has this email: trustees need to be able to sign in.")
-            elif email in seen:
-                self.add_error(f"t{i}_email", "Each trustee must be a different person.")
-            else:
-                trustees.append((user, (data.get(f"t{i}_label") or "").strip() or f"Trustee {len(trustees) + 1}"))
-            seen.add(email)
+        trustees = clean_trustees(self, data)
         threshold = data.get("trustee_threshold") or 0
         if trustees and not 1 <= threshold <= len(trustees):
             self.add_error("trustee_threshold", f"Between 1 and the number of trustees ({len(trustees)}).")
@@ -106,18 +113,5 @@ class SecretBallotForm(PlainLabels, forms.Form):
 
     def clean(self):
         data = super().clean()
-        trustees, seen = [], set()
-        for i in range(TRUSTEE_SLOTS):
-            email = (data.get(f"t{i}_email") or "").strip().lower()
-            if not email:
-                continue
-            user = User.objects.filter(email=email, is_active=True).first()
-            if user is None:
-                self.add_error(f"t{i}_email", "No account has this email: trustees need to be able to sign in.")
-            elif email in seen:
-                self.add_error(f"t{i}_email", "Each trustee must be a different person.")
-            else:
-                trustees.append((user, (data.get(f"t{i}_label") or "").strip() or f"Trustee {len(trustees) + 1}"))
-            seen.add(email)
-        data["trustees"] = trustees
+        data["trustees"] = clean_trustees(self, data)
         return data
