@@ -138,9 +138,7 @@ def set_aside(request, slug: str):
     except StatutoryRefused as exc:
         report_refusal(request, exc, subject=sb)
         return redirect("mandates:statutory", slug=slug)
-    response = HttpResponse("paper_number\n" + "".join(f"{n}\n" for n in numbers), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-papers-to-set-aside.csv"'
-    return response
+    return csv_download(f"{slug}-papers-to-set-aside.csv", ["paper_number"], ([n] for n in numbers))
 
 
 @hq_required
