@@ -45,7 +45,7 @@ def run(args, engine):
     from django.conf import settings
     from django.utils import timezone
 
-    from unionhall.ballots.models import Ballot, Question, RollEntry
+    from unionhall.ballots.models import Ballot, Question, Reminder, RollEntry
     from unionhall.ballots.reminders import schedule_reminder, send_due_reminders
     from unionhall.ballots.services import ballot_open
     from unionhall.members.demo.builder import build_demo_union
@@ -58,6 +58,8 @@ def run(args, engine):
                                    manifest={"questions": []}, joint_key="00" * 32)  # the roll is what matters here  # fmt: skip
     Question.objects.create(ballot=ballot, position=1, key="q1", text="Yes or no?")
     ballot_open(ballot=ballot, actor=None)
+    # The invitations queued at opening would go first: time one reminder alone.
+    Reminder.objects.filter(ballot=ballot, kind=Reminder.Kind.INVITATION).update(status=Reminder.Status.CANCELLED)
     waiting = RollEntry.objects.filter(ballot=ballot, voted_at__isnull=True).count()
 
     sink = Counter()
