@@ -60,3 +60,78 @@ def postgres_available() -> bool:
             return True
     except Exception:
         return False
+
+
+# --- The real app under gunicorn, with signed-in sessions ----------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def session_cookies(users) -> tuple[str, list[str]]:
+    """A CSRF secret and, for each user, a Cookie header signing them in."""
+    import secrets
+    import string
+
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))  # Django's CSRF secret alphabet
+    cookies = []
+    for user in users:
+        s = SessionStore()
+        s["_auth_user_id"] = str(user.pk)
+        s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        s["_auth_user_hash"] = user.get_session_auth_hash()
+        s.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={s.session_key}; csrftoken={csrf}")
+    return csrf, cookies
+
+
+class Gunicorn:
+    """``with Gunicorn(workers) as port:`` serves the app on loopback against the
+    benchmark's database, and stops it afterwards."""
+
+    def __init__(self, workers: int, **env):
+        self.workers, self.env = workers, env
+
+    def __enter__(self) -> int:
+        import subprocess
+        import time
+
+        from django.db import connection
+
+        connection.close()
+        self.port = free_port()
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionhall.settings", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
+               "SESSION_COOKIE_SECURE": "false", "LOG_LEVEL": "ERROR", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", **self.env}  # fmt: skip
+        log = open(os.path.join(os.environ["UNIONHALL_VAR_DIR"], "gunicorn.log"), "w")
+        self.server = subprocess.Popen(
+            [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "unionhall.wsgi", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(self.workers), "--log-level", "warning"],
+            env=env, stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
+        import socket
+
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self.port
+            except OSError:
+                time.sleep(0.1)
+        self.server.kill()
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc) -> None:
+        import subprocess
+
+        self.server.terminate()
+        try:
+            self.server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.server.kill()

@@ -12,12 +12,7 @@ import argparse
 import http.client
 import json
 import multiprocessing as mp
-import os
-import secrets
-import socket
 import statistics
-import string
-import subprocess
 import sys
 import threading
 import time
@@ -53,8 +48,6 @@ def main():
 def run(args):
     import datetime as dt
 
-    from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.utils import timezone
 
@@ -85,28 +78,9 @@ def run(args):
         ballots = pool.map(_encrypt, [(manifest, joint, e.alias, i) for i, e in enumerate(entries)], chunksize=200)
     encrypt_s = time.perf_counter() - t
 
-    csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))  # Django's CSRF secret alphabet
-    cookies = []
-    for e in entries:
-        s = SessionStore()
-        s["_auth_user_id"] = str(e.member.user.pk)
-        s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        s["_auth_user_hash"] = e.member.user.get_session_auth_hash()
-        s.create()
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={s.session_key}; csrftoken={csrf}")
-    connection.close()
+    csrf, cookies = _django.session_cookies(e.member.user for e in entries)
 
-    port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "unionhall.settings", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "false",
-           "SESSION_COOKIE_SECURE": "false", "LOG_LEVEL": "ERROR",
-           "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}  # fmt: skip
-    server = subprocess.Popen(
-        [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "unionhall.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(os.environ["UNIONHALL_VAR_DIR"], "gunicorn.log"), "w"),
-    )  # fmt: skip
-    try:
-        _wait_for(port)
+    with _django.Gunicorn(args.workers) as port:
         latencies, statuses, trackers = [], {}, {}
         lock = threading.Lock()
         next_index = iter(range(len(entries)))
@@ -139,13 +113,6 @@ def run(args):
         for th in threads:
             th.join()
         wall = time.perf_counter() - began
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
     # Board, receipts and roll must agree exactly.
     cast = dict(Cast.objects.filter(ballot=ballot, superseded=False).values_list("roll_entry__alias", "tracker"))
     voted = RollEntry.objects.filter(ballot=ballot, voted_at__isnull=False).count()
@@ -167,22 +134,6 @@ def run(args):
         "roll_voted_equals_board": voted == len(cast),
         "goal": ">= 200 accepted/s for 60 s, p99 <= 300 ms",
     }))  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port: int) -> None:
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
 
 
 if __name__ == "__main__":
