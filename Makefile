@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 # The demo runs on its own SQLite file, built afresh each time. While it is
 # served, its mail goes over SMTP to a sink on loopback that keeps each message
 # as a .eml file in var/mail-sink/ (mail sent while building goes to var/mail/).
-DEMO_ENV := DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
+DEMO_ENV := DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3 BASE_URL=http://127.0.0.1:$(PORT)
 SMTP_PORT ?= 1025
 DEMO_SMTP := EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend EMAIL_HOST=127.0.0.1 EMAIL_PORT=$(SMTP_PORT) EMAIL_USE_TLS=false
 

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         build_demo_elections(seed)
         self.stdout.write(self.style.SUCCESS(f"Demo union built: {members} members (seed {seed})."))
         self.stdout.write("Sign in at /accounts/login/ with a password, or ask for an emailed link")
-        self.stdout.write("(the demo writes mail to var/mail/ instead of sending it).\n")
+        self.stdout.write("(while `make demo` serves, mail goes to the SMTP sink's var/mail-sink/).\n")
         for account in accounts:
             self.stdout.write(f"  {account.role:<17} {account.email:<34} password: {DEMO_PASSWORD}")
         self.stdout.write("\nBallots:")
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             ballot.refresh_from_db()
             self.stdout.write(f"  {ballot.slug:<22} {ballot.get_status_display().lower()}: /ballots/{ballot.slug}/")
         self.stdout.write(f"  trustee key files in var/demo-trustees/, passphrase: {DEMO_TRUSTEE_PASSPHRASE!r}")
-        self.stdout.write("Conference: motions, a card vote and the register of resolutions at /conference/")
+        self.stdout.write("Conference: motions, a card vote, a secret vote of the delegates and the register of resolutions at /conference/")
         self.stdout.write("Bulletins: two numbered series with a discussion under pseudonyms at /bulletins/")
         self.stdout.write(f"  statutory rules, notices and the postal count: /mandates/{statutory.ballot.slug}/")
         self.stdout.write("Elections: a General Secretary elected by secret ballot, and an NEC counted by STV from the")
