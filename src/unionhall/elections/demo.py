@@ -155,8 +155,10 @@ def _secret_ballot(election: Election, hq, rng: random.Random, seed: int, *, sta
 
 
 def _scrutineers_file(election: Election, rng: random.Random) -> bytes:
-    """The invented scrutineer's return: 200 anonymised ranked papers as BLT."""
+    """The invented scrutineer's return: 200 anonymised ranked papers as BLT
+    (fewer in a union too small to have returned that many)."""
     names = [services.blt_name(n.candidate.full_name) for n in election.ballot_order()]
-    papers = [(1, tuple(ranking)) for ranking in _ranked_ballots(rng, len(names), 200)]
+    returned = min(200, Member.objects.filter(status=Member.Status.ACTIVE).count() // 2)
+    papers = [(1, tuple(ranking)) for ranking in _ranked_ballots(rng, len(names), returned)]
     profile = stvcount.Election.of(names, election.seats, papers, title=f"{election.title}: postal ballot")
     return stvcount.format_blt(profile).encode()

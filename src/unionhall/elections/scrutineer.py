@@ -29,6 +29,7 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.elections.models import Election, Nomination
 from unionhall.elections.services import ElectionRefused, blt_name, check_counting, declare_count, lock_election
+from unionhall.members.models import Member
 
 MAX_BLT_BYTES = 50 * 1024 * 1024
 
@@ -66,6 +67,9 @@ def check_profile(*, election: Election, standing: list[Nomination], profile: st
             raise ElectionRefused(f"Candidate {number} in the file is “{name}”; in this election's ballot order candidate {number} is “{expected}”.")
     if profile.valid_poll == 0:
         raise ElectionRefused("The file holds no valid ballot papers.")
+    entitled = Member.objects.filter(status=Member.Status.ACTIVE, **({"branch_id": election.branch_id} if election.branch_id else {})).count()
+    if profile.valid_poll > entitled:
+        raise ElectionRefused(f"The file holds {profile.valid_poll:,} valid papers, more than the {entitled:,} members entitled to vote.")
 
 
 def count_scrutineer_blt(*, election: Election, raw: bytes, scrutineer: str, actor, now: dt.datetime | None = None) -> Election:

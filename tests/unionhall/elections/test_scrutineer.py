@@ -8,7 +8,7 @@ import stvcount
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.unionhall.conftest import sign_in
+from tests.unionhall.conftest import make_member, sign_in
 from tests.unionhall.elections.conftest import AFTER, stand
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.elections import scrutineer, services
@@ -18,8 +18,11 @@ from unionhall.members.models import Office, Role
 
 
 @pytest.fixture
-def contested(nec, people):
-    """Four candidates for three NEC seats; nominations closed."""
+def contested(nec, people, union):
+    """Four candidates for three NEC seats; nominations closed; enough members
+    to have returned the papers counted here."""
+    for i in range(40):
+        make_member(f"V{i:02d}", union.north)
     for trio in ((people.alice, people.bob, people.carol), (people.dave, people.erin, people.hq), (people.frank, people.gina, people.erin),
                  (people.bob, people.alice, people.carol)):  # fmt: skip
         stand(nec, *trio)
@@ -120,4 +123,10 @@ def test_a_bad_upload_through_the_page_shows_the_line_and_a_member_is_refused(cl
     upload = SimpleUploadedFile("nec.blt", blt(contested, PAPERS), content_type="text/plain")
     assert client.post(reverse("election_scrutineer", args=[contested.pk]), {"scrutineer": "R", "blt": upload}).status_code == 403
     assert AuditEntry.objects.filter(action=Action.DENIED, actor=people.alice.user).exists()
+    assert Election.objects.get().status == Election.Status.BALLOT
+
+
+def test_a_file_with_more_papers_than_members_entitled_is_refused(contested, people):
+    with pytest.raises(ElectionRefused, match="more than the .* members entitled to vote"):
+        count(contested, blt(contested, [(500, "1 2")]), people.hq.user)
     assert Election.objects.get().status == Election.Status.BALLOT
