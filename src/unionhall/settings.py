@@ -177,6 +177,9 @@ X_FRAME_OPTIONS = "DENY"
 # --- Static files (whitenoise serves them; no separate web server needed) ---
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or REPO_DIR / "staticfiles")
+# Uploaded files (bulletins' attachments) are served only through views that
+# check who may read them: MEDIA_URL is never routed.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -36,6 +36,9 @@ def test_a_bulletin_is_scheduled_delivered_discussed_reported_and_moderated(page
     hq.get_by_label("Title").fill("Caseload cap: what we ask")
     hq.get_by_label("Summary").fill("We ask for a cap on caseloads.")
     hq.get_by_label("Body").fill("The claim is *simple*: no more than 40 cases each.")
+    # The live preview shows it as members will, before anything is saved.
+    expect(hq.locator("#live-preview em")).to_have_text("simple")
+    expect(hq.locator("#live-preview")).to_contain_text("We ask for a cap on caseloads.")
     hq.get_by_label("All members").check()
     hq.get_by_label("Email it to its audience").check()
     hq.get_by_label("Publish at").fill(timezone.localtime(timezone.now() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))

@@ -15,7 +15,7 @@ from unionhall.members.models import Branch, Employer, Grade, Member
 
 COMMENT_MAX_CHARS = 10_000
 # Fixed pages under /bulletins/ that a series slug would shadow (see urls.py).
-RESERVED_SLUGS = {"addresses", "comments", "drafts", "events", "feed", "manage", "me", "moderation", "reveals", "unsubscribe", "write"}
+RESERVED_SLUGS = {"addresses", "attachments", "comments", "drafts", "events", "feed", "manage", "me", "moderation", "preview", "reveals", "unsubscribe", "write"}
 
 
 class Series(models.Model):
@@ -100,6 +100,30 @@ class Bulletin(models.Model):
 
     def grade_labels(self) -> list[str]:
         return [Grade(g).label for g in self.grade_list if g in Grade.values]
+
+
+def attachment_path(instance, filename: str) -> str:
+    # A random name: the file's own name is kept for the download, never trusted as a path.
+    return f"bulletins/{secrets.token_hex(16)}.pdf"
+
+
+class Attachment(models.Model):
+    """A PDF that goes with a bulletin (slides, a letter), served only to those
+    who can read the bulletin, never from a public address."""
+
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=attachment_path)
+    filename = models.CharField(max_length=200, help_text="The name it is downloaded under.")
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["bulletin", "pk"]
+
+    def __str__(self):
+        return self.title
 
 
 class Reader(models.Model):

@@ -20,7 +20,7 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.bulletins.delivery import schedule_release
 from unionhall.bulletins.models import (
-    COMMENT_MAX_CHARS, Appeal, Audience, Bulletin, Comment, ModerationDecision, ModeratorAssignment, Reader, Report, RevealRequest, Series,
+    COMMENT_MAX_CHARS, Appeal, Attachment, Audience, Bulletin, Comment, ModerationDecision, ModeratorAssignment, Reader, Report, RevealRequest, Series,
 )  # fmt: skip
 from unionhall.bulletins.notifications import notify_moderators, notify_reply, tell_member_of_reveal
 from unionhall.bulletins.queries import bulletins_for, reader_for
@@ -563,3 +563,38 @@ def reveal_requests_for(user):
     pending = RevealRequest.objects.filter(status=RevealRequest.Status.PENDING).exclude(requested_by=user)
     mine = RevealRequest.objects.filter(Q(requested_by=user) | Q(decided_by=user))
     return (pending | mine).select_related("comment__bulletin__series").order_by("-requested_at")
+
+
+# --- Attachments ---------------------------------------------------------------------------
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_ATTACHMENTS = 10
+
+
+def check_attach(*, user, bulletin: Bulletin, title: str, upload) -> None:
+    if not may_write(user):
+        raise BulletinRefused("Only HQ can add attachments to bulletins.", status=403)
+    if bulletin.published_at is not None:
+        raise BulletinRefused("The bulletin is published: attachments are added to drafts.", status=409)
+    if not title.strip():
+        raise BulletinRefused("Give the attachment a title, for example “Slides from the pay briefing”.")
+    if upload is None or not upload.size:
+        raise BulletinRefused("Choose a PDF file.")
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise BulletinRefused(f"The file is {upload.size / 1024 / 1024:.1f} MB; the most is {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB.")
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-" or not upload.name.lower().endswith(".pdf"):
+        raise BulletinRefused("Only PDF files can be attached (the file must be a PDF, named .pdf).")
+    if bulletin.attachments.count() >= MAX_ATTACHMENTS:
+        raise BulletinRefused(f"A bulletin can have at most {MAX_ATTACHMENTS} attachments.")
+
+
+@transaction.atomic
+def do_attach(*, user, bulletin: Bulletin, title: str, upload, now: dt.datetime | None = None) -> Attachment:
+    check_attach(user=user, bulletin=bulletin, title=title, upload=upload)
+    name = re.sub(r"[^\w.\- ]", "_", upload.name)[-120:]
+    attachment = Attachment.objects.create(bulletin=bulletin, title=title.strip(), file=upload, filename=name, size=upload.size,
+                                           uploaded_by=user, uploaded_at=now or timezone.now())  # fmt: skip
+    audit_record(actor=user, action=Action.CHANGE, subject=bulletin, detail={"event": "attachment added", "title": attachment.title, "bytes": attachment.size})
+    return attachment

@@ -8,10 +8,11 @@ from functools import wraps
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.bulletins import delivery, forms, notifications, services
-from unionhall.bulletins.models import Appeal, Bulletin, Comment, ModeratorAssignment, RevealRequest
+from unionhall.bulletins.markup import render_bulletin
+from unionhall.bulletins.models import Appeal, Attachment, Bulletin, Comment, ModeratorAssignment, RevealRequest
 from unionhall.bulletins.queries import THREADS_PER_PAGE, address_flags_in, bulletins_for, comment_page, open_address_flag, reader_for, search_bulletins, threads
 from unionhall.bulletins.services import BulletinRefused
 from unionhall.members.access import deny, hq_required, member_required, officer_required, report_refusal
@@ -213,6 +215,41 @@ def bulletin_write(request, pk: int | None = None):
             messages.success(request, "Draft saved. Check it below, then publish.")
             return redirect("bulletin_preview", pk=bulletin.pk)
     return render(request, "bulletins/write.html", {"form": form, "bulletin": bulletin})
+
+
+@hq_required
+@require_POST
+def markdown_preview(request):
+    """The live preview beside the editor: the summary and body as members
+    will see them, sanitised exactly as when published."""
+    summary = escape(request.POST.get("summary", "")).replace("\n", "<br>")
+    return HttpResponse(f'<section class="card"><h2>In short</h2><p>{summary}</p></section>'
+                        f'<div class="card bulletin-body">{render_bulletin(request.POST.get("body", ""))}</div>')  # fmt: skip
+
+
+@hq_required
+@require_POST
+def attachment_add(request, pk: int):
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    try:
+        services.do_attach(user=request.user, bulletin=bulletin, title=request.POST.get("title", ""), upload=request.FILES.get("file"))
+    except BulletinRefused as exc:
+        answer_refusal(request, exc, subject=bulletin)
+    else:
+        messages.success(request, "The attachment is added. Members who can read the bulletin can download it.")
+    return redirect("bulletin_preview", pk=pk)
+
+
+@member_required
+def attachment_download(request, pk: int):
+    """Only to those who may read the bulletin (or HQ, for a draft)."""
+    attachment = get_object_or_404(Attachment.objects.select_related("bulletin"), pk=pk)
+    readable = bulletins_for(request.member).filter(pk=attachment.bulletin_id).exists()
+    if not readable and not services.may_write(request.user):
+        raise Http404("No such attachment.")
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @hq_required
