@@ -135,3 +135,18 @@ class Gunicorn:
             self.server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.server.kill()
+
+
+def run_on_postgres(bench: str, run, args) -> None:
+    """``run(args)`` on a fresh PostgreSQL database, dropped afterwards; a JSON
+    line saying it was skipped where no server listens."""
+    import json
+
+    if not postgres_available():
+        print(json.dumps({"bench": bench, "skipped": "no PostgreSQL on 127.0.0.1:5432"}))
+        return
+    engine = setup("postgres")
+    try:
+        run(args)
+    finally:
+        teardown(engine)

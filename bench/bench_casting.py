@@ -11,6 +11,7 @@ Load generator and server share this machine's cores, so the figure is a floor.
 import argparse
 import http.client
 import json
+import math
 import multiprocessing as mp
 import statistics
 import sys
@@ -34,15 +35,7 @@ def main():
     ap.add_argument("--workers", type=int, default=3)
     ap.add_argument("--clients", type=int, default=12)
     ap.add_argument("--voters", type=int, default=14000)
-    args = ap.parse_args()
-    if not _django.postgres_available():
-        print(json.dumps({"bench": "casting", "skipped": "no PostgreSQL on 127.0.0.1:5432"}))
-        return
-    engine = _django.setup("postgres")
-    try:
-        run(args)
-    finally:
-        _django.teardown(engine)
+    _django.run_on_postgres("casting", run, ap.parse_args())
 
 
 def run(args):
@@ -129,7 +122,7 @@ def run(args):
         "statuses": statuses,
         "accepted_per_s": round(accepted / wall, 1),
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1) if latencies else None,
+        "p99_ms": round(latencies[math.ceil(len(latencies) * 0.99) - 1], 1) if latencies else None,
         "board_equals_receipts": cast == trackers,
         "roll_voted_equals_board": voted == len(cast),
         "goal": ">= 200 accepted/s for 60 s, p99 <= 300 ms",
