@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.test_register_in_browser import sign_in_by_link, sign_in_officer
-from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
+from tests.unionhall.conftest import make_member, people, union  # noqa: F401  (fixtures)
 from unionhall.elections import services
 from unionhall.elections.models import Election
 
@@ -52,7 +52,7 @@ def stand_by_services(election, candidate, proposer, seconder, address):
     services.do_accept(nomination=nomination, member=candidate, address=address)
 
 
-def test_an_nec_election_from_call_to_the_scrutineers_count(page, browser, live, people):
+def test_an_nec_election_from_call_to_the_scrutineers_count(page, browser, live, people, union):
     sign_in_officer(page, people.hq)
     election = call_election(page)
 
@@ -87,6 +87,8 @@ def test_an_nec_election_from_call_to_the_scrutineers_count(page, browser, live,
     page.get_by_role("button", name="Close nominations").click()
     expect(page.get_by_text("Contested: this election goes to a postal ballot")).to_be_visible()
     names = [n.candidate.full_name for n in Election.objects.get().ballot_order()]
+    for i in range(40):  # members enough to have returned the scrutineer's 37 papers
+        make_member(f"V{i:02d}", union.north)
     good = "3 2\n14 1 2 0\n11 2 3 0\n8 3 1 0\n4 3 2 0\n0\n" + "".join(f'"{n}"\n' for n in names) + '"NEC election 2027"\n'
 
     page.get_by_label("Independent scrutineer").fill("Northgate Scrutiny (fictional)")
