@@ -128,6 +128,11 @@ class RollEntry(models.Model):
     alias = models.CharField(max_length=24)
     area = models.CharField(max_length=200)
     voted_at = models.DateTimeField(null=True, blank=True)
+    # Where the member worked when the roll froze: the turnout drive counts and
+    # limits officers' views by these, without reading the register each time.
+    employer = models.ForeignKey(Employer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    branch = models.ForeignKey(Branch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    workplace = models.ForeignKey(Workplace, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     added_reason = models.CharField(max_length=300, blank=True, help_text="Why the member was added after the roll froze.")
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_reason = models.CharField(max_length=300, blank=True)
@@ -137,7 +142,7 @@ class RollEntry(models.Model):
             models.UniqueConstraint(fields=["ballot", "member"], name="roll_member_unique"),
             models.UniqueConstraint(fields=["ballot", "alias"], name="roll_alias_unique"),
         ]
-        indexes = [models.Index(fields=["ballot", "area", "voted_at"])]
+        indexes = [models.Index(fields=["ballot", "area", "voted_at"]), models.Index(fields=["ballot", "workplace", "voted_at"])]
 
 
 class Cast(models.Model):

@@ -110,7 +110,8 @@ def ballot_open(*, ballot: Ballot, actor, now: dt.datetime | None = None) -> int
     sizes = Counter(areas.values())
     RollEntry.objects.bulk_create(
         [
-            RollEntry(ballot=ballot, member=m, alias=new_alias(), area=areas[m.pk] if sizes[areas[m.pk]] >= MIN_AREA_SIZE else OTHER_AREAS)
+            RollEntry(ballot=ballot, member=m, alias=new_alias(), area=areas[m.pk] if sizes[areas[m.pk]] >= MIN_AREA_SIZE else OTHER_AREAS,
+                      employer_id=m.employer_id, branch_id=m.branch_id, workplace_id=m.workplace_id)  # fmt: skip
             for m in members
         ],
         batch_size=2000,
@@ -139,7 +140,8 @@ def roll_add(*, ballot: Ballot, member: Member, reason: str, actor) -> RollEntry
     except Ballot.DoesNotExist:
         raise BallotRefused("Members can be added to the roll only while the ballot is open.", status=409) from None
     entry, created = RollEntry.objects.get_or_create(
-        ballot=ballot, member=member, defaults={"alias": new_alias(), "area": OTHER_AREAS, "added_reason": reason}
+        ballot=ballot, member=member, defaults={"alias": new_alias(), "area": OTHER_AREAS, "added_reason": reason,
+                                                "employer_id": member.employer_id, "branch_id": member.branch_id, "workplace_id": member.workplace_id}  # fmt: skip
     )
     if not created:
         raise BallotRefused("That member is already on the roll.")

@@ -23,6 +23,7 @@ from unionhall.ballots.curves import expected_share
 from unionhall.ballots.models import Ballot, RollEntry
 from unionhall.ballots.services import MIN_AREA_SIZE
 from unionhall.mandates.services import drive_terms
+from unionhall.members.models import Workplace
 from unionhall.members.remit import Remit
 
 REFERENCE_THRESHOLD = 50
@@ -84,7 +85,8 @@ class Turnout:
 
 
 def roll_in_remit(ballot: Ballot, remit: Remit):
-    return RollEntry.objects.filter(remit.members_q("member__"), ballot=ballot, removed_at__isnull=True)
+    """The roll entries in the officer's remit, by where members worked when the roll froze."""
+    return RollEntry.objects.filter(remit.members_q(), ballot=ballot, removed_at__isnull=True)
 
 
 def turnout(ballot: Ballot, remit: Remit, now: dt.datetime | None = None) -> Turnout:
@@ -93,11 +95,14 @@ def turnout(ballot: Ballot, remit: Remit, now: dt.datetime | None = None) -> Tur
     threshold = terms.threshold if terms.statutory else REFERENCE_THRESHOLD
     roll = roll_in_remit(ballot, remit)
     # Counted in the database: a large roll is never loaded row by row.
-    counts = roll.values_list("member__workplace__name").annotate(n=Count("pk"), voted=Count("pk", filter=Q(voted_at__isnull=False)))
+    # Grouped on the roll alone (no join to members or workplaces for every row), named after.
+    counts = list(roll.values_list("workplace_id").annotate(n=Count("pk"), voted=Count("pk", filter=Q(voted_at__isnull=False))))
+    names = dict(Workplace.objects.filter(pk__in=[w for w, _, _ in counts if w]).values_list("pk", "name"))
     entitled, voted = Counter(), Counter()
-    for name, n, v in counts:
-        entitled[name or SMALL_WORKPLACES] += n
-        voted[name or SMALL_WORKPLACES] += v
+    for workplace, n, v in counts:
+        name = names.get(workplace) or SMALL_WORKPLACES
+        entitled[name] += n
+        voted[name] += v
     places: dict[str, Place] = {}
     for name, n in entitled.items():
         key = name if n >= MIN_AREA_SIZE else SMALL_WORKPLACES
