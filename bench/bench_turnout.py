@@ -46,9 +46,10 @@ def open_ballot(voted: float):
                                    closes_at=now + dt.timedelta(days=7), roll_frozen_at=now - dt.timedelta(days=7))  # fmt: skip
     rng = random.Random(4)
     entries = []
-    for member in eligible_members(ballot).only("pk").iterator(chunk_size=5000):
+    for member in eligible_members(ballot).only("pk", "employer_id", "branch_id", "workplace_id").iterator(chunk_size=5000):
         at = ballot.opens_at + dt.timedelta(days=7 * rng.random() ** 2) if rng.random() < voted else None
-        entries.append(RollEntry(ballot=ballot, member=member, alias=new_alias(), area="All", voted_at=at))
+        entries.append(RollEntry(ballot=ballot, member=member, alias=new_alias(), area="All", voted_at=at, employer_id=member.employer_id,
+                                 branch_id=member.branch_id, workplace_id=member.workplace_id))  # fmt: skip
     RollEntry.objects.bulk_create(entries, batch_size=5000)
     return ballot, len(entries)
 
