@@ -41,10 +41,7 @@ def build_demo_ballots(*, seed: int = 1) -> list[Ballot]:
     _roll_changes_and_checks(finished, hq, seed)
     ballot_close(ballot=finished, actor=hq, now=finished.closes_at + dt.timedelta(minutes=5))
     finished.refresh_from_db()
-    for index in (1, 3):  # the General Secretary never returns: the threshold covers it
-        trustee = Trustee.objects.get(ballot=finished, index=index)
-        share = api.decryption_share(finished.manifest, finished.joint_key, finished.trustee_keys[index - 1], finished.tallies[0], SeededRng(f"{seed}/share/{index}"))
-        trustee_post_shares(ballot=finished, trustee=trustee, shares={"": share})
+    decrypt_demo_headline(finished, finished.trustee_keys, (1, 3), label=f"{seed}/{finished.slug}")  # the General Secretary never returns: the threshold covers it
 
     current = _ballot(
         slug="demo-workload-ballot",
@@ -66,9 +63,7 @@ def _ballot(*, slug, title, explanation, questions, employer, opens_at, closes_a
         Question.objects.create(ballot=ballot, position=position, key=key, text=text, kind=Question.Kind.YES_NO)
     for index, (user, label) in enumerate(trustees, start=1):
         Trustee.objects.create(ballot=ballot, index=index, user=user, label=label)
-    manifest = ballot_manifest(ballot)
-    joint, keys, publics = api.run_dkg(manifest, SeededRng(f"{seed}/{slug}/dkg"))
-    ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=None)
+    keys = make_demo_keys(ballot, label=f"{seed}/{slug}")
     save_key_files(slug, keys)
     ballot_open(ballot=ballot, actor=None, now=opens_at)
     ballot.refresh_from_db()
@@ -90,6 +85,24 @@ def _roll_changes_and_checks(ballot: Ballot, hq, seed: int) -> None:
     check = check_cast_ballot(ballot=ballot, member=changer.member, content=content, now=ballot.opens_at + dt.timedelta(days=3))
     do_cast_ballot(ballot=ballot, check=check, content=content)
     roll_remove(ballot=ballot, member=leaver.member, reason="Promoted out of the bargaining unit before the cut-off date", actor=hq)
+
+
+def make_demo_keys(ballot: Ballot, *, label: str, actor=None) -> list[dict]:
+    """The trustees' key ceremony run in one place with seeded randomness (a
+    real trustee makes their share in their own browser): sets the ballot's
+    key and returns the trustees' keys, for the demo to decrypt with."""
+    manifest = ballot_manifest(ballot)
+    joint, keys, publics = api.run_dkg(manifest, SeededRng(f"{label}/dkg"))
+    ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=actor)
+    return keys
+
+
+def decrypt_demo_headline(ballot: Ballot, keys: list[dict], indexes, *, label: str) -> None:
+    """Trustees ``indexes`` post their decryption shares of the closed ballot's overall result."""
+    ballot.refresh_from_db()
+    for index in indexes:
+        share = api.decryption_share(ballot.manifest, ballot.joint_key, keys[index - 1], ballot.tallies[0], SeededRng(f"{label}/share/{index}"))
+        trustee_post_shares(ballot=ballot, trustee=Trustee.objects.get(ballot=ballot, index=index), shares={"": share})
 
 
 def spread_voting_times(ballot: Ballot, rng: random.Random) -> None:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from unionhall.ballots import services as ballots
+from unionhall.ballots.demo import decrypt_demo_headline, make_demo_keys
 from unionhall.conference import meetings, register, services, voting
 from unionhall.conference.models import Body, Conference, Motion, Proposer, Resolution, Responsible
 from unionhall.members.models import Branch, Member, Office, Role
@@ -123,9 +124,7 @@ def _secret_vote(motion: Motion, rng: random.Random, hq, *, opens: dt.datetime, 
     trustees = [(hq, "HQ membership administrator"), (_holder(Role.GENERAL_SECRETARY).user, "General Secretary")]
     vote = voting.vote_open_secret(motion=motion, actor=hq, opens_at=opens, closes_at=closes, trustees=trustees, threshold=2, now=opens)
     ballot = vote.ballot
-    manifest = ballots.ballot_manifest(ballot)
-    joint, keys, publics = api.run_dkg(manifest, SeededRng(f"{ballot.slug}/dkg"))
-    ballots.ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=hq)
+    keys = make_demo_keys(ballot, label=ballot.slug, actor=hq)
     ballots.ballot_open(ballot=ballot, actor=hq, now=opens)
     ballot.refresh_from_db()
     entries = list(ballot.roll.select_related("member").order_by("alias"))
@@ -135,10 +134,7 @@ def _secret_vote(motion: Motion, rng: random.Random, hq, *, opens: dt.datetime, 
         check = ballots.check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=opens + dt.timedelta(minutes=10))
         ballots.do_cast_ballot(ballot=ballot, check=check, content=content)
     ballots.ballot_close(ballot=ballot, actor=hq, now=closes)
-    ballot.refresh_from_db()
-    for index in (1, 2):
-        share = api.decryption_share(ballot.manifest, ballot.joint_key, keys[index - 1], ballot.tallies[0], SeededRng(f"{ballot.slug}/share/{index}"))
-        ballots.trustee_post_shares(ballot=ballot, trustee=ballot.trustees.get(index=index), shares={"": share})
+    decrypt_demo_headline(ballot, keys, (1, 2), label=ballot.slug)
     voting.vote_close_secret(vote=vote, actor=hq, now=closes)
 
 

@@ -20,10 +20,8 @@ import stvcount
 from django.db import transaction
 from django.utils import timezone
 
-from unionhall.ballots.demo import spread_voting_times
-from unionhall.ballots.services import (
-    ballot_close, ballot_manifest, ballot_open, ballot_set_keys, check_cast_ballot, do_cast_ballot, trustee_post_shares,
-)  # fmt: skip
+from unionhall.ballots.demo import decrypt_demo_headline, make_demo_keys, spread_voting_times
+from unionhall.ballots.services import ballot_close, ballot_open, check_cast_ballot, do_cast_ballot
 from unionhall.elections import online, scrutineer, services
 from unionhall.elections.models import Election
 from unionhall.members.models import Member, Office, Role, User
@@ -135,22 +133,17 @@ def _secret_ballot(election: Election, hq, rng: random.Random, seed: int, *, sta
                 (User.objects.get_or_create(email="scrutineer@demo.unionhall.test")[0], "Independent scrutineer")]  # fmt: skip
     ends = starts + dt.timedelta(days=14)
     ballot = online.election_start_ballot(election=election, actor=hq, opens_at=starts, closes_at=ends, trustees=trustees, threshold=2, now=starts)
-    manifest = ballot_manifest(ballot)
-    joint, keys, publics = api.run_dkg(manifest, SeededRng(f"{seed}/{ballot.slug}/dkg"))
-    ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=hq)
+    keys = make_demo_keys(ballot, label=f"{seed}/{ballot.slug}", actor=hq)
     ballot_open(ballot=ballot, actor=hq, now=starts)
     ballot.refresh_from_db()
     roll = list(ballot.roll.select_related("member").order_by("alias"))
     for i, entry in enumerate(rng.sample(roll, min(MAX_DEMO_VOTERS, len(roll)))):
         choice = rng.choices(range(len(GS_SHARES)), weights=GS_SHARES)[0]
-        content, _ = api.encrypt_ballot(manifest, joint, entry.alias, [[int(c == choice) for c in range(len(GS_SHARES))]], SeededRng(f"{seed}/gs/{i}"))
+        content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, entry.alias, [[int(c == choice) for c in range(len(GS_SHARES))]], SeededRng(f"{seed}/gs/{i}"))
         do_cast_ballot(ballot=ballot, check=check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=starts), content=content)
     spread_voting_times(ballot, rng)
     ballot_close(ballot=ballot, actor=hq, now=ends)
-    ballot.refresh_from_db()
-    for trustee in ballot.trustees.filter(index__in=(1, 3)):
-        share = api.decryption_share(manifest, joint, keys[trustee.index - 1], ballot.tallies[0], SeededRng(f"{seed}/gs/share/{trustee.index}"))
-        trustee_post_shares(ballot=ballot, trustee=trustee, shares={"": share})
+    decrypt_demo_headline(ballot, keys, (1, 3), label=f"{seed}/{ballot.slug}")
     return online.election_declare_from_ballot(election=election, actor=hq, now=ends + dt.timedelta(days=1), lot_seed=seed)
 
 

@@ -12,16 +12,14 @@ import random
 
 from django.utils import timezone
 
-from unionhall.ballots.demo import save_key_files, cast_demo_votes
-from unionhall.ballots.models import Ballot, Question, Trustee
-from unionhall.ballots.services import ballot_close, ballot_create, ballot_manifest, ballot_open, ballot_set_keys, trustee_post_shares
+from unionhall.ballots.demo import cast_demo_votes, decrypt_demo_headline, make_demo_keys, save_key_files
+from unionhall.ballots.models import Ballot, Question
+from unionhall.ballots.services import ballot_close, ballot_create, ballot_open
 from unionhall.mandates.documents import do_issue
 from unionhall.mandates.models import Document, Profile, Rule, StatutoryBallot
 from unionhall.mandates.rules import rule_set_dates
 from unionhall.mandates.services import PostalCounts, do_postal_import, do_register_extract, do_set_aside_list, statutory_checks
 from unionhall.members.models import Employer, Office, Role, User
-from votecrypt import api
-from votecrypt.rng import SeededRng
 
 SLUG = "demo-statutory-ballot"
 
@@ -45,9 +43,7 @@ def build_demo_statutory_ballot(*, seed: int = 1) -> StatutoryBallot:
         questions=questions, trustees=[(hq, "HQ membership administrator"), (gs, "General Secretary"), (scrutineer, "Independent scrutineer")],
         actor=hq,
     )  # fmt: skip
-    manifest = ballot_manifest(ballot)
-    joint, keys, publics = api.run_dkg(manifest, SeededRng(f"{seed}/{SLUG}/dkg"))
-    ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=hq)
+    keys = make_demo_keys(ballot, label=f"{seed}/{SLUG}", actor=hq)
     save_key_files(SLUG, keys)
     sb = StatutoryBallot.objects.create(
         ballot=ballot, profile=Profile.objects.get(code="statutory-industrial-action"),
@@ -70,10 +66,8 @@ def build_demo_statutory_ballot(*, seed: int = 1) -> StatutoryBallot:
 
     cast_demo_votes(ballot, rng, turnout=0.34, yes_share=(0.71, 0.83), seed=seed + 7)
     ballot_close(ballot=ballot, actor=hq, now=closes_at + dt.timedelta(minutes=5))
+    decrypt_demo_headline(ballot, keys, (1, 3), label=f"{seed}/{SLUG}")
     ballot.refresh_from_db()
-    for index in (1, 3):
-        share = api.decryption_share(ballot.manifest, ballot.joint_key, keys[index - 1], ballot.tallies[0], SeededRng(f"{seed}/{SLUG}/share/{index}"))
-        trustee_post_shares(ballot=ballot, trustee=Trustee.objects.get(ballot=ballot, index=index), shares={"": share})
 
     do_set_aside_list(sb=sb, actor=hq)  # the scrutineer sets aside the papers of members who voted online
     sb.refresh_from_db()
