@@ -331,7 +331,7 @@ def postal_rows(bulletin: Bulletin, *, actor):
     )  # fmt: skip
 
     def rows():
-        for *values, email, wants_post, bounced in members.values_list(*POSTAL_FIELDS, "email", "wants_post", "bounced").iterator(chunk_size=2000):
+        for *values, wants_post, bounced in members.values_list(*POSTAL_FIELDS, "wants_post", "bounced").iterator(chunk_size=2000):
             why = "chose post" if wants_post else ("email bounced" if bounced else "no email address")
             yield (*values, why)
 
