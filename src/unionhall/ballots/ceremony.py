@@ -14,9 +14,10 @@ from django.db import transaction
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.mail import queue_email
 from unionhall.ballots.models import Ballot, Trustee
-from unionhall.ballots.services import BallotRefused, ballot_manifest, ballot_set_keys
+from unionhall.ballots.services import ballot_manifest, ballot_set_keys
+from unionhall.mail import queue_email
+from unionhall.refusals import Refused
 from votecrypt import api
 
 
@@ -37,7 +38,7 @@ def ceremony_start(*, ballot: Ballot, actor) -> None:
     """Fix the manifest (questions, trustees, threshold) that the key will be bound to."""
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.status != Ballot.Status.DRAFT or ballot.manifest:
-        raise BallotRefused("The key ceremony has already started.")
+        raise Refused("The key ceremony has already started.")
     ballot.manifest = ballot_manifest(ballot)
     ballot.save(update_fields=["manifest"])
     audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "key ceremony started", "fingerprint": api.fingerprint(ballot.manifest)})
@@ -53,19 +54,19 @@ def ceremony_restart(*, ballot: Ballot, actor, reason: str, replace: dict | None
     replaced trustee learns nothing about the new key."""
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.status != Ballot.Status.DRAFT or not ballot.manifest or ballot.joint_key:
-        raise BallotRefused("Only a key ceremony in progress can be restarted.")
+        raise Refused("Only a key ceremony in progress can be restarted.")
     if not reason.strip():
-        raise BallotRefused("Give the reason for restarting the key ceremony: it is recorded in the audit log.")
+        raise Refused("Give the reason for restarting the key ceremony: it is recorded in the audit log.")
     trustees = {t.index: t for t in ballot.trustees.select_for_update()}
     replaced = {}
     told = {t.user.email for t in trustees.values()}
     for index, user in (replace or {}).items():
         if index not in trustees:
-            raise BallotRefused(f"There is no trustee {index}.")
+            raise Refused(f"There is no trustee {index}.")
         if user.pk == getattr(actor, "pk", None):
-            raise BallotRefused("You cannot make yourself a trustee by restarting the ceremony: another officer must be named, or restart it.")
+            raise Refused("You cannot make yourself a trustee by restarting the ceremony: another officer must be named, or restart it.")
         if any(t.user_id == user.pk for i, t in trustees.items() if i != index):
-            raise BallotRefused(f"{user.email} is already a trustee of this ballot: each trustee must be a different person.")
+            raise Refused(f"{user.email} is already a trustee of this ballot: each trustee must be a different person.")
         replaced[index] = (trustees[index].user.email, user.email)
         trustees[index].user = user
     for t in trustees.values():
@@ -95,7 +96,7 @@ def ceremony_restart(*, ballot: Ballot, actor, reason: str, replace: dict | None
 def ceremony_download(ballot: Ballot, trustee: Trustee) -> dict:
     """What the trustee's tool needs for the current round."""
     if not ballot.manifest:
-        raise BallotRefused("The key ceremony has not started.")
+        raise Refused("The key ceremony has not started.")
     data = {"manifest": ballot.manifest, "index": trustee.index}
     others = list(ballot.trustees.all())
     if ceremony_round(ballot) >= 2:
@@ -112,12 +113,12 @@ def ceremony_upload(*, ballot: Ballot, trustee: Trustee, data) -> str:
     trustee = Trustee.objects.select_for_update().get(pk=trustee.pk)
     stage = ceremony_round(ballot)
     if not ballot.manifest or stage == 4:
-        raise BallotRefused("There is no key ceremony in progress for this ballot.")
+        raise Refused("There is no key ceremony in progress for this ballot.")
     if not isinstance(data, dict):
-        raise BallotRefused("That is not a file from unionhall-trustee.")
+        raise Refused("That is not a file from unionhall-trustee.")
     if stage == 1 and "public" in data:
         if trustee.dkg_public:
-            raise BallotRefused("You have already posted round 1.")
+            raise Refused("You have already posted round 1.")
         try:
             public = data["public"]
             if public.get("index") != trustee.index:
@@ -126,7 +127,7 @@ def ceremony_upload(*, ballot: Ballot, trustee: Trustee, data) -> str:
             if len(bytes.fromhex(data["box_public"])) != 32:
                 raise ValueError("bad box key")
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise BallotRefused(f"Round 1 data refused: {exc}") from None
+            raise Refused(f"Round 1 data refused: {exc}") from None
         trustee.dkg_public, trustee.box_public = public, data["box_public"]
         trustee.save(update_fields=["dkg_public", "box_public"])
         done = "round 1: commitments"
@@ -134,14 +135,14 @@ def ceremony_upload(*, ballot: Ballot, trustee: Trustee, data) -> str:
         expected = {str(t.index) for t in ballot.trustees.exclude(pk=trustee.pk)}
         shares = data["shares"]
         if not isinstance(shares, dict) or set(shares) != expected or not all(isinstance(v, str) and len(v) < 400 for v in shares.values()):
-            raise BallotRefused("Round 2 refused: it needs one sealed share for each other trustee.")
+            raise Refused("Round 2 refused: it needs one sealed share for each other trustee.")
         trustee.sealed_shares = shares
         trustee.save(update_fields=["sealed_shares"])
         done = "round 2: sealed shares"
     elif stage == 3 and "joint_key" in data:
         expected = api.joint_key(ballot.manifest, [t.dkg_public for t in ballot.trustees.all()])
         if data["joint_key"] != expected:
-            raise BallotRefused("Your tool computed a different key from the one the commitments give. Tell the ballot's officers; do not continue.")
+            raise Refused("Your tool computed a different key from the one the commitments give. Tell the ballot's officers; do not continue.")
         trustee.confirmed_key = expected
         trustee.save(update_fields=["confirmed_key"])
         done = "round 3: key confirmed"
@@ -149,6 +150,6 @@ def ceremony_upload(*, ballot: Ballot, trustee: Trustee, data) -> str:
             ballot_set_keys(ballot=ballot, manifest=ballot.manifest, joint_key=expected,
                             publics=[t.dkg_public for t in ballot.trustees.all()], actor=trustee.user)  # fmt: skip
     else:
-        raise BallotRefused(f"The ceremony is in round {stage}: upload the file from that round's step.")
+        raise Refused(f"The ceremony is in round {stage}: upload the file from that round's step.")
     audit_record(actor=trustee.user, action=Action.CHANGE, subject=ballot, detail={"event": f"key ceremony {done}", "trustee": trustee.index})
     return done

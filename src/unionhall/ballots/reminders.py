@@ -22,9 +22,10 @@ from django_tasks import task
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.ballots.models import Ballot, Reminder
-from unionhall.ballots.services import BallotRefused
+from unionhall.ballots.services import Refused
 from unionhall.ballots.turnout import non_voters
 from unionhall.members.remit import Remit
+from unionhall.refusals import Refused
 from unionhall.sms import TextMessage, send_texts
 
 MAX_REMINDERS = 5
@@ -35,14 +36,14 @@ STALLED = dt.timedelta(minutes=10)
 
 def check_schedule(*, ballot: Ballot, send_at: dt.datetime, now: dt.datetime) -> None:
     if ballot.status != Ballot.Status.OPEN:
-        raise BallotRefused("Reminders can be scheduled only while the ballot is open.", status=409)
+        raise Refused("Reminders can be scheduled only while the ballot is open.", status=409)
     if not now <= send_at < ballot.closes_at:
-        raise BallotRefused("Choose a time between now and the close of voting.")
+        raise Refused("Choose a time between now and the close of voting.")
     planned = list(ballot.reminders.filter(kind=Reminder.Kind.REMINDER).exclude(status=Reminder.Status.CANCELLED).values_list("send_at", flat=True))
     if len(planned) >= MAX_REMINDERS:
-        raise BallotRefused(f"A ballot can have at most {MAX_REMINDERS} reminders: members should not feel hounded.")
+        raise Refused(f"A ballot can have at most {MAX_REMINDERS} reminders: members should not feel hounded.")
     if any(abs(send_at - other) < MIN_GAP for other in planned):
-        raise BallotRefused("Reminders must be at least a day apart.")
+        raise Refused("Reminders must be at least a day apart.")
 
 
 @transaction.atomic
@@ -58,7 +59,7 @@ def schedule_reminder(*, ballot: Ballot, send_at: dt.datetime, actor, now: dt.da
 def cancel_reminder(*, reminder: Reminder, actor) -> None:
     reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
     if reminder.status != Reminder.Status.SCHEDULED:
-        raise BallotRefused("Only a reminder that has not started sending can be cancelled.", status=409)
+        raise Refused("Only a reminder that has not started sending can be cancelled.", status=409)
     reminder.status = Reminder.Status.CANCELLED
     reminder.save(update_fields=["status"])
     audit_record(actor=actor, action=Action.CHANGE, subject=reminder.ballot, detail={"event": "reminder cancelled", "send_at": reminder.send_at.isoformat()})

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.mail import queue_email
 from unionhall.ballots.curves import comparable, voting_curve
 from unionhall.ballots.models import AuditedBallot, Ballot, Cast, Question, ReplayKey, RollEntry, Trustee
+from unionhall.mail import queue_email
 from unionhall.members.models import Member
+from unionhall.refusals import Refused
 from votecrypt import api
 
 # Areas with fewer entitled members than this are merged into "Other areas"
@@ -23,14 +24,6 @@ from votecrypt import api
 # decrypted on its own: a handful of votes would reveal how people voted.
 MIN_AREA_SIZE = 10
 OTHER_AREAS = "Other areas"
-
-
-class BallotRefused(Exception):
-    """The request cannot be done; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
 
 
 # --- Setting up -------------------------------------------------------------------
@@ -55,10 +48,10 @@ def ballot_create(*, ballot: Ballot, questions: list[dict], trustees: list[tuple
 def ballot_manifest(ballot: Ballot) -> dict:
     questions = [q.manifest_entry() for q in ballot.questions.all()]
     if not questions:
-        raise BallotRefused("The ballot has no questions.")
+        raise Refused("The ballot has no questions.")
     n = ballot.trustees.count()
     if n < 1 or not 1 <= ballot.trustee_threshold <= n:
-        raise BallotRefused(f"The ballot needs trustees: {ballot.trustee_threshold} of at least {ballot.trustee_threshold}.")
+        raise Refused(f"The ballot needs trustees: {ballot.trustee_threshold} of at least {ballot.trustee_threshold}.")
     election_id = f"unionhall/{ballot.slug}" + (f"/attempt-{ballot.ceremony_attempt}" if ballot.ceremony_attempt > 1 else "")
     return api.make_manifest(election_id, ballot.title, questions, n, ballot.trustee_threshold)
 
@@ -67,7 +60,7 @@ def ballot_manifest(ballot: Ballot) -> dict:
 def ballot_set_keys(*, ballot: Ballot, manifest: dict, joint_key: str, publics: list[dict], actor) -> None:
     """Record the outcome of the trustees' key generation: only public data."""
     if ballot.status != Ballot.Status.DRAFT:
-        raise BallotRefused("Keys can only be set before the ballot opens.")
+        raise Refused("Keys can only be set before the ballot opens.")
     ballot.manifest, ballot.joint_key, ballot.trustee_publics = manifest, joint_key, publics
     ballot.save(update_fields=["manifest", "joint_key", "trustee_publics"])
     audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "trustee keys recorded", "fingerprint": api.fingerprint(manifest)})
@@ -96,16 +89,16 @@ def ballot_open(*, ballot: Ballot, actor, now: dt.datetime | None = None) -> int
     """Freeze the roll and open the ballot. Returns the roll's size."""
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.status != Ballot.Status.DRAFT:
-        raise BallotRefused("This ballot is already open or closed.")
+        raise Refused("This ballot is already open or closed.")
     if not ballot.joint_key or not ballot.manifest:
-        raise BallotRefused("The trustees have not yet generated the ballot's key.")
+        raise Refused("The trustees have not yet generated the ballot's key.")
     from unionhall.mandates.services import statutory_blockers  # mandates builds on ballots: imported here, not at the top
 
     if problems := statutory_blockers(ballot):
-        raise BallotRefused("This statutory ballot cannot open yet: " + " ".join(problems), status=409)
+        raise Refused("This statutory ballot cannot open yet: " + " ".join(problems), status=409)
     members = list(eligible_members(ballot).select_related("branch", "employer", "workplace"))
     if not members:
-        raise BallotRefused("Nobody in the register is entitled to vote in this ballot.")
+        raise Refused("Nobody in the register is entitled to vote in this ballot.")
     areas = {m.pk: _area_of(ballot, m) for m in members}
     sizes = Counter(areas.values())
     RollEntry.objects.bulk_create(
@@ -134,17 +127,17 @@ def new_alias() -> str:
 def roll_add(*, ballot: Ballot, member: Member, reason: str, actor) -> RollEntry:
     """Add a member after the roll froze: needs a reason; audited and in the record."""
     if not reason.strip():
-        raise BallotRefused("Give the reason for adding a member after the roll was frozen.")
+        raise Refused("Give the reason for adding a member after the roll was frozen.")
     try:
         _hold_open(ballot)  # and keep it open until this commits: closing waits for us
     except Ballot.DoesNotExist:
-        raise BallotRefused("Members can be added to the roll only while the ballot is open.", status=409) from None
+        raise Refused("Members can be added to the roll only while the ballot is open.", status=409) from None
     entry, created = RollEntry.objects.get_or_create(
         ballot=ballot, member=member, defaults={"alias": new_alias(), "area": OTHER_AREAS, "added_reason": reason,
                                                 "employer_id": member.employer_id, "branch_id": member.branch_id, "workplace_id": member.workplace_id}  # fmt: skip
     )
     if not created:
-        raise BallotRefused("That member is already on the roll.")
+        raise Refused("That member is already on the roll.")
     audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "added to roll", "alias": entry.alias, "reason": reason})
     return entry
 
@@ -155,14 +148,14 @@ def roll_remove(*, ballot: Ballot, member: Member, reason: str, actor, now: dt.d
     reason; their ballots stop counting and are listed as withdrawn, by
     tracker only; audited and in the record."""
     if not reason.strip():
-        raise BallotRefused("Give the reason for removing the member from the roll. It is published in the election record, so do not name anyone.")
+        raise Refused("Give the reason for removing the member from the roll. It is published in the election record, so do not name anyone.")
     try:
         _hold_open(ballot)  # and keep it open until this commits: closing waits for us
     except Ballot.DoesNotExist:
-        raise BallotRefused("Members can be removed from the roll only while the ballot is open.", status=409) from None
+        raise Refused("Members can be removed from the roll only while the ballot is open.", status=409) from None
     entry = RollEntry.objects.select_for_update().filter(ballot=ballot, member=member, removed_at__isnull=True).first()
     if entry is None:
-        raise BallotRefused("That member is not on the roll.")
+        raise Refused("That member is not on the roll.")
     entry.removed_at, entry.removed_reason = now or timezone.now(), reason.strip()
     entry.save(update_fields=["removed_at", "removed_reason"])
     withdrawn = Cast.objects.filter(roll_entry=entry, superseded=False).update(superseded=True)
@@ -186,11 +179,11 @@ class CastCheck:
 
 
 def check_cast_ballot(*, ballot: Ballot, member: Member | None = None, user=None, content, now: dt.datetime | None = None) -> CastCheck:
-    """Everything that must hold before a ballot is stored. Raises BallotRefused.
+    """Everything that must hold before a ballot is stored. Raises Refused.
     The voter is ``member``, or the member signed in as ``user`` (one query fewer)."""
     now = now or timezone.now()
     if ballot.status != Ballot.Status.OPEN or not ballot.opens_at <= now < ballot.closes_at:
-        raise BallotRefused("This ballot is not open for voting.", status=409)
+        raise Refused("This ballot is not open for voting.", status=409)
     on_roll = RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).only("id", "alias", "voted_at", "member_id")
     if member is not None:
         entry = on_roll.filter(member=member).first()
@@ -199,19 +192,19 @@ def check_cast_ballot(*, ballot: Ballot, member: Member | None = None, user=None
     else:
         entry = None
     if entry is None:
-        raise BallotRefused("You are not on the roll for this ballot.", status=403)
+        raise Refused("You are not on the roll for this ballot.", status=403)
     if not isinstance(content, dict):
-        raise BallotRefused("The ballot is malformed.")
+        raise Refused("The ballot is malformed.")
     try:
         api.verify_ballot(ballot.manifest, ballot.joint_key, content, alias=entry.alias)
         keys = frozenset(api.replay_keys(ballot.manifest, ballot.joint_key, content))
         tracker = api.tracker(ballot.manifest, ballot.joint_key, content)
     except api.BallotError as exc:
-        raise BallotRefused(f"The ballot was refused: {exc}") from None
+        raise Refused(f"The ballot was refused: {exc}") from None
     except (TypeError, KeyError, ValueError) as exc:
-        raise BallotRefused(f"The ballot is malformed: {exc.__class__.__name__}") from None
+        raise Refused(f"The ballot is malformed: {exc.__class__.__name__}") from None
     if ReplayKey.objects.filter(ballot=ballot, key__in=keys).exists():
-        raise BallotRefused("This encrypted ballot is already on the board.", status=409)
+        raise Refused("This encrypted ballot is already on the board.", status=409)
     return CastCheck(entry, tracker, keys)
 
 
@@ -223,7 +216,7 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
             _hold_open(ballot)
             entry = RollEntry.objects.select_for_update(of=("self",)).select_related("member").only(*TRACKER_FIELDS).get(pk=check.entry.pk)
             if entry.removed_at is not None:  # taken off the roll since the check
-                raise BallotRefused("You are not on the roll for this ballot.", status=403)
+                raise Refused("You are not on the roll for this ballot.", status=403)
             if entry.voted_at is not None:  # a re-vote: the earlier ballot stops counting
                 Cast.objects.filter(roll_entry=entry, superseded=False).update(superseded=True)
             ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in check.replay_keys])
@@ -233,9 +226,9 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
             entry.save(update_fields=["voted_at"])
             transaction.on_commit(lambda: _send_tracker(entry.member, ballot, check.tracker))
     except Ballot.DoesNotExist:
-        raise BallotRefused("This ballot is not open for voting.", status=409) from None
+        raise Refused("This ballot is not open for voting.", status=409) from None
     except IntegrityError:
-        raise BallotRefused("This encrypted ballot is already on the board.", status=409) from None
+        raise Refused("This encrypted ballot is already on the board.", status=409) from None
     return cast
 
 
@@ -248,13 +241,13 @@ def spoil_ballot(*, ballot: Ballot, content: dict, secrets: dict) -> AuditedBall
         keys = api.replay_keys(ballot.manifest, ballot.joint_key, content)
         entry = api.audited_entry(ballot.manifest, ballot.joint_key, content, secrets)
     except (api.BallotError, KeyError, TypeError, ValueError):
-        raise BallotRefused("The audited ballot is malformed.") from None
+        raise Refused("The audited ballot is malformed.") from None
     try:
         with transaction.atomic():
             ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in keys])
             return AuditedBallot.objects.create(ballot=ballot, code=entry["code"], entry=entry)
     except IntegrityError:
-        raise BallotRefused("This ballot was already cast or checked: only a fresh encryption can be checked.", status=409) from None
+        raise Refused("This ballot was already cast or checked: only a fresh encryption can be checked.", status=409) from None
 
 
 def _hold_open(ballot: Ballot) -> None:
@@ -324,9 +317,9 @@ def ballot_close(*, ballot: Ballot, actor, now: dt.datetime | None = None) -> No
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     now = now or timezone.now()
     if ballot.status != Ballot.Status.OPEN:
-        raise BallotRefused("Only an open ballot can be closed.")
+        raise Refused("Only an open ballot can be closed.")
     if now < ballot.closes_at:
-        raise BallotRefused(f"Voting is open until {timezone.localtime(ballot.closes_at):%-d %B %Y %H:%M}.")
+        raise Refused(f"Voting is open until {timezone.localtime(ballot.closes_at):%-d %B %Y %H:%M}.")
     _merge_small_areas(ballot)
     ballot.tallies = api.tally(ballot.manifest, ballot.joint_key, board(ballot))
     ballot.status = Ballot.Status.CLOSED
@@ -388,12 +381,12 @@ def trustee_post_shares(*, ballot: Ballot, trustee: Trustee, shares: dict) -> li
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     trustee = Trustee.objects.select_for_update().get(pk=trustee.pk)
     if not isinstance(shares, dict) or not shares:
-        raise BallotRefused("Upload the file of decryption shares that the trustee tool wrote.")
+        raise Refused("Upload the file of decryption shares that the trustee tool wrote.")
     accepted = []
     for area, share in shares.items():
         reason = may_decrypt(ballot, area)
         if reason:
-            raise BallotRefused(f"{area or 'Overall result'}: {reason}")
+            raise Refused(f"{area or 'Overall result'}: {reason}")
         try:
             good = isinstance(share, dict) and share.get("index") == trustee.index and api.verify_decryption_share(
                 ballot.manifest, ballot.joint_key, ballot.trustee_publics, tally_for(ballot, area), share
@@ -401,7 +394,7 @@ def trustee_post_shares(*, ballot: Ballot, trustee: Trustee, shares: dict) -> li
         except (ValueError, TypeError, KeyError):
             good = False
         if not good:
-            raise BallotRefused(f"{area or 'Overall result'}: the decryption share's proof does not verify for trustee {trustee.index}.")
+            raise Refused(f"{area or 'Overall result'}: the decryption share's proof does not verify for trustee {trustee.index}.")
         trustee.shares[area] = share
         accepted.append(area)
     trustee.save(update_fields=["shares"])
@@ -433,11 +426,11 @@ def ballot_open_areas(*, ballot: Ballot, actor, decision: str) -> None:
     """Record the officers' decision to open the area results; trustees may then decrypt them."""
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.status != Ballot.Status.RESULT:
-        raise BallotRefused("Area results can be opened only after the overall result.")
+        raise Refused("Area results can be opened only after the overall result.")
     if not decision.strip():
-        raise BallotRefused("Record the decision (who decided, and when) that opens the area results.")
+        raise Refused("Record the decision (who decided, and when) that opens the area results.")
     if reason := areas_can_open(ballot):
-        raise BallotRefused(reason)
+        raise Refused(reason)
     ballot.areas_opened_at = timezone.now()
     ballot.areas_decision = decision.strip()
     ballot.save(update_fields=["areas_opened_at", "areas_decision"])

@@ -20,7 +20,8 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.ballots.ceremony import ceremony_upload
 from unionhall.ballots.models import Ballot, Trustee
-from unionhall.ballots.services import BallotRefused, may_decrypt, trustee_post_shares
+from unionhall.ballots.services import may_decrypt, trustee_post_shares
+from unionhall.refusals import Refused
 
 MAX_CEREMONY_BYTES = 100_000
 MAX_SHARES_BYTES = 1_000_000
@@ -43,7 +44,7 @@ def shares_recorded(accepted: list[str]) -> str:
     return f"Your decryption shares were checked and recorded for: {', '.join(a or 'the overall result' for a in accepted)}."
 
 
-def record_refusal(request, ballot: Ballot, trustee: Trustee, exc: BallotRefused) -> None:
+def record_refusal(request, ballot: Ballot, trustee: Trustee, exc: Refused) -> None:
     """A refused ceremony step or share changes nothing, but is logged: a
     trustee's proof that fails is what an auditor looks for."""
     audit_record(actor=request.user, action=Action.DENIED, subject=ballot,
@@ -52,17 +53,17 @@ def record_refusal(request, ballot: Ballot, trustee: Trustee, exc: BallotRefused
 
 def _json_body(request, max_bytes: int):
     if len(request.body) > max_bytes:
-        raise BallotRefused("That is too large to be a trustee's output.", status=413)
+        raise Refused("That is too large to be a trustee's output.", status=413)
     try:
         return json.loads(request.body)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise BallotRefused("That is not JSON.") from None
+        raise Refused("That is not JSON.") from None
 
 
 def _answer(request, ballot: Ballot, trustee: Trustee, step) -> JsonResponse:
     try:
         message = step()
-    except BallotRefused as exc:
+    except Refused as exc:
         record_refusal(request, ballot, trustee, exc)
         return JsonResponse({"ok": False, "error": str(exc)}, status=exc.status)
     return JsonResponse({"ok": True, "message": message})

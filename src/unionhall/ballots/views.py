@@ -3,7 +3,6 @@ import hmac
 import json
 
 from django.conf import settings
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,25 +13,43 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from unionhall.audit.models import Action
+from unionhall.audit.services import audit_record
 from unionhall.ballots.ceremony import ceremony_download, ceremony_restart, ceremony_round, ceremony_start, ceremony_upload
 from unionhall.ballots.forms import BallotForm
 from unionhall.ballots.models import Ballot, Reminder, RollEntry
 from unionhall.ballots.reminders import cancel_reminder, schedule_reminder
 from unionhall.ballots.services import (
-    BallotRefused, ballot_close, ballot_create, ballot_open, ballot_open_areas, ballot_record, board, check_cast_ballot,
-    do_cast_ballot, results, spoil_ballot, trustee_post_shares, not_counted, audited_ballots, roll_add,
+    audited_ballots,
+    ballot_close,
+    ballot_create,
+    ballot_open,
+    ballot_open_areas,
+    ballot_record,
+    board,
+    check_cast_ballot,
+    do_cast_ballot,
+    not_counted,
+    results,
+    roll_add,
     roll_remove,
+    spoil_ballot,
+    trustee_post_shares,
 )  # fmt: skip
-from unionhall.audit.models import Action
-from unionhall.audit.services import audit_record
 from unionhall.ballots.trustee_views import (
-    MAX_CEREMONY_BYTES, MAX_SHARES_BYTES, decryptable_tallies, record_refusal, shares_recorded, trustee_for,
+    MAX_CEREMONY_BYTES,
+    MAX_SHARES_BYTES,
+    decryptable_tallies,
+    record_refusal,
+    shares_recorded,
+    trustee_for,
 )  # fmt: skip
 from unionhall.ballots.turnout import non_voters, turnout
 from unionhall.members.access import hq_required, officer_required
 from unionhall.members.models import Member, User
 from unionhall.members.remit import request_remit
 from unionhall.ratelimit import allow, client_ip
+from unionhall.refusals import Refused
 from votecrypt import api
 
 MAX_BALLOT_BYTES = 64 * 1024
@@ -92,23 +109,23 @@ def booth(request, slug: str):
 
 def _json_body(request):
     if len(request.body) > MAX_BALLOT_BYTES:
-        raise BallotRefused("The ballot is too large.", status=413)
+        raise Refused("The ballot is too large.", status=413)
     try:
         return json.loads(request.body)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise BallotRefused("The ballot is not valid JSON.") from None
+        raise Refused("The ballot is not valid JSON.") from None
 
 
 def _uploaded_json(request, field: str, max_bytes: int, *, missing: str, not_json: str):
-    """The JSON file uploaded as ``field``; BallotRefused(missing) without one, or
-    one too large, and BallotRefused(not_json) for a file that does not parse."""
+    """The JSON file uploaded as ``field``; Refused(missing) without one, or
+    one too large, and Refused(not_json) for a file that does not parse."""
     upload = request.FILES.get(field)
     if upload is None or upload.size > max_bytes:
-        raise BallotRefused(missing)
+        raise Refused(missing)
     try:
         return json.loads(upload.read())
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise BallotRefused(not_json) from None
+        raise Refused(not_json) from None
 
 
 @login_required
@@ -119,11 +136,11 @@ def cast(request, slug: str):
     ballot = get_object_or_404(Ballot.objects.defer("tallies", "counts", "trustee_publics", "turnout_curve", "explanation"), slug=slug)
     try:
         if not allow("cast", request.user.pk, limit=CASTS_PER_MINUTE, per=60):
-            raise BallotRefused(f"You have sent {CASTS_PER_MINUTE} votes in a minute. Wait a minute, then vote again.", status=429)
+            raise Refused(f"You have sent {CASTS_PER_MINUTE} votes in a minute. Wait a minute, then vote again.", status=429)
         content = _json_body(request)
         check = check_cast_ballot(ballot=ballot, user=request.user, content=content)
         stored = do_cast_ballot(ballot=ballot, check=check, content=content)
-    except BallotRefused as exc:
+    except Refused as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=exc.status)
     return JsonResponse({"ok": True, "tracker": stored.tracker, "board": f"/ballots/{ballot.slug}/board/#{stored.tracker}"})
 
@@ -139,17 +156,17 @@ def audit(request, slug: str):
     ballot = get_object_or_404(Ballot, slug=slug, status=Ballot.Status.OPEN)
     try:
         if not allow("audit", client_ip(request), limit=AUDITS_PER_HOUR_PER_ADDRESS, per=3600):
-            raise BallotRefused("Too many booth checks from this address in the last hour. Try again later.", status=429)
+            raise Refused("Too many booth checks from this address in the last hour. Try again later.", status=429)
         body = _json_body(request)
         alias = body["ballot"]["alias"]
         if not RollEntry.objects.filter(ballot=ballot, alias=alias, removed_at__isnull=True).exists():
-            raise BallotRefused("This ballot was not made for anyone on the roll.", status=403)
+            raise Refused("This ballot was not made for anyone on the roll.", status=403)
         if not allow("audit-alias", f"{ballot.pk}:{alias}", limit=AUDITS_PER_HOUR_PER_VOTER, per=3600):
-            raise BallotRefused("This vote has been checked many times in the last hour. Try again later, or cast it.", status=429)
+            raise Refused("This vote has been checked many times in the last hour. Try again later, or cast it.", status=429)
         api.verify_ballot(ballot.manifest, ballot.joint_key, body["ballot"])
         api.audit_ballot(ballot.manifest, ballot.joint_key, body["ballot"], body["secrets"])
         audited = spoil_ballot(ballot=ballot, content=body["ballot"], secrets=body["secrets"])
-    except BallotRefused as exc:
+    except Refused as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=exc.status)
     except (api.BallotError, KeyError, TypeError, ValueError) as exc:
         return JsonResponse({"ok": False, "error": f"The booth's encryption did NOT match its claimed choices: {exc}"}, status=422)
@@ -210,7 +227,7 @@ def trustee_page(request, slug: str):
     if request.GET.get("download") == "ceremony":
         try:
             data = ceremony_download(ballot, trustee)
-        except BallotRefused as exc:
+        except Refused as exc:
             raise Http404(str(exc)) from None
         response = HttpResponse(json.dumps(data), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{ballot.slug}-ceremony-round{stage}.json"'
@@ -229,7 +246,7 @@ def trustee_page(request, slug: str):
                 shares = _uploaded_json(request, "shares", MAX_SHARES_BYTES, missing="Choose the shares file that unionhall-trustee wrote.",
                                         not_json="That file is not a shares file (it is not JSON).")  # fmt: skip
                 messages.success(request, shares_recorded(trustee_post_shares(ballot=ballot, trustee=trustee, shares=shares)))
-        except BallotRefused as exc:
+        except Refused as exc:
             record_refusal(request, ballot, trustee, exc)
             messages.error(request, str(exc))
         return redirect("ballot_trustee", slug=slug)
@@ -275,17 +292,17 @@ def manage(request, slug: str):
             if request.POST.get("replace_index"):
                 user = User.objects.filter(email__iexact=request.POST.get("replace_email", "").strip()).first()
                 if user is None:
-                    raise BallotRefused("Nobody signs in with that email address: the new trustee needs an account first.")
+                    raise Refused("Nobody signs in with that email address: the new trustee needs an account first.")
                 index = request.POST["replace_index"]
                 if not index.isdigit():
-                    raise BallotRefused("Choose which trustee to replace.")
+                    raise Refused("Choose which trustee to replace.")
                 replace = {int(index): user}
             ceremony_restart(ballot=ballot, actor=request.user, reason=request.POST.get("reason", ""), replace=replace)
             messages.success(request, "The key ceremony starts again from round 1. Every trustee begins afresh; files from the earlier attempt no longer fit.")
         elif action == "remind":
             send_at = parse_datetime(request.POST.get("send_at", ""))
             if send_at is None:
-                raise BallotRefused("Give the date and time to send the reminder.")
+                raise Refused("Give the date and time to send the reminder.")
             if timezone.is_naive(send_at):
                 send_at = timezone.make_aware(send_at)
             schedule_reminder(ballot=ballot, send_at=send_at, actor=request.user)
@@ -296,7 +313,7 @@ def manage(request, slug: str):
         elif action in ("roll_add", "roll_remove"):
             member = Member.objects.filter(membership_number=request.POST.get("number", "").strip().upper()).first()
             if member is None:
-                raise BallotRefused("No member has that membership number.")
+                raise Refused("No member has that membership number.")
             change = roll_add if action == "roll_add" else roll_remove
             change(ballot=ballot, member=member, reason=request.POST.get("reason", ""), actor=request.user)
             messages.success(request, f"{member.full_name} was {'added to' if action == 'roll_add' else 'removed from'} the roll. The change and its reason are in the audit log and the election record.")
@@ -305,7 +322,7 @@ def manage(request, slug: str):
             messages.success(request, "Area results are opened; the trustees can now decrypt them.")
         else:
             messages.error(request, "Unknown action.")
-    except BallotRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     return redirect("ballot_detail", slug=slug)
 

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from unionhall.bulletins import events, forms
 from unionhall.bulletins.models import QAEvent, Question
 from unionhall.bulletins.queries import reader_for
-from unionhall.bulletins.services import BulletinRefused, may_write
-from unionhall.bulletins.views import answer_refusal
-from unionhall.members.access import hq_required, member_required
+from unionhall.bulletins.services import may_write
+from unionhall.members.access import answer_refusal, hq_required, member_required
+from unionhall.refusals import Refused
 
 
 def _attended(request, pk: int) -> QAEvent:
@@ -65,7 +65,7 @@ def question_ask(request, pk: int):
         return redirect("event_detail", pk=pk)
     try:
         question = events.do_ask(member=request.member, event=event, body=form.cleaned_data["body"], as_pseudonym=form.cleaned_data["post_as"] == "pseudonym")
-    except BulletinRefused as exc:
+    except Refused as exc:
         answer_refusal(request, exc, subject=event)
         return redirect("event_detail", pk=pk)
     messages.success(request, f"Your question is in, asked as {question.author_label}.")
@@ -79,7 +79,7 @@ def question_vote(request, pk: int):
     _attended(request, question.event_id)
     try:
         question = events.do_vote(member=request.member, question=question)
-    except BulletinRefused as exc:
+    except Refused as exc:
         if _wants_json(request):
             return JsonResponse({"error": str(exc)}, status=exc.status)
         answer_refusal(request, exc, subject=question)
@@ -96,7 +96,7 @@ def question_moderate(request, pk: int):
     into = Question.objects.filter(pk=int(into_pk), event=question.event).first() if into_pk.isdigit() else None
     try:
         events.do_moderate_question(user=request.user, question=question, action=request.POST.get("action", ""), into=into)
-    except BulletinRefused as exc:
+    except Refused as exc:
         if _wants_json(request):
             return JsonResponse({"error": str(exc)}, status=exc.status)
         answer_refusal(request, exc, subject=question)
@@ -111,7 +111,7 @@ def event_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             event = events.do_create_event(user=request.user, draft=form.draft())
-        except BulletinRefused as exc:
+        except Refused as exc:
             answer_refusal(request, exc)
         else:
             return redirect("event_detail", pk=event.pk)

@@ -15,9 +15,10 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.bulletins.models import QUESTION_MAX_CHARS, Bulletin, QAEvent, Question, QuestionVote, Reader
 from unionhall.bulletins.queries import bulletins_for, reader_for
-from unionhall.bulletins.services import BulletinRefused, check_reads, may_write
+from unionhall.bulletins.services import check_reads, may_write
 from unionhall.members.models import Member
 from unionhall.members.remit import remit_for
+from unionhall.refusals import Refused
 
 QUESTIONS_PER_MINUTE = 3
 MODERATION_ACTIONS = ("answered", "reopen", "pin", "unpin", "hide", "merge")
@@ -50,11 +51,11 @@ class EventDraft:
 @transaction.atomic
 def do_create_event(*, user, draft: EventDraft) -> QAEvent:
     if not may_write(user):
-        raise BulletinRefused("Only HQ can set up Q&A events for now.", status=403)
+        raise Refused("Only HQ can set up Q&A events for now.", status=403)
     if not (draft.title.strip() and draft.speaker.strip()):
-        raise BulletinRefused("An event needs a title and a speaker.")
+        raise Refused("An event needs a title and a speaker.")
     if draft.ends_at <= draft.starts_at:
-        raise BulletinRefused("The event must end after it starts.")
+        raise Refused("The event must end after it starts.")
     event = QAEvent.objects.create(
         title=draft.title.strip(), speaker=draft.speaker.strip(), bulletin=draft.bulletin,
         starts_at=draft.starts_at, ends_at=draft.ends_at, created_by=user,
@@ -71,17 +72,17 @@ def check_ask(*, member: Member, reader: Reader, event: QAEvent, body: str, as_p
     """Call holding the reader's row lock (see check_post_comment)."""
     check_attends(member=member, event=event)
     if now >= event.ends_at:
-        raise BulletinRefused("This event has ended; it no longer takes questions.", status=409)
+        raise Refused("This event has ended; it no longer takes questions.", status=409)
     if reader.suspended_until and now < reader.suspended_until:
-        raise BulletinRefused("A moderator has suspended your commenting, which includes asking questions.", status=403)
+        raise Refused("A moderator has suspended your commenting, which includes asking questions.", status=403)
     if not body.strip():
-        raise BulletinRefused("Write your question first.")
+        raise Refused("Write your question first.")
     if len(body.strip()) > QUESTION_MAX_CHARS:
-        raise BulletinRefused(f"A question can be at most {QUESTION_MAX_CHARS} characters; yours has {len(body.strip()):,}.")
+        raise Refused(f"A question can be at most {QUESTION_MAX_CHARS} characters; yours has {len(body.strip()):,}.")
     if as_pseudonym and not reader.pseudonym:
-        raise BulletinRefused("Choose a pseudonym first, or ask under your name.")
+        raise Refused("Choose a pseudonym first, or ask under your name.")
     if Question.objects.filter(author=member, asked_at__gt=now - dt.timedelta(minutes=1)).count() >= QUESTIONS_PER_MINUTE:
-        raise BulletinRefused(f"You have asked {QUESTIONS_PER_MINUTE} questions in the last minute. Wait a minute.", status=429)
+        raise Refused(f"You have asked {QUESTIONS_PER_MINUTE} questions in the last minute. Wait a minute.", status=429)
 
 
 @transaction.atomic
@@ -103,9 +104,9 @@ def do_vote(*, member: Member, question: Question, now: dt.datetime | None = Non
     question = Question.objects.select_for_update(of=("self",)).select_related("event__bulletin").get(pk=question.pk)
     check_attends(member=member, event=question.event)
     if question.state != Question.State.OPEN:
-        raise BulletinRefused("Only open questions can be voted up.", status=409)
+        raise Refused("Only open questions can be voted up.", status=409)
     if QuestionVote.objects.filter(question=question, member=member).exists():
-        raise BulletinRefused("You have already voted for this question.", status=409)
+        raise Refused("You have already voted for this question.", status=409)
     QuestionVote.objects.create(question=question, member=member, voted_at=now or timezone.now())
     Question.objects.filter(pk=question.pk).update(votes=F("votes") + 1)
     question.refresh_from_db(fields=["votes"])
@@ -121,9 +122,9 @@ def do_moderate_question(*, user, question: Question, action: str, into: Questio
     whose votes then count the merged question's voters once each."""
     question = Question.objects.select_for_update().select_related("event").get(pk=question.pk)
     if not may_run(user, question.event):
-        raise BulletinRefused("Only this event's moderators can do that.", status=403)
+        raise Refused("Only this event's moderators can do that.", status=403)
     if action not in MODERATION_ACTIONS:
-        raise BulletinRefused("Unknown action.")
+        raise Refused("Unknown action.")
     if action == "merge":
         _merge(question, into)
     elif action == "pin" or action == "unpin":
@@ -137,7 +138,7 @@ def do_moderate_question(*, user, question: Question, action: str, into: Questio
 
 def _merge(question: Question, into: Question | None) -> None:
     if into is None or into.event_id != question.event_id or into.pk == question.pk or into.state == Question.State.MERGED:
-        raise BulletinRefused("Merge into another open question of the same event.")
+        raise Refused("Merge into another open question of the same event.")
     voters = QuestionVote.objects.filter(question=question).exclude(member__in=QuestionVote.objects.filter(question=into).values("member"))
     moved = [QuestionVote(question=into, member_id=member_id, voted_at=at) for member_id, at in voters.values_list("member_id", "voted_at")]
     QuestionVote.objects.bulk_create(moved)

@@ -20,12 +20,24 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.bulletins.delivery import schedule_release
 from unionhall.bulletins.models import (
-    COMMENT_MAX_CHARS, Appeal, Attachment, Audience, Bulletin, Comment, ModerationDecision, ModeratorAssignment, Reader, Report, RevealRequest, Series,
+    COMMENT_MAX_CHARS,
+    Appeal,
+    Attachment,
+    Audience,
+    Bulletin,
+    Comment,
+    ModerationDecision,
+    ModeratorAssignment,
+    Reader,
+    Report,
+    RevealRequest,
+    Series,
 )  # fmt: skip
 from unionhall.bulletins.notifications import notify_moderators, notify_reply, tell_member_of_reveal
 from unionhall.bulletins.queries import bulletins_for, reader_for
 from unionhall.members.models import Branch, Employer, Grade, Member
 from unionhall.members.remit import remit_for
+from unionhall.refusals import Refused
 
 COMMENTS_PER_MINUTE = 5
 COMMENTS_PER_HOUR = 30
@@ -35,16 +47,6 @@ REPORTS_TO_HIDE = 3
 PSEUDONYM_CHANGE_DAYS = 30
 PSEUDONYM_PATTERN = re.compile(r"^[\w .'-]{3,40}$")
 FEED_SALT = "unionhall.bulletins.feed"
-
-
-class BulletinRefused(Exception):
-    """The request cannot be done; ``status`` is the HTTP status to answer with
-    (403: may not do this at all, audited as a refusal; 404: the bulletin is not
-    for this member, answered as if it did not exist)."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
 
 
 def may_write(user) -> bool:
@@ -89,20 +91,20 @@ class BulletinDraft:
 
 def check_write_bulletin(*, user, draft: BulletinDraft) -> None:
     if not may_write(user):
-        raise BulletinRefused("Only HQ can write bulletins for now.", status=403)
+        raise Refused("Only HQ can write bulletins for now.", status=403)
     if not (draft.title.strip() and draft.summary.strip() and draft.body.strip()):
-        raise BulletinRefused("A bulletin needs a title, a plain-language summary and its text.")
+        raise Refused("A bulletin needs a title, a plain-language summary and its text.")
     if draft.audience not in Audience.values:
-        raise BulletinRefused("Choose who the bulletin is for.")
+        raise Refused("Choose who the bulletin is for.")
     chosen = bool(draft.employers or draft.branches or draft.grades)
     if draft.audience == Audience.CHOSEN and not chosen:
-        raise BulletinRefused("Choose at least one employer, branch or grade, or send the bulletin to all members.")
+        raise Refused("Choose at least one employer, branch or grade, or send the bulletin to all members.")
     if draft.audience != Audience.CHOSEN and chosen:
-        raise BulletinRefused("Employers, branches and grades apply only when the audience is chosen ones.")
+        raise Refused("Employers, branches and grades apply only when the audience is chosen ones.")
     if any(g not in Grade.values for g in draft.grades):
-        raise BulletinRefused("Unknown grade.")
+        raise Refused("Unknown grade.")
     if timezone.is_naive(draft.publish_at):
-        raise BulletinRefused("The publish time needs a time zone.")
+        raise Refused("The publish time needs a time zone.")
 
 
 def _apply(bulletin: Bulletin, draft: BulletinDraft) -> None:
@@ -128,7 +130,7 @@ def do_write_bulletin(*, user, draft: BulletinDraft, now: dt.datetime | None = N
 def do_edit_draft(*, bulletin: Bulletin, user, draft: BulletinDraft) -> Bulletin:
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if bulletin.published_at:
-        raise BulletinRefused("This bulletin is published; it can no longer be edited.", status=409)
+        raise Refused("This bulletin is published; it can no longer be edited.", status=409)
     check_write_bulletin(user=user, draft=draft)
     _apply(bulletin, draft)
     bulletin.save()
@@ -140,9 +142,9 @@ def do_edit_draft(*, bulletin: Bulletin, user, draft: BulletinDraft) -> Bulletin
 
 def check_publish_bulletin(*, bulletin: Bulletin, user) -> None:
     if not may_write(user):
-        raise BulletinRefused("Only HQ can publish bulletins for now.", status=403)
+        raise Refused("Only HQ can publish bulletins for now.", status=403)
     if bulletin.published_at:
-        raise BulletinRefused(f"{bulletin} is already published.", status=409)
+        raise Refused(f"{bulletin} is already published.", status=409)
 
 
 @transaction.atomic
@@ -169,7 +171,7 @@ def check_reads(*, member: Member, bulletin: Bulletin, now: dt.datetime | None =
     """The bulletin is published and addressed to the member; otherwise a 404,
     so the answer does not tell whether it exists."""
     if not bulletins_for(member, now=now).filter(pk=bulletin.pk).exists():
-        raise BulletinRefused("No such bulletin.", status=404)
+        raise Refused("No such bulletin.", status=404)
 
 
 # --- Pseudonyms and the private feed ------------------------------------------------
@@ -179,17 +181,17 @@ def check_set_pseudonym(*, reader: Reader, pseudonym: str, now: dt.datetime | No
     now = now or timezone.now()
     pseudonym = pseudonym.strip()
     if not PSEUDONYM_PATTERN.match(pseudonym) or not any(c.isalpha() for c in pseudonym):
-        raise BulletinRefused("A pseudonym is 3 to 40 letters, digits, spaces, dots, dashes or apostrophes, with at least one letter.")
+        raise Refused("A pseudonym is 3 to 40 letters, digits, spaces, dots, dashes or apostrophes, with at least one letter.")
     key = pseudonym.casefold()
     if key == reader.pseudonym_key:
-        raise BulletinRefused("That is already your pseudonym.")
+        raise Refused("That is already your pseudonym.")
     if key == reader.member.full_name.casefold():
-        raise BulletinRefused("That is your own name; to post under your name, choose “my name” when you comment.")
+        raise Refused("That is your own name; to post under your name, choose “my name” when you comment.")
     if reader.pseudonym_set_at and now < reader.pseudonym_set_at + dt.timedelta(days=PSEUDONYM_CHANGE_DAYS):
         allowed = reader.pseudonym_set_at + dt.timedelta(days=PSEUDONYM_CHANGE_DAYS)
-        raise BulletinRefused(f"You can change your pseudonym once every {PSEUDONYM_CHANGE_DAYS} days; next on {timezone.localtime(allowed):%-d %B %Y}.", status=409)
+        raise Refused(f"You can change your pseudonym once every {PSEUDONYM_CHANGE_DAYS} days; next on {timezone.localtime(allowed):%-d %B %Y}.", status=409)
     if Reader.objects.filter(pseudonym_key=key).exclude(pk=reader.pk).exists():
-        raise BulletinRefused("Another member uses that pseudonym. Choose another.", status=409)
+        raise Refused("Another member uses that pseudonym. Choose another.", status=409)
 
 
 @transaction.atomic
@@ -259,25 +261,25 @@ def check_post_comment(*, member: Member, reader: Reader, bulletin: Bulletin, dr
     check_reads(member=member, bulletin=bulletin, now=now)
     body = draft.body.strip()
     if not body:
-        raise BulletinRefused("Write something first.")
+        raise Refused("Write something first.")
     if len(body) > COMMENT_MAX_CHARS:
-        raise BulletinRefused(f"A comment can be at most {COMMENT_MAX_CHARS:,} characters; yours has {len(body):,}. Shorten it or split it in two.")
+        raise Refused(f"A comment can be at most {COMMENT_MAX_CHARS:,} characters; yours has {len(body):,}. Shorten it or split it in two.")
     if reader.suspended_until and now < reader.suspended_until:
-        raise BulletinRefused(f"A moderator has suspended your commenting until {timezone.localtime(reader.suspended_until):%-d %B %Y, %H:%M}.", status=403)
+        raise Refused(f"A moderator has suspended your commenting until {timezone.localtime(reader.suspended_until):%-d %B %Y, %H:%M}.", status=403)
     if draft.as_pseudonym and not reader.pseudonym:
-        raise BulletinRefused("Choose a pseudonym first, or post under your name.")
+        raise Refused("Choose a pseudonym first, or post under your name.")
     if draft.parent is not None:
         if draft.parent.bulletin_id != bulletin.pk:
-            raise BulletinRefused("That comment is under another bulletin.")
+            raise Refused("That comment is under another bulletin.")
         if draft.parent.state == Comment.State.REMOVED:
-            raise BulletinRefused("That comment was removed by a moderator, so it cannot be replied to.", status=409)
+            raise Refused("That comment was removed by a moderator, so it cannot be replied to.", status=409)
         if draft.parent.state in (Comment.State.HIDDEN, Comment.State.HELD):
-            raise BulletinRefused("That comment awaits a moderator, so it cannot be replied to yet.", status=409)
+            raise Refused("That comment awaits a moderator, so it cannot be replied to yet.", status=409)
     recent = Comment.objects.filter(author=member, posted_at__gt=now - dt.timedelta(hours=1)).values_list("posted_at", flat=True)
     if sum(at > now - dt.timedelta(minutes=1) for at in recent) >= COMMENTS_PER_MINUTE:
-        raise BulletinRefused(f"You have posted {COMMENTS_PER_MINUTE} comments in the last minute. Wait a minute before posting again.", status=429)
+        raise Refused(f"You have posted {COMMENTS_PER_MINUTE} comments in the last minute. Wait a minute before posting again.", status=429)
     if len(recent) >= COMMENTS_PER_HOUR:
-        raise BulletinRefused(f"You have posted {COMMENTS_PER_HOUR} comments in the last hour. Wait a while before posting again.", status=429)
+        raise Refused(f"You have posted {COMMENTS_PER_HOUR} comments in the last hour. Wait a while before posting again.", status=429)
 
 
 def is_held(member: Member, now: dt.datetime) -> bool:
@@ -319,15 +321,15 @@ def do_post_comment(*, member: Member, bulletin: Bulletin, draft: CommentDraft, 
 def check_report_comment(*, member: Member, comment: Comment, reason: str, now: dt.datetime | None = None) -> None:
     check_reads(member=member, bulletin=comment.bulletin, now=now)
     if comment.author_id == member.pk:
-        raise BulletinRefused("You cannot report your own comment.")
+        raise Refused("You cannot report your own comment.")
     if comment.state == Comment.State.REMOVED:
-        raise BulletinRefused("That comment has already been removed.", status=409)
+        raise Refused("That comment has already been removed.", status=409)
     if not reason.strip():
-        raise BulletinRefused("Say briefly why you are reporting this comment.")
+        raise Refused("Say briefly why you are reporting this comment.")
     if len(reason.strip()) > 500:
-        raise BulletinRefused("Keep the reason under 500 characters.")
+        raise Refused("Keep the reason under 500 characters.")
     if Report.objects.filter(comment=comment, reporter=member).exists():
-        raise BulletinRefused("You have already reported this comment.", status=409)
+        raise Refused("You have already reported this comment.", status=409)
 
 
 @transaction.atomic
@@ -355,21 +357,21 @@ def do_report_comment(*, member: Member, comment: Comment, reason: str, now: dt.
 
 def check_moderate(*, user, comment: Comment, outcome: str, reason: str, suspend_days: int = 0) -> None:
     if not may_moderate(user):
-        raise BulletinRefused("Only moderators can moderate comments.", status=403)
+        raise Refused("Only moderators can moderate comments.", status=403)
     if not moderates(user, comment):
-        raise BulletinRefused("This comment is outside the branches and employers you moderate.", status=403)
+        raise Refused("This comment is outside the branches and employers you moderate.", status=403)
     if suspend_days and outcome == ModerationDecision.Outcome.KEEP:
-        raise BulletinRefused("Suspend commenting only with a decision to hide or remove.")
+        raise Refused("Suspend commenting only with a decision to hide or remove.")
     if not 0 <= suspend_days <= MAX_SUSPEND_DAYS:
-        raise BulletinRefused(f"A suspension lasts from 1 to {MAX_SUSPEND_DAYS} days.")
+        raise Refused(f"A suspension lasts from 1 to {MAX_SUSPEND_DAYS} days.")
     if outcome not in ModerationDecision.Outcome.values:
-        raise BulletinRefused("Choose keep, hide or remove.")
+        raise Refused("Choose keep, hide or remove.")
     if not reason.strip():
-        raise BulletinRefused("Give the reason for the decision; it is recorded, and shown with a removed comment.")
+        raise Refused("Give the reason for the decision; it is recorded, and shown with a removed comment.")
     if len(reason.strip()) > 300:
-        raise BulletinRefused("Keep the reason under 300 characters.")
+        raise Refused("Keep the reason under 300 characters.")
     if comment.state == Comment.State.REMOVED:
-        raise BulletinRefused("This comment has already been removed.", status=409)
+        raise Refused("This comment has already been removed.", status=409)
 
 
 @transaction.atomic
@@ -415,15 +417,15 @@ def moderation_queue(user):
 
 def check_appeal(*, member: Member, decision: ModerationDecision, reason: str) -> None:
     if decision.comment.author_id != member.pk:
-        raise BulletinRefused("Only the author of a comment can appeal a decision about it.", status=403)
+        raise Refused("Only the author of a comment can appeal a decision about it.", status=403)
     if decision.outcome == ModerationDecision.Outcome.KEEP:
-        raise BulletinRefused("The comment was kept; there is nothing to appeal.")
+        raise Refused("The comment was kept; there is nothing to appeal.")
     if Appeal.objects.filter(decision=decision).exists():
-        raise BulletinRefused("You have already appealed this decision. Each decision can be appealed once.", status=409)
+        raise Refused("You have already appealed this decision. Each decision can be appealed once.", status=409)
     if not reason.strip():
-        raise BulletinRefused("Say why the decision was wrong.")
+        raise Refused("Say why the decision was wrong.")
     if len(reason.strip()) > 1000:
-        raise BulletinRefused("Keep the appeal under 1,000 characters.")
+        raise Refused("Keep the appeal under 1,000 characters.")
 
 
 @transaction.atomic
@@ -439,13 +441,13 @@ def do_appeal(*, member: Member, decision: ModerationDecision, reason: str, now:
 
 def check_rule_appeal(*, user, appeal: Appeal, ruling: str) -> None:
     if not moderates(user, appeal.decision.comment):
-        raise BulletinRefused("Only moderators of this discussion can rule on an appeal.", status=403)
+        raise Refused("Only moderators of this discussion can rule on an appeal.", status=403)
     if appeal.decision.decided_by_id == user.pk:
-        raise BulletinRefused("Another moderator must rule on an appeal against your own decision.", status=403)
+        raise Refused("Another moderator must rule on an appeal against your own decision.", status=403)
     if appeal.outcome != Appeal.Outcome.PENDING:
-        raise BulletinRefused("This appeal has already been ruled on.", status=409)
+        raise Refused("This appeal has already been ruled on.", status=409)
     if not ruling.strip():
-        raise BulletinRefused("Give the reason for the ruling.")
+        raise Refused("Give the reason for the ruling.")
 
 
 @transaction.atomic
@@ -480,13 +482,13 @@ def pending_appeals(user):
 def do_assign_moderator(*, actor, member: Member, branch: Branch | None = None, employer: Employer | None = None, now: dt.datetime | None = None) -> ModeratorAssignment:
     """Name ``member`` a moderator for one branch or one employer (HQ only)."""
     if not remit_for(actor).everyone:
-        raise BulletinRefused("Only HQ can name moderators.", status=403)
+        raise Refused("Only HQ can name moderators.", status=403)
     if (branch is None) == (employer is None):
-        raise BulletinRefused("Choose one branch or one employer.")
+        raise Refused("Choose one branch or one employer.")
     if member.user_id is None or member.status != Member.Status.ACTIVE:
-        raise BulletinRefused("A moderator must be an active member who can sign in.")
+        raise Refused("A moderator must be an active member who can sign in.")
     if ModeratorAssignment.objects.filter(user_id=member.user_id, branch=branch, employer=employer).exists():
-        raise BulletinRefused("That member already moderates there.", status=409)
+        raise Refused("That member already moderates there.", status=409)
     assignment = ModeratorAssignment.objects.create(user_id=member.user_id, branch=branch, employer=employer, assigned_by=actor, assigned_at=now or timezone.now())
     audit_record(actor=actor, action=Action.PERMISSION, subject=assignment, detail={"event": "moderator named", "member": member.membership_number, "for": str(branch or employer)})
     return assignment
@@ -497,15 +499,15 @@ def do_assign_moderator(*, actor, member: Member, branch: Branch | None = None, 
 
 def check_request_reveal(*, user, comment: Comment, reason: str) -> None:
     if not moderates(user, comment):
-        raise BulletinRefused("Only moderators of this discussion can ask who wrote a comment.", status=403)
+        raise Refused("Only moderators of this discussion can ask who wrote a comment.", status=403)
     if not comment.as_pseudonym:
-        raise BulletinRefused("This comment was posted under the member's name; there is nobody to reveal.")
+        raise Refused("This comment was posted under the member's name; there is nobody to reveal.")
     if not reason.strip():
-        raise BulletinRefused("Give the reason: it is recorded, shown to the moderator who decides, and told to the member.")
+        raise Refused("Give the reason: it is recorded, shown to the moderator who decides, and told to the member.")
     if len(reason.strip()) > 500:
-        raise BulletinRefused("Keep the reason under 500 characters.")
+        raise Refused("Keep the reason under 500 characters.")
     if comment.reveal_requests.filter(status=RevealRequest.Status.PENDING).exists():
-        raise BulletinRefused("A request to reveal who wrote this comment already awaits a second moderator.", status=409)
+        raise Refused("A request to reveal who wrote this comment already awaits a second moderator.", status=409)
 
 
 @transaction.atomic
@@ -520,11 +522,11 @@ def do_request_reveal(*, user, comment: Comment, reason: str, now: dt.datetime |
 
 def check_decide_reveal(*, user, request: RevealRequest) -> None:
     if not moderates(user, request.comment):
-        raise BulletinRefused("Only moderators of this discussion can decide a request to reveal an identity.", status=403)
+        raise Refused("Only moderators of this discussion can decide a request to reveal an identity.", status=403)
     if request.requested_by_id == user.pk:
-        raise BulletinRefused("A second, different moderator must decide: you made this request.", status=403)
+        raise Refused("A second, different moderator must decide: you made this request.", status=403)
     if request.status != RevealRequest.Status.PENDING:
-        raise BulletinRefused("This request has already been decided.", status=409)
+        raise Refused("This request has already been decided.", status=409)
 
 
 @transaction.atomic
@@ -545,9 +547,9 @@ def do_decide_reveal(*, user, request: RevealRequest, approve: bool, reason: str
 
 def check_see_identity(*, user, request: RevealRequest) -> None:
     if request.status != RevealRequest.Status.APPROVED:
-        raise BulletinRefused("Nobody may see who wrote this comment: the request was not approved.", status=403)
+        raise Refused("Nobody may see who wrote this comment: the request was not approved.", status=403)
     if user.pk not in (request.requested_by_id, request.decided_by_id):
-        raise BulletinRefused("Only the two moderators who requested and approved may see who wrote this comment.", status=403)
+        raise Refused("Only the two moderators who requested and approved may see who wrote this comment.", status=403)
 
 
 def see_identity(*, user, request: RevealRequest) -> Member:
@@ -573,21 +575,21 @@ MAX_ATTACHMENTS = 10
 
 def check_attach(*, user, bulletin: Bulletin, title: str, upload) -> None:
     if not may_write(user):
-        raise BulletinRefused("Only HQ can add attachments to bulletins.", status=403)
+        raise Refused("Only HQ can add attachments to bulletins.", status=403)
     if bulletin.published_at is not None:
-        raise BulletinRefused("The bulletin is published: attachments are added to drafts.", status=409)
+        raise Refused("The bulletin is published: attachments are added to drafts.", status=409)
     if not title.strip():
-        raise BulletinRefused("Give the attachment a title, for example “Slides from the pay briefing”.")
+        raise Refused("Give the attachment a title, for example “Slides from the pay briefing”.")
     if upload is None or not upload.size:
-        raise BulletinRefused("Choose a PDF file.")
+        raise Refused("Choose a PDF file.")
     if upload.size > MAX_ATTACHMENT_BYTES:
-        raise BulletinRefused(f"The file is {upload.size / 1024 / 1024:.1f} MB; the most is {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB.")
+        raise Refused(f"The file is {upload.size / 1024 / 1024:.1f} MB; the most is {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB.")
     head = upload.read(5)
     upload.seek(0)
     if head != b"%PDF-" or not upload.name.lower().endswith(".pdf"):
-        raise BulletinRefused("Only PDF files can be attached (the file must be a PDF, named .pdf).")
+        raise Refused("Only PDF files can be attached (the file must be a PDF, named .pdf).")
     if bulletin.attachments.count() >= MAX_ATTACHMENTS:
-        raise BulletinRefused(f"A bulletin can have at most {MAX_ATTACHMENTS} attachments.")
+        raise Refused(f"A bulletin can have at most {MAX_ATTACHMENTS} attachments.")
 
 
 @transaction.atomic

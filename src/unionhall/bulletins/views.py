@@ -12,8 +12,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,17 +23,11 @@ from unionhall.bulletins import delivery, forms, notifications, services
 from unionhall.bulletins.markup import render_bulletin
 from unionhall.bulletins.models import Appeal, Attachment, Bulletin, Comment, ModeratorAssignment, RevealRequest
 from unionhall.bulletins.queries import THREADS_PER_PAGE, address_flags_in, bulletins_for, comment_page, open_address_flag, reader_for, search_bulletins, threads
-from unionhall.bulletins.services import BulletinRefused
-from unionhall.members.access import deny, hq_required, member_required, officer_required, report_refusal
-from unionhall.members.remit import request_remit
+from unionhall.bulletins.services import Refused
 from unionhall.csvexport import csv_download
-
-
-def answer_refusal(request, exc: BulletinRefused, subject=None) -> None:
-    """Show a service's refusal: 403 denied and audited, 404 as if nothing were there, else a message."""
-    if exc.status == 404:  # outside the member's audience: the same answer as no bulletin
-        raise Http404("No such bulletin.")
-    report_refusal(request, exc, subject=subject)
+from unionhall.members.access import answer_refusal, deny, hq_required, member_required, officer_required
+from unionhall.members.remit import request_remit
+from unionhall.refusals import Refused
 
 
 def _readable(request, slug: str, number: int) -> Bulletin:
@@ -100,7 +94,7 @@ def comment_post(request, slug: str, number: int):
     draft = services.CommentDraft(body=form.cleaned_data["body"], as_pseudonym=form.cleaned_data["post_as"] == "pseudonym", parent=parent)
     try:
         comment = services.do_post_comment(member=request.member, bulletin=bulletin, draft=draft)
-    except BulletinRefused as exc:
+    except Refused as exc:
         answer_refusal(request, exc, subject=bulletin)
         return redirect("bulletin_detail", slug=slug, number=number)
     messages.success(request, f"Your comment is posted as {comment.author_label}.")
@@ -115,7 +109,7 @@ def comment_report(request, pk: int):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         services.do_report_comment(member=request.member, comment=comment, reason=reason)
-    except BulletinRefused as exc:
+    except Refused as exc:
         answer_refusal(request, exc, subject=comment)
     else:
         messages.success(request, "Thank you. A moderator will look at the comment.")
@@ -132,7 +126,7 @@ def my_bulletin_settings(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.do_set_pseudonym(member=request.member, pseudonym=form.cleaned_data["pseudonym"])
-        except BulletinRefused as exc:
+        except Refused as exc:
             answer_refusal(request, exc, subject=reader)
         else:
             messages.success(request, "Your pseudonym is saved.")
@@ -209,7 +203,7 @@ def bulletin_write(request, pk: int | None = None):
                 bulletin = services.do_edit_draft(bulletin=bulletin, user=request.user, draft=form.draft())
             else:
                 bulletin = services.do_write_bulletin(user=request.user, draft=form.draft())
-        except BulletinRefused as exc:
+        except Refused as exc:
             answer_refusal(request, exc)
         else:
             messages.success(request, "Draft saved. Check it below, then publish.")
@@ -233,7 +227,7 @@ def attachment_add(request, pk: int):
     bulletin = get_object_or_404(Bulletin, pk=pk)
     try:
         services.do_attach(user=request.user, bulletin=bulletin, title=request.POST.get("title", ""), upload=request.FILES.get("file"))
-    except BulletinRefused as exc:
+    except Refused as exc:
         answer_refusal(request, exc, subject=bulletin)
     else:
         messages.success(request, "The attachment is added. Members who can read the bulletin can download it.")
@@ -264,7 +258,7 @@ def bulletin_publish(request, pk: int):
     bulletin = get_object_or_404(Bulletin, pk=pk)
     try:
         bulletin = services.do_publish_bulletin(bulletin=bulletin, user=request.user)
-    except BulletinRefused as exc:
+    except Refused as exc:
         answer_refusal(request, exc, subject=bulletin)
         return redirect("bulletin_preview", pk=pk)
     messages.success(request, f"Published as {bulletin.series.name} {bulletin.code}; members see it from {bulletin.publish_at:%-d %B %Y %H:%M}.")
@@ -311,7 +305,7 @@ def moderate(request, pk: int):
             user=request.user, comment=comment, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"],
             suspend_days=form.cleaned_data["suspend_days"] or 0,
         )  # fmt: skip
-    except BulletinRefused as exc:
+    except Refused as exc:
         answer_refusal(request, exc, subject=comment)
     else:
         messages.success(request, "Decision recorded.")
@@ -328,7 +322,7 @@ def comment_appeal(request, pk: int):
         raise Http404("No decision to appeal.")
     try:
         services.do_appeal(member=request.member, decision=decision, reason=request.POST.get("reason", "")[:1100])
-    except BulletinRefused as exc:
+    except Refused as exc:
         answer_refusal(request, exc, subject=comment)
     else:
         messages.success(request, "Your appeal is sent. A different moderator will rule on it.")
@@ -341,7 +335,7 @@ def appeal_rule(request, pk: int):
     appeal = get_object_or_404(Appeal, pk=pk)
     try:
         services.do_rule_appeal(user=request.user, appeal=appeal, overturn=request.POST.get("ruling_outcome") == "overturn", ruling=request.POST.get("ruling", "")[:300])
-    except BulletinRefused as exc:
+    except Refused as exc:
         answer_refusal(request, exc, subject=appeal)
     else:
         messages.success(request, "Ruling recorded.")
@@ -354,7 +348,7 @@ def moderators(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.do_assign_moderator(actor=request.user, **form.cleaned_data)
-        except BulletinRefused as exc:
+        except Refused as exc:
             answer_refusal(request, exc)
         else:
             messages.success(request, "Moderator named.")
@@ -415,7 +409,7 @@ def reveal_request(request, pk: int):
     comment = get_object_or_404(Comment, pk=pk)
     try:
         services.do_request_reveal(user=request.user, comment=comment, reason=request.POST.get("reason", "")[:600])
-    except BulletinRefused as exc:
+    except Refused as exc:
         answer_refusal(request, exc, subject=comment)
         return redirect("moderation_queue")
     messages.success(request, "Request recorded. A second moderator must approve it before anyone sees the name.")
@@ -434,7 +428,7 @@ def reveal_decide(request, pk: int):
     approve = request.POST.get("decision") == "approve"
     try:
         services.do_decide_reveal(user=request.user, request=reveal, approve=approve, reason=request.POST.get("reason", ""))
-    except BulletinRefused as exc:
+    except Refused as exc:
         answer_refusal(request, exc, subject=reveal)
     else:
         messages.success(request, "Approved: you and the moderator who asked can now see who wrote it; the member is told." if approve else "Refused: nothing is revealed.")
@@ -446,7 +440,7 @@ def reveal_identity(request, pk: int):
     reveal = get_object_or_404(RevealRequest.objects.select_related("comment__bulletin__series"), pk=pk)
     try:
         member = services.see_identity(user=request.user, request=reveal)
-    except BulletinRefused as exc:
+    except Refused as exc:
         answer_refusal(request, exc, subject=reveal)
         return redirect("reveal_list")
     return render(request, "bulletins/reveal_identity.html", {"reveal": reveal, "member": member})

@@ -11,8 +11,9 @@ from django.utils import timezone
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.conference.models import Body, Decision, Meeting
-from unionhall.conference.standing import ConferenceRefused, require_clerk
+from unionhall.conference.standing import require_clerk
 from unionhall.members.models import Member, Office
+from unionhall.refusals import Refused
 
 
 def body_members(body: Body, on: dt.date):
@@ -39,11 +40,11 @@ def meeting_record_attendance(*, meeting: Meeting, members: list[Member], actor)
     require_clerk(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.decisions.exists():
-        raise ConferenceRefused("Attendance is fixed once decisions are minuted.", status=409)
+        raise Refused("Attendance is fixed once decisions are minuted.", status=409)
     belonging = set(body_members(meeting.body, meeting.held_on).values_list("pk", flat=True))
     strangers = [m.full_name for m in members if m.pk not in belonging]
     if strangers:
-        raise ConferenceRefused(f"Not members of the {meeting.body} on that day: {', '.join(strangers)}.")
+        raise Refused(f"Not members of the {meeting.body} on that day: {', '.join(strangers)}.")
     meeting.attendees.set(members)
     audit_record(actor=actor, action=Action.CHANGE, subject=meeting, detail={"event": "attendance recorded", "present": len(members)})
 
@@ -52,7 +53,7 @@ def meeting_record_attendance(*, meeting: Meeting, members: list[Member], actor)
 def decision_record(*, meeting: Meeting, minute: str, text: str, actor, now: dt.datetime | None = None) -> Decision:
     require_clerk(actor)
     if not minute.strip() or not text.strip():
-        raise ConferenceRefused("A decision needs its minute number and its text.")
+        raise Refused("A decision needs its minute number and its text.")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     decision = Decision.objects.create(meeting=meeting, minute=minute.strip(), text=text.strip(), recorded_by=actor, recorded_at=now or timezone.now())
     audit_record(actor=actor, action=Action.CHANGE, subject=decision, detail={"event": "decision minuted", "quorate": meeting.quorate})

@@ -12,33 +12,34 @@ from django.utils import timezone
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.conference.models import Conference, Decision, Resolution, ResolutionUpdate
-from unionhall.conference.standing import ConferenceRefused, may_update_register
+from unionhall.conference.standing import may_update_register
+from unionhall.refusals import Refused
 
 Status = Resolution.Status
 
 
 def check_resolution_update(*, resolution: Resolution, user, status: str, note: str, on: dt.date, decision: Decision | None, today: dt.date | None = None) -> None:
     if not may_update_register(user):
-        raise ConferenceRefused("Only HQ and the officers can report on resolutions.", status=403)
+        raise Refused("Only HQ and the officers can report on resolutions.", status=403)
     if status not in Status.values:
-        raise ConferenceRefused("Choose the resolution's status.")
+        raise Refused("Choose the resolution's status.")
     if resolution.status in Resolution.CHANGES_OF_COURSE:
-        raise ConferenceRefused(f"This resolution was {resolution.get_status_display().lower()}; its record is closed.", status=409)
+        raise Refused(f"This resolution was {resolution.get_status_display().lower()}; its record is closed.", status=409)
     if not note.strip():
-        raise ConferenceRefused("Say what was done, or why the status changed.")
+        raise Refused("Say what was done, or why the status changed.")
     if on > (today or timezone.localdate()):
-        raise ConferenceRefused("An update cannot be dated in the future.")
+        raise Refused("An update cannot be dated in the future.")
     if status in Resolution.CHANGES_OF_COURSE:
         _check_cited(resolution, decision, on)
 
 
 def _check_cited(resolution: Resolution, decision: Decision | None, on: dt.date) -> None:
     if decision is None:
-        raise ConferenceRefused("A change of course must cite the decision that made it.")
+        raise Refused("A change of course must cite the decision that made it.")
     if not decision.valid:
-        raise ConferenceRefused(f"{decision} was taken at a meeting without a quorum, so it cannot change a conference resolution.", status=409)
+        raise Refused(f"{decision} was taken at a meeting without a quorum, so it cannot change a conference resolution.", status=409)
     if not resolution.conference.held_on <= decision.meeting.held_on <= on:
-        raise ConferenceRefused("The decision cited must come after the conference and on or before this update.")
+        raise Refused("The decision cited must come after the conference and on or before this update.")
 
 
 @transaction.atomic

@@ -15,8 +15,9 @@ from django.utils import timezone
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.conference.models import Amendment, Conference, Motion, Proposer, Responsible, SocMember
-from unionhall.conference.standing import ConferenceRefused, branches_spoken_for, require_clerk, require_soc, speaks_for_nec
+from unionhall.conference.standing import branches_spoken_for, require_clerk, require_soc, speaks_for_nec
 from unionhall.members.models import Branch, Member
+from unionhall.refusals import Refused
 
 OPEN_TO_RULING = (Motion.Status.SUBMITTED, Motion.Status.ACCEPTED)
 
@@ -43,14 +44,14 @@ def check_proposer(*, user, proposer: str, branch: Branch | None) -> None:
     """The user speaks for the proposer: a branch's secretary or chair, or an NEC member."""
     if proposer == Proposer.BRANCH:
         if branch is None:
-            raise ConferenceRefused("Say which branch is putting this forward.")
+            raise Refused("Say which branch is putting this forward.")
         if branch.pk not in branches_spoken_for(user):
-            raise ConferenceRefused(f"Only the secretary or chair of {branch} branch can submit for it.", status=403)
+            raise Refused(f"Only the secretary or chair of {branch} branch can submit for it.", status=403)
     elif proposer == Proposer.NEC:
         if not speaks_for_nec(user):
-            raise ConferenceRefused("Only members of the NEC can submit for the NEC.", status=403)
+            raise Refused("Only members of the NEC can submit for the NEC.", status=403)
     else:
-        raise ConferenceRefused("Motions come from a branch or from the NEC.")
+        raise Refused("Motions come from a branch or from the NEC.")
 
 
 # --- Motions ----------------------------------------------------------------------
@@ -59,12 +60,12 @@ def check_proposer(*, user, proposer: str, branch: Branch | None) -> None:
 def check_submit_motion(*, conference: Conference, user, draft: MotionDraft, now: dt.datetime | None = None) -> None:
     now = now or timezone.now()
     if now > conference.motions_deadline:
-        raise ConferenceRefused(f"The deadline for motions was {_when(conference.motions_deadline)}. Motions can no longer be submitted.", status=409)
+        raise Refused(f"The deadline for motions was {_when(conference.motions_deadline)}. Motions can no longer be submitted.", status=409)
     check_proposer(user=user, proposer=draft.proposer, branch=draft.branch)
     if not draft.title.strip() or not draft.text.strip():
-        raise ConferenceRefused("A motion needs a title and its text.")
+        raise Refused("A motion needs a title and its text.")
     if (draft.instructs == Responsible.OFFICE_HOLDER) != bool(draft.instructs_role):
-        raise ConferenceRefused("Name the office holder the motion instructs (and only then).")
+        raise Refused("Name the office holder the motion instructs (and only then).")
 
 
 @transaction.atomic
@@ -93,12 +94,12 @@ def check_submit_amendment(*, motion: Motion, user, proposer: str, branch: Branc
     now = now or timezone.now()
     deadline = motion.conference.amendments_deadline
     if now > deadline:
-        raise ConferenceRefused(f"The deadline for amendments was {_when(deadline)}. Amendments can no longer be submitted.", status=409)
+        raise Refused(f"The deadline for amendments was {_when(deadline)}. Amendments can no longer be submitted.", status=409)
     if motion.status not in OPEN_TO_RULING:
-        raise ConferenceRefused("This motion is not going to conference, so it cannot be amended.", status=409)
+        raise Refused("This motion is not going to conference, so it cannot be amended.", status=409)
     check_proposer(user=user, proposer=proposer, branch=branch)
     if not text.strip():
-        raise ConferenceRefused("An amendment needs its text.")
+        raise Refused("An amendment needs its text.")
 
 
 @transaction.atomic
@@ -122,11 +123,11 @@ def do_submit_amendment(*, motion: Motion, user, proposer: str, branch: Branch |
 def check_soc_appoint(*, conference: Conference, member: Member | None, actor) -> None:
     require_clerk(actor)
     if member is None or member.status != Member.Status.ACTIVE:
-        raise ConferenceRefused("The standing orders committee is made of active members: check the membership number.")
+        raise Refused("The standing orders committee is made of active members: check the membership number.")
     if conference.agenda_published_at:
-        raise ConferenceRefused("The agenda is published; the committee's work for this conference is done.", status=409)
+        raise Refused("The agenda is published; the committee's work for this conference is done.", status=409)
     if SocMember.objects.filter(conference=conference, member=member).exists():
-        raise ConferenceRefused(f"{member.full_name} is already on the standing orders committee.", status=409)
+        raise Refused(f"{member.full_name} is already on the standing orders committee.", status=409)
 
 
 @transaction.atomic
@@ -145,9 +146,9 @@ def _conference_of(item: Motion | Amendment) -> Conference:
 
 def _check_rulable(item: Motion | Amendment, conference: Conference) -> None:
     if conference.agenda_published_at:
-        raise ConferenceRefused("The agenda is published; the committee's rulings are final.", status=409)
+        raise Refused("The agenda is published; the committee's rulings are final.", status=409)
     if item.status not in OPEN_TO_RULING:
-        raise ConferenceRefused(f"{item} has already been {item.get_status_display().lower()}.", status=409)
+        raise Refused(f"{item} has already been {item.get_status_display().lower()}.", status=409)
 
 
 @transaction.atomic
@@ -167,7 +168,7 @@ def soc_rule_out(*, item: Motion | Amendment, reason: str, actor) -> None:
     """Rule a motion or amendment out of order; the reason is published with the agenda."""
     require_soc(actor, _conference_of(item))
     if not reason.strip():
-        raise ConferenceRefused("Give the reason for ruling this out of order; it is published with the agenda.")
+        raise Refused("Give the reason for ruling this out of order; it is published with the agenda.")
     conference = _lock(_conference_of(item))
     item.refresh_from_db()
     _check_rulable(item, conference)
@@ -184,13 +185,13 @@ def soc_composite(*, conference: Conference, sources: list[Motion], title: str, 
     conference = _lock(conference)
     sources = list(Motion.objects.filter(pk__in=[m.pk for m in sources], conference=conference))
     if len(sources) < 2:
-        raise ConferenceRefused("A composite merges at least two motions of this conference.")
+        raise Refused("A composite merges at least two motions of this conference.")
     if not title.strip() or not text.strip():
-        raise ConferenceRefused("A composite needs a title and its text.")
+        raise Refused("A composite needs a title and its text.")
     for source in sources:
         _check_rulable(source, conference)
         if source.is_composite:
-            raise ConferenceRefused(f"{source} is itself a composite.")
+            raise Refused(f"{source} is itself a composite.")
     composite = Motion.objects.create(
         conference=conference, number=_next_number(conference), title=title.strip(), text=text.strip(),
         proposer=Proposer.SOC, status=Motion.Status.ACCEPTED, instructs=instructs, instructs_role=instructs_role,
@@ -208,11 +209,11 @@ def agenda_publish(*, conference: Conference, actor, now: dt.datetime | None = N
     require_soc(actor, conference)
     conference = _lock(conference)
     if conference.agenda_published_at:
-        raise ConferenceRefused("The agenda is already published.", status=409)
+        raise Refused("The agenda is already published.", status=409)
     waiting = conference.motions.filter(status=Motion.Status.SUBMITTED).count()
     waiting += Amendment.objects.filter(motion__conference=conference, status=Amendment.Status.SUBMITTED).count()
     if waiting:
-        raise ConferenceRefused(f"{waiting} motion(s) or amendment(s) still await the committee's ruling.", status=409)
+        raise Refused(f"{waiting} motion(s) or amendment(s) still await the committee's ruling.", status=409)
     conference.agenda_published_at = now or timezone.now()
     conference.save(update_fields=["agenda_published_at"])
     audit_record(actor=actor, action=Action.CHANGE, subject=conference, detail={"event": "agenda published"})

@@ -11,19 +11,11 @@ import datetime as dt
 
 from unionhall.conference.models import Conference, SocMember
 from unionhall.members.models import Member, Office, Role
+from unionhall.refusals import Refused
 
 BRANCH_SPEAKERS = (Role.BRANCH_SECRETARY, Role.BRANCH_CHAIR)
 NEC_SPEAKERS = (Role.NEC_MEMBER, Role.GENERAL_SECRETARY)
 REGISTER_KEEPERS = (Role.HQ_ADMIN, Role.GENERAL_SECRETARY, Role.OFFICERS_GROUP)
-
-
-class ConferenceRefused(Exception):
-    """The request cannot be done; ``status`` is the HTTP status to answer with
-    (403 means the person may not do this at all, and is audited as a refusal)."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
 
 
 def _offices(user, on: dt.date | None = None):
@@ -59,9 +51,9 @@ def may_update_register(user) -> bool:
 
 def require_soc(user, conference: Conference) -> None:
     if not acts_as_soc(user, conference):
-        raise ConferenceRefused("Only members of this conference's standing orders committee can do this.", status=403)
+        raise Refused("Only members of this conference's standing orders committee can do this.", status=403)
 
 
 def require_clerk(user) -> None:
     if not acts_as_clerk(user):
-        raise ConferenceRefused("Only HQ, as conference's clerks, can do this.", status=403)
+        raise Refused("Only HQ, as conference's clerks, can do this.", status=403)

@@ -10,13 +10,10 @@ from django.views.decorators.http import require_POST
 from unionhall.ballots.forms import SecretBallotForm
 from unionhall.conference import forms, meetings, register, services, voting
 from unionhall.conference.models import CardWeight, Conference, Decision, Delegate, Meeting, Motion, Resolution, Vote
-from unionhall.conference.standing import ConferenceRefused, acts_as_clerk, acts_as_soc, branches_spoken_for, may_update_register
-from unionhall.members.access import deny, hq_required, member_required, report_refusal
+from unionhall.conference.standing import acts_as_clerk, acts_as_soc, branches_spoken_for, may_update_register
+from unionhall.members.access import answer_refusal, deny, hq_required, member_required
 from unionhall.members.models import Branch, Member
-
-
-def _refused(request, exc: ConferenceRefused, subject=None) -> None:
-    report_refusal(request, exc, subject=subject)
+from unionhall.refusals import Refused
 
 
 def _motion(slug: str, number: int) -> Motion:
@@ -52,8 +49,8 @@ def soc_appoint(request, slug: str):
     member = Member.objects.filter(membership_number=request.POST.get("membership_number", "").strip().upper()).first()
     try:
         seat = services.soc_appoint(conference=conference, member=member, actor=request.user)
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=conference)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=conference)
     else:
         messages.success(request, f"{seat.member.full_name} is on the standing orders committee.")
     return redirect("conference_detail", slug=slug)
@@ -73,8 +70,8 @@ def motion_submit(request, slug: str):
         )  # fmt: skip
         try:
             motion = services.do_submit_motion(conference=conference, user=request.user, draft=draft)
-        except ConferenceRefused as exc:
-            _refused(request, exc, subject=conference)
+        except Refused as exc:
+            answer_refusal(request, exc, subject=conference)
         else:
             messages.success(request, f"Motion {motion.number} was submitted to the standing orders committee.")
             return redirect("conference_motion", slug=slug, number=motion.number)
@@ -113,8 +110,8 @@ def amendment_submit(request, slug: str, number: int):
     proposer, branch = form.cleaned_data["on_behalf_of"]
     try:
         amendment = services.do_submit_amendment(motion=motion, user=request.user, proposer=proposer, branch=branch, text=form.cleaned_data["text"])
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=motion)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=motion)
     else:
         messages.success(request, f"{amendment} was submitted.")
     return redirect("conference_motion", slug=slug, number=number)
@@ -131,8 +128,8 @@ def motion_ruling(request, slug: str, number: int):
             services.soc_accept(item=item, actor=request.user)
         else:
             services.soc_rule_out(item=item, reason=request.POST.get("reason", ""), actor=request.user)
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=item)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=item)
     else:
         messages.success(request, f"{item}: {item.get_status_display().lower()}.")
     return redirect("conference_motion", slug=slug, number=number)
@@ -148,8 +145,8 @@ def composite_create(request, slug: str):
         composite = services.soc_composite(
             conference=conference, sources=sources, title=request.POST.get("title", ""), text=request.POST.get("text", ""), actor=request.user
         )
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=conference)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=conference)
         return redirect("conference_detail", slug=slug)
     messages.success(request, f"Composite motion {composite.number} replaces motions {', '.join(map(str, sorted(numbers)))}.")
     return redirect("conference_motion", slug=slug, number=composite.number)
@@ -170,8 +167,8 @@ def agenda_publish(request, slug: str):
     conference = get_object_or_404(Conference, slug=slug)
     try:
         services.agenda_publish(conference=conference, actor=request.user)
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=conference)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=conference)
     else:
         messages.success(request, "The final agenda is published.")
     return redirect("conference_agenda", slug=slug)
@@ -205,10 +202,10 @@ def delegate_register(request, slug: str):
         # answer as a member of another branch, so nobody can probe the register.
         voting.check_may_register(branch=branch, actor=request.user)
         if member is None:
-            raise ConferenceRefused(f"A delegate must be an active member of {branch} branch.")
+            raise Refused(f"A delegate must be an active member of {branch} branch.")
         delegate = voting.do_register_delegate(conference=conference, branch=branch, member=member, actor=request.user)
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=conference)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=conference)
     else:
         messages.success(request, f"{delegate.member.full_name} is registered as a delegate of {branch} branch.")
     return redirect("conference_delegates", slug=slug)
@@ -220,8 +217,8 @@ def weights_freeze(request, slug: str):
     conference = get_object_or_404(Conference, slug=slug)
     try:
         voting.weights_freeze(conference=conference, actor=request.user)
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=conference)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=conference)
     return redirect("conference_delegates", slug=slug)
 
 
@@ -239,11 +236,11 @@ def vote_record(request, slug: str, number: int):
             return redirect(f"{reverse('conference_secret_vote', args=[slug, number])}?letter={amendment.letter if amendment else ''}")
         form = forms.HandsForm(request.POST)
         if not form.is_valid():
-            raise ConferenceRefused("Give the counts for, against and abstaining as whole numbers.")
+            raise Refused("Give the counts for, against and abstaining as whole numbers.")
         vote = voting.vote_show_of_hands(motion=motion, amendment=amendment, actor=request.user, **form.cleaned_data)
         messages.success(request, f"{vote}: {vote.get_outcome_display().lower()}.")
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=motion)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=motion)
     return redirect("conference_motion", slug=slug, number=number)
 
 
@@ -259,8 +256,8 @@ def secret_vote_new(request, slug: str, number: int):
         try:
             vote = voting.vote_open_secret(motion=motion, amendment=amendment, actor=request.user, opens_at=data["opens_at"],
                                            closes_at=data["closes_at"], trustees=data["trustees"], threshold=data["threshold"])  # fmt: skip
-        except ConferenceRefused as exc:
-            _refused(request, exc, subject=motion)
+        except Refused as exc:
+            answer_refusal(request, exc, subject=motion)
         else:
             messages.success(request, "The secret vote is set up as a ballot of the delegates. Its trustees make its key; then open it from the ballot's page.")
             return redirect("conference_vote", pk=vote.pk)
@@ -284,8 +281,8 @@ def card_cast(request, pk: int):
     branch = get_object_or_404(Branch, pk=request.POST.get("branch") or 0)
     try:
         voting.do_cast_card(vote=vote, member=request.member, branch=branch, choice=request.POST.get("choice", ""))
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=vote)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=vote)
     else:
         messages.success(request, f"{branch} branch's card was cast.")
     return redirect("conference_vote", pk=pk)
@@ -299,8 +296,8 @@ def vote_close(request, pk: int):
         close = voting.vote_close_secret if vote.method == Vote.Method.SECRET else voting.vote_close_card
         vote = close(vote=vote, actor=request.user)
         messages.success(request, f"{vote}: {vote.get_outcome_display().lower()}.")
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=vote)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=vote)
     return redirect("conference_vote", pk=pk)
 
 
@@ -332,14 +329,14 @@ def resolution_update(request, pk: int):
     form = forms.ResolutionUpdateForm(request.POST)
     try:
         if not may_update_register(request.user):
-            raise ConferenceRefused("Only HQ and the officers can report on resolutions.", status=403)
+            raise Refused("Only HQ and the officers can report on resolutions.", status=403)
         if not form.is_valid():
-            raise ConferenceRefused("Give the status, the date and what was done.")
+            raise Refused("Give the status, the date and what was done.")
         data = form.cleaned_data
         decision = Decision.objects.filter(pk=data["decision"]).select_related("meeting").first() if data["decision"] else None
         register.do_resolution_update(resolution=resolution, user=request.user, status=data["status"], note=data["note"], on=data["on"], decision=decision)
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=resolution)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=resolution)
     else:
         messages.success(request, "The update is recorded in the register.")
     return redirect("resolution_detail", pk=pk)
@@ -389,8 +386,8 @@ def meeting_attendance(request, pk: int):
     present = list(Member.objects.filter(pk__in=[int(p) for p in request.POST.getlist("present") if p.isdigit()]))
     try:
         meetings.meeting_record_attendance(meeting=meeting, members=present, actor=request.user)
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=meeting)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=meeting)
     return redirect("meeting_detail", pk=pk)
 
 
@@ -401,10 +398,10 @@ def decision_add(request, pk: int):
     form = forms.DecisionForm(request.POST)
     try:
         if not form.is_valid():
-            raise ConferenceRefused("A decision needs its minute number and its text.")
+            raise Refused("A decision needs its minute number and its text.")
         decision = meetings.decision_record(meeting=meeting, actor=request.user, **form.cleaned_data)
-    except ConferenceRefused as exc:
-        _refused(request, exc, subject=meeting)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=meeting)
         return redirect("meeting_detail", pk=pk)
     return redirect("decision_detail", pk=decision.pk)
 

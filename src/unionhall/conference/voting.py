@@ -12,13 +12,23 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from unionhall.audit.models import Action
-from unionhall.ballots import services as ballots
 from unionhall.audit.services import audit_record
+from unionhall.ballots import services as ballots
 from unionhall.conference.models import (
-    Amendment, Card, CardWeight, Conference, Delegate, Motion, Outcome, Resolution, Vote, delegate_entitlement,
+    Amendment,
+    Card,
+    CardWeight,
+    Conference,
+    Delegate,
+    Motion,
+    Outcome,
+    Resolution,
+    Vote,
+    delegate_entitlement,
 )  # fmt: skip
-from unionhall.conference.standing import ConferenceRefused, acts_as_clerk, branches_spoken_for, require_clerk
+from unionhall.conference.standing import acts_as_clerk, branches_spoken_for, require_clerk
 from unionhall.members.models import Branch, Member
+from unionhall.refusals import Refused
 
 # --- Membership counts, weights and entitlement -----------------------------------
 
@@ -49,7 +59,7 @@ def weights_freeze(*, conference: Conference, actor, now: dt.datetime | None = N
     require_clerk(actor)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if conference.weights_frozen_at:
-        raise ConferenceRefused("The card weights are already frozen.", status=409)
+        raise Refused("The card weights are already frozen.", status=409)
     counts = membership_by_branch(conference.weights_on)
     CardWeight.objects.bulk_create([CardWeight(conference=conference, branch_id=b, members=n) for b, n in counts.items() if n])
     conference.weights_frozen_at = now or timezone.now()
@@ -63,18 +73,18 @@ def weights_freeze(*, conference: Conference, actor, now: dt.datetime | None = N
 
 def check_may_register(*, branch: Branch, actor) -> None:
     if branch.pk not in branches_spoken_for(actor) and not acts_as_clerk(actor):
-        raise ConferenceRefused(f"Only the secretary or chair of {branch} branch can register its delegates.", status=403)
+        raise Refused(f"Only the secretary or chair of {branch} branch can register its delegates.", status=403)
 
 
 def check_register_delegate(*, conference: Conference, branch: Branch, member: Member, actor) -> None:
     check_may_register(branch=branch, actor=actor)
     if member.branch_id != branch.pk or member.status != Member.Status.ACTIVE:
-        raise ConferenceRefused(f"A delegate must be an active member of {branch} branch.")
+        raise Refused(f"A delegate must be an active member of {branch} branch.")
     if Delegate.objects.filter(conference=conference, member=member).exists():
-        raise ConferenceRefused("That member is already registered as a delegate.", status=409)
+        raise Refused("That member is already registered as a delegate.", status=409)
     allowed = entitlement(conference, branch)
     if Delegate.objects.filter(conference=conference, branch=branch).count() >= allowed:
-        raise ConferenceRefused(f"{branch} branch is entitled to {allowed} delegate(s), and all are registered.", status=409)
+        raise Refused(f"{branch} branch is entitled to {allowed} delegate(s), and all are registered.", status=409)
 
 
 @transaction.atomic
@@ -91,14 +101,14 @@ def do_register_delegate(*, conference: Conference, branch: Branch, member: Memb
 
 def _check_votable(motion: Motion, amendment: Amendment | None) -> None:
     if not motion.conference.agenda_published_at or motion.status != Motion.Status.ACCEPTED:
-        raise ConferenceRefused("Only motions on the published agenda are voted on.", status=409)
+        raise Refused("Only motions on the published agenda are voted on.", status=409)
     if motion.outcome:
-        raise ConferenceRefused(f"Motion {motion.number} has already been {motion.get_outcome_display().lower()}.", status=409)
+        raise Refused(f"Motion {motion.number} has already been {motion.get_outcome_display().lower()}.", status=409)
     if motion.votes.filter(status=Vote.Status.OPEN).exists():
-        raise ConferenceRefused("A vote on this motion is still open.", status=409)
+        raise Refused("A vote on this motion is still open.", status=409)
     if amendment is not None:
         if amendment.motion_id != motion.pk or amendment.status != Amendment.Status.ACCEPTED or amendment.outcome:
-            raise ConferenceRefused("That amendment is not before conference.", status=409)
+            raise Refused("That amendment is not before conference.", status=409)
 
 
 def _lock_motion(motion: Motion) -> Motion:
@@ -113,7 +123,7 @@ def vote_show_of_hands(*, motion: Motion, actor, votes_for: int, votes_against: 
     motion = _lock_motion(motion)
     _check_votable(motion, amendment)
     if min(votes_for, votes_against, abstentions) < 0:
-        raise ConferenceRefused("The counts cannot be negative.")
+        raise Refused("The counts cannot be negative.")
     now = now or timezone.now()
     vote = Vote.objects.create(
         motion=motion, amendment=amendment, method=Vote.Method.HANDS, votes_for=votes_for, votes_against=votes_against,
@@ -129,7 +139,7 @@ def vote_open_card(*, motion: Motion, actor, amendment: Amendment | None = None,
     motion = _lock_motion(motion)
     _check_votable(motion, amendment)
     if not motion.conference.weights_frozen_at:
-        raise ConferenceRefused("Freeze the card weights before calling a card vote.", status=409)
+        raise Refused("Freeze the card weights before calling a card vote.", status=409)
     vote = Vote.objects.create(motion=motion, amendment=amendment, method=Vote.Method.CARD, recorded_by=actor, opened_at=now or timezone.now())
     audit_record(actor=actor, action=Action.CHANGE, subject=vote, detail={"event": "card vote opened", "on": vote.subject_label})
     return vote
@@ -139,17 +149,17 @@ def check_cast_card(*, vote: Vote, member: Member | None, branch: Branch, choice
     """Only a registered delegate of the branch casts its card, once per vote.
     Returns the delegate and the card's weight."""
     if vote.method != Vote.Method.CARD or vote.status != Vote.Status.OPEN:
-        raise ConferenceRefused("This card vote is not open.", status=409)
+        raise Refused("This card vote is not open.", status=409)
     delegate = Delegate.objects.filter(conference=vote.motion.conference_id, branch=branch, member=member).first() if member else None
     if delegate is None:
-        raise ConferenceRefused(f"Only a registered delegate of {branch} branch can cast its card.", status=403)
+        raise Refused(f"Only a registered delegate of {branch} branch can cast its card.", status=403)
     if choice not in Card.Choice.values:
-        raise ConferenceRefused("Choose for, against or abstain.")
+        raise Refused("Choose for, against or abstain.")
     weight = CardWeight.objects.filter(conference=vote.motion.conference_id, branch=branch).first()
     if weight is None:
-        raise ConferenceRefused(f"{branch} branch has no card weight for this conference.", status=409)
+        raise Refused(f"{branch} branch has no card weight for this conference.", status=409)
     if Card.objects.filter(vote=vote, branch=branch).exists():
-        raise ConferenceRefused(f"{branch} branch's card has already been cast in this vote.", status=409)
+        raise Refused(f"{branch} branch's card has already been cast in this vote.", status=409)
     return delegate, weight.members
 
 
@@ -161,7 +171,7 @@ def do_cast_card(*, vote: Vote, member: Member | None, branch: Branch, choice: s
             card = Card.objects.create(vote=vote, branch=branch, delegate=delegate, choice=choice, weight=weight, cast_at=now or timezone.now())
             audit_record(actor=member.user, action=Action.CHANGE, subject=vote, detail={"event": "card cast", "branch": branch.code, "choice": choice})
     except IntegrityError:
-        raise ConferenceRefused(f"{branch} branch's card has already been cast in this vote.", status=409) from None
+        raise Refused(f"{branch} branch's card has already been cast in this vote.", status=409) from None
     return card
 
 
@@ -171,7 +181,7 @@ def vote_close_card(*, vote: Vote, actor, now: dt.datetime | None = None) -> Vot
     require_clerk(actor)
     vote = Vote.objects.select_for_update(of=("self",)).select_related("motion__conference", "amendment").get(pk=vote.pk)
     if vote.method != Vote.Method.CARD or vote.status != Vote.Status.OPEN:
-        raise ConferenceRefused("This card vote is not open.", status=409)
+        raise Refused("This card vote is not open.", status=409)
     totals = {choice: 0 for choice in Card.Choice.values}
     for choice, weight in vote.cards.values_list("choice", "weight"):
         totals[choice] += weight
@@ -196,7 +206,7 @@ def vote_open_secret(*, motion: Motion, actor, opens_at: dt.datetime, closes_at:
     _check_votable(motion, amendment)
     delegates = list(Member.objects.filter(pk__in=Delegate.objects.filter(conference=motion.conference).values("member")))
     if not delegates:
-        raise ConferenceRefused("No delegates are registered: there is nobody to vote.", status=409)
+        raise Refused("No delegates are registered: there is nobody to vote.", status=409)
     now = now or timezone.now()
     vote = Vote.objects.create(motion=motion, amendment=amendment, method=Vote.Method.SECRET, recorded_by=actor, opened_at=now)
     subject = str(amendment) if amendment else f"Motion {motion.number}: {motion.title}"
@@ -209,7 +219,7 @@ def vote_open_secret(*, motion: Motion, actor, opens_at: dt.datetime, closes_at:
         ballots.ballot_create(ballot=ballot, questions=[{"text": f"Do you support {subject}?", "kind": SECRET_QUESTION_KIND, "options": [], "max": 1}],
                               trustees=trustees, actor=actor, electorate=delegates)  # fmt: skip
     except ValidationError as exc:
-        raise ConferenceRefused(f"The ballot engine refused the vote: {' '.join(exc.messages)}") from exc
+        raise Refused(f"The ballot engine refused the vote: {' '.join(exc.messages)}") from exc
     vote.ballot = ballot
     vote.save(update_fields=["ballot"])
     audit_record(actor=actor, action=Action.CHANGE, subject=vote, detail={"event": "secret vote opened", "on": vote.subject_label, "ballot": ballot.slug, "delegates": len(delegates)})
@@ -223,10 +233,10 @@ def vote_close_secret(*, vote: Vote, actor, now: dt.datetime | None = None) -> V
     require_clerk(actor)
     vote = Vote.objects.select_for_update(of=("self",)).select_related("motion__conference", "amendment", "ballot").get(pk=vote.pk)
     if vote.method != Vote.Method.SECRET or vote.status != Vote.Status.OPEN:
-        raise ConferenceRefused("This secret vote is not open.", status=409)
+        raise Refused("This secret vote is not open.", status=409)
     result = ballots.results(vote.ballot) if vote.ballot.status == vote.ballot.Status.RESULT else None
     if result is None or result["headline"] is None:
-        raise ConferenceRefused("The secret vote's result has not been decrypted yet: its trustees decrypt it after it closes.", status=409)
+        raise Refused("The secret vote's result has not been decrypted yet: its trustees decrypt it after it closes.", status=409)
     (_, yes, _), (_, no, _) = result["headline"].questions[0].options
     vote.votes_for, vote.votes_against, vote.abstentions = yes, no, result["entitled"] - result["headline"].ballots
     _declare(vote, actor=actor, now=now or timezone.now())

@@ -35,7 +35,8 @@ from unionhall.audit.services import audit_record
 from unionhall.ballots import services as ballots
 from unionhall.elections import notices
 from unionhall.elections.models import Election, Nomination
-from unionhall.elections.services import ElectionRefused, appoint, is_hq, lock_election
+from unionhall.elections.services import appoint, is_hq, lock_election
+from unionhall.refusals import Refused
 
 # The ballot engine's question kinds (ballots.models.Question.Kind).
 CHOOSE_ONE, CHOOSE_UP_TO = "one", "upto"
@@ -56,24 +57,24 @@ def ballot_explanation(election: Election) -> str:
 
 def check_start_ballot(*, election: Election, actor, opens_at: dt.datetime, closes_at: dt.datetime, trustees: list, threshold: int, now: dt.datetime) -> None:
     if not is_hq(actor):
-        raise ElectionRefused("Only HQ can start an election's ballot.", status=403)
+        raise Refused("Only HQ can start an election's ballot.", status=403)
     if election.status != Election.Status.BALLOT:
-        raise ElectionRefused("Only a contested election, after the close of nominations, goes to ballot.", status=409)
+        raise Refused("Only a contested election, after the close of nominations, goes to ballot.", status=409)
     if election.ballot_id:
-        raise ElectionRefused("This election's ballot has already been started.", status=409)
+        raise Refused("This election's ballot has already been started.", status=409)
     if election.method != Election.Method.FPTP:
-        raise ElectionRefused(
+        raise Refused(
             "Ranked (STV) ballots cannot be added up while encrypted, so an STV election is counted from the "
             "independent scrutineer's ballot profile: upload it as a BLT file.", status=409,
         )  # fmt: skip
     if closes_at <= opens_at:
-        raise ElectionRefused("Voting must close after it opens.")
+        raise Refused("Voting must close after it opens.")
     if closes_at <= now:
-        raise ElectionRefused("Voting must close in the future.")
+        raise Refused("Voting must close in the future.")
     if not trustees:
-        raise ElectionRefused("Name at least one trustee to hold the ballot's key.")
+        raise Refused("Name at least one trustee to hold the ballot's key.")
     if not 1 <= threshold <= len(trustees):
-        raise ElectionRefused(f"The number of trustees needed to decrypt must be between 1 and {len(trustees)}.")
+        raise Refused(f"The number of trustees needed to decrypt must be between 1 and {len(trustees)}.")
 
 
 @transaction.atomic
@@ -87,7 +88,7 @@ def election_start_ballot(*, election: Election, actor, opens_at: dt.datetime, c
     standing = election.ballot_order()
     options = [ballot_option(n) for n in standing]
     if len(set(options)) != len(options):
-        raise ElectionRefused("Two candidates have the same name and branch, so the ballot paper could not tell them apart.")
+        raise Refused("Two candidates have the same name and branch, so the ballot paper could not tell them apart.")
     question = {
         "text": f"Vote for {'one candidate' if election.seats == 1 else f'up to {election.seats} candidates'}",
         "kind": CHOOSE_ONE if election.seats == 1 else CHOOSE_UP_TO, "options": options, "max": election.seats,
@@ -99,7 +100,7 @@ def election_start_ballot(*, election: Election, actor, opens_at: dt.datetime, c
     try:
         ballots.ballot_create(ballot=ballot, questions=[question], trustees=trustees, actor=actor)
     except ValidationError as exc:
-        raise ElectionRefused(f"The ballot engine refused the ballot: {' '.join(exc.messages)}") from exc
+        raise Refused(f"The ballot engine refused the ballot: {' '.join(exc.messages)}") from exc
     election.ballot = ballot
     election.save(update_fields=["ballot"])
     audit_record(actor=actor, action=Action.CHANGE, subject=election, detail={"event": "ballot started", "ballot": ballot.slug, "trustees": len(trustees)})
@@ -148,12 +149,12 @@ def stage_table(election: Election, standing: list[Nomination], votes: list[int]
 
 def check_declare(*, election: Election, actor) -> list[int]:
     if not is_hq(actor):
-        raise ElectionRefused("Only HQ can declare the result of an election.", status=403)
+        raise Refused("Only HQ can declare the result of an election.", status=403)
     if election.status != Election.Status.BALLOT or not election.ballot_id:
-        raise ElectionRefused("Only an election whose secret ballot has been held can be declared from it.", status=409)
+        raise Refused("Only an election whose secret ballot has been held can be declared from it.", status=409)
     votes = ballot_votes(election)
     if votes is None:
-        raise ElectionRefused("The trustees have not yet decrypted the ballot's result.", status=409)
+        raise Refused("The trustees have not yet decrypted the ballot's result.", status=409)
     return votes
 
 

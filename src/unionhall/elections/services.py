@@ -19,18 +19,10 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.elections import notices
 from unionhall.elections.models import Election, Nomination
+from unionhall.members.access import active_member
 from unionhall.members.models import ROLE_SCOPE, Member, Office, Role, add_years
 from unionhall.members.services import office_create
-from unionhall.members.access import active_member
-
-
-class ElectionRefused(Exception):
-    """The request cannot be done; ``status`` is the HTTP status to answer with
-    (403: this person may not do this at all, and is audited as a refusal)."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
+from unionhall.refusals import Refused
 
 
 def _when(moment: dt.datetime) -> str:
@@ -84,27 +76,27 @@ def election_create(*, election: Election, actor) -> Election:
 
 def check_window(*, election: Election, now: dt.datetime) -> None:
     if election.status != Election.Status.NOMINATIONS:
-        raise ElectionRefused("Nominations for this election are closed.", status=409)
+        raise Refused("Nominations for this election are closed.", status=409)
     if now < election.nominations_open:
-        raise ElectionRefused(f"Nominations open on {_when(election.nominations_open)}.", status=409)
+        raise Refused(f"Nominations open on {_when(election.nominations_open)}.", status=409)
     if now >= election.nominations_close:
-        raise ElectionRefused(f"Nominations closed on {_when(election.nominations_close)}.", status=409)
+        raise Refused(f"Nominations closed on {_when(election.nominations_close)}.", status=409)
 
 
 def check_nominate(*, election: Election, proposer: Member | None, seconder: Member | None, candidate: Member | None, now: dt.datetime) -> None:
     check_window(election=election, now=now)
     if not may_vote(election=election, member=proposer):
-        raise ElectionRefused(f"Only {_eligible_text(election)} can propose a candidate in this election.", status=403)
+        raise Refused(f"Only {_eligible_text(election)} can propose a candidate in this election.", status=403)
     if not may_stand(election=election, member=candidate):
-        raise ElectionRefused(f"The candidate must be {_eligible_text(election)}.")
+        raise Refused(f"The candidate must be {_eligible_text(election)}.")
     if not may_vote(election=election, member=seconder):
-        raise ElectionRefused(f"The seconder must be {_eligible_text(election)}.")
+        raise Refused(f"The seconder must be {_eligible_text(election)}.")
     if candidate.pk in (proposer.pk, seconder.pk):
-        raise ElectionRefused("A candidate cannot propose or second their own nomination.")
+        raise Refused("A candidate cannot propose or second their own nomination.")
     if proposer.pk == seconder.pk:
-        raise ElectionRefused("The proposer and the seconder must be different members.")
+        raise Refused("The proposer and the seconder must be different members.")
     if Nomination.objects.filter(election=election, candidate=candidate).exists():
-        raise ElectionRefused(f"{candidate.full_name} has already been nominated in this election.", status=409)
+        raise Refused(f"{candidate.full_name} has already been nominated in this election.", status=409)
 
 
 @transaction.atomic
@@ -126,12 +118,12 @@ def do_nominate(*, election: Election, proposer: Member | None, seconder: Member
 
 def check_second(*, nomination: Nomination, member: Member | None, now: dt.datetime) -> None:
     if member is None or member.pk != nomination.seconder_id:
-        raise ElectionRefused("Only the member named as seconder can second this nomination.", status=403)
+        raise Refused("Only the member named as seconder can second this nomination.", status=403)
     check_window(election=nomination.election, now=now)
     if not may_vote(election=nomination.election, member=member):
-        raise ElectionRefused(f"The seconder must be {_eligible_text(nomination.election)}.", status=403)
+        raise Refused(f"The seconder must be {_eligible_text(nomination.election)}.", status=403)
     if nomination.seconded_at:
-        raise ElectionRefused("You have already seconded this nomination.", status=409)
+        raise Refused("You have already seconded this nomination.", status=409)
 
 
 @transaction.atomic
@@ -149,14 +141,14 @@ def do_second(*, nomination: Nomination, member: Member | None, now: dt.datetime
 
 def check_accept(*, nomination: Nomination, member: Member | None, address: str, now: dt.datetime) -> None:
     if member is None or member.pk != nomination.candidate_id:
-        raise ElectionRefused("Only the candidate can accept this nomination.", status=403)
+        raise Refused("Only the candidate can accept this nomination.", status=403)
     election = nomination.election
     check_window(election=election, now=now)
     if not may_stand(election=election, member=member):
-        raise ElectionRefused(f"The candidate must be {_eligible_text(election)}.", status=403)
+        raise Refused(f"The candidate must be {_eligible_text(election)}.", status=403)
     words = word_count(address)
     if words > election.address_word_limit:
-        raise ElectionRefused(
+        raise Refused(
             f"Your election address has {words} words; the limit for every candidate is {election.address_word_limit}. "
             "Shorten it and send it again."
         )
@@ -193,11 +185,11 @@ def is_hq(actor) -> bool:
 
 def check_close(*, election: Election, actor, now: dt.datetime) -> None:
     if not is_hq(actor):
-        raise ElectionRefused("Only HQ can close nominations.", status=403)
+        raise Refused("Only HQ can close nominations.", status=403)
     if election.status != Election.Status.NOMINATIONS:
-        raise ElectionRefused("Nominations for this election are already closed.", status=409)
+        raise Refused("Nominations for this election are already closed.", status=409)
     if now < election.nominations_close:
-        raise ElectionRefused(f"Nominations stay open until {_when(election.nominations_close)}.", status=409)
+        raise Refused(f"Nominations stay open until {_when(election.nominations_close)}.", status=409)
 
 
 def appoint(*, election: Election, winners: Sequence[Nomination], actor) -> list[Office]:
@@ -214,7 +206,7 @@ def appoint(*, election: Election, winners: Sequence[Nomination], actor) -> list
         try:
             offices.append(office_create(office=office, actor=actor))
         except ValidationError as exc:
-            raise ElectionRefused(f"The register refused {nomination.candidate.full_name}'s term: {' '.join(exc.messages)}") from exc
+            raise Refused(f"The register refused {nomination.candidate.full_name}'s term: {' '.join(exc.messages)}") from exc
         nomination.elected = True
         nomination.save(update_fields=["elected"])
     return offices
@@ -252,18 +244,18 @@ def election_close_nominations(*, election: Election, actor, now: dt.datetime | 
 def check_ballots(*, candidates: int, ballots: Sequence[Sequence[int]]) -> None:
     for number, ranking in enumerate(ballots, start=1):
         if any(not isinstance(c, int) or isinstance(c, bool) or not 0 <= c < candidates for c in ranking):
-            raise ElectionRefused(f"Ballot {number} names a candidate that is not standing.")
+            raise Refused(f"Ballot {number} names a candidate that is not standing.")
         if len(set(ranking)) != len(ranking):
-            raise ElectionRefused(f"Ballot {number} ranks a candidate twice.")
+            raise Refused(f"Ballot {number} ranks a candidate twice.")
     if not any(ballots):
-        raise ElectionRefused("There are no valid ballots to count.")
+        raise Refused("There are no valid ballots to count.")
 
 
 def check_counting(*, election: Election, actor) -> None:
     if not is_hq(actor):
-        raise ElectionRefused("Only HQ can declare the result of an election.", status=403)
+        raise Refused("Only HQ can declare the result of an election.", status=403)
     if election.status != Election.Status.BALLOT:
-        raise ElectionRefused("Only a contested election whose ballot has closed can be counted.", status=409)
+        raise Refused("Only a contested election whose ballot has closed can be counted.", status=409)
 
 
 def blt_name(text: str) -> str:

@@ -10,13 +10,10 @@ from django.views.decorators.http import require_POST
 from unionhall.ballots.forms import SecretBallotForm
 from unionhall.elections import forms, online, scrutineer, services
 from unionhall.elections.models import Election, Nomination
-from unionhall.elections.services import ElectionRefused
-from unionhall.members.access import deny, hq_required, member_required, report_refusal
+from unionhall.elections.services import Refused
+from unionhall.members.access import answer_refusal, deny, hq_required, member_required
 from unionhall.members.models import Member
-
-
-def _refused(request, exc: ElectionRefused, subject=None) -> None:
-    report_refusal(request, exc, subject=subject)
+from unionhall.refusals import Refused
 
 
 def _election(pk: int) -> Election:
@@ -81,8 +78,8 @@ def nominate(request, pk: int):
         seconder = Member.objects.filter(membership_number=number["seconder"]).first()
         try:
             nomination = services.do_nominate(election=election, proposer=request.member, seconder=seconder, candidate=candidate)
-        except ElectionRefused as exc:
-            _refused(request, exc, subject=election)
+        except Refused as exc:
+            answer_refusal(request, exc, subject=election)
         else:
             messages.success(request, f"{nomination.candidate.full_name} is nominated. It stands once the seconder confirms and the candidate accepts.")
             return redirect("election_detail", pk=pk)
@@ -105,8 +102,8 @@ def nomination_respond(request, pk: int, nomination_pk: int):
             else:
                 services.do_accept(nomination=nomination, member=request.member, address=form.cleaned_data["address"])
                 messages.success(request, "Your nomination is accepted and your election address saved.")
-        except ElectionRefused as exc:
-            _refused(request, exc, subject=nomination)
+        except Refused as exc:
+            answer_refusal(request, exc, subject=nomination)
         else:
             return redirect("election_detail", pk=pk)
     context = {
@@ -122,8 +119,8 @@ def close_nominations(request, pk: int):
     election = _election(pk)
     try:
         election = services.election_close_nominations(election=election, actor=request.user)
-    except ElectionRefused as exc:
-        _refused(request, exc, subject=election)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=election)
     else:
         messages.success(request, f"Nominations are closed: {election.get_status_display().lower()}.")
     return redirect("election_detail", pk=pk)
@@ -140,8 +137,8 @@ def start_ballot(request, pk: int):
                 election=election, actor=request.user, opens_at=data["opens_at"], closes_at=data["closes_at"],
                 trustees=data["trustees"], threshold=data["threshold"],
             )  # fmt: skip
-        except ElectionRefused as exc:
-            _refused(request, exc, subject=election)
+        except Refused as exc:
+            answer_refusal(request, exc, subject=election)
         else:
             messages.success(request, "The secret ballot is set up as a draft. Its trustees now make its key; then open it from the ballot's page.")
             return redirect("ballot_detail", slug=ballot.slug)
@@ -154,8 +151,8 @@ def declare(request, pk: int):
     election = _election(pk)
     try:
         election = online.election_declare_from_ballot(election=election, actor=request.user)
-    except ElectionRefused as exc:
-        _refused(request, exc, subject=election)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=election)
         return redirect("election_detail", pk=pk)
     messages.success(request, "The result is declared, the winners' terms are in the register and the candidates have been told.")
     return redirect("election_results", pk=pk)
@@ -173,8 +170,8 @@ def scrutineer_upload(request, pk: int):
         scrutineer.count_scrutineer_blt(
             election=election, raw=form.cleaned_data["blt"].read(), scrutineer=form.cleaned_data["scrutineer"], actor=request.user
         )
-    except ElectionRefused as exc:
-        _refused(request, exc, subject=election)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=election)
         return redirect("election_detail", pk=pk)
     messages.success(request, "The scrutineer's ballots are counted and the result declared.")
     return redirect("election_results", pk=pk)

@@ -19,9 +19,16 @@ from unionhall.audit.services import audit_record
 from unionhall.ballots.models import Ballot
 from unionhall.mandates.models import Document, StatutoryBallot
 from unionhall.mandates.services import (
-    POSTAL_CHANNELS, StatutoryRefused, asked_questions, constituency, earliest_action_start, mandate, resolution,
-    paper_problems, result_figures,
+    POSTAL_CHANNELS,
+    asked_questions,
+    constituency,
+    earliest_action_start,
+    mandate,
+    paper_problems,
+    resolution,
+    result_figures,
 )  # fmt: skip
+from unionhall.refusals import Refused
 
 
 @dataclass
@@ -134,7 +141,7 @@ def result_notice(sb: StatutoryBallot, today: dt.date) -> Doc:
 def mandate_document(sb: StatutoryBallot, today: dt.date) -> Doc:
     r, m = result_figures(sb), mandate(sb)
     if not r.mandate_for:
-        raise StatutoryRefused("The ballot gave no mandate: no question met every threshold that applies.", status=409)
+        raise Refused("The ballot gave no mandate: no question met every threshold that applies.", status=409)
     doc = _header(sb, Document.Kind.MANDATE, today, ["The union's officers and members entitled to vote"])
     doc.p(f"The ballot that closed on {_d(m.ballot_date)} supports: {', '.join(q.label.lower() for q in r.mandate_for)}.")
     doc.p(f"The mandate lasts {m.months} months from the date of the ballot: action must take place by {_d(m.expires_on)} ({m.source}).")
@@ -147,11 +154,11 @@ def action_notice(sb: StatutoryBallot, today: dt.date) -> Doc:
     r, m = result_figures(sb), mandate(sb)
     start, days, source = earliest_action_start(sb, today)
     if not r.mandate_for:
-        raise StatutoryRefused("The ballot gave no mandate, so there is no action to give notice of.", status=409)
+        raise Refused("The ballot gave no mandate, so there is no action to give notice of.", status=409)
     if sb.result_notified_on is None:
-        raise StatutoryRefused("Tell the employer the result first: notice of action can be given only after that.", status=409)
+        raise Refused("Tell the employer the result first: notice of action can be given only after that.", status=409)
     if start > m.expires_on:
-        raise StatutoryRefused(f"The mandate ends on {_d(m.expires_on)}: action could not start before it lapses.", status=409)
+        raise Refused(f"The mandate ends on {_d(m.expires_on)}: action could not start before it lapses.", status=409)
     c = constituency(sb)
     doc = _header(sb, Document.Kind.ACTION_NOTICE, today, _employer(sb))
     doc.p(f"The union gives notice that it intends to call on the employees below to take part in: {', '.join(q.label.lower() for q in r.mandate_for)}.")
@@ -176,7 +183,7 @@ BUILDERS = {
 
 def build(sb: StatutoryBallot, kind: str, today: dt.date | None = None) -> Doc:
     if kind not in BUILDERS:
-        raise StatutoryRefused("There is no such document.", status=404)
+        raise Refused("There is no such document.", status=404)
     return BUILDERS[kind](sb, today or timezone.localdate())
 
 
@@ -245,12 +252,12 @@ SENT_ON = {
 
 def check_issue(*, sb: StatutoryBallot, kind: str) -> None:
     if kind in (Document.Kind.BALLOT_NOTICE, Document.Kind.SAMPLE_PAPER) and sb.ballot.status != Ballot.Status.DRAFT:
-        raise StatutoryRefused("The ballot has opened: notices before the ballot can no longer be issued.", status=409)
+        raise Refused("The ballot has opened: notices before the ballot can no longer be issued.", status=409)
     if kind == Document.Kind.SAMPLE_PAPER:
         if problems := paper_problems(sb, resolution(sb)):
-            raise StatutoryRefused("The voting paper is not ready: " + " ".join(problems), status=409)
+            raise Refused("The voting paper is not ready: " + " ".join(problems), status=409)
     if kind == Document.Kind.MANDATE and sb.result_notified_on is None:
-        raise StatutoryRefused("Issue the result notice first.", status=409)
+        raise Refused("Issue the result notice first.", status=409)
 
 
 @transaction.atomic

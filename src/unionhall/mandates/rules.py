@@ -15,14 +15,9 @@ from django.db import transaction
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.mandates.models import Profile, Rule
+from unionhall.refusals import Refused
 
 SEED_FILE = Path(__file__).with_name("rules.json")
-
-
-class RuleRefused(Exception):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -105,10 +100,10 @@ def _save_checked(rule: Rule) -> None:
     try:
         rule.full_clean(exclude=["recorded_by"])
     except ValidationError as exc:
-        raise RuleRefused(" ".join(exc.messages)) from None
+        raise Refused(" ".join(exc.messages)) from None
     clash = _overlaps(rule, Rule.objects.select_for_update().filter(profile=rule.profile, code=rule.code))
     if clash:
-        raise RuleRefused(f"That would overlap the version of {rule.code} that applies to {clash.period}. Set that version's end date first.")
+        raise Refused(f"That would overlap the version of {rule.code} that applies to {clash.period}. Set that version's end date first.")
     rule.save()
 
 
@@ -116,7 +111,7 @@ def _save_checked(rule: Rule) -> None:
 def rule_set_dates(*, rule: Rule, applies_from: dt.date | None, applies_until: dt.date | None, reason: str, actor) -> Rule:
     """Record when a rule version starts or stops applying (a commencement or a repeal)."""
     if not reason.strip():
-        raise RuleRefused("Say what changed in the law (the Act or regulations and their commencement).")
+        raise Refused("Say what changed in the law (the Act or regulations and their commencement).")
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
     old = {"from": str(rule.applies_from), "until": str(rule.applies_until)}
     rule.applies_from, rule.applies_until = applies_from, applies_until
@@ -133,11 +128,11 @@ def check_params_like(template: Rule, params) -> None:
     each of the same kind: the checks read them by name, and a misspelt or
     mistyped one must not quietly switch a legal test off."""
     if not isinstance(params, dict) or set(params) != set(template.params):
-        raise RuleRefused(f"The parameters must be exactly: {', '.join(sorted(template.params)) or 'none'}.")
+        raise Refused(f"The parameters must be exactly: {', '.join(sorted(template.params)) or 'none'}.")
     for name, old in template.params.items():
         new = params[name]
         if type(new) is not type(old) or (isinstance(new, int) and new < 0):
-            raise RuleRefused(f"The parameter {name} must be {'a whole number, not negative' if isinstance(old, int) else 'of the same kind as before'}.")
+            raise Refused(f"The parameter {name} must be {'a whole number, not negative' if isinstance(old, int) else 'of the same kind as before'}.")
 
 
 def rule_add_version(*, template: Rule, statement: str, params: dict, source: str, source_url: str,
@@ -145,7 +140,7 @@ def rule_add_version(*, template: Rule, statement: str, params: dict, source: st
     """A new version of ``template``'s rule from ``applies_from``. The version
     open at that day ends the day before it starts, so they never overlap."""
     if not reason.strip():
-        raise RuleRefused("Say what changed in the law (the Act or regulations and their commencement).")
+        raise Refused("Say what changed in the law (the Act or regulations and their commencement).")
     check_params_like(template, params)
     current = (
         Rule.objects.select_for_update()

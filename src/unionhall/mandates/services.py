@@ -24,16 +24,11 @@ from unionhall.mail import queue_email
 from unionhall.mandates.models import Document, PaperNumber, PostalReturn, StatutoryBallot
 from unionhall.mandates.rules import Resolution, rules_for
 from unionhall.members.models import Grade, Member, Office, Role
+from unionhall.refusals import Refused
 
 POSTAL_CHANNELS = (StatutoryBallot.Channel.POSTAL, StatutoryBallot.Channel.HYBRID)
 ONLINE_CHANNELS = (StatutoryBallot.Channel.ONLINE, StatutoryBallot.Channel.HYBRID)
 QUESTIONS = (("strike", "Strike"), ("asos", "Action short of a strike"))
-
-
-class StatutoryRefused(Exception):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
 
 
 def statutory_for(ballot: Ballot) -> StatutoryBallot | None:
@@ -54,7 +49,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def statutory_save(*, sb: StatutoryBallot, changed: list[str], actor) -> StatutoryBallot:
     """Save a ballot's statutory details; only before it opens."""
     if sb.ballot.status != Ballot.Status.DRAFT:
-        raise StatutoryRefused("The ballot has opened: its statutory details can no longer change.", status=409)
+        raise Refused("The ballot has opened: its statutory details can no longer change.", status=409)
     sb.save()
     audit_record(actor=actor, action=Action.CHANGE, subject=sb, detail={"event": "statutory details saved", "fields": sorted(changed)})
     return sb
@@ -237,7 +232,7 @@ def do_register_extract(*, sb: StatutoryBallot, actor) -> list[list]:
     home address. Numbers are fixed at the first extract; a member added later
     gets the next number. Audited as an export."""
     if sb.channel not in POSTAL_CHANNELS:
-        raise StatutoryRefused("Only a postal or hybrid ballot has voting papers to post.")
+        raise Refused("Only a postal or hybrid ballot has voting papers to post.")
     sb = StatutoryBallot.objects.select_for_update().get(pk=sb.pk)
     numbered = set(PaperNumber.objects.filter(statutory=sb).values_list("member_id", flat=True))
     new = entitled_members(sb).exclude(pk__in=numbered).order_by("last_name", "first_name", "membership_number")
@@ -258,10 +253,10 @@ def do_set_aside_list(*, sb: StatutoryBallot, actor) -> list[int]:
     tells the scrutineer who voted online (never how); only after voting
     closes, so it is complete. Audited as an export."""
     if sb.channel != StatutoryBallot.Channel.HYBRID:
-        raise StatutoryRefused("Only a hybrid ballot has online votes whose postal papers must be set aside.")
+        raise Refused("Only a hybrid ballot has online votes whose postal papers must be set aside.")
     ballot = Ballot.objects.get(pk=sb.ballot_id)  # as it is now, not as it was loaded
     if ballot.closed_at is None:
-        raise StatutoryRefused("The list is complete only when voting has closed.", status=409)
+        raise Refused("The list is complete only when voting has closed.", status=409)
     voted = ballot.roll.filter(voted_at__isnull=False, removed_at__isnull=True).values("member_id")
     numbers = list(PaperNumber.objects.filter(statutory=sb, member_id__in=voted).order_by("number").values_list("number", flat=True))
     StatutoryBallot.objects.filter(pk=sb.pk).update(set_aside_sent_at=timezone.now())
@@ -301,17 +296,17 @@ def _hybrid_problems(sb: StatutoryBallot, counts: PostalCounts) -> list[str]:
 
 
 def check_postal_import(*, sb: StatutoryBallot, data: bytes) -> PostalCounts:
-    """Parse and check the scrutineer's CSV. Raises StatutoryRefused naming every error."""
+    """Parse and check the scrutineer's CSV. Raises Refused naming every error."""
     if sb.channel not in POSTAL_CHANNELS:
-        raise StatutoryRefused("Only a postal or hybrid ballot has returned papers.")
+        raise Refused("Only a postal or hybrid ballot has returned papers.")
     if not data or len(data) > MAX_IMPORT_BYTES:
-        raise StatutoryRefused("Choose the scrutineer's CSV file (at most 100 KB).")
+        raise Refused("Choose the scrutineer's CSV file (at most 100 KB).")
     try:
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     except (UnicodeDecodeError, csv.Error):
-        raise StatutoryRefused("The file is not a UTF-8 CSV file.") from None
+        raise Refused("The file is not a UTF-8 CSV file.") from None
     if not rows or [c.strip().lower() for c in rows[0]] != IMPORT_HEADER:
-        raise StatutoryRefused(f"The first line must be the columns: {','.join(IMPORT_HEADER)}.")
+        raise Refused(f"The first line must be the columns: {','.join(IMPORT_HEADER)}.")
     asked, issued = dict(asked_questions(sb)), PaperNumber.objects.filter(statutory=sb).count()
     errors, result = [], PostalCounts()
     for line, row in enumerate(rows[1:], start=2):
@@ -343,7 +338,7 @@ def check_postal_import(*, sb: StatutoryBallot, data: bytes) -> PostalCounts:
     if sb.channel == StatutoryBallot.Channel.HYBRID and not errors:
         errors += _hybrid_problems(sb, result)
     if errors:
-        raise StatutoryRefused("Nothing was stored. " + " ".join(errors))
+        raise Refused("Nothing was stored. " + " ".join(errors))
     return result
 
 
@@ -351,7 +346,7 @@ def check_postal_import(*, sb: StatutoryBallot, data: bytes) -> PostalCounts:
 def do_postal_import(*, sb: StatutoryBallot, counts: PostalCounts, actor, now: dt.datetime | None = None) -> PostalReturn:
     sb = StatutoryBallot.objects.select_for_update().get(pk=sb.pk)
     if Document.objects.filter(statutory=sb, kind=Document.Kind.RESULT_NOTICE).exists():
-        raise StatutoryRefused("The result notice has been issued: the postal count can no longer change.", status=409)
+        raise Refused("The result notice has been issued: the postal count can no longer change.", status=409)
     returned, _ = PostalReturn.objects.update_or_create(
         statutory=sb,
         defaults={"papers_issued": counts.papers_issued, "papers_returned": counts.papers_returned, "counts": counts.counts,
@@ -426,7 +421,7 @@ def _online_counts(sb: StatutoryBallot) -> tuple[int, dict[str, Count]]:
 def result_figures(sb: StatutoryBallot) -> ResultFigures:
     """Online and postal counts, each shown and combined, against each threshold that applies."""
     if problem := result_problem(sb):
-        raise StatutoryRefused(problem, status=409)
+        raise Refused(problem, status=409)
     res = resolution(sb)
     entitled = entitled_members(sb).count()
     cast_online, online = _online_counts(sb)
@@ -466,7 +461,7 @@ def mandate(sb: StatutoryBallot) -> Mandate:
     day of voting, s.246), for the months in the rule applying to its opening."""
     res = resolution(sb)
     if "mandate-period" not in res:
-        raise StatutoryRefused("No mandate rule applies to this ballot's opening date.", status=409)
+        raise Refused("No mandate rule applies to this ballot's opening date.", status=409)
     rule = res.applies["mandate-period"].rule
     months = rule.params["months"]
     if sb.mandate_extension_agreed and rule.params.get("extendable_to_months"):
@@ -479,7 +474,7 @@ def earliest_action_start(sb: StatutoryBallot, notice_on: dt.date) -> tuple[dt.d
     the notice must be received at least N days before (s.234A(4)(b))."""
     res = resolution(sb)
     if "action-notice" not in res:
-        raise StatutoryRefused("No notice-of-action rule applies to this ballot's opening date.", status=409)
+        raise Refused("No notice-of-action rule applies to this ballot's opening date.", status=409)
     rule = res.applies["action-notice"].rule
     days = rule.params["days"]
     return notice_on + dt.timedelta(days=days), days, rule.source

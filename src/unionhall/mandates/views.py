@@ -11,15 +11,26 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from unionhall.ballots.models import Ballot
+from unionhall.csvexport import csv_download
 from unionhall.mandates import documents, forms
 from unionhall.mandates.models import Document, PostalReturn, Profile, Rule, StatutoryBallot
-from unionhall.mandates.rules import RuleRefused, rule_add_version, rule_set_dates
+from unionhall.mandates.rules import rule_add_version, rule_set_dates
 from unionhall.mandates.services import (
-    EXTRACT_FIELDS, StatutoryRefused, check_postal_import, constituency, do_postal_import, do_register_extract, do_set_aside_list,
-    online_invitees, resolution, result_figures, result_problem, statutory_checks, statutory_save,
+    EXTRACT_FIELDS,
+    check_postal_import,
+    constituency,
+    do_postal_import,
+    do_register_extract,
+    do_set_aside_list,
+    online_invitees,
+    resolution,
+    result_figures,
+    result_problem,
+    statutory_checks,
+    statutory_save,
 )  # fmt: skip
-from unionhall.members.access import hq_required, report_refusal
-from unionhall.csvexport import csv_download
+from unionhall.members.access import answer_refusal, hq_required
+from unionhall.refusals import Refused
 
 
 def _statutory(slug: str) -> StatutoryBallot:
@@ -39,8 +50,8 @@ def rules_page(request):
                                      source_url=data["source_url"], applies_from=data["applies_from"], reason=data["reason"], actor=request.user)  # fmt: skip
                 else:
                     rule_set_dates(rule=rule, applies_from=data["applies_from"], applies_until=data["applies_until"], reason=data["reason"], actor=request.user)
-            except RuleRefused as exc:
-                report_refusal(request, exc, subject=rule)
+            except Refused as exc:
+                answer_refusal(request, exc, subject=rule)
             else:
                 messages.success(request, f"The change to {rule.code} is recorded.")
                 return redirect("mandates:rules")
@@ -55,7 +66,7 @@ def statutory_page(request, slug: str):
     sb = _statutory(slug)
     try:
         figures = result_figures(sb) if result_problem(sb) is None else None
-    except StatutoryRefused:
+    except Refused:
         figures = None
     context = {
         "sb": sb, "ballot": sb.ballot, "res": resolution(sb), "problems": statutory_checks(sb), "c": constituency(sb),
@@ -91,8 +102,8 @@ def document(request, slug: str, kind: str):
     if request.method == "POST":
         try:
             issued = documents.do_issue(sb=sb, kind=kind, actor=request.user)
-        except StatutoryRefused as exc:
-            report_refusal(request, exc, subject=sb)
+        except Refused as exc:
+            answer_refusal(request, exc, subject=sb)
         else:
             messages.success(request, f"{issued.get_kind_display()} issued on {issued.issued_at:%-d %B %Y}.")
         return redirect("mandates:document", slug=slug, kind=kind)
@@ -100,7 +111,7 @@ def document(request, slug: str, kind: str):
     try:
         # As issued, dated on its day; or a draft dated today.
         doc = documents.build(sb, kind, timezone.localdate(latest.issued_at) if latest else None)
-    except StatutoryRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
         return redirect("mandates:statutory", slug=slug)
     if request.GET.get("format") == "pdf":
@@ -122,8 +133,8 @@ def register_extract(request, slug: str):
     sb = _statutory(slug)
     try:
         rows = do_register_extract(sb=sb, actor=request.user)
-    except StatutoryRefused as exc:
-        report_refusal(request, exc, subject=sb)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=sb)
         return redirect("mandates:statutory", slug=slug)
     return csv_download(f"{slug}-register-extract.csv", ["paper_number", *EXTRACT_FIELDS], rows)
 
@@ -135,8 +146,8 @@ def set_aside(request, slug: str):
     sb = _statutory(slug)
     try:
         numbers = do_set_aside_list(sb=sb, actor=request.user)
-    except StatutoryRefused as exc:
-        report_refusal(request, exc, subject=sb)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=sb)
         return redirect("mandates:statutory", slug=slug)
     return csv_download(f"{slug}-papers-to-set-aside.csv", ["paper_number"], ([n] for n in numbers))
 
@@ -149,8 +160,8 @@ def postal_import(request, slug: str):
     try:
         counts = check_postal_import(sb=sb, data=upload.read() if upload else b"")
         do_postal_import(sb=sb, counts=counts, actor=request.user)
-    except StatutoryRefused as exc:
-        report_refusal(request, exc, subject=sb)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=sb)
     else:
         messages.success(request, f"The scrutineer's count is stored: {counts.papers_returned} of {counts.papers_issued} papers returned.")
     return redirect("mandates:statutory", slug=slug)

@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -87,10 +88,15 @@ def deny(request, *, reason: str, subject=None, path: str = ""):
     raise PermissionDenied(reason)
 
 
-def report_refusal(request, exc, *, subject=None) -> None:
-    """Show why a request was refused. A refusal for want of permission
-    (``exc.status == 403``) is also denied: audited, and answered with a 403."""
-    if getattr(exc, "status", 400) == 403:
+def answer_refusal(request, exc, *, subject=None) -> None:
+    """Answer a service's ``Refused`` in a page view, the one way every app does:
+    404 as if nothing were there; 403 denied (audited, answered with a 403);
+    anything else shown to the person as an error message, for the view to
+    redirect or re-render after."""
+    status = getattr(exc, "status", 400)
+    if status == 404:
+        raise Http404(str(exc))
+    if status == 403:
         deny(request, reason=str(exc), subject=subject, path=request.path)
     messages.error(request, str(exc))
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.members.models import Branch, Employer, Grade, Member, User, Workplace
+from unionhall.refusals import Refused
 
 COLUMNS = (
     "membership_number",
@@ -56,10 +57,6 @@ POSTCODE_RE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$"
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
 MEMBERSHIP_NUMBER_RE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 _validate_email = EmailValidator()
-
-
-class ImportRefused(Exception):
-    """The file as a whole cannot be read: nothing is applied."""
 
 
 @dataclass(frozen=True)
@@ -120,16 +117,16 @@ def _normalise_header(name) -> str:
 def read_rows(data: bytes, filename: str = "") -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header and the rows (with their line numbers in the file) of a CSV or
     XLSX file; rows are read as they are consumed, so a large register is never
-    held twice. Raises ImportRefused when the file as a whole is unreadable,
+    held twice. Raises Refused when the file as a whole is unreadable,
     here or while the rows are read."""
     limit = settings.UNIONHALL_IMPORT_MAX_BYTES
     if len(data) > limit:
-        raise ImportRefused(
+        raise Refused(
             f"The file is {len(data) / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB. "
             "Check it is the register export, or split it and import with 'partial' mode."
         )
     if not data.strip():
-        raise ImportRefused("The file is empty.")
+        raise Refused("The file is empty.")
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
         return _read_xlsx(data)
     return _read_csv(data)
@@ -140,12 +137,12 @@ def _read_csv(data: bytes):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ImportRefused(
+        raise Refused(
             f"The file is not UTF-8 text: line {line} has the byte 0x{data[exc.start]:02X}, which is not valid UTF-8. "
             "Save it as 'CSV UTF-8' from your spreadsheet and try again."
         ) from None
     if "\x00" in text:
-        raise ImportRefused("The file contains NUL bytes: it is not a CSV text file.")
+        raise Refused("The file contains NUL bytes: it is not a CSV text file.")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -154,16 +151,16 @@ def _read_csv(data: bytes):
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportRefused("The file is empty.") from None
+        raise Refused("The file is empty.") from None
     except csv.Error as exc:
-        raise ImportRefused(f"line 1: {exc}") from None
+        raise Refused(f"line 1: {exc}") from None
     def rows():
         try:
             for row in reader:
                 if any(cell.strip() for cell in row):
                     yield reader.line_num, row
         except csv.Error as exc:
-            raise ImportRefused(f"line {reader.line_num}: the CSV is malformed ({exc}).") from None
+            raise Refused(f"line {reader.line_num}: the CSV is malformed ({exc}).") from None
 
     return [_normalise_header(h) for h in header], rows()
 
@@ -174,19 +171,19 @@ def _read_xlsx(data: bytes):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise ImportRefused(f"The spreadsheet cannot be read ({exc.__class__.__name__}). Is it a .xlsx file?") from None
+        raise Refused(f"The spreadsheet cannot be read ({exc.__class__.__name__}). Is it a .xlsx file?") from None
     sheet = workbook.worksheets[0]
     # A sheet can declare a vast size in a tiny file; openpyxl would then walk
     # billions of empty cells. Refuse before reading any row.
     if (sheet.max_column or 0) > MAX_XLSX_COLUMNS or (sheet.max_row or 0) > MAX_XLSX_ROWS:
-        raise ImportRefused(
+        raise Refused(
             f"The spreadsheet declares {sheet.max_row or 0:,} rows and {sheet.max_column or 0:,} columns; "
             f"a register has at most {MAX_XLSX_COLUMNS} columns and {MAX_XLSX_ROWS:,} rows. Save it as CSV and try again."
         )
     rows_iter = sheet.iter_rows(values_only=True)
     header = next(rows_iter, None)
     if header is None:
-        raise ImportRefused("The spreadsheet's first sheet is empty.")
+        raise Refused("The spreadsheet's first sheet is empty.")
     def rows():
         for line, values in enumerate(rows_iter, start=2):
             cells = [_cell_text(v) for v in values]
@@ -376,7 +373,7 @@ def _plan(data: bytes, filename: str, full: bool, report: ImportReport) -> _Plan
             checked.append(values)
 
     if report.rows == 0:
-        raise ImportRefused("The file has a header but no members.")
+        raise Refused("The file has a header but no members.")
     existing = {
         m["membership_number"].upper(): m
         for m in Member.objects.values("pk", "membership_number", "user_id", *COMPARED_FIELDS)
@@ -427,7 +424,7 @@ def _plan(data: bytes, filename: str, full: bool, report: ImportReport) -> _Plan
 
 def member_import(*, data: bytes, filename: str = "", actor=None, full: bool = True, dry_run: bool = True) -> ImportReport:
     """Check the whole file, then (unless ``dry_run`` or any error) apply it in
-    one transaction with an audit entry. Raises ImportRefused for a file that
+    one transaction with an audit entry. Raises Refused for a file that
     cannot be read at all; row errors are in the report."""
     report = ImportReport(full=full)
     with transaction.atomic():
@@ -437,7 +434,7 @@ def member_import(*, data: bytes, filename: str = "", actor=None, full: bool = T
         try:
             _apply(plan)
         except IntegrityError as exc:
-            raise ImportRefused(f"The register changed while importing, or two members swap an email address ({exc}). Nothing was applied.") from None
+            raise Refused(f"The register changed while importing, or two members swap an email address ({exc}). Nothing was applied.") from None
         audit_record(
             actor=actor,
             action=Action.IMPORT,

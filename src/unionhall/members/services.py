@@ -12,6 +12,7 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.mail import queue_email
 from unionhall.members.models import Member, Office, User
+from unionhall.refusals import Refused
 
 
 @transaction.atomic
@@ -148,22 +149,18 @@ def member_request_email_change(*, member: Member, new_email: str, confirm_url_f
         )
 
 
-class EmailChangeRefused(Exception):
-    pass
-
-
 def member_confirm_email_change(*, token: str, user) -> Member:
     """Apply a confirmed change. The link must be opened by the member who asked."""
     try:
         data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
     except signing.SignatureExpired:
-        raise EmailChangeRefused("This link has expired. Ask for a new one from My details.") from None
+        raise Refused("This link has expired. Ask for a new one from My details.") from None
     except signing.BadSignature:
-        raise EmailChangeRefused("This link is not valid.") from None
+        raise Refused("This link is not valid.") from None
     member = Member.objects.filter(pk=data["member"], user=user).first()
     if member is None:
-        raise EmailChangeRefused("This link belongs to another account. Sign in as the member who asked for it.")
+        raise Refused("This link belongs to another account. Sign in as the member who asked for it.")
     if User.objects.filter(email=data["email"]).exclude(pk=user.pk).exists():
-        raise EmailChangeRefused("That address cannot be used for your account. Contact your branch or the union office.")
+        raise Refused("That address cannot be used for your account. Contact your branch or the union office.")
     member_update_contact(member=member, actor=user, changed={"email": data["email"]})
     return member

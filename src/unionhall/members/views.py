@@ -1,7 +1,7 @@
-import os
-import time
 import datetime as dt
+import os
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -13,22 +13,23 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.members.adapters import absolute_url
+from unionhall.csvexport import csv_download
 from unionhall.members.access import access_member, hq_required, officer_required, session_passed_mfa
+from unionhall.members.adapters import absolute_url
 from unionhall.members.forms import ContactDetailsForm, EmailChangeForm, ImportUploadForm, MemberSearchForm, OfficeForm, PreferencesForm
-from unionhall.members.importer import ImportRefused, member_import
+from unionhall.members.importer import member_import
 from unionhall.members.models import Member, Office, Role
 from unionhall.members.remit import request_remit
 from unionhall.members.second_factor import second_factor_issue_code, second_factor_redeem_code, second_factor_reset
-from unionhall.csvexport import csv_download
+from unionhall.members.services import member_confirm_email_change, member_request_email_change, member_update_contact, office_create, office_end, offices_ending
 from unionhall.ratelimit import limited
-from unionhall.members.services import EmailChangeRefused, member_confirm_email_change, member_request_email_change, member_update_contact, office_create, office_end, offices_ending
+from unionhall.refusals import Refused
 
 PAGE_SIZE = 50
 
@@ -92,7 +93,7 @@ def my_email(request):
 def my_email_confirm(request, token: str):
     try:
         member_confirm_email_change(token=token, user=request.user)
-    except EmailChangeRefused as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Your email address is changed. Use it to sign in from now on.")
@@ -265,7 +266,7 @@ def import_review(request):
     refused, report = None, None
     try:
         report = member_import(data=path.read_bytes(), filename=staged["name"], actor=request.user, full=staged["full"], dry_run=not apply)
-    except ImportRefused as exc:
+    except Refused as exc:
         refused = str(exc)
     if report and report.applied:
         _discard_staged(request)

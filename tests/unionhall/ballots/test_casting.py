@@ -10,7 +10,8 @@ from django.core import mail
 
 from tests.unionhall.ballots.conftest import encrypt_for
 from unionhall.ballots.models import Ballot, Cast, ReplayKey, RollEntry
-from unionhall.ballots.services import BallotRefused, OTHER_AREAS, check_cast_ballot, do_cast_ballot, roll_add
+from unionhall.ballots.services import OTHER_AREAS, check_cast_ballot, do_cast_ballot, roll_add
+from unionhall.refusals import Refused
 
 
 def cast(ballot, member, yes=True, seed="s"):
@@ -48,7 +49,7 @@ def test_a_replayed_ballot_is_refused_with_409_and_nothing_stored(open_ballot, p
     content, _ = encrypt_for(open_ballot, people.alice, True)
     check = check_cast_ballot(ballot=open_ballot, member=people.alice, content=content)
     do_cast_ballot(ballot=open_ballot, check=check, content=content)
-    with pytest.raises(BallotRefused) as exc:
+    with pytest.raises(Refused) as exc:
         check_cast_ballot(ballot=open_ballot, member=people.alice, content=content)
     assert exc.value.status == 409
     assert Cast.objects.count() == 1
@@ -56,7 +57,7 @@ def test_a_replayed_ballot_is_refused_with_409_and_nothing_stored(open_ballot, p
 
 def test_someone_elses_ballot_is_refused_because_its_proofs_name_the_voter(open_ballot, people):
     content, _ = encrypt_for(open_ballot, people.alice, True)
-    with pytest.raises(BallotRefused, match="refused"):
+    with pytest.raises(Refused, match="refused"):
         check_cast_ballot(ballot=open_ballot, member=people.bob, content=content)
     assert not Cast.objects.exists()
 
@@ -70,16 +71,16 @@ def test_a_tampered_ballot_is_refused(open_ballot, people):
     ct = q["ct"][0]
     ct[1] = ct[1][:-1] + ("0" if ct[1][-1] != "0" else "1")
     assert repr(bad) != text
-    with pytest.raises(BallotRefused):
+    with pytest.raises(Refused):
         check_cast_ballot(ballot=open_ballot, member=people.alice, content=bad)
-    with pytest.raises(BallotRefused, match="malformed"):
+    with pytest.raises(Refused, match="malformed"):
         check_cast_ballot(ballot=open_ballot, member=people.alice, content=["not", "a", "ballot"])
     assert not Cast.objects.exists() and not ReplayKey.objects.exists()
 
 
 def test_a_member_not_on_the_roll_is_refused(open_ballot, people):
     content, _ = encrypt_for(open_ballot, people.alice, True)
-    with pytest.raises(BallotRefused) as exc:
+    with pytest.raises(Refused) as exc:
         check_cast_ballot(ballot=open_ballot, member=people.frank, content=content)
     assert exc.value.status == 403
 
@@ -87,17 +88,17 @@ def test_a_member_not_on_the_roll_is_refused(open_ballot, people):
 def test_a_ballot_after_close_is_refused(open_ballot, people):
     content, _ = encrypt_for(open_ballot, people.alice, True)
     later = open_ballot.closes_at + dt.timedelta(seconds=1)
-    with pytest.raises(BallotRefused, match="not open") as exc:
+    with pytest.raises(Refused, match="not open") as exc:
         check_cast_ballot(ballot=open_ballot, member=people.alice, content=content, now=later)
     assert exc.value.status == 409
     Ballot.objects.filter(pk=open_ballot.pk).update(status=Ballot.Status.CLOSED)
     open_ballot.refresh_from_db()
-    with pytest.raises(BallotRefused, match="not open"):
+    with pytest.raises(Refused, match="not open"):
         check_cast_ballot(ballot=open_ballot, member=people.alice, content=content)
 
 
 def test_adding_to_the_roll_after_it_froze_needs_a_reason(open_ballot, people):
-    with pytest.raises(BallotRefused, match="reason"):
+    with pytest.raises(Refused, match="reason"):
         roll_add(ballot=open_ballot, member=people.frank, reason=" ", actor=people.hq.user)
     entry = roll_add(ballot=open_ballot, member=people.frank, reason="Transferred under TUPE on 1 May", actor=people.hq.user)
     assert entry.added_reason.startswith("Transferred")

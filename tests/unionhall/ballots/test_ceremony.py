@@ -14,7 +14,8 @@ from django.utils import timezone
 from tests.unionhall.conftest import sign_in
 from unionhall.ballots.ceremony import ceremony_download, ceremony_restart, ceremony_round, ceremony_start, ceremony_upload
 from unionhall.ballots.models import Ballot, Question, Trustee
-from unionhall.ballots.services import BallotRefused, ballot_open
+from unionhall.ballots.services import ballot_open
+from unionhall.refusals import Refused
 from votecrypt import api, keyfile
 from votecrypt.trustee_cli import main as trustee_tool
 
@@ -87,26 +88,26 @@ def test_a_forged_commitment_is_refused_and_nothing_recorded(draft, tmp_path, ca
     ceremony_start(ballot=draft, actor=None)
     out = step(draft, tmp_path, capsys, "keygen-start", 1)
     trustee2 = Trustee.objects.get(ballot=draft, index=2)
-    with pytest.raises(BallotRefused, match="another trustee"):  # trustee 1's data posted as trustee 2's
+    with pytest.raises(Refused, match="another trustee"):  # trustee 1's data posted as trustee 2's
         ceremony_upload(ballot=draft, trustee=trustee2, data=out)
     forged = json.loads(json.dumps(out))
     forged["public"]["index"] = 2  # relabelled: the proofs are bound to trustee 1
-    with pytest.raises(BallotRefused, match="bad proof"):
+    with pytest.raises(Refused, match="bad proof"):
         ceremony_upload(ballot=draft, trustee=trustee2, data=forged)
     assert Trustee.objects.get(ballot=draft, index=2).dkg_public is None
     trustee3 = Trustee.objects.get(ballot=draft, index=3)
     mine = step_output(draft, tmp_path, capsys, "keygen-start", 3)
     mine["public"]["note"] = "extra"  # unknown fields would be relayed to the other trustees
-    with pytest.raises(BallotRefused, match="malformed"):
+    with pytest.raises(Refused, match="malformed"):
         ceremony_upload(ballot=draft, trustee=trustee3, data=mine)
     assert Trustee.objects.get(ballot=draft, index=3).dkg_public is None
 
 
 def test_uploads_for_the_wrong_round_are_refused(draft, tmp_path, capsys, fast_kdf):
-    with pytest.raises(BallotRefused, match="no key ceremony"):
+    with pytest.raises(Refused, match="no key ceremony"):
         ceremony_upload(ballot=draft, trustee=Trustee.objects.get(ballot=draft, index=1), data={"joint_key": "00"})
     ceremony_start(ballot=draft, actor=None)
-    with pytest.raises(BallotRefused, match="round 1"):
+    with pytest.raises(Refused, match="round 1"):
         ceremony_upload(ballot=draft, trustee=Trustee.objects.get(ballot=draft, index=1), data={"joint_key": "00"})
 
 
@@ -150,12 +151,12 @@ def test_a_stalled_ceremony_restarts_with_a_replacement_trustee_and_nothing_old_
         step(draft, tmp_path, capsys, "keygen-start", i)
     step(draft, tmp_path, capsys, "keygen-shares", 1)  # trustee 3 never comes back
     old_manifest = Ballot.objects.get(pk=draft.pk).manifest
-    with pytest.raises(BallotRefused, match="reason"):
+    with pytest.raises(Refused, match="reason"):
         ceremony_restart(ballot=draft, actor=people.hq.user, reason=" ", replace={3: people.erin.user})
-    with pytest.raises(BallotRefused, match="different person"):
+    with pytest.raises(Refused, match="different person"):
         ceremony_restart(ballot=draft, actor=people.hq.user, reason="Trustee 3 is away", replace={3: people.carol.user})
     assert Trustee.objects.get(ballot=draft, index=1).sealed_shares  # refusals changed nothing
-    with pytest.raises(BallotRefused, match="cannot make yourself a trustee"):
+    with pytest.raises(Refused, match="cannot make yourself a trustee"):
         ceremony_restart(ballot=draft, actor=people.erin.user, reason="Trustee 3 is away", replace={3: people.erin.user})
     mail.outbox.clear()
     ceremony_restart(ballot=draft, actor=people.hq.user, reason="Trustee 3 is away", replace={3: people.erin.user})
@@ -182,7 +183,7 @@ def test_a_stalled_ceremony_restarts_with_a_replacement_trustee_and_nothing_old_
         step(draft, tmp_path, capsys, "keygen-finish", i, str(tmp_path / f"key2-{i}.json"))
     draft.refresh_from_db()
     assert draft.joint_key and ceremony_round(draft) == 4
-    with pytest.raises(BallotRefused, match="in progress"):
+    with pytest.raises(Refused, match="in progress"):
         ceremony_restart(ballot=draft, actor=people.hq.user, reason="again")
 
 

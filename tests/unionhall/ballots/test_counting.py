@@ -3,16 +3,21 @@ headline, area results stay sealed until officers open them, small areas are
 never shown alone, and the exported record verifies independently."""
 
 import copy
-import json
 import datetime as dt
+import json
 
 import pytest
 
 from tests.unionhall.ballots.test_casting import cast
 from unionhall.ballots.models import Ballot, Cast, Trustee
 from unionhall.ballots.services import (
-    BallotRefused, ballot_close, ballot_open_areas, ballot_record, results, trustee_post_shares,
+    ballot_close,
+    ballot_open_areas,
+    ballot_record,
+    results,
+    trustee_post_shares,
 )  # fmt: skip
+from unionhall.refusals import Refused
 from votecrypt import api
 from votecrypt.rng import SeededRng
 
@@ -40,7 +45,7 @@ def post(ballot, index, areas):
 
 
 def test_a_ballot_cannot_close_before_its_time(voted):
-    with pytest.raises(BallotRefused, match="open until"):
+    with pytest.raises(Refused, match="open until"):
         ballot_close(ballot=voted, actor=None)
 
 
@@ -63,9 +68,9 @@ def test_area_results_stay_sealed_until_the_officers_open_them(open_ballot, peop
     close(open_ballot)
     post(open_ballot, 1, [""])
     post(open_ballot, 2, [""])
-    with pytest.raises(BallotRefused, match="sealed until the officers"):
+    with pytest.raises(Refused, match="sealed until the officers"):
         post(open_ballot, 1, ["North"])
-    with pytest.raises(BallotRefused, match="Record the decision"):
+    with pytest.raises(Refused, match="Record the decision"):
         ballot_open_areas(ballot=open_ballot, actor=None, decision="")
     ballot_open_areas(ballot=open_ballot, actor=None, decision="Officers group meeting of 3 March 2027, minute 4")
     open_ballot.refresh_from_db()
@@ -83,7 +88,7 @@ def test_an_area_too_small_to_show_keeps_every_area_sealed(voted):
     assert [(t["area"], t["ballots"]) for t in voted.tallies] == [("", 12), ("North", 11), ("Other areas", 1)]
     post(voted, 1, [""])
     post(voted, 2, [""])
-    with pytest.raises(BallotRefused, match="worked out by subtracting"):
+    with pytest.raises(Refused, match="worked out by subtracting"):
         ballot_open_areas(ballot=voted, actor=None, decision="Officers group, minute 4")
     voted.refresh_from_db()
     assert voted.areas_opened_at is None
@@ -105,10 +110,10 @@ def test_a_share_with_a_bad_proof_is_refused_and_nothing_stored(voted):
     share = api.decryption_share(voted.manifest, voted.joint_key, voted.trustee_keys[0], tally, SeededRng("x"))
     bad = copy.deepcopy(share)
     bad["proofs"][0][1] = bad["proofs"][0][1][:-2] + ("00" if bad["proofs"][0][1][-2:] != "00" else "01")
-    with pytest.raises(BallotRefused, match="does not verify"):
+    with pytest.raises(Refused, match="does not verify"):
         trustee_post_shares(ballot=voted, trustee=Trustee.objects.get(ballot=voted, index=1), shares={"": bad})
     # A share made by trustee 1 and posted as trustee 2's is refused too.
-    with pytest.raises(BallotRefused, match="does not verify"):
+    with pytest.raises(Refused, match="does not verify"):
         trustee_post_shares(ballot=voted, trustee=Trustee.objects.get(ballot=voted, index=2), shares={"": share})
     assert Trustee.objects.get(ballot=voted, index=1).shares == {}
 

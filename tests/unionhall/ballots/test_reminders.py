@@ -15,8 +15,9 @@ from tests.unionhall.conftest import sign_in
 from unionhall import sms
 from unionhall.audit.models import AuditEntry
 from unionhall.ballots.models import Reminder, RollEntry
-from unionhall.ballots.reminders import BallotRefused, cancel_reminder, schedule_reminder, send_due_reminders, send_reminder
+from unionhall.ballots.reminders import cancel_reminder, schedule_reminder, send_due_reminders, send_reminder
 from unionhall.members.models import Member
+from unionhall.refusals import Refused
 
 
 @pytest.fixture(autouse=True)
@@ -67,13 +68,13 @@ def test_a_stopped_sender_resumes_after_its_last_batch(open_ballot, people, crow
 
 
 def test_scheduling_rules_and_refusals_change_nothing(open_ballot, people):
-    with pytest.raises(BallotRefused, match="between now and the close"):
+    with pytest.raises(Refused, match="between now and the close"):
         schedule_reminder(ballot=open_ballot, send_at=open_ballot.closes_at + dt.timedelta(hours=1), actor=people.hq.user)
     first = schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot), actor=people.hq.user)
-    with pytest.raises(BallotRefused, match="a day apart"):
+    with pytest.raises(Refused, match="a day apart"):
         schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot, 5), actor=people.hq.user)
     cancel_reminder(reminder=first, actor=people.hq.user)
-    with pytest.raises(BallotRefused, match="not started"):
+    with pytest.raises(Refused, match="not started"):
         cancel_reminder(reminder=first, actor=people.hq.user)
     assert Reminder.objects.filter(kind=Reminder.Kind.REMINDER, status=Reminder.Status.SCHEDULED).count() == 0
     assert send_reminder(first).status == Reminder.Status.CANCELLED and not mail.outbox

@@ -13,7 +13,8 @@ from tests.unionhall.ballots.test_counting import close, post
 from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import AuditEntry
 from unionhall.ballots.models import AuditedBallot, Cast, RollEntry
-from unionhall.ballots.services import BallotRefused, ballot_record, check_cast_ballot, do_cast_ballot, roll_add, roll_remove
+from unionhall.ballots.services import ballot_record, check_cast_ballot, do_cast_ballot, roll_add, roll_remove
+from unionhall.refusals import Refused
 from votecrypt import api
 
 
@@ -21,16 +22,16 @@ def test_removing_a_voter_needs_a_reason_withdraws_their_ballot_and_is_in_the_re
     for i, member in enumerate(crowd[:10]):
         cast(open_ballot, member, seed=f"r{i}")
     withdrawn = cast(open_ballot, people.alice)
-    with pytest.raises(BallotRefused, match="reason"):
+    with pytest.raises(Refused, match="reason"):
         roll_remove(ballot=open_ballot, member=people.alice, reason="  ", actor=people.hq.user)
     assert not Cast.objects.get(pk=withdrawn.pk).superseded  # a refusal changes nothing
     roll_remove(ballot=open_ballot, member=people.alice, reason="Not in the bargaining unit on the cut-off date", actor=people.hq.user)
     roll_add(ballot=open_ballot, member=people.frank, reason="Transferred in before the cut-off", actor=people.hq.user)
     assert Cast.objects.get(pk=withdrawn.pk).superseded
     content, _ = encrypt_for(open_ballot, people.alice, True, "again")
-    with pytest.raises(BallotRefused, match="not on the roll"):
+    with pytest.raises(Refused, match="not on the roll"):
         check_cast_ballot(ballot=open_ballot, member=people.alice, content=content)
-    with pytest.raises(BallotRefused, match="not on the roll"):
+    with pytest.raises(Refused, match="not on the roll"):
         roll_remove(ballot=open_ballot, member=people.alice, reason="twice", actor=people.hq.user)
     assert AuditEntry.objects.filter(detail__event="removed from roll").count() == 1
 
@@ -104,7 +105,7 @@ def test_a_vote_checked_before_its_voter_was_removed_is_not_stored(open_ballot, 
     content, _ = encrypt_for(open_ballot, people.alice, True, "race")
     check = check_cast_ballot(ballot=open_ballot, member=people.alice, content=content)
     roll_remove(ballot=open_ballot, member=people.alice, reason="Not entitled", actor=people.hq.user)
-    with pytest.raises(BallotRefused, match="not on the roll"):
+    with pytest.raises(Refused, match="not on the roll"):
         do_cast_ballot(ballot=open_ballot, check=check, content=content)
     assert not Cast.objects.exists()
 
@@ -114,6 +115,6 @@ def test_the_roll_cannot_change_once_voting_has_closed(open_ballot, people):
 
     Ballot.objects.filter(pk=open_ballot.pk).update(status=Ballot.Status.CLOSED)  # closed since the page was loaded
     for change in (roll_add, roll_remove):
-        with pytest.raises(BallotRefused, match="only while the ballot is open"):
+        with pytest.raises(Refused, match="only while the ballot is open"):
             change(ballot=open_ballot, member=people.frank if change is roll_add else people.alice, reason="late", actor=people.hq.user)
     assert not RollEntry.objects.filter(member=people.frank).exists()

@@ -9,7 +9,8 @@ from tests.unionhall.bulletins.conftest import draft
 from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import AuditEntry
 from unionhall.bulletins.models import Attachment, Audience
-from unionhall.bulletins.services import BulletinRefused, do_attach, do_publish_bulletin, do_write_bulletin
+from unionhall.bulletins.services import do_attach, do_publish_bulletin, do_write_bulletin
+from unionhall.refusals import Refused
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -44,16 +45,16 @@ def test_a_pdf_goes_with_a_draft_and_only_readers_can_download_it(client, writte
     ("empty.pdf", b"", "Choose a PDF file"),
 ])  # fmt: skip
 def test_anything_but_a_pdf_is_refused_and_nothing_stored(written, people, name, content, error):
-    with pytest.raises(BulletinRefused, match=error):
+    with pytest.raises(Refused, match=error):
         do_attach(user=people.hq.user, bulletin=written, title="A file", upload=SimpleUploadedFile(name, content))
     assert not Attachment.objects.exists()
 
 
 def test_attachments_are_added_to_drafts_by_hq_only(written, people):
-    with pytest.raises(BulletinRefused, match="Only HQ"):
+    with pytest.raises(Refused, match="Only HQ"):
         do_attach(user=people.bob.user, bulletin=written, title="Mine", upload=SimpleUploadedFile("a.pdf", PDF))
     published = do_publish_bulletin(bulletin=written, user=people.hq.user)
-    with pytest.raises(BulletinRefused, match="published"):
+    with pytest.raises(Refused, match="published"):
         do_attach(user=people.hq.user, bulletin=published, title="Late", upload=SimpleUploadedFile("a.pdf", PDF))
     assert not Attachment.objects.exists()
 

@@ -12,7 +12,8 @@ from tests.unionhall.bulletins.conftest import NOW, publish
 from tests.unionhall.conftest import sign_in
 from unionhall.bulletins.markup import render_bulletin, render_comment
 from unionhall.bulletins.models import Audience, Comment, Reader
-from unionhall.bulletins.services import BulletinRefused, CommentDraft, do_moderate, do_post_comment, do_set_pseudonym
+from unionhall.bulletins.services import CommentDraft, do_moderate, do_post_comment, do_set_pseudonym
+from unionhall.refusals import Refused
 
 
 def post(member, bulletin, body="I agree.", *, as_pseudonym=True, parent=None, now=None):
@@ -37,16 +38,16 @@ def test_a_member_may_post_under_their_name(bulletin, people):
 
 
 def test_posting_under_a_pseudonym_needs_one_first_and_a_failed_call_wrote_nothing(bulletin, people):
-    with pytest.raises(BulletinRefused, match="Choose a pseudonym"):
+    with pytest.raises(Refused, match="Choose a pseudonym"):
         post(people.alice, bulletin)
     assert not Comment.objects.exists()
 
 
 def test_a_pseudonym_is_unique_and_changes_at_most_once_in_30_days(db, people):
     do_set_pseudonym(member=people.alice, pseudonym="Quiet Otter", now=NOW)
-    with pytest.raises(BulletinRefused, match="Another member"):
+    with pytest.raises(Refused, match="Another member"):
         do_set_pseudonym(member=people.erin, pseudonym="quiet otter", now=NOW)
-    with pytest.raises(BulletinRefused, match="once every 30 days"):
+    with pytest.raises(Refused, match="once every 30 days"):
         do_set_pseudonym(member=people.alice, pseudonym="Loud Otter", now=NOW + dt.timedelta(days=29))
     do_set_pseudonym(member=people.alice, pseudonym="Loud Otter", now=NOW + dt.timedelta(days=30))
     assert Reader.objects.get(member=people.alice).pseudonym == "Loud Otter"
@@ -68,7 +69,7 @@ def test_a_reply_nests_under_the_comment_and_a_reply_to_a_reply_joins_its_thread
 
 
 def test_a_comment_over_10000_characters_is_refused_with_a_clear_message(bulletin, people):
-    with pytest.raises(BulletinRefused, match="at most 10,000 characters; yours has 10,001"):
+    with pytest.raises(Refused, match="at most 10,000 characters; yours has 10,001"):
         post(people.erin, bulletin, "x" * 10_001, as_pseudonym=False)
     assert not Comment.objects.exists()
     post(people.erin, bulletin, "x" * 10_000, as_pseudonym=False)
@@ -77,14 +78,14 @@ def test_a_comment_over_10000_characters_is_refused_with_a_clear_message(bulleti
 def test_a_reply_to_a_removed_comment_is_refused(bulletin, people):
     top = post(people.erin, bulletin, as_pseudonym=False)
     do_moderate(user=people.hq.user, comment=top, outcome="remove", reason="Abuse")
-    with pytest.raises(BulletinRefused, match="removed by a moderator"):
+    with pytest.raises(Refused, match="removed by a moderator"):
         post(people.frank, bulletin, as_pseudonym=False, parent=top)
     assert Comment.objects.count() == 1
 
 
 def test_a_comment_on_a_bulletin_outside_the_members_audience_is_a_404(client, blog, people):
     reps_only = publish(blog, people.hq, audience=Audience.ACTIVISTS)
-    with pytest.raises(BulletinRefused) as refused:
+    with pytest.raises(Refused) as refused:
         post(people.alice, reps_only, as_pseudonym=False)
     assert refused.value.status == 404
     sign_in(client, people.alice, mfa=False)
@@ -95,7 +96,7 @@ def test_a_comment_on_a_bulletin_outside_the_members_audience_is_a_404(client, b
 def test_at_most_five_comments_a_minute(bulletin, people):
     for second in range(5):
         post(people.erin, bulletin, f"point {second}", as_pseudonym=False, now=NOW + dt.timedelta(seconds=second))
-    with pytest.raises(BulletinRefused, match="5 comments in the last minute"):
+    with pytest.raises(Refused, match="5 comments in the last minute"):
         post(people.erin, bulletin, "one more", as_pseudonym=False, now=NOW + dt.timedelta(seconds=30))
     assert Comment.objects.count() == 5
     post(people.erin, bulletin, "later", as_pseudonym=False, now=NOW + dt.timedelta(seconds=61))

@@ -11,7 +11,8 @@ from tests.unionhall.bulletins.conftest import publish
 from tests.unionhall.conftest import sign_in
 from unionhall.bulletins.events import EventDraft, do_ask, do_create_event, do_moderate_question, do_vote, event_questions
 from unionhall.bulletins.models import Audience, Question, QuestionVote
-from unionhall.bulletins.services import BulletinRefused, do_set_pseudonym
+from unionhall.bulletins.services import do_set_pseudonym
+from unionhall.refusals import Refused
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
@@ -24,7 +25,7 @@ def event(people, db):
 
 def test_only_hq_sets_up_an_event(people):
     now = timezone.now()
-    with pytest.raises(BulletinRefused) as refused:
+    with pytest.raises(Refused) as refused:
         do_create_event(user=people.carol.user, draft=EventDraft(title="x", speaker="y", starts_at=now, ends_at=now + dt.timedelta(hours=1)))
     assert refused.value.status == 403
 
@@ -35,7 +36,7 @@ def test_a_member_asks_under_a_pseudonym_and_others_vote_once_each(event, people
     assert question.author_label == "Quiet Otter"
     do_vote(member=people.erin, question=question)
     do_vote(member=people.frank, question=question)
-    with pytest.raises(BulletinRefused, match="already voted"):
+    with pytest.raises(Refused, match="already voted"):
         do_vote(member=people.erin, question=question)
     question.refresh_from_db()
     assert question.votes == 2 == QuestionVote.objects.count()
@@ -44,9 +45,9 @@ def test_a_member_asks_under_a_pseudonym_and_others_vote_once_each(event, people
 
 
 def test_questions_are_refused_after_the_event_and_without_a_pseudonym(event, people):
-    with pytest.raises(BulletinRefused, match="pseudonym"):
+    with pytest.raises(Refused, match="pseudonym"):
         do_ask(member=people.alice, event=event, body="Q", as_pseudonym=True)
-    with pytest.raises(BulletinRefused, match="has ended"):
+    with pytest.raises(Refused, match="has ended"):
         do_ask(member=people.alice, event=event, body="Q", as_pseudonym=False, now=event.ends_at)
     assert not Question.objects.exists()
 
@@ -58,7 +59,7 @@ def test_an_event_of_a_reps_only_bulletin_is_a_404_for_other_members(client, blo
     sign_in(client, people.alice, mfa=False)
     assert client.get(reverse("event_detail", args=[event.pk])).status_code == 404
     assert client.get(reverse("event_poll", args=[event.pk])).status_code == 404
-    with pytest.raises(BulletinRefused):
+    with pytest.raises(Refused):
         do_ask(member=people.alice, event=event, body="Q", as_pseudonym=False)
 
 
@@ -68,7 +69,7 @@ def test_moderators_mark_answered_pin_hide_and_merge_and_others_cannot(event, pe
     do_vote(member=people.frank, question=duplicate)
     do_vote(member=people.frank, question=first)
     do_vote(member=people.gina, question=duplicate)
-    with pytest.raises(BulletinRefused) as refused:
+    with pytest.raises(Refused) as refused:
         do_moderate_question(user=people.carol.user, question=first, action="hide")
     assert refused.value.status == 403
     do_moderate_question(user=people.bob.user, question=duplicate, action="merge", into=first)

@@ -9,7 +9,8 @@ from tests.unionhall.bulletins.conftest import publish
 from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.bulletins.models import Audience, Comment, ModerationDecision, Report
-from unionhall.bulletins.services import BulletinRefused, CommentDraft, do_moderate, do_post_comment, do_report_comment, do_set_pseudonym
+from unionhall.bulletins.services import CommentDraft, do_moderate, do_post_comment, do_report_comment, do_set_pseudonym
+from unionhall.refusals import Refused
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def test_a_comment_is_hidden_pending_review_at_three_distinct_reporters(comment,
     do_report_comment(member=people.frank, comment=comment, reason="Personal")
     comment.refresh_from_db()
     assert comment.state == Comment.State.VISIBLE and comment.pending_review
-    with pytest.raises(BulletinRefused, match="already reported"):
+    with pytest.raises(Refused, match="already reported"):
         do_report_comment(member=people.erin, comment=comment, reason="Again")
     comment.refresh_from_db()
     assert comment.state == Comment.State.VISIBLE and Report.objects.count() == 2
@@ -84,14 +85,14 @@ def test_keeping_a_hidden_comment_shows_it_again(comment, people):
 
 
 def test_a_decision_needs_a_reason_and_a_failed_call_wrote_nothing(comment, people):
-    with pytest.raises(BulletinRefused, match="Give the reason"):
+    with pytest.raises(Refused, match="Give the reason"):
         do_moderate(user=people.hq.user, comment=comment, outcome="hide", reason=" ")
     assert not ModerationDecision.objects.exists()
     assert Comment.objects.get().state == Comment.State.VISIBLE
 
 
 def test_the_outsider_is_refused_moderation_and_the_refusal_is_audited(client, comment, people):
-    with pytest.raises(BulletinRefused) as refused:
+    with pytest.raises(Refused) as refused:
         do_moderate(user=people.carol.user, comment=comment, outcome="remove", reason="I dislike it")
     assert refused.value.status == 403
     sign_in(client, people.carol)

@@ -12,8 +12,9 @@ from tests.unionhall.conftest import give_office, make_member, sign_in
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.bulletins import services
 from unionhall.bulletins.models import Appeal, Comment, ModeratorAssignment
-from unionhall.bulletins.services import BulletinRefused, CommentDraft, do_appeal, do_assign_moderator, do_moderate, do_post_comment, do_report_comment, do_rule_appeal
+from unionhall.bulletins.services import CommentDraft, do_appeal, do_assign_moderator, do_moderate, do_post_comment, do_report_comment, do_rule_appeal
 from unionhall.members.models import Member, Role
+from unionhall.refusals import Refused
 
 
 def post(member, bulletin, body="A view.", **extra):
@@ -51,10 +52,10 @@ def test_reports_are_emailed_to_the_named_moderators_only_and_to_hq_where_none_i
 
 
 def test_only_hq_names_moderators(people, union):
-    with pytest.raises(BulletinRefused) as refused:
+    with pytest.raises(Refused) as refused:
         do_assign_moderator(actor=people.carol.user, member=people.alice, branch=union.north)
     assert refused.value.status == 403 and not ModeratorAssignment.objects.exists()
-    with pytest.raises(BulletinRefused, match="one branch or one employer"):
+    with pytest.raises(Refused, match="one branch or one employer"):
         do_assign_moderator(actor=people.hq.user, member=people.alice, branch=union.north, employer=union.pps)
 
 
@@ -73,7 +74,7 @@ def test_a_new_members_first_comment_is_held_until_a_moderator_keeps_it(client, 
     sign_in(client, people.alice, mfa=False)
     page = client.get(reverse("bulletin_detail", args=[bulletin.series.slug, bulletin.number])).content.decode()
     assert "My first words here" not in page and "shows once a moderator approves it" in page
-    with pytest.raises(BulletinRefused, match="awaits a moderator"):
+    with pytest.raises(Refused, match="awaits a moderator"):
         do_post_comment(member=people.alice, bulletin=bulletin, draft=CommentDraft(body="Reply", as_pseudonym=False, parent=held))
     do_moderate(user=people.hq.user, comment=held, outcome="keep", reason="Fine")
     assert Comment.objects.get(pk=held.pk).state == "visible"
@@ -85,7 +86,7 @@ def test_a_flood_of_comments_is_stopped_per_minute_and_per_hour(bulletin, people
     start = timezone.now() - dt.timedelta(minutes=59)
     for i in range(services.COMMENTS_PER_HOUR):
         post(people.alice, bulletin, f"Comment {i}", now=start + dt.timedelta(minutes=i))
-    with pytest.raises(BulletinRefused, match="last hour") as refused:
+    with pytest.raises(Refused, match="last hour") as refused:
         post(people.alice, bulletin, "One more")
     assert refused.value.status == 429 and Comment.objects.count() == services.COMMENTS_PER_HOUR
 
@@ -93,11 +94,11 @@ def test_a_flood_of_comments_is_stopped_per_minute_and_per_hour(bulletin, people
 def test_a_suspension_stops_commenting_until_it_ends(bulletin, people):
     comment = post(people.alice, bulletin, "Abuse")
     do_moderate(user=people.hq.user, comment=comment, outcome="remove", reason="Abusive", suspend_days=7)
-    with pytest.raises(BulletinRefused, match="suspended your commenting") as refused:
+    with pytest.raises(Refused, match="suspended your commenting") as refused:
         post(people.alice, bulletin)
     assert refused.value.status == 403
     assert post(people.alice, bulletin, "Back", now=timezone.now() + dt.timedelta(days=7, minutes=1)).state == "visible"
-    with pytest.raises(BulletinRefused, match="only with a decision to hide or remove"):
+    with pytest.raises(Refused, match="only with a decision to hide or remove"):
         do_moderate(user=people.hq.user, comment=post(people.bob, bulletin), outcome="keep", reason="Fine", suspend_days=3)
 
 
@@ -106,7 +107,7 @@ def test_a_decision_can_be_appealed_once_and_another_moderator_overturns_it(clie
     give_office(second, Role.HQ_ADMIN)
     comment = post(people.alice, bulletin, "Sharp but fair")
     decision = do_moderate(user=people.hq.user, comment=comment, outcome="remove", reason="Too sharp", suspend_days=3)
-    with pytest.raises(BulletinRefused) as refused:
+    with pytest.raises(Refused) as refused:
         do_appeal(member=people.bob, decision=decision, reason="Not mine but unfair")
     assert refused.value.status == 403
     sign_in(client, people.alice, mfa=False)
@@ -114,7 +115,7 @@ def test_a_decision_can_be_appealed_once_and_another_moderator_overturns_it(clie
     client.post(reverse("comment_appeal", args=[comment.pk]), {"reason": "Again"})
     appeal = Appeal.objects.get()
     assert appeal.reason == "It named no one"
-    with pytest.raises(BulletinRefused, match="Another moderator"):
+    with pytest.raises(Refused, match="Another moderator"):
         do_rule_appeal(user=people.hq.user, appeal=appeal, overturn=True, ruling="I was wrong")
     do_rule_appeal(user=second.user, appeal=appeal, overturn=True, ruling="It named no one")
     comment.refresh_from_db()

@@ -11,7 +11,8 @@ from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.bulletins.models import Audience, Bulletin, Series
 from unionhall.bulletins.queries import bulletins_for
-from unionhall.bulletins.services import BulletinRefused, do_publish_bulletin, do_write_bulletin
+from unionhall.bulletins.services import do_publish_bulletin, do_write_bulletin
+from unionhall.refusals import Refused
 
 
 def test_bulletins_are_numbered_in_their_series_with_its_code_pattern(blog, joint, people):
@@ -33,20 +34,20 @@ def test_a_scheduled_bulletin_is_visible_only_once_its_time_has_passed(blog, peo
 
 
 def test_the_outsider_is_refused_writing_a_bulletin_and_a_failed_call_wrote_nothing(blog, people):
-    with pytest.raises(BulletinRefused) as refused:
+    with pytest.raises(Refused) as refused:
         do_write_bulletin(user=people.carol.user, draft=draft(blog))
     assert refused.value.status == 403 and not Bulletin.objects.exists()
 
 
 def test_a_chosen_audience_needs_a_choice_and_a_failed_call_wrote_nothing(blog, people):
-    with pytest.raises(BulletinRefused, match="at least one employer"):
+    with pytest.raises(Refused, match="at least one employer"):
         do_write_bulletin(user=people.hq.user, draft=draft(blog, audience=Audience.CHOSEN))
     assert not Bulletin.objects.exists() and not AuditEntry.objects.filter(subject_type="bulletins.bulletin").exists()
 
 
 def test_publishing_twice_is_refused(blog, people):
     bulletin = publish(blog, people.hq)
-    with pytest.raises(BulletinRefused, match="already published"):
+    with pytest.raises(Refused, match="already published"):
         do_publish_bulletin(bulletin=bulletin, user=people.hq.user)
 
 

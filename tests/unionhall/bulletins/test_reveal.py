@@ -8,8 +8,9 @@ from django.urls import reverse
 from tests.unionhall.conftest import give_office, make_member, sign_in
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.bulletins.models import Comment, RevealRequest
-from unionhall.bulletins.services import BulletinRefused, CommentDraft, do_decide_reveal, do_post_comment, do_request_reveal, do_set_pseudonym, see_identity
+from unionhall.bulletins.services import CommentDraft, do_decide_reveal, do_post_comment, do_request_reveal, do_set_pseudonym, see_identity
 from unionhall.members.models import Role
+from unionhall.refusals import Refused
 
 
 @pytest.fixture
@@ -28,17 +29,17 @@ def second_moderator(union):
 
 def test_one_moderator_cannot_approve_their_own_request(comment, people):
     request = do_request_reveal(user=people.hq.user, comment=comment, reason="Threatens a colleague")
-    with pytest.raises(BulletinRefused, match="second, different moderator") as refused:
+    with pytest.raises(Refused, match="second, different moderator") as refused:
         do_decide_reveal(user=people.hq.user, request=request, approve=True)
     assert refused.value.status == 403
     request.refresh_from_db()
     assert request.status == "pending" and request.decided_by is None
-    with pytest.raises(BulletinRefused, match="not approved"):
+    with pytest.raises(Refused, match="not approved"):
         see_identity(user=people.hq.user, request=request)
 
 
 def test_a_non_moderator_cannot_request_and_nothing_is_recorded(client, comment, people):
-    with pytest.raises(BulletinRefused) as refused:
+    with pytest.raises(Refused) as refused:
         do_request_reveal(user=people.carol.user, comment=comment, reason="Curious")
     assert refused.value.status == 403 and not RevealRequest.objects.exists()
     sign_in(client, people.carol)
@@ -51,7 +52,7 @@ def test_a_refusal_leaves_nothing_revealed_and_nobody_emailed(comment, people, s
     request = do_request_reveal(user=people.hq.user, comment=comment, reason="Threatens a colleague")
     do_decide_reveal(user=second_moderator.user, request=request, approve=False, reason="Not serious enough")
     for moderator in (people.hq, second_moderator):
-        with pytest.raises(BulletinRefused, match="not approved"):
+        with pytest.raises(Refused, match="not approved"):
             see_identity(user=moderator.user, request=request)
     assert not mail.outbox and not AuditEntry.objects.filter(detail__event="identity revealed").exists()
 
@@ -75,7 +76,7 @@ def test_after_approval_only_the_two_see_the_name_each_look_is_audited_and_the_m
     sign_in(client, people.hq)
     assert "Alice Archer" in client.get(reverse("reveal_identity", args=[request.pk])).content.decode()
 
-    with pytest.raises(BulletinRefused, match="Only the two moderators") as refused:
+    with pytest.raises(Refused, match="Only the two moderators") as refused:
         see_identity(user=third.user, request=request)
     assert refused.value.status == 403
     events = list(AuditEntry.objects.filter(subject_type="bulletins.revealrequest").exclude(action=Action.DENIED).values_list("detail__event", flat=True))
@@ -86,5 +87,5 @@ def test_after_approval_only_the_two_see_the_name_each_look_is_audited_and_the_m
 
 def test_a_comment_under_the_members_name_has_nobody_to_reveal(bulletin, people):
     named = do_post_comment(member=people.bob, bulletin=bulletin, draft=CommentDraft(body="Signed.", as_pseudonym=False))
-    with pytest.raises(BulletinRefused, match="nobody to reveal"):
+    with pytest.raises(Refused, match="nobody to reveal"):
         do_request_reveal(user=people.hq.user, comment=named, reason="x")

@@ -9,8 +9,9 @@ from tests.unionhall.conftest import give_office, make_member
 from unionhall.audit.models import AuditEntry
 from unionhall.conference.meetings import body_members, decision_record, meeting_create, meeting_record_attendance
 from unionhall.conference.models import Body, Decision
-from unionhall.conference.standing import ConferenceRefused
+from unionhall.conference.standing import Refused
 from unionhall.members.models import Office, Role
+from unionhall.refusals import Refused
 
 DAY = dt.date(2026, 3, 10)
 
@@ -50,7 +51,7 @@ def test_a_decision_of_an_inquorate_meeting_is_recorded_but_flagged_invalid(nec_
 
 def test_only_members_of_the_body_are_recorded_as_attending(nec_body, nec, people):
     meeting = meeting_create(body=nec_body, held_on=DAY, title="", actor=people.hq.user)
-    with pytest.raises(ConferenceRefused, match="Not members of the National Executive Committee"):
+    with pytest.raises(Refused, match="Not members of the National Executive Committee"):
         meeting_record_attendance(meeting=meeting, members=[nec.nia, people.alice], actor=people.hq.user)
     assert meeting.attendees.count() == 0
 
@@ -58,12 +59,12 @@ def test_only_members_of_the_body_are_recorded_as_attending(nec_body, nec, peopl
 def test_attendance_is_fixed_once_a_decision_is_minuted(nec_body, nec, people):
     meeting = meeting_create(body=nec_body, held_on=DAY, title="", actor=people.hq.user)
     decision_record(meeting=meeting, minute="1", text="Noted.", actor=people.hq.user)
-    with pytest.raises(ConferenceRefused, match="fixed"):
+    with pytest.raises(Refused, match="fixed"):
         meeting_record_attendance(meeting=meeting, members=[nec.nia, nec.ned], actor=people.hq.user)
 
 
 def test_only_hq_records_meetings(nec_body, nec, people):
-    with pytest.raises(ConferenceRefused) as exc:
+    with pytest.raises(Refused) as exc:
         meeting_create(body=nec_body, held_on=DAY, title="", actor=nec.nia.user)
     assert exc.value.status == 403 and not nec_body.meetings.exists()
     assert not Decision.objects.exists()

@@ -9,11 +9,19 @@ from tests.unionhall.conference.conftest import NOW, branch_draft, submit
 from unionhall.audit.models import AuditEntry
 from unionhall.conference.models import Amendment, Motion, Proposer, Responsible
 from unionhall.conference.services import (
-    MotionDraft, agenda, agenda_publish, check_submit_motion, do_submit_amendment, do_submit_motion, soc_accept,
-    soc_composite, soc_rule_out,
+    MotionDraft,
+    agenda,
+    agenda_publish,
+    check_submit_motion,
+    do_submit_amendment,
+    do_submit_motion,
+    soc_accept,
+    soc_composite,
+    soc_rule_out,
 )  # fmt: skip
-from unionhall.conference.standing import ConferenceRefused
+from unionhall.conference.standing import Refused
 from unionhall.members.models import Role
+from unionhall.refusals import Refused
 
 
 def test_a_branch_secretary_submits_a_numbered_motion_and_it_is_audited(conference, people, union):
@@ -27,20 +35,20 @@ def test_a_branch_secretary_submits_a_numbered_motion_and_it_is_audited(conferen
 
 def test_a_motion_after_the_deadline_is_refused_with_the_deadline_and_nothing_stored(conference, people, union):
     late = conference.motions_deadline + dt.timedelta(minutes=1)
-    with pytest.raises(ConferenceRefused, match="deadline for motions was") as exc:
+    with pytest.raises(Refused, match="deadline for motions was") as exc:
         do_submit_motion(conference=conference, user=people.carol.user, draft=branch_draft(union.north), now=late)
     assert exc.value.status == 409
     assert not Motion.objects.exists() and not AuditEntry.objects.exists()
 
 
 def test_a_secretary_of_another_branch_cannot_submit_for_a_branch(conference, people, union):
-    with pytest.raises(ConferenceRefused, match="Only the secretary or chair of North") as exc:
+    with pytest.raises(Refused, match="Only the secretary or chair of North") as exc:
         submit(conference, people.dave, union.north)
     assert exc.value.status == 403 and not Motion.objects.exists()
 
 
 def test_a_plain_member_cannot_submit_for_their_own_branch(conference, people, union):
-    with pytest.raises(ConferenceRefused) as exc:
+    with pytest.raises(Refused) as exc:
         check_submit_motion(conference=conference, user=people.alice.user, draft=branch_draft(union.north), now=NOW)
     assert exc.value.status == 403
 
@@ -49,13 +57,13 @@ def test_an_nec_member_submits_for_the_nec_but_a_branch_secretary_cannot(confere
     draft = MotionDraft(title="Recruitment", text="Conference instructs the NEC to run a recruitment drive.", proposer=Proposer.NEC)
     motion = do_submit_motion(conference=conference, user=nec.nia.user, draft=draft)
     assert motion.proposer_label == "National Executive Committee" and motion.branch is None
-    with pytest.raises(ConferenceRefused):
+    with pytest.raises(Refused):
         do_submit_motion(conference=conference, user=people.carol.user, draft=draft)
     assert Motion.objects.count() == 1
 
 
 def test_a_motion_instructing_an_office_holder_must_name_the_office(conference, people, union):
-    with pytest.raises(ConferenceRefused, match="Name the office holder"):
+    with pytest.raises(Refused, match="Name the office holder"):
         submit(conference, people.carol, union.north, instructs=Responsible.OFFICE_HOLDER)
     motion = submit(conference, people.carol, union.north, instructs=Responsible.OFFICE_HOLDER, instructs_role=Role.GENERAL_SECRETARY)
     assert motion.instructs_role == Role.GENERAL_SECRETARY
@@ -67,14 +75,14 @@ def test_amendments_are_lettered_and_refused_after_their_deadline(conference, pe
     b = do_submit_amendment(motion=motion, user=people.carol.user, proposer=Proposer.BRANCH, branch=union.north, text="Delete 'national'.")
     assert (a.letter, b.letter, str(a)) == ("A", "B", "Amendment 1A")
     late = conference.amendments_deadline + dt.timedelta(seconds=1)
-    with pytest.raises(ConferenceRefused, match="deadline for amendments"):
+    with pytest.raises(Refused, match="deadline for amendments"):
         do_submit_amendment(motion=motion, user=people.dave.user, proposer=Proposer.BRANCH, branch=union.south, text="Late.", now=late)
     assert Amendment.objects.count() == 2
 
 
 def test_a_member_of_another_branch_cannot_amend_for_a_branch(conference, people, union):
     motion = submit(conference, people.carol, union.north)
-    with pytest.raises(ConferenceRefused) as exc:
+    with pytest.raises(Refused) as exc:
         do_submit_amendment(motion=motion, user=people.dave.user, proposer=Proposer.BRANCH, branch=union.north, text="Sneaky.")
     assert exc.value.status == 403 and not Amendment.objects.exists()
 
@@ -82,7 +90,7 @@ def test_a_member_of_another_branch_cannot_amend_for_a_branch(conference, people
 def test_ruling_out_needs_a_reason_and_a_failed_ruling_changes_nothing(soc, conference, people, union):
     motion = submit(conference, people.carol, union.north)
     before = AuditEntry.objects.count()
-    with pytest.raises(ConferenceRefused, match="reason"):
+    with pytest.raises(Refused, match="reason"):
         soc_rule_out(item=motion, reason="  ", actor=soc.user)
     motion.refresh_from_db()
     assert motion.status == Motion.Status.SUBMITTED and AuditEntry.objects.count() == before
@@ -93,7 +101,7 @@ def test_ruling_out_needs_a_reason_and_a_failed_ruling_changes_nothing(soc, conf
 
 def test_only_the_standing_orders_committee_rules(conference, people, union):
     motion = submit(conference, people.carol, union.north)
-    with pytest.raises(ConferenceRefused) as exc:
+    with pytest.raises(Refused) as exc:
         soc_accept(item=motion, actor=people.carol.user)
     assert exc.value.status == 403
     motion.refresh_from_db()
@@ -111,7 +119,7 @@ def test_a_composite_replaces_its_source_motions_and_links_them(soc, conference,
 
 def test_a_composite_needs_two_motions(soc, conference, people, union):
     one = submit(conference, people.carol, union.north)
-    with pytest.raises(ConferenceRefused, match="at least two"):
+    with pytest.raises(Refused, match="at least two"):
         soc_composite(conference=conference, sources=[one], title="T", text="X", actor=soc.user)
     assert Motion.objects.count() == 1
 
@@ -120,12 +128,12 @@ def test_the_agenda_waits_for_every_ruling_then_lists_accepted_and_ruled_out(soc
     kept = submit(conference, people.carol, union.north)
     dropped = submit(conference, people.dave, union.south, title="Out of order")
     soc_accept(item=kept, actor=soc.user)
-    with pytest.raises(ConferenceRefused, match="1 motion"):
+    with pytest.raises(Refused, match="1 motion"):
         agenda_publish(conference=conference, actor=soc.user)
     soc_rule_out(item=dropped, reason="Duplicates motion 1.", actor=soc.user)
     agenda_publish(conference=conference, actor=soc.user)
     conference.refresh_from_db()
     shown = agenda(conference)
     assert conference.agenda_published_at and shown["items"] == [kept] and shown["ruled_out"] == [dropped]
-    with pytest.raises(ConferenceRefused, match="final"):
+    with pytest.raises(Refused, match="final"):
         soc_accept(item=dropped, actor=soc.user)

@@ -10,8 +10,9 @@ from unionhall.audit.models import AuditEntry
 from unionhall.conference.meetings import decision_record, meeting_create, meeting_record_attendance
 from unionhall.conference.models import Body, Resolution, ResolutionUpdate
 from unionhall.conference.register import annual_report, do_resolution_update
-from unionhall.conference.standing import ConferenceRefused
+from unionhall.conference.standing import Refused
 from unionhall.conference.voting import vote_show_of_hands
+from unionhall.refusals import Refused
 
 TODAY = timezone.localdate()
 Status = Resolution.Status
@@ -48,7 +49,7 @@ def test_hq_records_progress_with_a_dated_history_and_an_audit_entry(resolution,
 def test_an_officers_group_member_may_update_but_a_plain_member_or_branch_officer_may_not(resolution, people, nec):
     update(resolution, nec.oona.user, Status.IN_PROGRESS)
     for outsider in (people.alice, people.carol):
-        with pytest.raises(ConferenceRefused) as exc:
+        with pytest.raises(Refused) as exc:
             update(resolution, outsider.user, Status.DONE)
         assert exc.value.status == 403
     assert ResolutionUpdate.objects.count() == 1
@@ -56,7 +57,7 @@ def test_an_officers_group_member_may_update_but_a_plain_member_or_branch_office
 
 def test_superseding_without_citing_a_decision_is_refused_and_writes_nothing(resolution, people):
     before = AuditEntry.objects.count()
-    with pytest.raises(ConferenceRefused, match="must cite the decision"):
+    with pytest.raises(Refused, match="must cite the decision"):
         update(resolution, people.hq.user, Status.SUPERSEDED)
     resolution.refresh_from_db()
     assert resolution.status == Status.NOT_STARTED and not ResolutionUpdate.objects.exists()
@@ -65,7 +66,7 @@ def test_superseding_without_citing_a_decision_is_refused_and_writes_nothing(res
 
 def test_a_decision_from_an_inquorate_meeting_cannot_be_cited(resolution, people, nec):
     decision = decision_after(resolution, people, nec, quorate=False)
-    with pytest.raises(ConferenceRefused, match="without a quorum"):
+    with pytest.raises(Refused, match="without a quorum"):
         update(resolution, people.hq.user, Status.ABANDONED, decision=decision, on=decision.meeting.held_on)
     assert not ResolutionUpdate.objects.exists()
 
@@ -74,7 +75,7 @@ def test_a_decision_taken_before_the_conference_cannot_be_cited(resolution, peop
     meeting = meeting_create(body=Body.objects.get(slug="nec"), held_on=TODAY, title="", actor=people.hq.user)
     meeting_record_attendance(meeting=meeting, members=[nec.nia, nec.ned], actor=people.hq.user)
     decision = decision_record(meeting=meeting, minute="1", text="Early.", actor=people.hq.user)
-    with pytest.raises(ConferenceRefused, match="after the conference"):
+    with pytest.raises(Refused, match="after the conference"):
         update(resolution, people.hq.user, Status.SUPERSEDED, decision=decision)
 
 
@@ -83,14 +84,14 @@ def test_a_valid_later_decision_supersedes_and_closes_the_record(resolution, peo
     update(resolution, people.hq.user, Status.SUPERSEDED, decision=decision, on=decision.meeting.held_on, note="The NEC changed course.")
     resolution.refresh_from_db()
     assert resolution.status == Status.SUPERSEDED and resolution.updates.get().decision == decision
-    with pytest.raises(ConferenceRefused, match="record is closed"):
+    with pytest.raises(Refused, match="record is closed"):
         update(resolution, people.hq.user, Status.IN_PROGRESS)
 
 
 def test_an_update_needs_a_note_and_cannot_be_dated_ahead(resolution, people):
-    with pytest.raises(ConferenceRefused, match="Say what was done"):
+    with pytest.raises(Refused, match="Say what was done"):
         update(resolution, people.hq.user, Status.IN_PROGRESS, note=" ")
-    with pytest.raises(ConferenceRefused, match="future"):
+    with pytest.raises(Refused, match="future"):
         update(resolution, people.hq.user, Status.IN_PROGRESS, on=TODAY + dt.timedelta(days=1), today=TODAY)
     assert not ResolutionUpdate.objects.exists()
 

@@ -11,10 +11,11 @@ from django.utils import timezone
 from tests.unionhall.ballots.test_counting import close, post
 from tests.unionhall.conftest import sign_in
 from unionhall.ballots.models import RollEntry
-from unionhall.ballots.services import ballot_manifest, ballot_open, ballot_set_keys, check_cast_ballot, do_cast_ballot, BallotRefused
+from unionhall.ballots.services import ballot_manifest, ballot_open, ballot_set_keys, check_cast_ballot, do_cast_ballot
 from unionhall.conference.models import Outcome, Resolution, Vote
-from unionhall.conference.standing import ConferenceRefused
+from unionhall.conference.standing import Refused
 from unionhall.conference.voting import do_register_delegate, vote_close_secret, vote_open_secret
+from unionhall.refusals import Refused
 from votecrypt import api
 from votecrypt.rng import SeededRng
 
@@ -33,14 +34,14 @@ def test_the_delegates_vote_in_secret_and_the_motion_is_carried_from_the_decrypt
     conference = on_agenda.conference
     for branch, member, officer in ((union.north, people.alice, people.carol), (union.south, people.erin, people.dave)):
         do_register_delegate(conference=conference, branch=branch, member=member, actor=officer.user)
-    with pytest.raises(ConferenceRefused):
+    with pytest.raises(Refused):
         vote_open_secret(motion=on_agenda, actor=people.carol.user, opens_at=timezone.now(), closes_at=timezone.now() + dt.timedelta(hours=1),
                          trustees=trustees(people), threshold=2)  # not a clerk  # fmt: skip
     now = timezone.now()
     vote = vote_open_secret(motion=on_agenda, actor=people.hq.user, opens_at=now - dt.timedelta(minutes=1),
                             closes_at=now + dt.timedelta(hours=1), trustees=trustees(people), threshold=2)  # fmt: skip
     ballot = vote.ballot
-    with pytest.raises(ConferenceRefused, match="not been decrypted"):
+    with pytest.raises(Refused, match="not been decrypted"):
         vote_close_secret(vote=vote, actor=people.hq.user)
     manifest = ballot_manifest(ballot)
     joint, keys, publics = api.run_dkg(manifest, SeededRng("conference-secret"))
@@ -49,7 +50,7 @@ def test_the_delegates_vote_in_secret_and_the_motion_is_carried_from_the_decrypt
     ballot.refresh_from_db()
     ballot.trustee_keys = keys
     cast(ballot, people.alice, True, "a")  # Erin does not vote: an abstention
-    with pytest.raises(BallotRefused, match="not on the roll"):
+    with pytest.raises(Refused, match="not on the roll"):
         check_cast_ballot(ballot=ballot, member=people.frank, content={})
     close(ballot)
     post(ballot, 1, [""])
@@ -57,7 +58,7 @@ def test_the_delegates_vote_in_secret_and_the_motion_is_carried_from_the_decrypt
     vote = vote_close_secret(vote=vote, actor=people.hq.user)
     assert (vote.votes_for, vote.votes_against, vote.abstentions, vote.outcome) == (1, 0, 1, Outcome.CARRIED)
     assert Resolution.objects.filter(motion=on_agenda).exists()
-    with pytest.raises(ConferenceRefused, match="not open"):
+    with pytest.raises(Refused, match="not open"):
         vote_close_secret(vote=vote, actor=people.hq.user)
 
 

@@ -12,8 +12,9 @@ from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.conference.models import Conference, Motion, SocMember
 from unionhall.conference.services import agenda_publish, soc_accept, soc_appoint, soc_composite
-from unionhall.conference.standing import ConferenceRefused
+from unionhall.conference.standing import Refused
 from unionhall.members.models import Member
+from unionhall.refusals import Refused
 
 
 def test_hq_appoints_a_member_to_the_committee_and_it_is_audited(conference, people):
@@ -23,15 +24,15 @@ def test_hq_appoints_a_member_to_the_committee_and_it_is_audited(conference, peo
 
 
 def test_only_hq_appoints_and_only_active_members_once(conference, people):
-    with pytest.raises(ConferenceRefused) as refused:
+    with pytest.raises(Refused) as refused:
         soc_appoint(conference=conference, member=people.alice, actor=people.carol.user)
     assert refused.value.status == 403
     Member.objects.filter(pk=people.erin.pk).update(status=Member.Status.LAPSED)
     people.erin.refresh_from_db()
-    with pytest.raises(ConferenceRefused, match="active members"):
+    with pytest.raises(Refused, match="active members"):
         soc_appoint(conference=conference, member=people.erin, actor=people.hq.user)
     soc_appoint(conference=conference, member=people.alice, actor=people.hq.user)
-    with pytest.raises(ConferenceRefused, match="already on"):
+    with pytest.raises(Refused, match="already on"):
         soc_appoint(conference=conference, member=people.alice, actor=people.hq.user)
     assert SocMember.objects.count() == 1
 
@@ -39,7 +40,7 @@ def test_only_hq_appoints_and_only_active_members_once(conference, people):
 def test_an_hq_administrator_not_on_the_committee_cannot_rule(conference, people, union, soc):
     motion = submit(conference, people.carol, union.north)
     for action in (lambda: soc_accept(item=motion, actor=people.hq.user), lambda: agenda_publish(conference=conference, actor=people.hq.user)):
-        with pytest.raises(ConferenceRefused) as refused:
+        with pytest.raises(Refused) as refused:
             action()
         assert refused.value.status == 403
     motion.refresh_from_db()
@@ -53,7 +54,7 @@ def test_a_committee_member_of_one_conference_cannot_rule_on_another(conference,
         motions_deadline=NOW + dt.timedelta(days=10), amendments_deadline=NOW + dt.timedelta(days=20), weights_on=conference.weights_on,
     )  # fmt: skip
     one, two = submit(other, people.carol, union.north), submit(other, people.dave, union.south)
-    with pytest.raises(ConferenceRefused) as refused:
+    with pytest.raises(Refused) as refused:
         soc_composite(conference=other, sources=[one, two], title="Composite", text="Merged.", actor=soc.user)
     assert refused.value.status == 403 and Motion.objects.filter(conference=other).count() == 2
 

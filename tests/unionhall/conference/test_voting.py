@@ -7,12 +7,18 @@ from tests.unionhall.conftest import make_member
 from unionhall.audit.models import AuditEntry
 from unionhall.conference.models import Card, CardWeight, Delegate, Motion, Outcome, Resolution, Vote, delegate_entitlement
 from unionhall.conference.services import do_submit_amendment, soc_accept
+from unionhall.conference.standing import Refused
 from unionhall.conference.voting import (
-    do_cast_card, do_register_delegate, entitlement, membership_by_branch, vote_close_card, vote_open_card,
+    do_cast_card,
+    do_register_delegate,
+    entitlement,
+    membership_by_branch,
+    vote_close_card,
+    vote_open_card,
     vote_show_of_hands,
 )  # fmt: skip
-from unionhall.conference.standing import ConferenceRefused
 from unionhall.members.models import Member
+from unionhall.refusals import Refused
 
 
 @pytest.mark.parametrize("members,delegates", [(0, 1), (1, 1), (100, 1), (101, 2), (250, 3)])
@@ -33,20 +39,20 @@ def test_membership_on_a_date_counts_those_who_had_joined_and_not_yet_lapsed(peo
 def test_a_branch_officer_registers_delegates_up_to_the_entitlement(conference, people, union):
     assert entitlement(conference, union.north) == 1
     do_register_delegate(conference=conference, branch=union.north, member=people.alice, actor=people.carol.user)
-    with pytest.raises(ConferenceRefused, match="entitled to 1 delegate"):
+    with pytest.raises(Refused, match="entitled to 1 delegate"):
         do_register_delegate(conference=conference, branch=union.north, member=people.bob, actor=people.carol.user)
     assert Delegate.objects.count() == 1
     assert AuditEntry.objects.filter(detail__event="delegate registered").count() == 1
 
 
 def test_an_officer_of_another_branch_cannot_register_its_delegates(conference, people, union):
-    with pytest.raises(ConferenceRefused) as exc:
+    with pytest.raises(Refused) as exc:
         do_register_delegate(conference=conference, branch=union.north, member=people.alice, actor=people.dave.user)
     assert exc.value.status == 403 and not Delegate.objects.exists()
 
 
 def test_a_delegate_must_belong_to_the_branch(conference, people, union):
-    with pytest.raises(ConferenceRefused, match="active member of North"):
+    with pytest.raises(Refused, match="active member of North"):
         do_register_delegate(conference=conference, branch=union.north, member=people.erin, actor=people.carol.user)
 
 
@@ -66,7 +72,7 @@ def test_a_tie_is_lost_and_makes_no_resolution(on_agenda, people):
 
 def test_a_motion_is_decided_once(on_agenda, people):
     vote_show_of_hands(motion=on_agenda, actor=people.hq.user, votes_for=1, votes_against=0, abstentions=0)
-    with pytest.raises(ConferenceRefused, match="already been carried"):
+    with pytest.raises(Refused, match="already been carried"):
         vote_show_of_hands(motion=on_agenda, actor=people.hq.user, votes_for=0, votes_against=1, abstentions=0)
     assert Vote.objects.count() == 1
 
@@ -75,7 +81,7 @@ def test_a_motion_not_on_the_published_agenda_is_not_voted_on(conference, people
     from tests.unionhall.conference.conftest import submit
 
     motion = submit(conference, people.carol, union.north)
-    with pytest.raises(ConferenceRefused, match="published agenda"):
+    with pytest.raises(Refused, match="published agenda"):
         vote_show_of_hands(motion=motion, actor=people.hq.user, votes_for=1, votes_against=0, abstentions=0)
     assert not Vote.objects.exists()
 
@@ -116,7 +122,7 @@ def test_a_card_vote_is_weighted_by_each_branchs_frozen_membership(on_agenda, pe
 def test_a_card_from_an_unregistered_delegate_is_refused_and_nothing_stored(on_agenda, people, union):
     vote = vote_open_card(motion=on_agenda, actor=people.hq.user)
     before = AuditEntry.objects.count()
-    with pytest.raises(ConferenceRefused, match="Only a registered delegate of North") as exc:
+    with pytest.raises(Refused, match="Only a registered delegate of North") as exc:
         do_cast_card(vote=vote, member=people.bob, branch=union.north, choice="for")
     assert exc.value.status == 403
     assert not Card.objects.exists() and AuditEntry.objects.count() == before
@@ -126,10 +132,10 @@ def test_a_delegate_cannot_cast_another_branchs_card_or_cast_twice(on_agenda, pe
     conference = on_agenda.conference
     do_register_delegate(conference=conference, branch=union.north, member=people.alice, actor=people.carol.user)
     vote = vote_open_card(motion=on_agenda, actor=people.hq.user)
-    with pytest.raises(ConferenceRefused):
+    with pytest.raises(Refused):
         do_cast_card(vote=vote, member=people.alice, branch=union.south, choice="for")
     do_cast_card(vote=vote, member=people.alice, branch=union.north, choice="for")
-    with pytest.raises(ConferenceRefused, match="already been cast"):
+    with pytest.raises(Refused, match="already been cast"):
         do_cast_card(vote=vote, member=people.alice, branch=union.north, choice="against")
     assert Card.objects.count() == 1
 
@@ -138,6 +144,6 @@ def test_no_card_is_cast_after_the_vote_closes(on_agenda, people, union):
     do_register_delegate(conference=on_agenda.conference, branch=union.north, member=people.alice, actor=people.carol.user)
     vote = vote_open_card(motion=on_agenda, actor=people.hq.user)
     vote_close_card(vote=vote, actor=people.hq.user)
-    with pytest.raises(ConferenceRefused, match="not open"):
+    with pytest.raises(Refused, match="not open"):
         do_cast_card(vote=vote, member=people.alice, branch=union.north, choice="for")
     assert Motion.objects.get(pk=on_agenda.pk).outcome == Outcome.LOST

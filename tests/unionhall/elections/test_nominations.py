@@ -10,8 +10,9 @@ from tests.unionhall.elections.conftest import AFTER, DURING, stand
 from unionhall.audit.models import AuditEntry
 from unionhall.elections import services
 from unionhall.elections.models import Nomination
-from unionhall.elections.services import ElectionRefused
+from unionhall.elections.services import Refused
 from unionhall.members.models import Member
+from unionhall.refusals import Refused
 
 
 def nominate(election, candidate, proposer, seconder, now=DURING):
@@ -32,16 +33,16 @@ def test_a_nomination_stands_once_seconded_and_accepted_and_each_step_is_audited
 
 def test_a_branch_office_takes_candidate_proposer_and_seconder_from_that_branch_only(north_secretary, people):
     assert nominate(north_secretary, people.alice, people.bob, people.carol).pk
-    with pytest.raises(ElectionRefused, match="candidate must be an active member of North") as exc:
+    with pytest.raises(Refused, match="candidate must be an active member of North") as exc:
         nominate(north_secretary, people.erin, people.bob, people.carol)
     assert exc.value.status == 400
-    with pytest.raises(ElectionRefused, match="seconder must be an active member of North"):
+    with pytest.raises(Refused, match="seconder must be an active member of North"):
         nominate(north_secretary, people.carol, people.bob, people.erin)
     assert Nomination.objects.count() == 1
 
 
 def test_an_outsider_to_the_branch_is_refused_as_proposer_with_a_403(north_secretary, people):
-    with pytest.raises(ElectionRefused) as exc:
+    with pytest.raises(Refused) as exc:
         nominate(north_secretary, people.alice, people.dave, people.bob)
     assert exc.value.status == 403 and Nomination.objects.count() == 0
 
@@ -49,41 +50,41 @@ def test_an_outsider_to_the_branch_is_refused_as_proposer_with_a_403(north_secre
 def test_a_lapsed_member_can_neither_stand_nor_propose(nec, people):
     people.frank.status = Member.Status.LAPSED
     people.frank.save()
-    with pytest.raises(ElectionRefused, match="candidate"):
+    with pytest.raises(Refused, match="candidate"):
         nominate(nec, people.frank, people.alice, people.bob)
-    with pytest.raises(ElectionRefused, match="propose"):
+    with pytest.raises(Refused, match="propose"):
         nominate(nec, people.alice, people.frank, people.bob)
 
 
 def test_candidate_proposer_and_seconder_are_three_different_members(nec, people):
-    with pytest.raises(ElectionRefused, match="own nomination"):
+    with pytest.raises(Refused, match="own nomination"):
         nominate(nec, people.alice, people.alice, people.bob)
-    with pytest.raises(ElectionRefused, match="own nomination"):
+    with pytest.raises(Refused, match="own nomination"):
         nominate(nec, people.alice, people.bob, people.alice)
-    with pytest.raises(ElectionRefused, match="different members"):
+    with pytest.raises(Refused, match="different members"):
         nominate(nec, people.alice, people.bob, people.bob)
     assert Nomination.objects.count() == 0
 
 
 def test_a_candidate_is_nominated_once(nec, people):
     nominate(nec, people.alice, people.bob, people.carol)
-    with pytest.raises(ElectionRefused, match="already been nominated"):
+    with pytest.raises(Refused, match="already been nominated"):
         nominate(nec, people.alice, people.erin, people.frank)
 
 
 def test_after_the_window_a_nomination_is_refused_and_nothing_is_stored(nec, people):
     before = AuditEntry.objects.count()
-    with pytest.raises(ElectionRefused, match="Nominations closed") as exc:
+    with pytest.raises(Refused, match="Nominations closed") as exc:
         nominate(nec, people.alice, people.bob, people.carol, now=AFTER)
     assert exc.value.status == 409
-    with pytest.raises(ElectionRefused, match="Nominations open"):
+    with pytest.raises(Refused, match="Nominations open"):
         nominate(nec, people.alice, people.bob, people.carol, now=nec.nominations_open - dt.timedelta(minutes=1))
     assert Nomination.objects.count() == 0 and AuditEntry.objects.count() == before
 
 
 def test_accepting_after_the_window_is_refused_and_the_address_is_not_stored(nec, people):
     nomination = nominate(nec, people.alice, people.bob, people.carol)
-    with pytest.raises(ElectionRefused, match="closed"):
+    with pytest.raises(Refused, match="closed"):
         services.do_accept(nomination=nomination, member=people.alice, address="Late words.", now=AFTER)
     nomination.refresh_from_db()
     assert nomination.accepted_at is None and nomination.address == ""
@@ -92,7 +93,7 @@ def test_accepting_after_the_window_is_refused_and_the_address_is_not_stored(nec
 def test_an_address_over_the_word_limit_is_refused_with_its_count_and_nothing_is_stored(nec, people):
     nomination = nominate(nec, people.alice, people.bob, people.carol)
     before = AuditEntry.objects.count()
-    with pytest.raises(ElectionRefused, match="has 21 words; the limit for every candidate is 20"):
+    with pytest.raises(Refused, match="has 21 words; the limit for every candidate is 20"):
         services.do_accept(nomination=nomination, member=people.alice, address=" ".join(["word"] * 21), now=DURING)
     nomination.refresh_from_db()
     assert nomination.accepted_at is None and nomination.address == "" and AuditEntry.objects.count() == before
@@ -101,10 +102,10 @@ def test_an_address_over_the_word_limit_is_refused_with_its_count_and_nothing_is
 
 def test_only_the_candidate_accepts_and_only_the_named_seconder_seconds(nec, people):
     nomination = nominate(nec, people.alice, people.bob, people.carol)
-    with pytest.raises(ElectionRefused) as exc:
+    with pytest.raises(Refused) as exc:
         services.do_accept(nomination=nomination, member=people.bob, address="", now=DURING)
     assert exc.value.status == 403
-    with pytest.raises(ElectionRefused) as exc:
+    with pytest.raises(Refused) as exc:
         services.do_second(nomination=nomination, member=people.erin, now=DURING)
     assert exc.value.status == 403
     nomination.refresh_from_db()

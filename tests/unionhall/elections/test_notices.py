@@ -6,7 +6,6 @@ register's own warning (``offices_warn_ending``)."""
 import datetime as dt
 
 import pytest
-
 from django.core import mail
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from tests.unionhall.elections.conftest import AFTER, DURING, stand
 from unionhall.elections import services
 from unionhall.members.models import Office, Role
 from unionhall.members.services import offices_warn_ending
+from unionhall.refusals import Refused
 
 TRIO = {"a1@example.org", "b1@example.org", "c1@example.org"}
 
@@ -46,7 +46,7 @@ def test_seconding_and_accepting_each_tell_all_three_and_the_last_says_it_stands
 
 def test_a_refused_nomination_sends_nothing(nec, people):
     mail.outbox.clear()
-    with pytest.raises(services.ElectionRefused):
+    with pytest.raises(services.Refused):
         services.do_nominate(election=nec, proposer=people.bob, seconder=people.bob, candidate=people.alice, now=DURING)
     assert mail.outbox == []
 

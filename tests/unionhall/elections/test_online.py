@@ -17,12 +17,19 @@ from tests.unionhall.elections.conftest import AFTER, stand
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.ballots.models import Ballot, RollEntry, Trustee
 from unionhall.ballots.services import (
-    ballot_close, ballot_manifest, ballot_open, ballot_set_keys, check_cast_ballot, do_cast_ballot, trustee_post_shares,
+    ballot_close,
+    ballot_manifest,
+    ballot_open,
+    ballot_set_keys,
+    check_cast_ballot,
+    do_cast_ballot,
+    trustee_post_shares,
 )  # fmt: skip
 from unionhall.elections import online, services
 from unionhall.elections.models import Election
-from unionhall.elections.services import ElectionRefused
+from unionhall.elections.services import Refused
 from unionhall.members.models import Office, Role, add_years
+from unionhall.refusals import Refused
 from votecrypt import api
 from votecrypt.rng import SeededRng
 
@@ -98,25 +105,25 @@ def test_an_stv_election_cannot_go_to_the_online_ballot_and_nothing_is_made(nec,
                  (people.bob, people.alice, people.carol)):  # fmt: skip
         stand(nec, *trio)
     election = services.election_close_nominations(election=nec, actor=people.hq.user, now=AFTER)
-    with pytest.raises(ElectionRefused, match="scrutineer"):
+    with pytest.raises(Refused, match="scrutineer"):
         start(election, people)
     assert not Ballot.objects.exists()
 
 
 def test_only_hq_starts_the_ballot_and_only_once(contested, people):
-    with pytest.raises(ElectionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         start(contested, people, actor=people.carol.user)
     assert refused.value.status == 403 and not Ballot.objects.exists()
     start(contested, people)
-    with pytest.raises(ElectionRefused, match="already been started"):
+    with pytest.raises(Refused, match="already been started"):
         start(contested, people)
     assert Ballot.objects.count() == 1
 
 
 def test_bad_windows_and_thresholds_are_refused(contested, people):
-    with pytest.raises(ElectionRefused, match="close after it opens"):
+    with pytest.raises(Refused, match="close after it opens"):
         start(contested, people, closes_at=OPENS)
-    with pytest.raises(ElectionRefused, match="between 1 and 3"):
+    with pytest.raises(Refused, match="between 1 and 3"):
         start(contested, people, threshold=4)
     assert not Ballot.objects.exists()
 
@@ -169,7 +176,7 @@ def test_hq_sees_the_tie_before_declaring_and_members_see_the_draw_on_the_result
 
 def test_nothing_is_declared_before_the_trustees_decrypt(contested, people):
     start(contested, people)
-    with pytest.raises(ElectionRefused, match="not yet decrypted"):
+    with pytest.raises(Refused, match="not yet decrypted"):
         online.election_declare_from_ballot(election=contested, actor=people.hq.user)
     assert not Office.objects.filter(role=Role.GENERAL_SECRETARY).exists()
 

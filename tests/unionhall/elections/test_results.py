@@ -5,15 +5,16 @@ ballot; the published BLT recounts to the same result."""
 import datetime as dt
 
 import pytest
-import stvcount
 
+import stvcount
 from tests.unionhall.conftest import give_office
 from tests.unionhall.elections.conftest import AFTER, make_election, stand
 from unionhall.audit.models import AuditEntry
 from unionhall.elections import services
 from unionhall.elections.models import Election
-from unionhall.elections.services import ElectionRefused
+from unionhall.elections.services import Refused
 from unionhall.members.models import Office, Role, add_years
+from unionhall.refusals import Refused
 
 
 def declared_seed(election) -> int:
@@ -58,7 +59,7 @@ def test_more_candidates_than_seats_goes_to_ballot_and_appoints_nobody(gs, peopl
 def test_only_hq_closes_nominations_and_a_refused_close_writes_nothing(gs, people):
     stand(gs, people.alice, people.bob, people.carol)
     before = AuditEntry.objects.count()
-    with pytest.raises(ElectionRefused) as exc:
+    with pytest.raises(Refused) as exc:
         close(gs, people.carol.user)
     assert exc.value.status == 403
     gs.refresh_from_db()
@@ -67,7 +68,7 @@ def test_only_hq_closes_nominations_and_a_refused_close_writes_nothing(gs, peopl
 
 
 def test_nominations_cannot_be_closed_before_the_deadline(gs, people):
-    with pytest.raises(ElectionRefused, match="stay open"):
+    with pytest.raises(Refused, match="stay open"):
         services.election_close_nominations(election=gs, actor=people.hq.user, now=gs.nominations_close - dt.timedelta(minutes=1))
 
 
@@ -76,7 +77,7 @@ def test_a_term_the_register_refuses_undoes_the_whole_declaration(gs, people, mo
     # An election called before a change in the rules: the register now allows four years.
     monkeypatch.setitem(__import__("unionhall.members.models", fromlist=["x"]).STATUTORY_MAX_TERM_YEARS, Role.GENERAL_SECRETARY, 4)
     before = AuditEntry.objects.count()
-    with pytest.raises(ElectionRefused, match="register refused"):
+    with pytest.raises(Refused, match="register refused"):
         close(gs, people.hq.user)
     gs.refresh_from_db()
     assert gs.status == Election.Status.NOMINATIONS and not gs.nominations.filter(elected=True).exists()
@@ -117,7 +118,7 @@ def test_the_blt_names_candidates_but_holds_nothing_about_who_voted(contested_ne
 def test_a_ballot_with_an_unknown_candidate_or_a_repeat_is_refused_and_nothing_is_recorded(contested_nec, people):
     before = AuditEntry.objects.count()
     for bad in ([[0, 5]], [[1, 1]], [[]]):
-        with pytest.raises(ElectionRefused):
+        with pytest.raises(Refused):
             services.count_ranked(election=contested_nec, ballots=bad, actor=people.hq.user)
     contested_nec.refresh_from_db()
     assert contested_nec.status == Election.Status.BALLOT and contested_nec.blt == "" and contested_nec.stage_table is None
@@ -125,7 +126,7 @@ def test_a_ballot_with_an_unknown_candidate_or_a_repeat_is_refused_and_nothing_i
 
 
 def test_an_election_still_taking_nominations_cannot_be_counted(nec, people):
-    with pytest.raises(ElectionRefused) as exc:
+    with pytest.raises(Refused) as exc:
         services.count_ranked(election=nec, ballots=[[0]], actor=people.hq.user)
     assert exc.value.status == 409
 

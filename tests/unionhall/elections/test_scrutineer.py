@@ -4,17 +4,18 @@ order, seats), a malformed file is refused with its line number and nothing
 is counted, and every upload is audited. The published BLT recounts the same."""
 
 import pytest
-import stvcount
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+import stvcount
 from tests.unionhall.conftest import make_member, sign_in
 from tests.unionhall.elections.conftest import AFTER, stand
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.elections import scrutineer, services
 from unionhall.elections.models import Election
-from unionhall.elections.services import ElectionRefused
+from unionhall.elections.services import Refused
 from unionhall.members.models import Office, Role
+from unionhall.refusals import Refused
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_the_scrutineers_file_is_counted_published_and_recounts_the_same(contest
     ],
 )
 def test_a_malformed_file_is_refused_with_its_line_and_nothing_is_counted(contested, people, raw, message):
-    with pytest.raises(ElectionRefused, match=message):
+    with pytest.raises(Refused, match=message):
         count(contested, raw, people.hq.user)
     contested.refresh_from_db()
     assert contested.status == Election.Status.BALLOT and not contested.blt and not Office.objects.filter(role=Role.NEC_MEMBER).exists()
@@ -77,27 +78,27 @@ def test_a_malformed_file_is_refused_with_its_line_and_nothing_is_counted(contes
 
 def test_a_file_for_other_candidates_or_seats_is_refused(contested, people):
     names = [n.candidate.full_name for n in contested.ballot_order()]
-    with pytest.raises(ElectionRefused, match="has 3 candidates; this election has 4"):
+    with pytest.raises(Refused, match="has 3 candidates; this election has 4"):
         count(contested, blt(contested, [(1, "1")], names=names[:3]), people.hq.user)
-    with pytest.raises(ElectionRefused, match="is for 2 seat"):
+    with pytest.raises(Refused, match="is for 2 seat"):
         count(contested, blt(contested, PAPERS, seats=2), people.hq.user)
     swapped = [names[1], names[0], *names[2:]]
-    with pytest.raises(ElectionRefused, match=f"Candidate 1 in the file is “{names[1]}”"):
+    with pytest.raises(Refused, match=f"Candidate 1 in the file is “{names[1]}”"):
         count(contested, blt(contested, PAPERS, names=swapped), people.hq.user)
     assert Election.objects.get().status == Election.Status.BALLOT
 
 
 def test_a_file_that_withdraws_a_candidate_is_refused(contested, people):
     raw = blt(contested, PAPERS).replace(b"4 3\n", b"4 3\n-4\n", 1)
-    with pytest.raises(ElectionRefused, match="withdraws candidates"):
+    with pytest.raises(Refused, match="withdraws candidates"):
         count(contested, raw, people.hq.user)
 
 
 def test_only_hq_counts_and_the_scrutineer_must_be_named(contested, people):
-    with pytest.raises(ElectionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         count(contested, blt(contested, PAPERS), people.carol.user)
     assert refused.value.status == 403
-    with pytest.raises(ElectionRefused, match="Name the independent scrutineer"):
+    with pytest.raises(Refused, match="Name the independent scrutineer"):
         scrutineer.count_scrutineer_blt(election=contested, raw=blt(contested, PAPERS), scrutineer="  ", actor=people.hq.user)
     assert Election.objects.get().status == Election.Status.BALLOT
 
@@ -127,6 +128,6 @@ def test_a_bad_upload_through_the_page_shows_the_line_and_a_member_is_refused(cl
 
 
 def test_a_file_with_more_papers_than_members_entitled_is_refused(contested, people):
-    with pytest.raises(ElectionRefused, match="more than the .* members entitled to vote"):
+    with pytest.raises(Refused, match="more than the .* members entitled to vote"):
         count(contested, blt(contested, [(500, "1 2")]), people.hq.user)
     assert Election.objects.get().status == Election.Status.BALLOT

@@ -17,8 +17,14 @@ from unionhall.audit.models import Action, AuditEntry
 from unionhall.mandates import documents
 from unionhall.mandates.models import Document, StatutoryBallot
 from unionhall.mandates.services import (
-    PostalCounts, StatutoryRefused, do_postal_import, do_register_extract, mandate, mandates_warn_lapsing, statutory_blockers,
+    PostalCounts,
+    do_postal_import,
+    do_register_extract,
+    mandate,
+    mandates_warn_lapsing,
+    statutory_blockers,
 )  # fmt: skip
+from unionhall.refusals import Refused
 
 D = dt.date
 
@@ -95,7 +101,7 @@ def test_a_turnout_below_half_gives_no_mandate(new):
     documents.do_issue(sb=new, kind=Document.Kind.RESULT_NOTICE, actor=None, now=at(D(2026, 3, 17)))
     html, _ = both(documents.build(new, Document.Kind.RESULT_NOTICE), new)
     assert "the 50% turnout threshold was NOT met" in html
-    with pytest.raises(StatutoryRefused, match="no mandate"):
+    with pytest.raises(Refused, match="no mandate"):
         documents.do_issue(sb=new, kind=Document.Kind.MANDATE, actor=None)
 
 
@@ -126,14 +132,14 @@ def test_notice_of_action_is_14_days_before_the_earliest_start_for_a_ballot_open
 
 def test_notice_of_action_is_10_days_for_a_ballot_opening_from_18_february_2026(new):
     declare_postal(new)
-    with pytest.raises(StatutoryRefused, match="result first"):
+    with pytest.raises(Refused, match="result first"):
         documents.build(new, Document.Kind.ACTION_NOTICE, D(2026, 4, 1))
     documents.do_issue(sb=new, kind=Document.Kind.RESULT_NOTICE, actor=None, now=at(D(2026, 3, 17)))
     new.refresh_from_db()
     doc = documents.build(new, Document.Kind.ACTION_NOTICE, D(2026, 4, 1))
     assert doc.facts["earliest_start"] == "2026-04-11"
     assert "start on or after 11 April 2026" in pdf_text(documents.render_pdf(doc))
-    with pytest.raises(StatutoryRefused, match="before it lapses"):
+    with pytest.raises(Refused, match="before it lapses"):
         documents.build(new, Document.Kind.ACTION_NOTICE, D(2027, 3, 10))
 
 
@@ -148,7 +154,7 @@ def test_issuing_a_document_records_when_sets_the_notice_date_and_is_audited(new
 
 
 def test_a_result_notice_waits_for_the_scrutineers_count(new):
-    with pytest.raises(StatutoryRefused, match="count of the returned papers has not been imported"):
+    with pytest.raises(Refused, match="count of the returned papers has not been imported"):
         documents.do_issue(sb=new, kind=Document.Kind.RESULT_NOTICE, actor=None)
     assert not Document.objects.exists()
 

@@ -18,9 +18,14 @@ from unionhall.audit.models import Action, AuditEntry
 from unionhall.ballots.services import ballot_open
 from unionhall.mandates.models import PostalReturn, Rule, StatutoryBallot
 from unionhall.mandates.services import (
-    StatutoryRefused, check_postal_import, do_postal_import, do_register_extract, do_set_aside_list, result_figures,
+    check_postal_import,
+    do_postal_import,
+    do_register_extract,
+    do_set_aside_list,
+    result_figures,
 )  # fmt: skip
 from unionhall.members.models import Member
+from unionhall.refusals import Refused
 
 HEADER = "question,papers_issued,papers_returned,yes,no,spoiled\n"
 
@@ -58,7 +63,7 @@ def test_a_rep_cannot_export_the_register_extract(client, postal, people):
 def test_an_online_only_ballot_has_no_postal_extract(postal):
     StatutoryBallot.objects.filter(pk=postal.pk).update(channel=StatutoryBallot.Channel.ONLINE)
     postal.refresh_from_db()
-    with pytest.raises(StatutoryRefused, match="Only a postal or hybrid"):
+    with pytest.raises(Refused, match="Only a postal or hybrid"):
         do_register_extract(sb=postal, actor=None)
 
 
@@ -87,14 +92,14 @@ def test_the_scrutineers_count_is_imported_through_the_page(client, postal, peop
 ])  # fmt: skip
 def test_a_count_that_does_not_add_up_is_refused_and_nothing_is_stored(postal, body, error):
     do_register_extract(sb=postal, actor=None)
-    with pytest.raises(StatutoryRefused) as refused:
+    with pytest.raises(Refused) as refused:
         check_postal_import(sb=postal, data=body.encode())
     assert error in str(refused.value)
     assert not PostalReturn.objects.exists()
 
 
 def test_a_count_for_papers_never_issued_is_refused(postal):
-    with pytest.raises(StatutoryRefused, match="the register extract numbered 0 papers"):
+    with pytest.raises(Refused, match="the register extract numbered 0 papers"):
         check_postal_import(sb=postal, data=(HEADER + "strike,18,12,9,2,1\nasos,18,12,10,1,1\n").encode())
 
 
@@ -111,12 +116,12 @@ def test_a_hybrid_result_shows_online_and_postal_separately_and_combined(people,
     post(ballot, 2, [""])
     do_register_extract(sb=sb, actor=None)
     count = (HEADER + "strike,18,6,4,1,1\nasos,18,6,3,2,1\n").encode()
-    with pytest.raises(StatutoryRefused, match="papers to set aside"):
+    with pytest.raises(Refused, match="papers to set aside"):
         check_postal_import(sb=sb, data=count)  # the online voters' papers must be set aside first
     do_set_aside_list(sb=sb, actor=None)
     sb.refresh_from_db()
     too_many = (HEADER + "strike,18,15,10,4,1\nasos,18,15,10,4,1\n").encode()  # 4 online + 15 by post > 18 entitled
-    with pytest.raises(StatutoryRefused, match="more than the 18 entitled"):
+    with pytest.raises(Refused, match="more than the 18 entitled"):
         check_postal_import(sb=sb, data=too_many)
     do_postal_import(sb=sb, counts=check_postal_import(sb=sb, data=count), actor=None)
     r = result_figures(sb)

@@ -10,7 +10,8 @@ from django.urls import reverse
 from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.mandates.models import Profile, Rule
-from unionhall.mandates.rules import RuleRefused, resolve, rule_add_version, rule_set_dates, rules_for
+from unionhall.mandates.rules import resolve, rule_add_version, rule_set_dates, rules_for
+from unionhall.refusals import Refused
 
 D = dt.date
 TUA_2016 = D(2017, 3, 1)
@@ -131,11 +132,11 @@ def test_a_new_version_ends_the_one_before_it_so_they_never_overlap(statutory, p
 
 def test_an_overlapping_change_or_one_without_a_reason_is_refused_and_changes_nothing(statutory, people):
     rule = statutory.rules.get(code="mandate-period", applies_from=TUA_2016)
-    with pytest.raises(RuleRefused, match="overlap"):
+    with pytest.raises(Refused, match="overlap"):
         rule_set_dates(rule=rule, applies_from=TUA_2016, applies_until=D(2026, 6, 1), reason="wrong", actor=people.hq.user)
-    with pytest.raises(RuleRefused, match="Say what changed"):
+    with pytest.raises(Refused, match="Say what changed"):
         rule_set_dates(rule=rule, applies_from=TUA_2016, applies_until=D(2026, 1, 1), reason=" ", actor=people.hq.user)
-    with pytest.raises(RuleRefused, match="after the start"):
+    with pytest.raises(Refused, match="after the start"):
         rule_set_dates(rule=rule, applies_from=TUA_2016, applies_until=TUA_2016, reason="typo", actor=people.hq.user)
     rule.refresh_from_db()
     assert rule.applies_until == ERA_2025
@@ -166,7 +167,7 @@ def test_hq_gives_a_start_date_on_the_rules_page_and_others_are_refused(client, 
 ])  # fmt: skip
 def test_a_new_version_must_carry_the_same_parameters_as_the_rule_it_replaces(statutory, people, params, error):
     template = statutory.rules.get(code="turnout-threshold")
-    with pytest.raises(RuleRefused, match=error):
+    with pytest.raises(Refused, match=error):
         rule_add_version(template=template, statement="A changed threshold.", params=params, source="Regulations",
                          source_url="https://www.legislation.gov.uk/", applies_from=D(2028, 1, 1), reason="Regulations", actor=people.hq.user)  # fmt: skip
     assert statutory.rules.filter(code="turnout-threshold").count() == 1

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from unionhall.members.importer import ImportRefused, member_import
+from unionhall.members.importer import member_import
+from unionhall.refusals import Refused
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {file}: {exc}") from exc
         try:
             report = member_import(data=data, filename=file.name, full=not partial, dry_run=dry_run)
-        except ImportRefused as exc:
+        except Refused as exc:
             raise CommandError(f"{file}: {exc} Nothing was imported.") from exc
         for error in report.errors:
             self.stderr.write(f"{file}: {error}")
