@@ -22,7 +22,6 @@ from django_tasks import task
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.ballots.models import Ballot, Reminder
-from unionhall.ballots.services import Refused
 from unionhall.ballots.turnout import non_voters
 from unionhall.members.remit import Remit
 from unionhall.refusals import Refused

@@ -23,7 +23,6 @@ from unionhall.bulletins import delivery, forms, notifications, services
 from unionhall.bulletins.markup import render_bulletin
 from unionhall.bulletins.models import Appeal, Attachment, Bulletin, Comment, ModeratorAssignment, RevealRequest
 from unionhall.bulletins.queries import THREADS_PER_PAGE, address_flags_in, bulletins_for, comment_page, open_address_flag, reader_for, search_bulletins, threads
-from unionhall.bulletins.services import Refused
 from unionhall.csvexport import csv_download
 from unionhall.members.access import answer_refusal, deny, hq_required, member_required, officer_required
 from unionhall.members.remit import request_remit

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from unionhall.ballots.forms import SecretBallotForm
 from unionhall.elections import forms, online, scrutineer, services
 from unionhall.elections.models import Election, Nomination
-from unionhall.elections.services import Refused
 from unionhall.members.access import answer_refusal, deny, hq_required, member_required
 from unionhall.members.models import Member
 from unionhall.refusals import Refused

@@ -9,7 +9,6 @@ from tests.unionhall.conftest import give_office, make_member
 from unionhall.audit.models import AuditEntry
 from unionhall.conference.meetings import body_members, decision_record, meeting_create, meeting_record_attendance
 from unionhall.conference.models import Body, Decision
-from unionhall.conference.standing import Refused
 from unionhall.members.models import Office, Role
 from unionhall.refusals import Refused
 

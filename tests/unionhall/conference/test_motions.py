@@ -19,7 +19,6 @@ from unionhall.conference.services import (
     soc_composite,
     soc_rule_out,
 )  # fmt: skip
-from unionhall.conference.standing import Refused
 from unionhall.members.models import Role
 from unionhall.refusals import Refused
 

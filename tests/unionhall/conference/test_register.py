@@ -10,7 +10,6 @@ from unionhall.audit.models import AuditEntry
 from unionhall.conference.meetings import decision_record, meeting_create, meeting_record_attendance
 from unionhall.conference.models import Body, Resolution, ResolutionUpdate
 from unionhall.conference.register import annual_report, do_resolution_update
-from unionhall.conference.standing import Refused
 from unionhall.conference.voting import vote_show_of_hands
 from unionhall.refusals import Refused
 

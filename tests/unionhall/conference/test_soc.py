@@ -12,7 +12,6 @@ from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.conference.models import Conference, Motion, SocMember
 from unionhall.conference.services import agenda_publish, soc_accept, soc_appoint, soc_composite
-from unionhall.conference.standing import Refused
 from unionhall.members.models import Member
 from unionhall.refusals import Refused
 

@@ -7,7 +7,6 @@ from tests.unionhall.conftest import make_member
 from unionhall.audit.models import AuditEntry
 from unionhall.conference.models import Card, CardWeight, Delegate, Motion, Outcome, Resolution, Vote, delegate_entitlement
 from unionhall.conference.services import do_submit_amendment, soc_accept
-from unionhall.conference.standing import Refused
 from unionhall.conference.voting import (
     do_cast_card,
     do_register_delegate,

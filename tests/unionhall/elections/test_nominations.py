@@ -10,7 +10,6 @@ from tests.unionhall.elections.conftest import AFTER, DURING, stand
 from unionhall.audit.models import AuditEntry
 from unionhall.elections import services
 from unionhall.elections.models import Nomination
-from unionhall.elections.services import Refused
 from unionhall.members.models import Member
 from unionhall.refusals import Refused
 

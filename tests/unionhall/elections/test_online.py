@@ -27,7 +27,6 @@ from unionhall.ballots.services import (
 )  # fmt: skip
 from unionhall.elections import online, services
 from unionhall.elections.models import Election
-from unionhall.elections.services import Refused
 from unionhall.members.models import Office, Role, add_years
 from unionhall.refusals import Refused
 from votecrypt import api

@@ -12,7 +12,6 @@ from tests.unionhall.elections.conftest import AFTER, make_election, stand
 from unionhall.audit.models import AuditEntry
 from unionhall.elections import services
 from unionhall.elections.models import Election
-from unionhall.elections.services import Refused
 from unionhall.members.models import Office, Role, add_years
 from unionhall.refusals import Refused
 

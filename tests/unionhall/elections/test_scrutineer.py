@@ -13,7 +13,6 @@ from tests.unionhall.elections.conftest import AFTER, stand
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.elections import scrutineer, services
 from unionhall.elections.models import Election
-from unionhall.elections.services import Refused
 from unionhall.members.models import Office, Role
 from unionhall.refusals import Refused
 
