@@ -37,31 +37,75 @@ UNIT = 10**PLACES
 
 def count(election: Election, seed: int = 0) -> Result:
     """Count ``election`` by ERS97; lots drawn from ``seed``."""
-    seats = election.seats
-    quota = election.valid_poll * UNIT // (seats + 1) + 1
-    papers = Papers(election, UNIT)
-    totals, continuing = papers.totals, papers.continuing
-    sheet = Sheet(election, NAME, PLACES, quota, TieBreaker(seed, "forwards"))
-    sheet.add_stage("first preferences", None, totals)
-    pending: list[int] = []
-    names = election.candidates
+    return _Count(election, seed).run()
 
-    def elect_reaching_quota() -> None:
-        for c in sorted((c for c, on in enumerate(continuing) if on and totals[c] >= quota), key=lambda c: -totals[c]):
-            continuing[c] = False
-            pending.append(c)
-            sheet.elect(c, f"reached the quota with {format_units(totals[c], PLACES)}")
 
-    def finished() -> bool:
-        hopefuls = [c for c, on in enumerate(continuing) if on]
+def _votes(units: int) -> str:
+    return format_units(units, PLACES)
+
+
+class _Count:
+    """One ERS97 count in progress: the papers, the totals and the count sheet."""
+
+    def __init__(self, election: Election, seed: int):
+        self.election = election
+        self.names = election.candidates
+        self.quota = election.valid_poll * UNIT // (election.seats + 1) + 1
+        self.papers = Papers(election, UNIT)
+        self.totals, self.continuing = self.papers.totals, self.papers.continuing
+        self.sheet = Sheet(election, NAME, PLACES, self.quota, TieBreaker(seed, "forwards"))
+        self.pending: list[int] = []  # elected candidates whose surplus is not yet transferred
+
+    def run(self) -> Result:
+        totals, sheet = self.totals, self.sheet
+        sheet.add_stage("first preferences", None, totals)
+        self.elect_reaching_quota()
+        while not self.finished():
+            hopefuls = sorted(self.hopefuls(), key=lambda c: totals[c])
+            surpluses = [c for c in self.pending if totals[c] > self.quota]
+            total_surplus = sum(totals[c] - self.quota for c in surpluses)
+            gap = totals[hopefuls[1]] - totals[hopefuls[0]] if len(hopefuls) > 1 else 0
+            if surpluses and total_surplus >= gap:
+                self.transfer_surplus(self.largest_surplus(surpluses))
+            else:
+                lowest = totals[hopefuls[0]]
+                tied = [c for c in hopefuls if totals[c] == lowest]
+                c = sheet.choose(tied, "exclude", lowest=True) if len(tied) > 1 else tied[0]
+                reason = f"lowest continuing candidate with {_votes(lowest)}"
+                if surpluses:
+                    reason += f" (surpluses {_votes(total_surplus)} deferred)"
+                self.exclude(c, reason)
+            self.elect_reaching_quota()
+        return sheet.finish()
+
+    def hopefuls(self) -> list[int]:
+        return [c for c, on in enumerate(self.continuing) if on]
+
+    def elect_reaching_quota(self) -> None:
+        totals = self.totals
+        for c in sorted((c for c in self.hopefuls() if totals[c] >= self.quota), key=lambda c: -totals[c]):
+            self.continuing[c] = False
+            self.pending.append(c)
+            self.sheet.elect(c, f"reached the quota with {_votes(totals[c])}")
+
+    def finished(self) -> bool:
+        """Elect every continuing candidate once they are no more than the seats left."""
+        sheet, hopefuls = self.sheet, self.hopefuls()
         if sheet.seats_left and len(hopefuls) <= sheet.seats_left:
-            for c in sorted(hopefuls, key=lambda c: -totals[c]):
-                continuing[c] = False
+            for c in sorted(hopefuls, key=lambda c: -self.totals[c]):
+                self.continuing[c] = False
                 sheet.elect(c, "continuing candidates no more than seats left")
         return not sheet.seats_left
 
-    def transfer_surplus(c: int) -> None:
-        surplus = totals[c] - quota
+    def largest_surplus(self, surpluses: list[int]) -> int:
+        largest = max(self.totals[c] for c in surpluses)
+        tied = [c for c in surpluses if self.totals[c] == largest]
+        return self.sheet.choose(tied, "transfer surplus first", lowest=False) if len(tied) > 1 else tied[0]
+
+    def transfer_surplus(self, c: int) -> None:
+        papers, totals, sheet = self.papers, self.totals, self.sheet
+        self.pending.remove(c)
+        surplus = totals[c] - self.quota
         parcels = papers.parcels[c]
         parcel = parcels[0] if len(parcels) == 1 and parcels[0].stage == 1 else parcels[-1]
         value = papers.values[parcel.groups[0]] if parcel.groups else 0
@@ -72,11 +116,12 @@ def count(election: Election, seed: int = 0) -> Result:
         papers.receive(moved, len(sheet.stages) + 1)
         papers.parcels[c] = []
         sheet.exhausted += surplus - sum(moved.gained.values())
-        totals[c] = quota
-        sheet.add_stage(f"surplus of {names[c]} at {format_units(tv, PLACES)}", c, totals)
+        totals[c] = self.quota
+        sheet.add_stage(f"surplus of {self.names[c]} at {_votes(tv)}", c, totals)
 
-    def exclude(c: int, reason: str) -> None:
-        continuing[c] = False
+    def exclude(self, c: int, reason: str) -> None:
+        papers, totals, sheet, names = self.papers, self.totals, self.sheet, self.names
+        self.continuing[c] = False
         by_value: dict[int, list[int]] = {}
         first_preferences = [b for p in papers.parcels[c] if p.stage == 1 for b in p.groups]
         later = [b for p in papers.parcels[c] if p.stage != 1 for b in p.groups]
@@ -93,32 +138,9 @@ def count(election: Election, seed: int = 0) -> Result:
             papers.receive(moved, len(sheet.stages) + 1)
             totals[c] -= moved.moved
             sheet.exhausted += moved.exhausted
-            sheet.add_stage(f"exclusion of {names[c]} (papers at {format_units(value, PLACES)})", c, totals)
+            sheet.add_stage(f"exclusion of {names[c]} (papers at {_votes(value)})", c, totals)
             if i == 0:
                 sheet.exclude(c, reason)
-            elect_reaching_quota()
-            if finished():
+            self.elect_reaching_quota()
+            if self.finished():
                 return
-
-    elect_reaching_quota()
-    while not finished():
-        hopefuls = sorted((c for c, on in enumerate(continuing) if on), key=lambda c: totals[c])
-        surpluses = [c for c in pending if totals[c] > quota]
-        total_surplus = sum(totals[c] - quota for c in surpluses)
-        gap = totals[hopefuls[1]] - totals[hopefuls[0]] if len(hopefuls) > 1 else 0
-        if surpluses and total_surplus >= gap:
-            largest = max(totals[c] for c in surpluses)
-            tied = [c for c in surpluses if totals[c] == largest]
-            c = sheet.choose(tied, "transfer surplus first", lowest=False) if len(tied) > 1 else tied[0]
-            pending.remove(c)
-            transfer_surplus(c)
-        else:
-            lowest = totals[hopefuls[0]]
-            tied = [c for c in hopefuls if totals[c] == lowest]
-            c = sheet.choose(tied, "exclude", lowest=True) if len(tied) > 1 else tied[0]
-            reason = f"lowest continuing candidate with {format_units(lowest, PLACES)}"
-            if surpluses:
-                reason += f" (surpluses {format_units(total_surplus, PLACES)} deferred)"
-            exclude(c, reason)
-        elect_reaching_quota()
-    return sheet.finish()
