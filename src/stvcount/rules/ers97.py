@@ -1,8 +1,9 @@
 """ERS97: the Electoral Reform Society's STV rules (1997), as used in UK union elections.
 
 - values to 2 decimal places, remainders ignored;
-- quota = valid poll / (seats + 1) to 2 places, remainder ignored, plus 0.01;
-  a candidate with at least the quota is elected;
+- quota (5.1.6) = valid poll / (seats + 1) to 2 places; if that division is
+  not exact, the remainder is ignored and 0.01 added (an exact one is the
+  quota as it stands); a candidate with at least the quota is elected;
 - the largest surplus is transferred first (one per stage); a surplus from
   first preferences transfers all the candidate's papers, a later one only
   the parcel last received; the transfer value is surplus / transferable
@@ -40,6 +41,12 @@ def count(election: Election, seed: int = 0) -> Result:
     return _Count(election, seed).run()
 
 
+def quota_of(total: int, seats: int) -> int:
+    """5.1.6: ``total`` (units) / (seats + 1) to 2 places; if that is not exact,
+    the remainder is ignored and 0.01 added (so an exact division is the quota)."""
+    return -(-total // (seats + 1))
+
+
 def _votes(units: int) -> str:
     return format_units(units, PLACES)
 
@@ -50,7 +57,7 @@ class _Count:
     def __init__(self, election: Election, seed: int):
         self.election = election
         self.names = election.candidates
-        self.quota = election.valid_poll * UNIT // (election.seats + 1) + 1
+        self.quota = quota_of(election.valid_poll * UNIT, election.seats)
         self.papers = Papers(election, UNIT)
         self.totals, self.continuing = self.papers.totals, self.papers.continuing
         self.sheet = Sheet(election, NAME, PLACES, self.quota, TieBreaker(seed, "forwards"))

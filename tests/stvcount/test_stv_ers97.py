@@ -1,0 +1,34 @@
+"""ERS97, clause by clause: small hand-made elections whose result the rules of
+"How to conduct an election by the Single Transferable Vote" (ERS, 3rd edition,
+1997) decide, worked by hand in the comments. Figures are in units of 0.01."""
+
+from stvcount import count, parse_blt
+
+
+def ers97(blt: str, seed: int = 0):
+    return count(parse_blt(blt), "ers97", seed=seed)
+
+
+def blt(seats: int, names: str, *ballots: str) -> str:
+    """BLT text: ``ballots`` as 'WEIGHT PREF PREF...' with candidates as letters."""
+    lines = [f"{len(names)} {seats}"]
+    for ballot in ballots:
+        weight, prefs = ballot.split(" ", 1)
+        lines.append(" ".join([weight, *(str(names.index(p) + 1) for p in prefs.split()), "0"]))
+    lines.append("0")
+    lines.extend(f'"{name}"' for name in names)
+    return "\n".join(lines) + "\n"
+
+
+def test_5_1_6_an_exact_quota_has_no_0_01_added():
+    # 300 papers, 2 seats: 300 / 3 = 100.00 exactly, so that is the quota (5.1.6 adds 0.01
+    # only when there is a remainder). A (125) is elected with a surplus of 25.00.
+    # Stage 2: D (11) is excluded, the surplus deferred (25 <= 70 - 11); D's papers end.
+    # Stage 3: 25 > 94 - 70, so A's surplus goes: 25.00 / 125 papers = 0.20 exactly, and
+    # C gets 125 x 0.20 = 25.00 to reach 95.00, passing B (94.00). B is excluded: A and C.
+    # (With 100.01 the surplus 24.99 / 125 gives 0.19, C only 93.75, and B would win.)
+    r = ers97(blt(2, "ABCD", "125 A C", "94 B", "70 C", "11 D"))
+    assert r.quota == 100_00
+    assert r.stages[2].action == "surplus of A at 0.20"
+    assert (r.stages[2].totals[1], r.stages[2].totals[2]) == (94_00, 95_00)
+    assert sorted(r.winners) == [0, 2]
