@@ -191,9 +191,16 @@ STORAGES = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits and allauth's block on reusing a one-time code live in the cache,
+# so every web process must share it: Redis where REDIS_URL is set, otherwise a
+# table in the database (made by the unionhall app's migration). Only DEBUG keeps
+# it in each process's memory, and `check --deploy` refuses that (unionhall.checks).
 if env_str("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}}
+elif DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "unionhall_cache"}}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

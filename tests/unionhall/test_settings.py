@@ -49,3 +49,44 @@ def test_a_secret_key_can_come_from_a_file(tmp_path):
 def test_a_doubtful_boolean_is_an_error(value):
     result = manage("check", DEBUG=value)
     assert result.returncode != 0 and f"DEBUG='{value}' is not a boolean" in result.stderr
+
+
+def test_the_deployment_check_fails_when_rate_limits_would_live_in_each_process():
+    from django.core.checks import run_checks
+    from django.test import override_settings
+
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        errors = [e.id for e in run_checks(include_deployment_checks=True)]
+    assert "unionhall.E001" in errors
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "unionhall_cache"}}):
+        errors = [e.id for e in run_checks(include_deployment_checks=True)]
+    assert "unionhall.E001" not in errors
+
+
+def test_production_shares_its_cache_in_the_database_or_redis():
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    base = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "union.example.org"}
+    assert manage("shell", "-c", code, **base).stdout.strip().splitlines()[-1] == "django.core.cache.backends.db.DatabaseCache"
+    with_redis = manage("shell", "-c", code, REDIS_URL="redis://127.0.0.1:6379/0", **base)
+    assert with_redis.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.django_db
+def test_rate_limits_count_in_the_database_cache_across_processes():
+    """Two cache objects (as two web processes would have) see one count."""
+    from django.core.cache.backends.db import DatabaseCache
+
+    from unionhall import ratelimit
+
+    first, second = (DatabaseCache("unionhall_cache", {}) for _ in range(2))
+    for cache in (first, second):
+        ratelimit.cache = cache
+        try:
+            results = [ratelimit.allow("test", "someone", limit=3, per=60) for _ in range(2)]
+        finally:
+            from django.core.cache import cache as default
+
+            ratelimit.cache = default
+    # the second "process" carries on the first one's count: its first request is
+    # the third (allowed), its second the fourth (refused); apart, both would pass
+    assert results == [True, False]
