@@ -32,3 +32,26 @@ def test_5_1_6_an_exact_quota_has_no_0_01_added():
     assert r.stages[2].action == "surplus of A at 0.20"
     assert (r.stages[2].totals[1], r.stages[2].totals[2]) == (94_00, 95_00)
     assert sorted(r.winners) == [0, 2]
+
+
+def test_5_6_2_equal_votes_for_the_last_place_go_by_the_earliest_stage():
+    # 300 papers, 2 seats, quota exactly 100.00. A (100) is elected at stage 1.
+    # Excluding D (25: 10 then B, 15 then C) gives B and C 100.00 each: both reach the
+    # quota with one place left. 5.6.2: the one with more votes at the earliest stage at
+    # which they differed is deemed elected, B (90 to C's 85 at stage 1); not both.
+    r = ers97(blt(2, "ABCD", "100 A", "90 B", "85 C", "10 D B", "15 D C"))
+    assert r.stages[1].totals[1:3] == [100_00, 100_00]
+    assert r.stages[1].elected == [1]
+    assert r.winners == [0, 1]
+
+
+def test_5_6_2_votes_equal_at_every_stage_elect_none_of_them_then():
+    # 300 papers, 2 seats, quota exactly 100.00, and A, B and C have 100 each: three at
+    # the quota for two places, equal at every stage, so none is deemed elected at stage 1
+    # (5.6.2). One is excluded by lot (5.2.5) and that leaves the other two for the two
+    # places (5.5.1).
+    r = ers97(blt(2, "ABC", "100 A", "100 B", "100 C"), seed=4)
+    assert r.quota == 100_00
+    assert r.stages[0].elected == []
+    assert len(r.winners) == 2 and len(r.excluded) == 1
+    assert [t.purpose for t in r.ties] == ["exclude"] and "lot" in r.ties[0].method

@@ -3,7 +3,10 @@
 - values to 2 decimal places, remainders ignored;
 - quota (5.1.6) = valid poll / (seats + 1) to 2 places; if that division is
   not exact, the remainder is ignored and 0.01 added (an exact one is the
-  quota as it stands); a candidate with at least the quota is elected;
+  quota as it stands); candidates with at least the quota are deemed
+  elected in descending order of votes up to the places left (5.1.7); when
+  equal votes compete for the last places, the earliest stage at which they
+  differed decides, and if none does none of them is elected then (5.6.2);
 - the largest surplus is transferred first (one per stage); a surplus from
   first preferences transfers all the candidate's papers, a later one only
   the parcel last received; the transfer value is surplus / transferable
@@ -89,11 +92,32 @@ class _Count:
         return [c for c, on in enumerate(self.continuing) if on]
 
     def elect_reaching_quota(self) -> None:
+        """5.1.7, 5.3.13, 5.4.9: deem elected, in descending order of votes, every
+        continuing candidate with at least the quota, up to the places left."""
         totals = self.totals
-        for c in sorted((c for c in self.hopefuls() if totals[c] >= self.quota), key=lambda c: -totals[c]):
+        reached = sorted((c for c in self.hopefuls() if totals[c] >= self.quota), key=lambda c: -totals[c])
+        if len(reached) > self.sheet.seats_left:
+            reached = self.fill_places(reached)
+        for c in reached:
             self.continuing[c] = False
             self.pending.append(c)
             self.sheet.elect(c, f"reached the quota with {_votes(totals[c])}")
+
+    def fill_places(self, ordered: list[int]) -> list[int]:
+        """5.6.2: of ``ordered`` (more than the places left, highest first), those to
+        elect. Equal votes across the last place are ordered by the earliest stage at
+        which they differed; any still equal at every stage are none of them elected."""
+        totals, places = self.totals, self.sheet.seats_left
+        edge = totals[ordered[places]]
+        sure = [c for c in ordered if totals[c] > edge]
+        need = places - len(sure)
+
+        def history(c: int) -> list[int]:
+            return [stage.totals[c] for stage in self.sheet.stages]
+
+        tied = sorted((c for c in ordered if totals[c] == edge), key=history, reverse=True)
+        cut = history(tied[need])  # the best of those left out
+        return sure + [c for c in tied[:need] if history(c) > cut]
 
     def finished(self) -> bool:
         """Elect every continuing candidate once they are no more than the seats left."""
