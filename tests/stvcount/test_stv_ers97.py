@@ -55,3 +55,19 @@ def test_5_6_2_votes_equal_at_every_stage_elect_none_of_them_then():
     assert r.stages[0].elected == []
     assert len(r.winners) == 2 and len(r.excluded) == 1
     assert [t.purpose for t in r.ties] == ["exclude"] and "lot" in r.ties[0].method
+
+
+def test_5_3_13_b_elected_on_the_total_active_vote_receives_no_more():
+    # 400 papers, 3 seats, quota exactly 100.00. Stage 1: A (120) is elected, surplus 20.
+    # Stage 2: 20 <= 70 - 45, so the surplus waits and E (45) is excluded; E's papers end.
+    # The total active vote is now 85 + 80 + 70 + the 20 awaiting transfer = 255, and B's
+    # 85 equals 255 / (2 places + 1): B is deemed elected without the quota (5.4.9(b)).
+    # Stage 3: A's surplus passes over B to D: 20.00 / 120 papers = 0.16, 19.20 to D
+    # (89.20), who then has more than C (80) and half of the 169.20 still active: A, B, D.
+    # (On the quota alone B would take the surplus, pass 4.20 on at 0.03, and C would win.)
+    r = ers97(blt(3, "ABCDE", "120 A B D", "85 B", "80 C", "70 D", "45 E"))
+    assert r.stages[1].elected == [1]
+    assert r.elected[1].reason == "85.00 is at least the total active vote 255.00 divided by 3"
+    assert r.stages[2].action == "surplus of A at 0.16"
+    assert r.stages[2].totals == [100_00, 85_00, 80_00, 89_20, 0]
+    assert r.winners == [0, 1, 3]

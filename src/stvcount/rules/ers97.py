@@ -3,8 +3,14 @@
 - values to 2 decimal places, remainders ignored;
 - quota (5.1.6) = valid poll / (seats + 1) to 2 places; if that division is
   not exact, the remainder is ignored and 0.01 added (an exact one is the
-  quota as it stands); candidates with at least the quota are deemed
-  elected in descending order of votes up to the places left (5.1.7); when
+  quota as it stands);
+- after every stage and every batch of an exclusion (5.1.7, 5.3.13, 5.4.9)
+  the continuing candidates are considered in descending order of votes,
+  and each whose vote equals or exceeds (a) the quota or (b) the total
+  active vote (6.20: continuing candidates' votes plus votes awaiting
+  transfer) divided by one more than the places not yet filled is deemed
+  elected, up to the places left ((b) falls below the quota chiefly as papers
+  become non-transferable; it never elects a candidate with no votes); when
   equal votes compete for the last places, the earliest stage at which they
   differed decides, and if none does none of them is elected then (5.6.2);
 - the largest surplus is transferred first (one per stage); a surplus from
@@ -92,16 +98,46 @@ class _Count:
         return [c for c, on in enumerate(self.continuing) if on]
 
     def elect_reaching_quota(self) -> None:
-        """5.1.7, 5.3.13, 5.4.9: deem elected, in descending order of votes, every
-        continuing candidate with at least the quota, up to the places left."""
-        totals = self.totals
-        reached = sorted((c for c in self.hopefuls() if totals[c] >= self.quota), key=lambda c: -totals[c])
-        if len(reached) > self.sheet.seats_left:
-            reached = self.fill_places(reached)
-        for c in reached:
+        """5.1.7, 5.3.13, 5.4.9: consider the continuing candidates in descending
+        order of votes and deem elected each whose vote equals or exceeds (a) the
+        quota or (b) the total active vote divided by one more than the places not
+        yet filled, up to the places left. Each election changes (b), so it is
+        worked out afresh before the next candidate is considered."""
+        totals, sheet = self.totals, self.sheet
+        while sheet.seats_left:
+            active = self.active_vote()
+            reached = [c for c in self.hopefuls() if self.reaches(totals[c], active)]
+            if not reached:
+                return
+            reached.sort(key=lambda c: -totals[c])
+            if len(reached) > sheet.seats_left:
+                reached = self.fill_places(reached)
+                if not reached:
+                    return
+            c = reached[0]
             self.continuing[c] = False
             self.pending.append(c)
-            self.sheet.elect(c, f"reached the quota with {_votes(totals[c])}")
+            if totals[c] >= self.quota:
+                reason = f"reached the quota with {_votes(totals[c])}"
+            else:
+                reason = (
+                    f"{_votes(totals[c])} is at least the total active vote {_votes(active)}"
+                    f" divided by {sheet.seats_left + 1}"
+                )
+            sheet.elect(c, reason)
+
+    def reaches(self, votes: int, active: int) -> bool:
+        """Whether ``votes`` elect: (a) the quota, or (b) active / (places left + 1),
+        compared exactly (the same as dividing to 2 places as in 5.1.6). A candidate
+        with no votes is not elected by (b), which a count with every paper
+        non-transferable would otherwise do."""
+        return votes >= self.quota or (votes > 0 and votes * (self.sheet.seats_left + 1) >= active)
+
+    def active_vote(self) -> int:
+        """6.20: the votes of all continuing candidates plus any awaiting transfer (the
+        surpluses not yet transferred, and papers of candidates being excluded)."""
+        totals, quota, elected = self.totals, self.quota, self.sheet.is_elected
+        return sum(max(t - quota, 0) if elected[c] else t for c, t in enumerate(totals))
 
     def fill_places(self, ordered: list[int]) -> list[int]:
         """5.6.2: of ``ordered`` (more than the places left, highest first), those to
