@@ -51,7 +51,6 @@ def test_5_6_2_votes_equal_at_every_stage_elect_none_of_them_then():
     # (5.6.2). One is excluded by lot (5.2.5) and that leaves the other two for the two
     # places (5.5.1).
     r = ers97(blt(2, "ABC", "100 A", "100 B", "100 C"), seed=4)
-    assert r.quota == 100_00
     assert r.stages[0].elected == []
     assert len(r.winners) == 2 and len(r.excluded) == 1
     assert [t.purpose for t in r.ties] == ["exclude"] and "lot" in r.ties[0].method
@@ -71,3 +70,20 @@ def test_5_3_13_b_elected_on_the_total_active_vote_receives_no_more():
     assert r.stages[2].action == "surplus of A at 0.16"
     assert r.stages[2].totals == [100_00, 85_00, 80_00, 89_20, 0]
     assert r.winners == [0, 1, 3]
+
+
+def test_5_4_8_quota_recalculated_while_nobody_is_elected():
+    # 300 papers, 2 seats, quota 100.00; nobody has it at stage 1. Stage 2: E (40) is
+    # excluded: 30 papers are non-transferable and 10 go to A (105). With nobody yet
+    # elected the quota is recalculated without the non-transferable 30: 270 / 3 = 90.00
+    # (5.4.8), so A is elected with a surplus of 15.00, not 5.00.
+    # Stage 3: 15 > 57 - 50, so the surplus goes: its batch is E's 10 papers, worth 10.00,
+    # not more than the surplus, so they pass at their value 1.00 (5.3.7) and C reaches 60.
+    # D (57) is excluded, and C (60) leads B (58) for the last place: A and C.
+    # (Against 100.00 the 5.00 surplus would wait, C be excluded, and B win.)
+    r = ers97(blt(2, "ABCDE", "95 A C", "58 B", "50 C", "57 D", "30 E", "10 E A C"))
+    assert r.stages[1].action == "exclusion of E (papers at 1.00); quota now 90.00"
+    assert r.quota == 90_00
+    assert r.stages[2].action == "surplus of A at 1.00"
+    assert r.stages[2].totals == [90_00, 58_00, 60_00, 57_00, 0]
+    assert r.winners == [0, 2]

@@ -4,6 +4,9 @@
 - quota (5.1.6) = valid poll / (seats + 1) to 2 places; if that division is
   not exact, the remainder is ignored and 0.01 added (an exact one is the
   quota as it stands);
+- while nobody is deemed elected, the quota is worked out again after each
+  batch of an exclusion from the valid vote less the non-transferable vote
+  (5.4.8); the result's quota is the last one, which all surpluses use;
 - after every stage and every batch of an exclusion (5.1.7, 5.3.13, 5.4.9)
   the continuing candidates are considered in descending order of votes,
   and each whose vote equals or exceeds (a) the quota or (b) the total
@@ -36,7 +39,7 @@ from __future__ import annotations
 from ..election import Election
 from ..fixedpoint import format_units
 from ..papers import Papers
-from ..result import Result
+from ..result import Result, Stage
 from ..sheet import Sheet
 from ..ties import TieBreaker
 
@@ -205,9 +208,20 @@ class _Count:
             papers.receive(moved, len(sheet.stages) + 1)
             totals[c] -= moved.moved
             sheet.exhausted += moved.exhausted
-            sheet.add_stage(f"exclusion of {names[c]} (papers at {_votes(value)})", c, totals)
+            stage = sheet.add_stage(f"exclusion of {names[c]} (papers at {_votes(value)})", c, totals)
             if i == 0:
                 sheet.exclude(c, reason)
+            if not sheet.result.elected and sheet.exhausted:
+                self.reduce_quota(stage)
             self.elect_reaching_quota()
             if self.finished():
                 return
+
+    def reduce_quota(self, stage: Stage) -> None:
+        """5.4.8: papers have become non-transferable before anyone is deemed
+        elected, so the quota is worked out again as in 5.1.6 from the valid vote
+        less the non-transferable vote (once someone is elected it stays fixed)."""
+        quota = quota_of(self.election.valid_poll * UNIT - self.sheet.exhausted, self.election.seats)
+        if quota < self.quota:
+            self.quota = self.sheet.result.quota = quota
+            stage.action += f"; quota now {_votes(quota)}"
