@@ -178,7 +178,6 @@ def test_no_app_imports_itself_round_a_cycle():
     assert not found, "Import cycles between apps (counting imports inside functions):\n" + describe(graph, found)
 
 
-@UNTIL_FIXED
 def test_the_ballot_engine_imports_no_app_but_the_register_and_the_audit_log():
     """Elections, conference and mandates build on ballots, never the other way:
     a rule profile plugs in through ballots.hooks at start-up."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
+from unionhall.ballots import hooks
 from unionhall.ballots.curves import comparable, voting_curve
 from unionhall.ballots.models import AuditedBallot, Ballot, Cast, Question, ReplayKey, RollEntry, Trustee
 from unionhall.mail import queue_email
@@ -92,9 +93,8 @@ def ballot_open(*, ballot: Ballot, actor, now: dt.datetime | None = None) -> int
         raise Refused("This ballot is already open or closed.")
     if not ballot.joint_key or not ballot.manifest:
         raise Refused("The trustees have not yet generated the ballot's key.")
-    from unionhall.mandates.services import statutory_blockers  # mandates builds on ballots: imported here, not at the top
-
-    if problems := statutory_blockers(ballot):
+    # A rule profile (mandates, registered at start-up) may hold the ballot back.
+    if problems := hooks.blockers(ballot_id=ballot.pk):
         raise Refused("This statutory ballot cannot open yet: " + " ".join(problems), status=409)
     members = list(eligible_members(ballot).select_related("branch", "employer", "workplace"))
     if not members:
@@ -476,8 +476,6 @@ def results(ballot: Ballot) -> dict:
 
 def ballot_record(ballot: Ballot) -> dict:
     """The election record (docs/election-record.md): everything needed to check the result."""
-    from unionhall.mandates.services import postal_record  # mandates builds on ballots: imported here
-
     roll = dict(RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).values_list("alias", "area"))
     trustees = list(ballot.trustees.all())
     shares = {}
@@ -488,5 +486,5 @@ def ballot_record(ballot: Ballot) -> dict:
     return api.build_record(
         ballot.manifest, ballot.joint_key, ballot.trustee_publics, roll, board(ballot), ballot.tallies, shares,
         not_counted=not_counted(ballot), audited=audited_ballots(ballot), roll_changes=roll_changes(ballot),
-        postal=postal_record(ballot),
+        **hooks.record_extras(ballot_id=ballot.pk),  # a rule profile's sections: the postal count
     )

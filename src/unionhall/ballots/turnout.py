@@ -4,7 +4,8 @@ voted, where, how fast, and who has not yet, never how anyone voted.
 Workplaces with fewer than MIN_AREA_SIZE entitled members are shown together,
 and a group still that small has its figures suppressed, so a small office's
 turnout cannot single anyone out. A statutory ballot is measured against the
-turnout threshold its rules set (``mandates.services.drive_terms``); for it
+turnout threshold its rules set (the drive terms of its rule profile,
+``ballots.hooks``); for it
 the page offers nothing that looks like supervising or urging voting at the
 workplace, and reminders never go to a work address. Other ballots show 50%
 for reference.
@@ -19,10 +20,10 @@ from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from unionhall.ballots import hooks
 from unionhall.ballots.curves import expected_share
 from unionhall.ballots.models import Ballot, RollEntry
 from unionhall.ballots.services import MIN_AREA_SIZE
-from unionhall.mandates.services import drive_terms
 from unionhall.members.models import Workplace
 from unionhall.members.remit import Remit
 
@@ -91,7 +92,7 @@ def roll_in_remit(ballot: Ballot, remit: Remit):
 
 def turnout(ballot: Ballot, remit: Remit, now: dt.datetime | None = None) -> Turnout:
     now = now or timezone.now()
-    terms = drive_terms(ballot)
+    terms = hooks.drive_terms(ballot_id=ballot.pk)
     threshold = terms.threshold if terms.statutory else REFERENCE_THRESHOLD
     roll = roll_in_remit(ballot, remit)
     # Counted in the database: a large roll is never loaded row by row.
@@ -185,7 +186,7 @@ def non_voters(ballot: Ballot, remit: Remit):
     reminders). ``reminder_email`` is blank for a work address in a statutory
     ballot: reminders go to members at home, never through the workplace."""
     entries = roll_in_remit(ballot, remit).filter(voted_at__isnull=True).select_related("member__workplace")
-    domains = drive_terms(ballot).work_domains
+    domains = hooks.drive_terms(ballot_id=ballot.pk).work_domains
     if domains:
         work = Q()
         for domain in domains:

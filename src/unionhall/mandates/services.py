@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
+from unionhall.ballots import api
 from unionhall.ballots.models import Ballot, Question
 from unionhall.ballots.services import eligible_members, results
 from unionhall.mail import queue_email
@@ -31,8 +32,8 @@ ONLINE_CHANNELS = (StatutoryBallot.Channel.ONLINE, StatutoryBallot.Channel.HYBRI
 QUESTIONS = (("strike", "Strike"), ("asos", "Action short of a strike"))
 
 
-def statutory_for(ballot: Ballot) -> StatutoryBallot | None:
-    return StatutoryBallot.objects.select_related("profile", "ballot", "employer").filter(ballot=ballot).first()
+def statutory_for(ballot_id: int) -> StatutoryBallot | None:
+    return StatutoryBallot.objects.select_related("profile", "ballot", "employer").filter(ballot_id=ballot_id).first()
 
 
 def resolution(sb: StatutoryBallot) -> Resolution:
@@ -55,20 +56,13 @@ def statutory_save(*, sb: StatutoryBallot, changed: list[str], actor) -> Statuto
     return sb
 
 
-@dataclass(frozen=True)
-class DriveTerms:
-    """What the turnout drive of a ballot may show: published for ballots.turnout."""
-
-    statutory: bool
-    threshold: int | None  # the turnout threshold that applies, in percent
-    work_domains: list[str]
-
-
-def drive_terms(ballot: Ballot) -> DriveTerms:
-    sb = statutory_for(ballot)
+def drive_terms(*, ballot_id: int) -> api.DriveTerms | None:
+    """What the turnout drive of a statutory ballot may show (the engine's
+    hook, registered in MandatesConfig.ready); None for any other ballot."""
+    sb = statutory_for(ballot_id)
     if sb is None or not sb.profile.statutory:
-        return DriveTerms(False, None, [])
-    return DriveTerms(True, resolution(sb).param("turnout-threshold", "percent"), sb.work_domains)
+        return None
+    return api.DriveTerms(statutory=True, threshold=resolution(sb).param("turnout-threshold", "percent"), work_domains=tuple(sb.work_domains))
 
 
 # --- Who is concerned -----------------------------------------------------------------
@@ -194,18 +188,19 @@ def statutory_checks(sb: StatutoryBallot) -> list[str]:
     return problems + _channel_problems(sb, res)
 
 
-def statutory_blockers(ballot: Ballot) -> list[str]:
+def statutory_blockers(*, ballot_id: int) -> list[str]:
     """Why this ballot may not open, as messages; empty if nothing blocks it
-    (including every ballot that is not statutory). For ballots.ballot_open."""
-    sb = statutory_for(ballot)
+    (including every ballot that is not statutory). The engine's hook, asked
+    by its ballot_open."""
+    sb = statutory_for(ballot_id)
     return statutory_checks(sb) if sb else []
 
 
-def postal_record(ballot: Ballot) -> dict | None:
+def postal_record(*, ballot_id: int) -> dict | None:
     """The postal channel of a hybrid or postal ballot, for the election record
     (docs/election-record.md §6.6): the scrutineer's count, per question in
     manifest order of options (Yes, No). None when there is no postal count."""
-    sb = statutory_for(ballot)
+    sb = statutory_for(ballot_id)
     returned = PostalReturn.objects.filter(statutory=sb).first() if sb else None
     if returned is None:
         return None
@@ -219,6 +214,15 @@ def postal_record(ballot: Ballot) -> dict | None:
         "scrutineer": ", ".join(filter(None, (sb.scrutineer_name, sb.scrutineer_firm))),
         "papers_issued": returned.papers_issued, "papers_returned": returned.papers_returned, "questions": questions,
     }  # fmt: skip
+
+
+def record_extras(*, ballot_id: int) -> dict:
+    """The engine's hook for the election record: the postal count, if there is one."""
+    postal = postal_record(ballot_id=ballot_id)
+    return {} if postal is None else {"postal": postal}
+
+
+STATUTORY_PROFILE = api.RuleProfile(name="mandates.statutory", blockers=statutory_blockers, record_extras=record_extras, drive_terms=drive_terms)
 
 
 # --- Register extract and returned papers (postal and hybrid) ------------------------------

@@ -25,11 +25,11 @@ def ballot(people, union, workforce):
 
 def blockers_with(ballot, **overrides):
     make_statutory(ballot, **overrides)
-    return statutory_blockers(ballot)
+    return statutory_blockers(ballot_id=ballot.pk)
 
 
 def test_a_complete_postal_ballot_has_no_blockers_and_an_ordinary_ballot_none_either(ballot, people, union):
-    assert statutory_blockers(ballot) == []  # not statutory at all
+    assert statutory_blockers(ballot_id=ballot.pk) == []  # not statutory at all
     assert blockers_with(ballot) == []
 
 
@@ -39,18 +39,18 @@ def test_an_indicative_profile_carries_no_statutory_duties(ballot):
 
 def test_notice_of_ballot_on_the_seventh_day_before_opening_is_in_time_and_on_the_sixth_is_late(ballot):
     sb = make_statutory(ballot, ballot_notice_sent_on=OPENS - 7 * DAY)
-    assert statutory_blockers(ballot) == []
+    assert statutory_blockers(ballot_id=ballot.pk) == []
     StatutoryBallot.objects.filter(pk=sb.pk).update(ballot_notice_sent_on=OPENS - 6 * DAY)
-    [problem] = statutory_blockers(ballot)
+    [problem] = statutory_blockers(ballot_id=ballot.pk)
     assert "notice of ballot was sent on 1 December 2026: too late" in problem and "by 30 November 2026" in problem
     assert "TULRCA 1992 s.226A(1)(a)" in problem
 
 
 def test_the_sample_paper_on_the_third_day_before_opening_is_in_time_and_on_the_second_is_late(ballot):
     sb = make_statutory(ballot, sample_paper_sent_on=OPENS - 3 * DAY)
-    assert statutory_blockers(ballot) == []
+    assert statutory_blockers(ballot_id=ballot.pk) == []
     StatutoryBallot.objects.filter(pk=sb.pk).update(sample_paper_sent_on=OPENS - 2 * DAY)
-    [problem] = statutory_blockers(ballot)
+    [problem] = statutory_blockers(ballot_id=ballot.pk)
     assert "sample voting paper was sent on 5 December 2026: too late" in problem and "s.226A(1)(b)" in problem
 
 
@@ -94,9 +94,9 @@ def test_online_voting_is_refused_until_the_law_allows_it_on_the_opening_day(bal
     assert "Online voting is not allowed in a statutory ballot opening on 7 December 2026" in problem
     rule = Rule.objects.get(code="electronic-voting")
     Rule.objects.filter(pk=rule.pk).update(applies_from=OPENS + DAY)
-    assert statutory_blockers(ballot) == [problem]  # in force the day after opening: still refused
+    assert statutory_blockers(ballot_id=ballot.pk) == [problem]  # in force the day after opening: still refused
     Rule.objects.filter(pk=rule.pk).update(applies_from=OPENS)
-    assert statutory_blockers(ballot) == []
+    assert statutory_blockers(ballot_id=ballot.pk) == []
 
 
 def test_online_invitations_go_only_to_personal_addresses(ballot, people, workforce):
@@ -110,7 +110,7 @@ def test_online_invitations_go_only_to_personal_addresses(ballot, people, workfo
     assert "w02@example.org" in invited and not {"w00@pps.example.gov.uk", "W01@Mail.PPS.Example.gov.uk"} & invited
     sb.channel = StatutoryBallot.Channel.HYBRID  # those two get a paper by post instead
     sb.save()
-    assert statutory_blockers(ballot) == []
+    assert statutory_blockers(ballot_id=ballot.pk) == []
 
 
 def test_online_voting_needs_the_employers_domains_to_recognise_work_addresses(ballot):

@@ -172,7 +172,7 @@ def test_hq_sees_prints_downloads_and_issues_documents_and_a_rep_cannot(client, 
     client.post(reverse("mandates:document", args=[new.ballot.slug, "sample-paper"]))
     new.refresh_from_db()
     assert new.sample_paper_sent_on == timezone.localdate()
-    assert any("sample voting paper was sent on" in p and "too late" in p for p in statutory_blockers(new.ballot))
+    assert any("sample voting paper was sent on" in p and "too late" in p for p in statutory_blockers(ballot_id=new.ballot_id))
 
 
 def test_hq_is_warned_once_before_a_mandate_lapses(new):
