@@ -87,3 +87,18 @@ def test_5_4_8_quota_recalculated_while_nobody_is_elected():
     assert r.stages[2].action == "surplus of A at 1.00"
     assert r.stages[2].totals == [90_00, 58_00, 60_00, 57_00, 0]
     assert r.winners == [0, 2]
+
+
+def test_6_1_a_batch_is_all_the_papers_of_one_value_however_received():
+    # 64 papers, 1 seat, quota exactly 32.00. Stage 2: A (8) is excluded (8 + 12 > 18, so
+    # not with D): 6 papers to D (18), 2 to C (20). Stage 3: D is excluded holding 12 first
+    # preferences (next C) and A's 6 papers received at 1.00 (next B). All 18 are worth
+    # 1.00, so they are one batch (6.1, 5.4.1) and go together: C 32, B 32, both on the
+    # quota for one place; B had more at stage 1 (26 to 18), so B is elected (5.6.2).
+    # (Moving D's first preferences on their own first would elect C on 32 before B got
+    # A's papers.)
+    r = ers97(blt(1, "ABCD", "6 A D B", "2 A C", "26 B", "18 C", "12 D C"))
+    assert r.quota == 32_00
+    assert [s.action for s in r.stages[1:]] == ["exclusion of A (papers at 1.00)", "exclusion of D (papers at 1.00)"]
+    assert r.stages[2].totals == [0, 32_00, 32_00, 0]
+    assert r.winners == [1]

@@ -23,9 +23,10 @@
   rest of the surplus is non-transferable;
 - transfer of surpluses is deferred while their total is less than the gap
   between the two lowest continuing candidates;
-- an excluded candidate's papers go in sub-stages, value 1.00 first, then
-  each lower value; candidates reaching the quota meanwhile are elected and
-  receive no more;
+- an excluded candidate's papers go in batches, one for each value (6.1:
+  first preferences together with any papers received at 1.00), highest
+  value first, each a sub-stage here (5.4.1-5.4.11); candidates deemed
+  elected meanwhile receive no more;
 - ties look at the *earliest* stage at which the candidates differed, then lot;
 - when the continuing candidates are no more than the seats left they are
   all elected.
@@ -192,13 +193,12 @@ class _Count:
     def exclude(self, c: int, reason: str) -> None:
         papers, totals, sheet, names = self.papers, self.totals, self.sheet, self.names
         self.continuing[c] = False
+        # 5.4.1 and 6.1: a batch is all the papers of one value, however they came
+        # (first preferences and papers received at 1.00 go together), highest first
         by_value: dict[int, list[int]] = {}
-        first_preferences = [b for p in papers.parcels[c] if p.stage == 1 for b in p.groups]
-        later = [b for p in papers.parcels[c] if p.stage != 1 for b in p.groups]
-        for b in later:
+        for b in papers.holdings(c):
             by_value.setdefault(papers.values[b], []).append(b)
-        batches = [(UNIT, first_preferences)] if first_preferences else []
-        batches += sorted(by_value.items(), reverse=True)
+        batches = sorted(by_value.items(), reverse=True)
         papers.parcels[c] = []
         if not batches:  # no papers to move: a stage just to record the exclusion
             sheet.add_stage(f"exclusion of {names[c]}", c, totals)
