@@ -145,6 +145,25 @@ def cast(request, slug: str):
     return JsonResponse({"ok": True, "tracker": stored.tracker, "board": f"/ballots/{ballot.slug}/board/#{stored.tracker}"})
 
 
+# The booth check answers anyone. Whatever would tell an outsider which
+# ballots are open, or whether an alias is on a roll, gets this one answer:
+# no such ballot, a ballot not open, a voter not (or no longer) on the roll.
+NOT_CHECKABLE = ("This encrypted vote cannot be checked here: voting is not open at this address, "
+                 "or the vote was not made for anyone on its roll. Nothing was stored.")  # fmt: skip
+NOT_A_CHECK = "This is not a booth check: it needs the encrypted ballot, with its alias, and its secrets."
+
+
+def _booth_check(body) -> tuple[dict, dict, str]:
+    """The ballot, its secrets and its alias, or Refused(NOT_A_CHECK): judged
+    on the body alone, so the answer is the same whatever the address."""
+    content = body.get("ballot") if isinstance(body, dict) else None
+    secrets = body.get("secrets") if isinstance(body, dict) else None
+    alias = content.get("alias") if isinstance(content, dict) else None
+    if not isinstance(secrets, dict) or not isinstance(alias, str) or not alias:
+        raise Refused(NOT_A_CHECK)
+    return content, secrets, alias
+
+
 @csrf_exempt
 @require_POST
 def audit(request, slug: str):
@@ -152,20 +171,26 @@ def audit(request, slug: str):
     choices; this checks they re-encrypt to the ballot. The booth sends it
     without cookies, so the check is not tied to anyone's session (and needs no
     CSRF token: it reads no session and changes nothing of anyone's). The
-    ballot is then spoilt: its ciphertexts are recorded so it can never be cast."""
-    ballot = get_object_or_404(Ballot, slug=slug, status=Ballot.Status.OPEN)
+    ballot is then spoilt: its ciphertexts are recorded so it can never be cast.
+
+    Everything that does not depend on the ballot is judged first (the limit
+    per address, the body), and the limit per voter is counted by address and
+    alias before anything is looked up, so those answers are the same for a
+    ballot that exists and one that does not; then one query finds the open
+    ballot with the alias on its roll, and any miss answers NOT_CHECKABLE."""
     try:
         if not allow("audit", client_ip(request), limit=AUDITS_PER_HOUR_PER_ADDRESS, per=3600):
             raise Refused("Too many booth checks from this address in the last hour. Try again later.", status=429)
-        body = _json_body(request)
-        alias = body["ballot"]["alias"]
-        if not RollEntry.objects.filter(ballot=ballot, alias=alias, removed_at__isnull=True).exists():
-            raise Refused("This ballot was not made for anyone on the roll.", status=403)
-        if not allow("audit-alias", f"{ballot.pk}:{alias}", limit=AUDITS_PER_HOUR_PER_VOTER, per=3600):
+        content, secrets, alias = _booth_check(_json_body(request))
+        voter = hashlib.sha256(f"{slug}\n{alias}".encode()).hexdigest()  # the alias is the sender's: bound the key's length
+        if not allow("audit-alias", voter, limit=AUDITS_PER_HOUR_PER_VOTER, per=3600):
             raise Refused("This vote has been checked many times in the last hour. Try again later, or cast it.", status=429)
-        api.verify_ballot(ballot.manifest, ballot.joint_key, body["ballot"])
-        api.audit_ballot(ballot.manifest, ballot.joint_key, body["ballot"], body["secrets"])
-        audited = spoil_ballot(ballot=ballot, content=body["ballot"], secrets=body["secrets"])
+        ballot = Ballot.objects.filter(slug=slug, status=Ballot.Status.OPEN, roll__alias=alias, roll__removed_at__isnull=True).first()
+        if ballot is None:
+            raise Refused(NOT_CHECKABLE, status=404)
+        api.verify_ballot(ballot.manifest, ballot.joint_key, content)
+        api.audit_ballot(ballot.manifest, ballot.joint_key, content, secrets)
+        audited = spoil_ballot(ballot=ballot, content=content, secrets=secrets)
     except Refused as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=exc.status)
     except (api.BallotError, KeyError, TypeError, ValueError) as exc:

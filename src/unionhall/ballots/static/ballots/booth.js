@@ -81,7 +81,9 @@
       sealed.hidden = true;
       form.hidden = false;
       form.querySelector("#encrypt").textContent = "Encrypt my vote again";
-      show(outcome, "<h2>" + (answer.ok ? "The booth is honest" : "Warning: the booth cheated") + "</h2><p class='" + (answer.ok ? "" : "bad") + "'>" +
+      // Only a 422 says the encryption did not match; any other refusal means the check was not made.
+      var heading = answer.ok ? "The booth is honest" : answer.status === 422 ? "Warning: the booth cheated" : "The check was not made";
+      show(outcome, "<h2>" + heading + "</h2><p class='" + (answer.ok ? "" : "bad") + "'>" +
         text(answer.ok ? answer.message : answer.error) + "</p>" +
         (answer.ok ? "<p><a href='" + text(answer.board) + "'>See it on the bulletin board</a></p>" : "") +
         "<p>That encrypted vote was spoilt, not cast. Choose again and cast a fresh one.</p>");
