@@ -1,0 +1,195 @@
+"""Secondary (complementary) suppression by hypercubes, checked by the LP.
+
+A hidden cell is only hidden if the published figures leave it room to move.
+Room comes from *hypercubes*: pick, in every dimension, a second category (or
+the total) besides the sensitive cell's own, and the corners of the box so
+made can be shifted by +e and -e in a pattern that keeps every row, column
+and margin adding up (in two dimensions a rectangle: +e, -e along a row, -e,
++e on the row below; a corner on a total moves with the cells it adds up).
+If every corner of such a box is suppressed, the attacker cannot tell the
+true table from the shifted one, for any e up to the smallest value among
+the corners that go down. This is the idea of tau-Argus's hypercube method
+(GHMITER, Repsilber); here the box is drawn in the joint grid of all linked
+tables, so a box that moves a shared branch total carries on into every
+other table that shows that total, and only its corners that some published
+table shows count.
+
+For each sensitive cell and each direction (up by its upper protection
+level, down by its lower one) the cheapest box is chosen: cells already
+hidden cost nothing, others cost their value, and any total costs more than
+every inner cell together, so totals are hidden only when nothing else will
+do. Ties go to the first box in a fixed order: the result is deterministic.
+When one box cannot give enough room, boxes are added, each using what room
+the earlier ones left (so their shifts can be made together).
+
+Zeros are never hidden (they are shown as true zeros), so a box through a
+zero is not used. Whatever the boxes promise, the exact LP of the audit has
+the last word; a cell it still finds short of protection causes the layer's
+every non-zero cell, and at last every cell, to be hidden (which always
+protects), and that is reported.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+from itertools import product
+
+from .layer import T, IKey, Layer
+from .status import Sensitive
+
+Number = int | Fraction
+MAX_BOXES = 64  # boxes added for one cell and direction before falling back
+
+
+def protected(x: Number, sens: Sensitive, iv) -> bool:
+    """Whether interval ``iv`` gives a cell of value ``x`` its protection levels."""
+    return iv.lo <= x - sens.lower and iv.hi >= x + sens.upper
+
+
+class _Search:
+    def __init__(self, layer: Layer, suppressed: set[IKey]) -> None:
+        self.layer = layer
+        self.suppressed = suppressed
+        self.nd = len(layer.dims)
+        self.tsets = [set(d) for d in layer.table_dims]
+        self.outside = [[e for e in range(self.nd) if e not in s] for s in self.tsets]
+        total = sum(v for v in layer.value.values() if v) + 1
+        self.cost = {k: (layer.value[k] or 0) + layer.margin_level(k) * total for k in layer.cells}
+
+    def corners(self, choices: list[tuple[int, ...]]) -> dict[IKey, int]:
+        """Published corners of the box and their shift (+1 or -1), unnormalised."""
+        out: dict[IKey, int] = {}
+        nd = self.nd
+        for t, dix in enumerate(self.layer.table_dims):
+            if any(T not in choices[e] for e in self.outside[t]):
+                continue
+            axes = [choices[e] if e in self.tsets[t] else (T,) for e in range(nd)]
+            for key in product(*axes):
+                if key in out:
+                    continue
+                coef = 1
+                for e in range(nd):
+                    c = key[e]
+                    f = -1 if c == T else 1
+                    if c != choices[e][0]:
+                        f = -f
+                    coef *= f
+                out[key] = coef
+        return out
+
+    def score(self, s: IKey, corners: dict[IKey, int], up: bool, residual: Mapping[IKey, Number]):
+        """(valid, capacity, cost) of a box for moving ``s`` up (or down)."""
+        value = self.layer.value
+        sign = corners[s] if up else -corners[s]
+        cap: Number | float = math.inf
+        cost: Number = 0
+        for k, c in corners.items():
+            v = value[k]
+            if k not in self.suppressed:
+                if not v:
+                    return False, 0, 0
+                cost += self.cost[k]
+            if c * sign < 0:  # this corner goes down
+                r = residual.get(k, v)
+                if r < cap:
+                    cap = r
+        return True, cap, cost
+
+    def needed_dim(self, choices: list[tuple[int, ...]]) -> int | None:
+        """The first undecided dimension some table would leave unbalanced."""
+        for t in range(len(self.tsets)):
+            if any(T not in choices[e] for e in self.outside[t]):
+                continue
+            for e in self.layer.table_dims[t]:
+                if len(choices[e]) == 1:
+                    return e
+        return None
+
+    def extend(self, s, choices, up, residual, need):
+        """Decide the other dimensions greedily; returns (choices, corners, cap, cost) or None."""
+        while True:
+            e = self.needed_dim(choices)
+            if e is None:
+                corners = self.corners(choices)
+                ok, cap, cost = self.score(s, corners, up, residual)
+                return (choices, corners, cap, cost) if ok and cap > 0 else None
+            best = None
+            for r in range(len(self.layer.categories[e])):
+                trial = list(choices)
+                trial[e] = (T, r)
+                corners = self.corners(trial)
+                ok, cap, cost = self.score(s, corners, up, residual)
+                if not ok or cap <= 0:
+                    continue
+                rank = (0, cost) if cap >= need else (1, -cap, cost)
+                if best is None or rank < best[0]:
+                    best = (rank, trial)
+            if best is None:
+                return None
+            choices = best[1]
+
+    def best_box(self, s: IKey, up: bool, residual: Mapping[IKey, Number], need: Number):
+        layer = self.layer
+        own = [d for d in range(self.nd) if s[d] != T]
+        options = [[c for c in range(len(layer.categories[d])) if c != s[d]] + [T] for d in own]
+        partial = []
+        for n, combo in enumerate(product(*options)):
+            choices: list[tuple[int, ...]] = [(T,)] * self.nd
+            for d, q in zip(own, combo):
+                choices[d] = (s[d], q)
+            corners = self.corners(choices)
+            ok, cap, cost = self.score(s, corners, up, residual)
+            if ok and cap > 0:
+                partial.append((cost, n, choices))
+        partial.sort(key=lambda p: (p[0], p[1]))
+        best = None
+        for cost, n, choices in partial:
+            if best is not None and best[0][0] == 0 and cost >= best[0][1]:
+                break
+            got = self.extend(s, choices, up, residual, need)
+            if got is None:
+                continue
+            _, corners, cap, full_cost = got
+            rank = (0, full_cost) if cap >= need else (1, -cap, full_cost)
+            if best is None or rank < best[0]:
+                best = (rank, corners, cap)
+        return None if best is None else (best[1], best[2])
+
+
+def hypercubes(layer: Layer, sensitive: Mapping[IKey, Sensitive], suppressed: set[IKey]) -> tuple[set[IKey], list[IKey]]:
+    """Add secondary suppressions to ``suppressed`` (changed in place) for every
+    sensitive cell; returns (cells added, sensitive cells for which the boxes
+    ran out before reaching the protection levels)."""
+    search = _Search(layer, suppressed)
+    added: set[IKey] = set()
+    short: list[IKey] = []
+    position = {k: i for i, k in enumerate(layer.cells)}
+    order = sorted(sensitive, key=lambda k: (layer.margin_level(k), position[k]))
+    for s in order:
+        sens = sensitive[s]
+        x = layer.value[s]
+        for up, need in ((True, sens.upper), (False, min(sens.lower, x))):
+            residual: dict[IKey, Number] = {}
+            boxes = 0
+            while need > 0:
+                if boxes == MAX_BOXES:
+                    short.append(s)
+                    break
+                got = search.best_box(s, up, residual, need)
+                if got is None:
+                    short.append(s)
+                    break
+                corners, cap = got
+                eps = min(cap, need)
+                sign = corners[s] if up else -corners[s]
+                for k, c in corners.items():
+                    if k not in suppressed:
+                        suppressed.add(k)
+                        added.add(k)
+                    if c * sign < 0:
+                        residual[k] = residual.get(k, layer.value[k]) - eps
+                need -= eps
+                boxes += 1
+    return added, short
