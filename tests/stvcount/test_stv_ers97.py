@@ -102,3 +102,53 @@ def test_6_1_a_batch_is_all_the_papers_of_one_value_however_received():
     assert [s.action for s in r.stages[1:]] == ["exclusion of A (papers at 1.00)", "exclusion of D (papers at 1.00)"]
     assert r.stages[2].totals == [0, 32_00, 32_00, 0]
     assert r.winners == [1]
+
+
+def test_5_2_2_a_surplus_not_exceeding_the_gap_between_the_two_lowest_is_deferred():
+    # 165 papers, 2 seats, quota exactly 55.00. Stage 1: B (72) is elected, surplus 17.00.
+    # The two lowest are C (18) and D (35): the surplus does not exceed their gap, 17, so
+    # it is deferred (5.2.2(a): "does not exceed", so equal is deferred too) and C is
+    # excluded: its 18 papers go to D (53). Stage 3: B's surplus: 33 of its 72 papers
+    # named only C and are non-transferable; 17.00 / 39 = 0.43 to A: 56.77. A and B.
+    # (Transferring the surplus first, at 0.23 over all 72 papers, would keep C in and D
+    # would win.)
+    r = ers97(blt(2, "ABCD", "33 B C", "18 C D A", "40 A", "39 B A D C", "35 D A"))
+    assert r.stages[1].action == "exclusion of C (papers at 1.00)"
+    assert r.excluded[0].reason == "lowest continuing candidate with 18.00, surpluses 17.00 deferred"
+    assert r.stages[2].action == "surplus of B at 0.43"
+    assert r.stages[2].totals == [56_77, 55_00, 0, 53_00]
+    assert sorted(r.winners) == [0, 1]
+
+
+def test_5_2_2_b_surplus_deferred_below_the_gap_above_a_group_that_may_be_excluded():
+    # 115 papers, 2 seats, quota 115 / 3 = 38.33..., so 38.34. Stage 1: C (47) is elected,
+    # surplus 8.66. It exceeds the gap between E (3) and A (6), but E and A together with
+    # it, 17.66, do not exceed D's 28: it is deferred (5.2.2(b)) and E and A are excluded
+    # together (5.2.5). E's 3 papers go to B (34), A's 6 are non-transferable. Stage 3: C's
+    # surplus: 34 papers name only E and A after C; 8.66 / 13 = 0.66 to D: 36.58, ahead of
+    # B. C and D. (Transferring the surplus first, at 0.18 over 47 papers, B would win.)
+    r = ers97(blt(2, "ABCDE", "13 C D", "31 B", "3 E B", "34 C E A", "28 D A E C B", "6 A"))
+    assert r.quota == 38_34
+    assert r.stages[1].action == "exclusion of E, A (papers at 1.00)"
+    assert r.excluded[0].reason == (
+        "the 2 lowest excluded together: 9.00, surpluses 8.66 deferred, not more than the 28.00 of the next candidate"
+    )
+    assert r.stages[2].action == "surplus of C at 0.66"
+    assert r.stages[2].totals == [0, 34_00, 38_34, 36_58, 0]
+    assert sorted(r.winners) == [2, 3]
+
+
+def test_5_2_5_the_lowest_candidates_are_excluded_together():
+    # 95 papers, 2 seats, quota 31.67. Stage 1: D 5, C 12, A 21, B 27, E 30, nobody
+    # elected. D and C have 17 together, not more than A's 21 (D, C and A have 38, more
+    # than B's 27), so D and C are excluded together (5.2.5: as many as possible), and all
+    # their 17 papers are one batch to B (44), who is elected with a surplus of 12.33 from
+    # that batch. Stage 3: 12.33 / 17 = 0.72: A 21 + 8.64, E 30 + 3.60 = 33.60. B and E.
+    # (Excluding D alone would elect B on D's papers, C's 12 would then pass B by and give
+    # A 33: B and A.)
+    r = ers97(blt(2, "ABCDE", "27 B C", "12 C B A E", "30 E", "5 D B E C", "21 A C B D E"))
+    assert r.stages[1].action == "exclusion of D, C (papers at 1.00)"
+    assert r.stages[1].totals == [21_00, 44_00, 0, 0, 30_00]
+    assert r.stages[2].action == "surplus of B at 0.72"
+    assert r.stages[2].totals == [29_64, 31_67, 0, 0, 33_60]
+    assert sorted(r.winners) == [1, 4]

@@ -16,23 +16,31 @@
   become non-transferable; it never elects a candidate with no votes); when
   equal votes compete for the last places, the earliest stage at which they
   differed decides, and if none does none of them is elected then (5.6.2);
-- the largest surplus is transferred first (one per stage); a surplus from
-  first preferences transfers all the candidate's papers, a later one only
-  the parcel last received; the transfer value is surplus / transferable
-  papers (truncated), never more than the value the papers arrived at; the
-  rest of the surplus is non-transferable;
-- transfer of surpluses is deferred while their total is less than the gap
-  between the two lowest continuing candidates;
-- an excluded candidate's papers go in batches, one for each value (6.1:
-  first preferences together with any papers received at 1.00), highest
-  value first, each a sub-stage here (5.4.1-5.4.11); candidates deemed
-  elected meanwhile receive no more;
-- ties look at the *earliest* stage at which the candidates differed, then lot;
+- surpluses are deferred (5.2.2) while their total does not exceed (a) the
+  gap between the two lowest continuing candidates or (b) the gap between
+  the votes of a group of lowest candidates that 5.2.5 could exclude and
+  the vote of the candidate next above; otherwise the largest is
+  transferred, one per stage; equal surpluses go by the most votes at the
+  earliest stage at which the candidates differed, then lot (5.2.3);
+- a surplus at the first stage transfers all the candidate's papers, a later
+  one only the last batch received (5.3.1-5.3.2); if the transferable papers
+  are worth more than the surplus, the transfer value is surplus /
+  transferable papers, to 2 places, remainder ignored, otherwise their
+  present value (5.3.7); the rest of the surplus is non-transferable;
+- exclusion (5.2.5): as many of the lowest candidates as possible are
+  excluded together, provided enough remain to fill the places and their
+  votes plus any deferred surpluses do not exceed the vote of the
+  candidate next above; of candidates with equal fewest votes, the one with
+  fewest at the earliest stage at which they differed goes, then lot;
+- the excluded candidates' papers are taken together and go in batches, one
+  for each value (6.1: first preferences together with any papers received
+  at 1.00), highest value first, each a sub-stage here (5.4.1-5.4.11);
+  candidates deemed elected meanwhile receive no more, and their surpluses
+  wait for the exclusion to be complete;
+- "earliest stage" in these ties counts every batch as a stage; each batch
+  is recorded as a stage of the result;
 - when the continuing candidates are no more than the seats left they are
   all elected.
-
-Not implemented: bulk exclusion (it never changes the outcome, only the
-number of stages).
 """
 
 from __future__ import annotations
@@ -81,20 +89,14 @@ class _Count:
         sheet.add_stage("first preferences", None, totals)
         self.elect_reaching_quota()
         while not self.finished():
-            hopefuls = sorted(self.hopefuls(), key=lambda c: totals[c])
+            hopefuls = self.hopefuls()
             surpluses = [c for c in self.pending if totals[c] > self.quota]
-            total_surplus = sum(totals[c] - self.quota for c in surpluses)
-            gap = totals[hopefuls[1]] - totals[hopefuls[0]] if len(hopefuls) > 1 else 0
-            if surpluses and total_surplus >= gap:
+            deferred = sum(totals[c] - self.quota for c in surpluses)
+            size = self.exclusion_size(hopefuls, deferred)
+            if surpluses and not size:
                 self.transfer_surplus(self.largest_surplus(surpluses))
             else:
-                lowest = totals[hopefuls[0]]
-                tied = [c for c in hopefuls if totals[c] == lowest]
-                c = sheet.choose(tied, "exclude", lowest=True) if len(tied) > 1 else tied[0]
-                reason = f"lowest continuing candidate with {_votes(lowest)}"
-                if surpluses:
-                    reason += f" (surpluses {_votes(total_surplus)} deferred)"
-                self.exclude(c, reason)
+                self.exclude(self.lowest(hopefuls, size), deferred)
             self.elect_reaching_quota()
         return sheet.finish()
 
@@ -168,20 +170,61 @@ class _Count:
                 sheet.elect(c, "continuing candidates no more than seats left")
         return not sheet.seats_left
 
+    def exclusion_size(self, hopefuls: list[int], deferred: int) -> int:
+        """How many of the lowest continuing candidates 5.2.5 excludes together,
+        with surpluses of ``deferred`` not transferred; 0 if none may be.
+
+        The most, leaving enough candidates for the places (5.2.5(a)), whose votes
+        plus the deferred surpluses do not exceed the vote of the candidate next
+        above (5.2.5(b)). With surpluses waiting, this is also 5.2.2: they are
+        deferred exactly when it is not 0, their total not exceeding (a) the gap
+        between the two lowest or (b) that between such a group and the next.
+        """
+        votes = sorted(self.totals[c] for c in hopefuls)
+        size, running = 0, deferred
+        for k in range(1, len(votes) - self.sheet.seats_left + 1):
+            running += votes[k - 1]
+            if running > votes[-1]:
+                break  # only grows from here
+            if running <= votes[k]:
+                size = k
+        return size
+
+    def lowest(self, hopefuls: list[int], size: int) -> list[int]:
+        """The ``size`` candidates with the fewest votes. Of equal votes across the
+        edge, those with the fewest at the earliest stage at which they differed
+        go first, then by lot (5.2.5)."""
+        totals = self.totals
+        ordered = sorted(hopefuls, key=totals.__getitem__)
+        edge = totals[ordered[size - 1]]
+        group = [c for c in ordered if totals[c] < edge]
+        tied = [c for c in ordered if totals[c] == edge]
+        while len(group) < size:
+            c = self.sheet.choose(tied, "exclude", lowest=True) if len(tied) > size - len(group) else tied[0]
+            tied.remove(c)
+            group.append(c)
+        return group
+
     def largest_surplus(self, surpluses: list[int]) -> int:
+        """5.2.3: the largest; of equal ones, that of the candidate with the most votes
+        at the earliest stage at which they differed, then lot."""
         largest = max(self.totals[c] for c in surpluses)
         tied = [c for c in surpluses if self.totals[c] == largest]
         return self.sheet.choose(tied, "transfer surplus first", lowest=False) if len(tied) > 1 else tied[0]
 
     def transfer_surplus(self, c: int) -> None:
+        """5.3: one stage moving ``c``'s surplus; what cannot move is non-transferable."""
         papers, totals, sheet = self.papers, self.totals, self.sheet
         self.pending.remove(c)
         surplus = totals[c] - self.quota
-        parcels = papers.parcels[c]
-        parcel = parcels[0] if len(parcels) == 1 and parcels[0].stage == 1 else parcels[-1]
-        value = papers.values[parcel.groups[0]] if parcel.groups else 0
-        transferable = [b for b in parcel.groups if papers.next_preference(b) is not None]
+        # 5.3.1-5.3.2: the last batch received, which for a surplus at the first
+        # stage is all the candidate's papers; every paper in it has one value
+        batch = papers.parcels[c][-1].groups
+        value = papers.values[batch[0]] if batch else 0
+        transferable = [b for b in batch if papers.next_preference(b) is not None]
         count_ = papers.papers_of(transferable)
+        # 5.3.7: surplus / transferable papers, to 2 places, if they are worth more
+        # than the surplus; otherwise they keep their present value
         tv = min(value, surplus // count_) if count_ else 0
         moved = papers.move(transferable, lambda _: tv)
         papers.receive(moved, len(sheet.stages) + 1)
@@ -190,32 +233,55 @@ class _Count:
         totals[c] = self.quota
         sheet.add_stage(f"surplus of {self.names[c]} at {_votes(tv)}", c, totals)
 
-    def exclude(self, c: int, reason: str) -> None:
-        papers, totals, sheet, names = self.papers, self.totals, self.sheet, self.names
-        self.continuing[c] = False
-        # 5.4.1 and 6.1: a batch is all the papers of one value, however they came
-        # (first preferences and papers received at 1.00 go together), highest first
-        by_value: dict[int, list[int]] = {}
-        for b in papers.holdings(c):
-            by_value.setdefault(papers.values[b], []).append(b)
-        batches = sorted(by_value.items(), reverse=True)
-        papers.parcels[c] = []
+    def exclude(self, group: list[int], deferred: int) -> None:
+        """5.4: exclude ``group`` together, moving their papers batch by batch."""
+        papers, totals, sheet = self.papers, self.totals, self.sheet
+        for c in group:
+            self.continuing[c] = False
+        reason = self.exclusion_reason(group, deferred)
+        # 5.4.1 and 6.1: the excluded candidates' papers taken together, a batch for
+        # each value however the papers came (first preferences with any others at
+        # 1.00), highest value first; held[value][c] counts c's papers in a batch
+        batches: dict[int, list[int]] = {}
+        held: dict[int, dict[int, int]] = {}
+        for c in group:
+            for b in papers.holdings(c):
+                value = papers.values[b]
+                batches.setdefault(value, []).append(b)
+                held.setdefault(value, {}).setdefault(c, 0)
+                held[value][c] += papers.weights[b]
+            papers.parcels[c] = []
+        who = ", ".join(self.names[c] for c in group)
         if not batches:  # no papers to move: a stage just to record the exclusion
-            sheet.add_stage(f"exclusion of {names[c]}", c, totals)
-            sheet.exclude(c, reason)
-        for i, (value, groups) in enumerate(batches):
-            moved = papers.move(groups)
-            papers.receive(moved, len(sheet.stages) + 1)
-            totals[c] -= moved.moved
-            sheet.exhausted += moved.exhausted
-            stage = sheet.add_stage(f"exclusion of {names[c]} (papers at {_votes(value)})", c, totals)
-            if i == 0:
+            sheet.add_stage(f"exclusion of {who}", group[0], totals)
+            for c in group:
                 sheet.exclude(c, reason)
+        for i, value in enumerate(sorted(batches, reverse=True)):
+            moved = papers.move(batches[value])
+            papers.receive(moved, len(sheet.stages) + 1)
+            for c, count_ in held[value].items():
+                totals[c] -= value * count_
+            sheet.exhausted += moved.exhausted
+            stage = sheet.add_stage(f"exclusion of {who} (papers at {_votes(value)})", group[0], totals)
+            if i == 0:
+                for c in group:
+                    sheet.exclude(c, reason)
             if not sheet.result.elected and sheet.exhausted:
                 self.reduce_quota(stage)
             self.elect_reaching_quota()
             if self.finished():
                 return
+
+    def exclusion_reason(self, group: list[int], deferred: int) -> str:
+        totals = self.totals
+        waiting = f", surpluses {_votes(deferred)} deferred" if deferred else ""
+        if len(group) == 1:
+            return f"lowest continuing candidate with {_votes(totals[group[0]])}{waiting}"
+        above = min(totals[c] for c in self.hopefuls())
+        return (
+            f"the {len(group)} lowest excluded together: {_votes(sum(totals[c] for c in group))}"
+            f"{waiting}, not more than the {_votes(above)} of the next candidate"
+        )
 
     def reduce_quota(self, stage: Stage) -> None:
         """5.4.8: papers have become non-transferable before anyone is deemed
