@@ -119,7 +119,7 @@ class Period:
         if not isinstance(self.count, int) or isinstance(self.count, bool) or self.count < 0:
             raise DeadlineError(f"a period's length must be a whole number, 0 or more, not {self.count!r}")
         if self.count > LIMITS[self.unit]:
-            raise DeadlineError(f"{self.count} {self.unit.value} is longer than this tool counts")
+            raise DeadlineError(f"{self.count} {self.unit.value.replace('-', ' ')} is more than this tool counts (at most {LIMITS[self.unit]})")
         if self.direction is Direction.BEFORE and self.counting is Counting.STARTING_WITH:
             raise DeadlineError("a period counted back before an event cannot start with the event; use day-after")
         if self.counting is Counting.STARTING_WITH and self.count == 0:
