@@ -29,7 +29,7 @@ from .errors import DeadlineError
 from .result import DISCLAIMER, Deadline
 from .rules import RULES, PolicyRule
 from .rules import policy as policy_rules
-from .words import say
+from .words import say, weekday
 from .workdays import Nation, bank_holidays, holiday_package_version, nation_of
 
 PROG = "unionhall-deadline"
@@ -135,7 +135,7 @@ def _run(args: argparse.Namespace) -> tuple[Any, str]:
         return _holidays(args.year, args.nation)
     if args.command == "working-days":
         counted = working_days(args.start, args.add, nation=args.nation, closures=args.closure)
-        data = {"date": counted.date.isoformat(), "weekday": f"{counted.date:%A}", "start": args.start.isoformat(),
+        data = {"date": counted.date.isoformat(), "weekday": weekday(counted.date), "start": args.start.isoformat(),
                 "working_days": args.add, "nation": args.nation.value, "closures": [d.isoformat() for d in sorted(args.closure)],
                 "steps": list(counted.steps)}  # fmt: skip
         text = "\n".join([f"Date: {say(counted.date)}", "", "How it was worked out:", *_numbered(counted.steps)])
@@ -206,7 +206,7 @@ def _list() -> tuple[Any, str]:
 
 def _holidays(year: int, nation: Nation) -> tuple[Any, str]:
     days = bank_holidays(nation, year)
-    listed = [{"date": d.isoformat(), "weekday": f"{d:%A}", "name": name} for d, name in days.items()]
+    listed = [{"date": d.isoformat(), "weekday": weekday(d), "name": name} for d, name in days.items()]
     lines = [f"Bank holidays in {nation.label}, {year} (holidays package {holiday_package_version()}):"]
     lines += [f"  {say(d)}: {name}" + ("" if d.weekday() < 5 else " (a weekend day; see any substitute day)") for d, name in days.items()]
     return {"year": year, "nation": nation.value, "holidays_package": holiday_package_version(), "bank_holidays": listed}, "\n".join(lines)

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .errors import DeadlineError
-from .words import count_of, say, say_short
+from .words import count_of, month_and_year, say, say_short
 from .workdays import MAX_WORKING_DAYS, ONE_DAY, WorkingCalendar, check_year
 
 
@@ -219,7 +219,7 @@ def _months(period: Period, start: dt.date, event: str) -> tuple[dt.date, dt.dat
 def end_of_month_note(start: dt.date, end: dt.date) -> str:
     """" (June 2026 has no 31st, so its last day is used)" when ``end`` is not ``start``'s corresponding date."""
     if end.day != start.day:
-        return f" ({end:%B} {end.year} has no {_ordinal(start.day)}, so its last day is used)"
+        return f" ({month_and_year(end)} has no {_ordinal(start.day)}, so its last day is used)"
     return ""
 
 

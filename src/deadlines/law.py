@@ -95,10 +95,20 @@ def all_versions() -> tuple[LawVersion, ...]:
 
 
 def versions(code: str, nation: Nation | None = None) -> tuple[LawVersion, ...]:
-    found = tuple(v for v in all_versions() if v.code == code and (nation is None or nation in v.nations))
+    found = _versions(code, nation)
     if not found and nation is None:
         raise DeadlineError(f"no rule {code!r} in the law table")
     return found
+
+
+@lru_cache(maxsize=None)
+def _versions(code: str, nation: Nation | None) -> tuple[LawVersion, ...]:
+    return tuple(v for v in all_versions() if v.code == code and (nation is None or nation in v.nations))
+
+
+@lru_cache(maxsize=1024)
+def _in_force(code: str, nation: Nation, commenced: tuple[tuple[str, dt.date], ...]) -> tuple[LawVersion, ...]:
+    return with_commencements(versions(code, nation), dict(commenced))
 
 
 def with_commencements(rows: tuple[LawVersion, ...], commencements: Mapping[str, dt.date]) -> tuple[LawVersion, ...]:
@@ -128,7 +138,7 @@ def resolve(code: str, nation: Nation, on: dt.date, commencements: Mapping[str, 
 
     Raises DeadlineError, saying why, when no version covers that day.
     """
-    rows = with_commencements(versions(code, nation), commencements or {})
+    rows = _in_force(code, nation, tuple(sorted((commencements or {}).items())))
     if not rows:
         raise DeadlineError(f"this tool has no rule for {code!r} in {nation.label}")
     for version in rows:
@@ -145,7 +155,7 @@ def resolve(code: str, nation: Nation, on: dt.date, commencements: Mapping[str, 
 def not_applying(code: str, nation: Nation, on: dt.date, commencements: Mapping[str, dt.date] | None = None) -> list[Applied]:
     """The other versions of ``code`` in ``nation`` and why each does not apply to ``on``."""
     out = []
-    for version in with_commencements(versions(code, nation), commencements or {}):
+    for version in _in_force(code, nation, tuple(sorted((commencements or {}).items()))):
         if version.applies_on(on):
             continue
         if version.applies_from is None:

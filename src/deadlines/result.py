@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .words import say
+from .words import say, weekday
 from .workdays import Nation
 
 DISCLAIMER = "This is date arithmetic on the facts given, not legal advice."
@@ -49,7 +49,7 @@ class Deadline:
             "rule": self.rule,
             "title": self.title,
             "date": self.date.isoformat() if self.date else None,
-            "weekday": f"{self.date:%A}" if self.date else None,
+            "weekday": weekday(self.date) if self.date else None,
             "start": self.start.isoformat(),
             "nation": self.nation.value,
             "steps": list(self.steps),

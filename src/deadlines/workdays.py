@@ -28,6 +28,7 @@ from types import MappingProxyType
 import holidays as _holidays
 
 from .errors import DeadlineError
+from .words import weekday
 
 ONE_DAY = dt.timedelta(days=1)
 # Dates outside these years are refused: nothing here is meant for them.
@@ -133,7 +134,7 @@ class WorkingCalendar:
     def closed_because(self, day: dt.date) -> str | None:
         """Why ``day`` is not a working day ("Saturday", "bank holiday (Good Friday)"), or None if it is one."""
         if day.weekday() >= 5:
-            return day.strftime("%A")
+            return weekday(day)
         name = self.bank_holiday(day)
         if name is not None:
             return f"bank holiday in {self.nation.label} ({name})"
