@@ -163,7 +163,6 @@ def test_the_cycle_finder_finds_a_loop_and_names_it():
     assert tangles({"a": {"b"}, "b": set()}) == []
 
 
-@UNTIL_FIXED
 def test_no_module_of_unionhall_imports_itself_round_a_cycle():
     graph = module_graph()
     assert len(graph) > 50, "the walker found too few modules: is SRC right?"
@@ -198,11 +197,12 @@ def test_the_register_imports_no_app_but_the_audit_log():
 def test_no_app_imports_another_apps_models_but_the_register_and_the_audit_log():
     offences = []
     for module, targets in module_graph().items():
+        if not (SRC / app_of(module).replace(".", "/") / "apps.py").exists():
+            continue  # the project (views, the demo command) may
         for target in targets:
             parts = target.split(".")
             if len(parts) >= 3 and parts[2] == "models" and app_of(target) != app_of(module) and target not in SHARED_MODELS:
-                if (SRC / app_of(module).replace(".", "/") / "apps.py").exists():  # the project (views, demo command) may
-                    offences.append(f"{module} imports {target}")
+                offences.append(f"{module} imports {target}")
     assert not offences, "Use the other app's published interface (for ballots: ballots.api):\n" + "\n".join(sorted(offences))
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.ballots.models import Ballot, Trustee
-from unionhall.ballots.services import ballot_manifest, ballot_set_keys
+from unionhall.ballots.setup import ballot_manifest, ballot_set_keys
 from unionhall.mail import queue_email
 from unionhall.refusals import Refused
 from votecrypt import api

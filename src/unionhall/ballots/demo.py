@@ -8,11 +8,11 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot, spoil_ballot
+from unionhall.ballots.counting import ballot_close, trustee_post_shares
 from unionhall.ballots.models import Ballot, Question, RollEntry, Trustee
-from unionhall.ballots.services import (
-    ballot_close, ballot_manifest, ballot_open, ballot_set_keys, check_cast_ballot, do_cast_ballot, roll_remove, spoil_ballot,
-    trustee_post_shares,
-)  # fmt: skip
+from unionhall.ballots.roll import roll_remove
+from unionhall.ballots.setup import ballot_manifest, ballot_open, ballot_set_keys
 from unionhall.members.models import Employer, Office, Role, User
 from votecrypt import api, keyfile
 from votecrypt.rng import SeededRng

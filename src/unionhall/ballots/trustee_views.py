@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.ballots.ceremony import ceremony_upload
+from unionhall.ballots.counting import may_decrypt, trustee_post_shares
 from unionhall.ballots.models import Ballot, Trustee
-from unionhall.ballots.services import may_decrypt, trustee_post_shares
 from unionhall.refusals import Refused
 
 MAX_CEREMONY_BYTES = 100_000

@@ -23,7 +23,7 @@ from django.utils import timezone
 from unionhall.ballots import hooks
 from unionhall.ballots.curves import expected_share
 from unionhall.ballots.models import Ballot, RollEntry
-from unionhall.ballots.services import MIN_AREA_SIZE
+from unionhall.ballots.roll import MIN_AREA_SIZE
 from unionhall.members.models import Workplace
 from unionhall.members.remit import Remit
 

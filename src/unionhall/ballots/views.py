@@ -15,27 +15,16 @@ from django.views.decorators.http import require_POST
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
+from unionhall.ballots.board import audited_ballots, board, not_counted
+from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot, spoil_ballot
 from unionhall.ballots.ceremony import ceremony_download, ceremony_restart, ceremony_round, ceremony_start, ceremony_upload
+from unionhall.ballots.counting import ballot_close, ballot_open_areas, results, trustee_post_shares
 from unionhall.ballots.forms import BallotForm
 from unionhall.ballots.models import Ballot, Reminder, RollEntry
+from unionhall.ballots.record import ballot_record
 from unionhall.ballots.reminders import cancel_reminder, schedule_reminder
-from unionhall.ballots.services import (
-    audited_ballots,
-    ballot_close,
-    ballot_create,
-    ballot_open,
-    ballot_open_areas,
-    ballot_record,
-    board,
-    check_cast_ballot,
-    do_cast_ballot,
-    not_counted,
-    results,
-    roll_add,
-    roll_remove,
-    spoil_ballot,
-    trustee_post_shares,
-)  # fmt: skip
+from unionhall.ballots.roll import roll_add, roll_remove
+from unionhall.ballots.setup import ballot_create, ballot_open
 from unionhall.ballots.trustee_views import (
     MAX_CEREMONY_BYTES,
     MAX_SHARES_BYTES,
@@ -227,8 +216,7 @@ def result_page(request, slug: str):
     if ballot.status != Ballot.Status.RESULT:
         raise Http404("No result yet.")
     r = results(ballot)
-    turnout = 100 * r["headline"].ballots / r["entitled"] if r["entitled"] else 0
-    return render(request, "ballots/result.html", {"ballot": ballot, "r": r, "turnout": turnout, "trustees": ballot.trustees.all()})
+    return render(request, "ballots/result.html", {"ballot": ballot, "r": r, "turnout": r.turnout_percent, "trustees": ballot.trustees.all()})
 
 
 @login_required

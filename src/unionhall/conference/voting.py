@@ -235,10 +235,11 @@ def vote_close_secret(*, vote: Vote, actor, now: dt.datetime | None = None) -> V
     if vote.method != Vote.Method.SECRET or vote.status != Vote.Status.OPEN:
         raise Refused("This secret vote is not open.", status=409)
     result = ballots.results(vote.ballot) if vote.ballot.status == vote.ballot.Status.RESULT else None
-    if result is None or result["headline"] is None:
+    if result is None or result.headline is None:
         raise Refused("The secret vote's result has not been decrypted yet: its trustees decrypt it after it closes.", status=409)
-    (_, yes, _), (_, no, _) = result["headline"].questions[0].options
-    vote.votes_for, vote.votes_against, vote.abstentions = yes, no, result["entitled"] - result["headline"].ballots
+    question = result.headline.questions[0]
+    vote.votes_for, vote.votes_against = question.votes_for("Yes"), question.votes_for("No")
+    vote.abstentions = result.entitled - result.headline.ballots
     _declare(vote, actor=actor, now=now or timezone.now())
     return vote
 

@@ -115,8 +115,8 @@ def ballot_votes(election: Election) -> list[int] | None:
     decrypted the headline result; None before."""
     if not election.ballot_id or election.ballot.status != election.ballot.Status.RESULT:
         return None
-    headline = ballots.results(election.ballot)["headline"]
-    return [votes for _, votes, _ in headline.questions[0].options] if headline else None
+    headline = ballots.results(election.ballot).headline
+    return [o.votes for o in headline.questions[0].options] if headline else None
 
 
 def fptp_places(votes: list[int], seats: int) -> tuple[list[int], list[int], int]:

@@ -413,12 +413,12 @@ def result_problem(sb: StatutoryBallot) -> str | None:
 def _online_counts(sb: StatutoryBallot) -> tuple[int, dict[str, Count]]:
     if sb.channel not in ONLINE_CHANNELS:
         return 0, {}
-    headline = results(sb.ballot)["headline"]
+    headline = results(sb.ballot).headline
     position = {q.pk: i for i, q in enumerate(sb.ballot.questions.all())}
     counts = {}
     for key, _ in asked_questions(sb):
-        options = dict((o, v) for o, v, _ in headline.questions[position[getattr(sb, f"{key}_question_id")]].options)
-        counts[key] = Count(options.get("Yes", 0), options.get("No", 0), 0)  # the booth admits no spoiled ballot
+        question = headline.questions[position[getattr(sb, f"{key}_question_id")]]
+        counts[key] = Count(question.votes_for("Yes"), question.votes_for("No"), 0)  # the booth admits no spoiled ballot
     return headline.ballots, counts
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tests.unionhall.conftest import make_member
 from unionhall.ballots.models import Ballot, Question, RollEntry, Trustee
-from unionhall.ballots.services import ballot_manifest, ballot_open, ballot_set_keys
+from unionhall.ballots.setup import ballot_manifest, ballot_open, ballot_set_keys
 from votecrypt import api
 from votecrypt.rng import SeededRng
 

@@ -14,6 +14,7 @@ from unionhall.ballots import views as ballot_views
 from unionhall.ballots.models import AuditedBallot, Ballot
 from votecrypt import api
 
+
 def seen(answers) -> dict:
     return {name: (status, content[:100]) for name, (status, content) in answers.items()}
 

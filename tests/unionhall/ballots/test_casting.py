@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 
 from tests.unionhall.ballots.conftest import encrypt_for
+from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot
 from unionhall.ballots.models import Ballot, Cast, ReplayKey, RollEntry
-from unionhall.ballots.services import OTHER_AREAS, check_cast_ballot, do_cast_ballot, roll_add
+from unionhall.ballots.roll import OTHER_AREAS, roll_add
 from unionhall.refusals import Refused
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tests.unionhall.conftest import sign_in
 from unionhall.ballots.ceremony import ceremony_download, ceremony_restart, ceremony_round, ceremony_start, ceremony_upload
 from unionhall.ballots.models import Ballot, Question, Trustee
-from unionhall.ballots.services import ballot_open
+from unionhall.ballots.setup import ballot_open
 from unionhall.refusals import Refused
 from votecrypt import api, keyfile
 from votecrypt.trustee_cli import main as trustee_tool

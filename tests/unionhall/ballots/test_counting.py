@@ -9,14 +9,14 @@ import json
 import pytest
 
 from tests.unionhall.ballots.test_casting import cast
-from unionhall.ballots.models import Ballot, Cast, Trustee
-from unionhall.ballots.services import (
+from unionhall.ballots.counting import (
     ballot_close,
     ballot_open_areas,
-    ballot_record,
     results,
     trustee_post_shares,
-)  # fmt: skip
+)
+from unionhall.ballots.models import Ballot, Cast, Trustee
+from unionhall.ballots.record import ballot_record
 from unionhall.refusals import Refused
 from votecrypt import api
 from votecrypt.rng import SeededRng
@@ -57,9 +57,9 @@ def test_two_of_three_trustees_declare_the_result_with_turnout(voted):
     post(voted, 3, [""])  # trustee 2 never returns: the threshold covers it
     assert voted.status == Ballot.Status.RESULT
     r = results(voted)
-    assert r["entitled"] == 18 and r["headline"].ballots == 12
-    assert [(o, v) for o, v, _ in r["headline"].questions[0].options] == [("Yes", 7), ("No", 5)]
-    assert r["areas"] == [] and sorted(r["sealed_areas"]) == ["North", "Other areas"]
+    assert r.entitled == 18 and r.headline.ballots == 12
+    assert [(o.option, o.votes) for o in r.headline.questions[0].options] == [("Yes", 7), ("No", 5)]
+    assert r.areas == () and sorted(r.sealed_areas) == ["North", "Other areas"]
 
 
 def test_area_results_stay_sealed_until_the_officers_open_them(open_ballot, people, crowd):
@@ -76,9 +76,9 @@ def test_area_results_stay_sealed_until_the_officers_open_them(open_ballot, peop
     open_ballot.refresh_from_db()
     post(open_ballot, 1, ["North"])
     post(open_ballot, 2, ["North"])
-    north = results(open_ballot)["areas"][0]
+    north = results(open_ballot).areas[0]
     assert (north.area, north.ballots) == ("North", 11)
-    assert [(o, v) for o, v, _ in north.questions[0].options] == [("Yes", 7), ("No", 4)]
+    assert [(o.option, o.votes) for o in north.questions[0].options] == [("Yes", 7), ("No", 4)]
 
 
 def test_an_area_too_small_to_show_keeps_every_area_sealed(voted):

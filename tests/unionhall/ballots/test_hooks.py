@@ -5,7 +5,7 @@ import pytest
 
 from unionhall.ballots import hooks
 from unionhall.ballots.models import Ballot, RollEntry
-from unionhall.ballots.services import ballot_open
+from unionhall.ballots.setup import ballot_open
 from unionhall.refusals import Refused
 
 

@@ -4,8 +4,8 @@ from django.core import mail
 
 from unionhall import sms
 from unionhall.ballots.models import Reminder, RollEntry
+from unionhall.ballots.setup import ballot_open
 from unionhall.members.models import Member
-from unionhall.ballots.services import ballot_open
 
 
 def test_opening_a_ballot_invites_everyone_on_the_roll_once(ballot, people, crowd, django_capture_on_commit_callbacks):

@@ -12,8 +12,10 @@ from tests.unionhall.ballots.test_casting import cast
 from tests.unionhall.ballots.test_counting import close, post
 from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import AuditEntry
+from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot
 from unionhall.ballots.models import AuditedBallot, Cast, RollEntry
-from unionhall.ballots.services import ballot_record, check_cast_ballot, do_cast_ballot, roll_add, roll_remove
+from unionhall.ballots.record import ballot_record
+from unionhall.ballots.roll import roll_add, roll_remove
 from unionhall.refusals import Refused
 from votecrypt import api
 

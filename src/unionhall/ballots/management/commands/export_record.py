@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from unionhall.ballots.models import Ballot
-from unionhall.ballots.services import ballot_record
+from unionhall.ballots.record import ballot_record
 
 
 class Command(BaseCommand):

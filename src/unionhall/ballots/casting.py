@@ -1,0 +1,115 @@
+"""Casting: a member's encrypted ballot checked, then stored (check_cast_ballot
+then do_cast_ballot, after Zulip's check_*/do_*); and a ballot the voter opened
+to check the booth, published and spoilt (spoil_ballot). The cryptography is
+``votecrypt.api``; this module decides who may vote, and when."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from unionhall.ballots.models import AuditedBallot, Ballot, Cast, ReplayKey, RollEntry
+from unionhall.ballots.roll import hold_open
+from unionhall.mail import queue_email
+from unionhall.members.models import Member
+from unionhall.refusals import Refused
+from votecrypt import api
+
+# What casting reads of the roll entry and the member: enough to lock, vote and send the tracker.
+TRACKER_FIELDS = ("id", "alias", "voted_at", "removed_at", "member__id", "member__email", "member__first_name")
+
+
+@dataclass(frozen=True)
+class CastCheck:
+    entry: RollEntry
+    tracker: str
+    replay_keys: frozenset[str]
+
+
+def check_cast_ballot(*, ballot: Ballot, member: Member | None = None, user=None, content, now: dt.datetime | None = None) -> CastCheck:
+    """Everything that must hold before a ballot is stored. Raises Refused.
+    The voter is ``member``, or the member signed in as ``user`` (one query fewer)."""
+    now = now or timezone.now()
+    if ballot.status != Ballot.Status.OPEN or not ballot.opens_at <= now < ballot.closes_at:
+        raise Refused("This ballot is not open for voting.", status=409)
+    on_roll = RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).only("id", "alias", "voted_at", "member_id")
+    if member is not None:
+        entry = on_roll.filter(member=member).first()
+    elif user is not None and user.is_authenticated:
+        entry = on_roll.filter(member__user=user).first()
+    else:
+        entry = None
+    if entry is None:
+        raise Refused("You are not on the roll for this ballot.", status=403)
+    if not isinstance(content, dict):
+        raise Refused("The ballot is malformed.")
+    try:
+        api.verify_ballot(ballot.manifest, ballot.joint_key, content, alias=entry.alias)
+        keys = frozenset(api.replay_keys(ballot.manifest, ballot.joint_key, content))
+        tracker = api.tracker(ballot.manifest, ballot.joint_key, content)
+    except api.BallotError as exc:
+        raise Refused(f"The ballot was refused: {exc}") from None
+    except (TypeError, KeyError, ValueError) as exc:
+        raise Refused(f"The ballot is malformed: {exc.__class__.__name__}") from None
+    if ReplayKey.objects.filter(ballot=ballot, key__in=keys).exists():
+        raise Refused("This encrypted ballot is already on the board.", status=409)
+    return CastCheck(entry, tracker, keys)
+
+
+def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
+    """Store the ballot, superseding the member's earlier one, in one transaction
+    holding the roll entry's lock; the tracker email goes after commit."""
+    try:
+        with transaction.atomic():
+            hold_open(ballot)
+            entry = RollEntry.objects.select_for_update(of=("self",)).select_related("member").only(*TRACKER_FIELDS).get(pk=check.entry.pk)
+            if entry.removed_at is not None:  # taken off the roll since the check
+                raise Refused("You are not on the roll for this ballot.", status=403)
+            if entry.voted_at is not None:  # a re-vote: the earlier ballot stops counting
+                Cast.objects.filter(roll_entry=entry, superseded=False).update(superseded=True)
+            ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in check.replay_keys])
+            cast = Cast.objects.create(ballot=ballot, roll_entry=entry, content=content, tracker=check.tracker)
+            # The day only: an exact time could be matched against the board or the logs.
+            entry.voted_at = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+            entry.save(update_fields=["voted_at"])
+            transaction.on_commit(lambda: _send_tracker(entry.member, ballot, check.tracker))
+    except Ballot.DoesNotExist:
+        raise Refused("This ballot is not open for voting.", status=409) from None
+    except IntegrityError:
+        raise Refused("This encrypted ballot is already on the board.", status=409) from None
+    return cast
+
+
+def spoil_ballot(*, ballot: Ballot, content: dict, secrets: dict) -> AuditedBallot:
+    """Publish an audited ballot on the board (check code, ciphertexts, the
+    revealed choices and nonces) and record its ciphertexts so it can never be
+    cast: its secrets are now known. Refused if it was already cast or checked.
+    Call after ``api.audit_ballot`` accepted it."""
+    try:
+        keys = api.replay_keys(ballot.manifest, ballot.joint_key, content)
+        entry = api.audited_entry(ballot.manifest, ballot.joint_key, content, secrets)
+    except (api.BallotError, KeyError, TypeError, ValueError):
+        raise Refused("The audited ballot is malformed.") from None
+    try:
+        with transaction.atomic():
+            ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in keys])
+            return AuditedBallot.objects.create(ballot=ballot, code=entry["code"], entry=entry)
+    except IntegrityError:
+        raise Refused("This ballot was already cast or checked: only a fresh encryption can be checked.", status=409) from None
+
+
+def _send_tracker(member: Member, ballot: Ballot, tracker: str) -> None:
+    """Queue the tracker email. The vote is already stored and its tracker
+    shown on screen; the mail is a convenience and never fails the vote."""
+    if not member.email:
+        return
+    queue_email(
+        subject=f"Your vote in “{ballot.title}” was received",
+        body=(
+            f"Dear {member.first_name},\n\nYour encrypted ballot was received. Its tracker is:\n\n    {tracker}\n\n"
+            "Look for it on the ballot's bulletin board to check it was counted as cast. Nobody, including the union, "
+            "can see how you voted. You can vote again until the ballot closes; only your last vote counts.\n"
+        ),
+        to=[member.email],
+    )

@@ -1,0 +1,25 @@
+"""The election record (docs/election-record.md): everything needed to check a
+ballot's result without the server, with any sections a rule profile adds
+(``ballots.hooks``: the scrutineer's postal count)."""
+
+from unionhall.ballots import hooks
+from unionhall.ballots.board import audited_ballots, board, not_counted
+from unionhall.ballots.models import Ballot, RollEntry
+from unionhall.ballots.roll import roll_changes
+from votecrypt import api
+
+
+def ballot_record(ballot: Ballot) -> dict:
+    """The election record (docs/election-record.md): everything needed to check the result."""
+    roll = dict(RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).values_list("alias", "area"))
+    trustees = list(ballot.trustees.all())
+    shares = {}
+    for t in ballot.tallies:
+        got = [tr.shares[t["area"]] for tr in trustees if t["area"] in tr.shares]
+        if t["area"] in ballot.counts:
+            shares[t["area"]] = got[: ballot.trustee_threshold]
+    return api.build_record(
+        ballot.manifest, ballot.joint_key, ballot.trustee_publics, roll, board(ballot), ballot.tallies, shares,
+        not_counted=not_counted(ballot), audited=audited_ballots(ballot), roll_changes=roll_changes(ballot),
+        **hooks.record_extras(ballot_id=ballot.pk),  # a rule profile's sections: the postal count
+    )
