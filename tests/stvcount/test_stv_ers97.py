@@ -45,15 +45,17 @@ def test_5_6_2_equal_votes_for_the_last_place_go_by_the_earliest_stage():
     assert r.winners == [0, 1]
 
 
-def test_5_6_2_votes_equal_at_every_stage_elect_none_of_them_then():
+def test_5_6_2_and_5_5_1_votes_equal_at_every_stage_elect_none_of_them_then():
     # 300 papers, 2 seats, quota exactly 100.00, and A, B and C have 100 each: three at
     # the quota for two places, equal at every stage, so none is deemed elected at stage 1
-    # (5.6.2). One is excluded by lot (5.2.5) and that leaves the other two for the two
-    # places (5.5.1).
+    # (5.6.2). One is to be excluded, by lot (5.2.5), and as that would leave the other
+    # two for the two places, they are elected with nothing transferred (5.5.1). (Short of
+    # such ties, 5.4.9(b) has always elected them by then.)
     r = ers97(blt(2, "ABC", "100 A", "100 B", "100 C"), seed=4)
-    assert r.stages[0].elected == []
-    assert len(r.winners) == 2 and len(r.excluded) == 1
     assert [t.purpose for t in r.ties] == ["exclude"] and "lot" in r.ties[0].method
+    assert sorted(r.winners) == sorted({0, 1, 2} - {r.ties[0].chosen})
+    assert {d.reason for d in r.elected} == {"continuing candidates no more than seats left"}
+    assert len(r.stages) == 1 and r.quota == 100_00
 
 
 def test_5_3_13_b_elected_on_the_total_active_vote_receives_no_more():
@@ -152,3 +154,4 @@ def test_5_2_5_the_lowest_candidates_are_excluded_together():
     assert r.stages[2].action == "surplus of B at 0.72"
     assert r.stages[2].totals == [29_64, 31_67, 0, 0, 33_60]
     assert sorted(r.winners) == [1, 4]
+

@@ -39,8 +39,9 @@
   wait for the exclusion to be complete;
 - "earliest stage" in these ties counts every batch as a stage; each batch
   is recorded as a stage of the result;
-- when the continuing candidates are no more than the seats left they are
-  all elected.
+- a proposed exclusion that would leave as many continuing candidates as
+  places left elects them instead, with nothing transferred (5.5.1); the
+  count stops as soon as the places are filled (5.5.2).
 """
 
 from __future__ import annotations
@@ -96,7 +97,13 @@ class _Count:
             if surpluses and not size:
                 self.transfer_surplus(self.largest_surplus(surpluses))
             else:
-                self.exclude(self.lowest(hopefuls, size), deferred)
+                group = self.lowest(hopefuls, size)
+                if len(hopefuls) - len(group) == sheet.seats_left:
+                    # 5.5.1: an exclusion that would leave as many continuing candidates
+                    # as places elects them instead, and nothing is transferred
+                    self.elect_all([c for c in hopefuls if c not in group])
+                    break
+                self.exclude(group, deferred)
             self.elect_reaching_quota()
         return sheet.finish()
 
@@ -162,13 +169,17 @@ class _Count:
         return sure + [c for c in tied[:need] if history(c) > cut]
 
     def finished(self) -> bool:
-        """Elect every continuing candidate once they are no more than the seats left."""
-        sheet, hopefuls = self.sheet, self.hopefuls()
-        if sheet.seats_left and len(hopefuls) <= sheet.seats_left:
-            for c in sorted(hopefuls, key=lambda c: -self.totals[c]):
-                self.continuing[c] = False
-                sheet.elect(c, "continuing candidates no more than seats left")
-        return not sheet.seats_left
+        """Whether every place is filled (5.5.2), first electing the continuing
+        candidates if they are no more than the places left (4.3)."""
+        hopefuls = self.hopefuls()
+        if self.sheet.seats_left and len(hopefuls) <= self.sheet.seats_left:
+            self.elect_all(hopefuls)
+        return not self.sheet.seats_left
+
+    def elect_all(self, candidates: list[int]) -> None:
+        for c in sorted(candidates, key=lambda c: -self.totals[c]):
+            self.continuing[c] = False
+            self.sheet.elect(c, "continuing candidates no more than seats left")
 
     def exclusion_size(self, hopefuls: list[int], deferred: int) -> int:
         """How many of the lowest continuing candidates 5.2.5 excludes together,
