@@ -59,14 +59,17 @@ NOT_DECIDED = (
 )
 
 
-def early_conciliation(limit: dt.date, day_a: dt.date, day_b: dt.date, months_after_day_b: int = 1) -> tuple[dt.date, list[str], dict[str, dt.date]]:
+def early_conciliation(limit: dt.date, day_a: dt.date, day_b: dt.date, months_after_day_b: int = 1, *,
+                       body: str = "ACAS", provision: str = "s207B") -> tuple[dt.date, list[str], dict[str, dt.date]]:  # fmt: skip
     """The limit after early conciliation from ``day_a`` to ``day_b``, with steps and intermediate dates.
 
     Needs ``day_a <= day_b``. An extension never makes the limit earlier.
+    ``body`` and ``provision`` name the conciliation service and the section
+    in the steps (in Northern Ireland, the Labour Relations Agency and Art. 249B).
     """
     if day_b < day_a:
-        raise DeadlineError(f"the certificate (Day B, {say(day_b)}) cannot come before the contact with ACAS (Day A, {say(day_a)})")
-    steps = [f"Early conciliation: Day A, the day ACAS was contacted, is {say(day_a)}; Day B, the day the certificate was received, is {say(day_b)}."]
+        raise DeadlineError(f"the certificate (Day B, {say(day_b)}) cannot come before the contact with {body} (Day A, {say(day_a)})")
+    steps = [f"Early conciliation: Day A, the day {body} was contacted, is {say(day_a)}; Day B, the day the certificate was received, is {say(day_b)}."]
     if day_a > limit:
         steps.append(
             f"Day A is after the limit expired on {say(limit)}, so early conciliation gives no extension: there was no time "
@@ -77,27 +80,28 @@ def early_conciliation(limit: dt.date, day_a: dt.date, day_b: dt.date, months_af
     after_3 = limit + dt.timedelta(days=stopped)
     if stopped:
         steps.append(
-            f"s207B(3): the days from the day after Day A, {say(day_a + dt.timedelta(days=1))}, to Day B, {say(day_b)}, "
+            f"{provision}(3): the days from the day after Day A, {say(day_a + dt.timedelta(days=1))}, to Day B, {say(day_b)}, "
             f"are not counted: {count_of(stopped, 'day')}. The limit moves {count_of(stopped, 'day')} on, "
             f"from {say(limit)} to {say(after_3)}."
         )
     else:
-        steps.append(f"s207B(3): Day A and Day B are the same day, so no days are taken out; the limit stays {say(limit)}.")
+        steps.append(f"{provision}(3): Day A and Day B are the same day, so no days are taken out; the limit stays {say(limit)}.")
     month_after_b = add_months(day_b, months_after_day_b)
     end_note = end_of_month_note(day_b, month_after_b)
     if after_3 <= month_after_b:
         final = month_after_b
         steps.append(
-            f"s207B(4): one month after Day B is the corresponding date, {say(month_after_b)}{end_note}. The limit from (3), "
+            f"{provision}(4): one month after Day B is the corresponding date, {say(month_after_b)}{end_note}. The limit from (3), "
             f"{say(after_3)}, falls in the period from Day A to then, so it expires instead at the end of that period: {say(final)}."
         )
     else:
         final = after_3
         steps.append(
-            f"s207B(4): one month after Day B is {say(month_after_b)}{end_note}. The limit from (3), {say(after_3)}, is later "
+            f"{provision}(4): one month after Day B is {say(month_after_b)}{end_note}. The limit from (3), {say(after_3)}, is later "
             "than that, so (4) does not change it."
         )
-    steps.append("Subsections (3) and (4) are applied in that order, (4) to the date (3) gives (Luton Borough Council v Haque [2018] ICR 1388, EAT).")
+    parts = "Subsections" if provision.startswith("s") else "Paragraphs"
+    steps.append(f"{parts} (3) and (4) are applied in that order, (4) to the date (3) gives (Luton Borough Council v Haque [2018] ICR 1388, EAT).")
     return final, steps, {"after_s207b_3": after_3, "one_month_after_day_b": month_after_b}
 
 
@@ -110,7 +114,7 @@ def compute(start: dt.date, calendar: WorkingCalendar, extra: Mapping[str, Any] 
         raise DeadlineError("give both the day ACAS was contacted (Day A) and the day the certificate was received (Day B), or neither")
     if day_a is not None and day_a < start:
         raise DeadlineError(
-            f"ACAS was contacted ({say(day_a)}) before {CLAIMS[claim]} ({say(start)}); whether that conciliation covers this "
+            f"Early conciliation began ({say(day_a)}) before {CLAIMS[claim]} ({say(start)}); whether that conciliation covers this "
             "claim, and how time then runs, is not worked out here: take advice"
         )
     nation = calendar.nation
@@ -141,7 +145,9 @@ def compute(start: dt.date, calendar: WorkingCalendar, extra: Mapping[str, Any] 
         ec = law.resolve("early-conciliation", nation, day_a)
         law_used.append(ec.version.key)
         sources.append(ec.version.source)
-        final, ec_steps, ec_figures = early_conciliation(primary, day_a, day_b, ec.version.params["months_after_day_b"])
+        body, provision = ("ACAS", "s207B") if nation.great_britain else ("the Labour Relations Agency", "Art. 249B")
+        final, ec_steps, ec_figures = early_conciliation(primary, day_a, day_b, ec.version.params["months_after_day_b"],
+                                                         body=body, provision=provision)  # fmt: skip
         steps.append(ec.why)
         steps += ec_steps
         figures.update(ec_figures)
