@@ -25,7 +25,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .counting import Counted, Counting, Direction, Period, Roll, Unit, add_months, work_out
+from .counting import (
+    Counted,
+    Counting,
+    Direction,
+    Period,
+    Roll,
+    Unit,
+    add_months,
+    work_out,
+)
 from .errors import DeadlineError
 from .result import DISCLAIMER, Deadline
 from .rules import RULES, PolicyRule

@@ -198,7 +198,7 @@ def _months(period: Period, start: dt.date, event: str) -> tuple[dt.date, dt.dat
     less_a_day, carried = months_starting_with(start, n)
     steps = [
         f"{words.capitalize()} starting with {event}, {say(start)}, end the day before the corresponding date "
-        f"{say(corresponding)}{end_of_month_note(start, corresponding)}: that is {say(less_a_day)} (\"{words} less a day\")."
+        + f"{say(corresponding)}{end_of_month_note(start, corresponding)}: that is {say(less_a_day)} (\"{words} less a day\")."
     ]
     if carried == less_a_day:
         return less_a_day, None, steps

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
@@ -83,15 +83,16 @@ def _day(text: str | None) -> dt.date | None:
 def all_versions() -> tuple[LawVersion, ...]:
     """Every row of law.json, in file order."""
     data = json.loads(resources.files(__package__).joinpath("law.json").read_text(encoding="utf-8"))
-    return tuple(
-        LawVersion(
-            code=row["code"], version=row["version"], nations=tuple(Nation(n) for n in row["nations"]), title=row["title"],
-            statement=row["statement"], params=MappingProxyType(row["params"]), source=row["source"], source_url=row["source_url"],
-            applies_from=_day(row["from"]), applies_until=_day(row["until"]), basis=row["basis"], note=row["note"],
-            earliest_commencement=_day(row.get("earliest_commencement")),
-        )  # fmt: skip
-        for row in data["rules"]
-    )
+    return tuple(_row(row) for row in data["rules"])
+
+
+def _row(row: dict) -> LawVersion:
+    return LawVersion(
+        code=row["code"], version=row["version"], nations=tuple(Nation(n) for n in row["nations"]), title=row["title"],
+        statement=row["statement"], params=MappingProxyType(row["params"]), source=row["source"], source_url=row["source_url"],
+        applies_from=_day(row["from"]), applies_until=_day(row["until"]), basis=row["basis"], note=row["note"],
+        earliest_commencement=_day(row.get("earliest_commencement")),
+    )  # fmt: skip
 
 
 def versions(code: str, nation: Nation | None = None) -> tuple[LawVersion, ...]:
@@ -101,7 +102,7 @@ def versions(code: str, nation: Nation | None = None) -> tuple[LawVersion, ...]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _versions(code: str, nation: Nation | None) -> tuple[LawVersion, ...]:
     return tuple(v for v in all_versions() if v.code == code and (nation is None or nation in v.nations))
 
@@ -127,9 +128,9 @@ def with_commencements(rows: tuple[LawVersion, ...], commencements: Mapping[str,
             raise DeadlineError(f"{version.title} cannot be commenced before {say(version.earliest_commencement)}")
         rows[i] = replace(version, applies_from=day)
         for j, other in enumerate(rows):
-            if j != i and other.applies_from is not None and other.applies_from < day and other.applies_until is None:
-                if set(other.nations) & set(version.nations):
-                    rows[j] = replace(other, applies_until=day)
+            open_before = other.applies_from is not None and other.applies_from < day and other.applies_until is None
+            if j != i and open_before and set(other.nations) & set(version.nations):
+                rows[j] = replace(other, applies_until=day)
     return tuple(rows)
 
 

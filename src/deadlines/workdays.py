@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from types import MappingProxyType
 
 import holidays as _holidays
@@ -90,7 +90,7 @@ def check_year(day: dt.date) -> None:
         raise DeadlineError(f"{day.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} this tool works with")
 
 
-@lru_cache(maxsize=None)
+@cache
 def bank_holidays(nation: Nation, year: int) -> Mapping[dt.date, str]:
     """Every bank holiday of ``nation`` in ``year`` with its name, weekend dates included.
 

@@ -5,7 +5,18 @@ import datetime as dt
 
 import pytest
 
-from deadlines import Counting, DeadlineError, Direction, Nation, Period, Roll, Unit, WorkingCalendar, add_months, work_out
+from deadlines import (
+    Counting,
+    DeadlineError,
+    Direction,
+    Nation,
+    Period,
+    Roll,
+    Unit,
+    WorkingCalendar,
+    add_months,
+    work_out,
+)
 from deadlines.counting import months_starting_with
 
 D = dt.date.fromisoformat
@@ -102,14 +113,14 @@ def test_rolling_to_the_next_or_previous_working_day():
 @pytest.mark.parametrize(
     "bad",
     [
-        dict(count=-1, unit=Unit.CALENDAR_DAYS),
-        dict(count=2.5, unit=Unit.CALENDAR_DAYS),
-        dict(count=True, unit=Unit.CALENDAR_DAYS),
-        dict(count=3, unit="fortnights"),
-        dict(count=3, unit=Unit.MONTHS, counting="sometimes"),
-        dict(count=3, unit=Unit.CALENDAR_DAYS, counting=Counting.STARTING_WITH, direction=Direction.BEFORE),
-        dict(count=0, unit=Unit.MONTHS, counting=Counting.STARTING_WITH),
-        dict(count=5000, unit=Unit.MONTHS),
+        {"count": -1, "unit": Unit.CALENDAR_DAYS},
+        {"count": 2.5, "unit": Unit.CALENDAR_DAYS},
+        {"count": True, "unit": Unit.CALENDAR_DAYS},
+        {"count": 3, "unit": "fortnights"},
+        {"count": 3, "unit": Unit.MONTHS, "counting": "sometimes"},
+        {"count": 3, "unit": Unit.CALENDAR_DAYS, "counting": Counting.STARTING_WITH, "direction": Direction.BEFORE},
+        {"count": 0, "unit": Unit.MONTHS, "counting": Counting.STARTING_WITH},
+        {"count": 5000, "unit": Unit.MONTHS},
     ],
 )
 def test_a_period_that_makes_no_sense_is_refused(bad):

@@ -39,8 +39,8 @@ def compute(start: dt.date, calendar: WorkingCalendar, extra: Mapping[str, Any] 
                         steps=found.steps, source=f"{rule.source}; {applied.version.source}", source_url=applied.version.source_url,
                         law=(applied.version.key, *found.law), notes=found.notes, figures=found.figures)  # fmt: skip
     steps = [*lead, f"The outcome is dated {say(start)}.",
-             "No employer policy was given, so there is no fixed date: appeal as soon as you can, and check the employer's "
-             "procedure, which usually sets a time (for example five working days from the outcome letter)."]  # fmt: skip
+             ("No employer policy was given, so there is no fixed date: appeal as soon as you can, and check the employer's "
+             "procedure, which usually sets a time (for example five working days from the outcome letter).")]  # fmt: skip
     notes = ["What delay is unreasonable is for a tribunal to judge; a failure to follow the Code can change an award by up to 25%."]
     return Deadline(rule=NAME, title=TITLE, date=None, start=start, nation=calendar.nation, steps=tuple(steps),
                     source=applied.version.source, source_url=applied.version.source_url, law=(applied.version.key,),

@@ -42,8 +42,8 @@ def compute(start: dt.date, calendar: WorkingCalendar, extra: Mapping[str, Any] 
     steps.append(f"The alternative time must fall on or before {say(counted.date)}, the end of the period of "
                  f"{count_of(n, 'working day')} beginning with the first working day after the proposed day.")  # fmt: skip
     notes = [
-        "Whether the alternative time is convenient (in Northern Ireland: reasonable), and whether the meeting is a "
-        "disciplinary or grievance hearing at all, is not decided here.",
+        ("Whether the alternative time is convenient (in Northern Ireland: reasonable), and whether the meeting is a "
+        "disciplinary or grievance hearing at all, is not decided here."),
         "An employer who refuses a short postponement beyond the five days may still act unfairly (Talon Engineering Ltd v Smith, EAT 2018).",
     ]
     late = unverified_note([counted.date])

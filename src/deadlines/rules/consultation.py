@@ -38,7 +38,7 @@ def compute(start: dt.date, calendar: WorkingCalendar, extra: Mapping[str, Any] 
              "'In good time' may mean earlier than the minimum; the minimum is all this works out."]  # fmt: skip
     days = next((d for threshold, d in applied.version.params["thresholds"] if employees >= threshold), None)
     if days is None:
-        steps.append(f"Fewer than 20 redundancies are proposed, so s188 sets no collective consultation period (individual consultation still applies).")
+        steps.append("Fewer than 20 redundancies are proposed, so s188 sets no collective consultation period (individual consultation still applies).")
         return Deadline(rule=NAME, title=TITLE, date=None, start=start, nation=calendar.nation, steps=tuple(steps),
                         source=applied.version.source, source_url=applied.version.source_url, law=(applied.version.key,),
                         notes=tuple(notes))  # fmt: skip

@@ -82,8 +82,8 @@ def compute(policy: PolicyRule, start: dt.date, calendar: WorkingCalendar, lead:
     counted = work_out(policy.period, start, calendar, event=policy.event)
     steps += counted.steps
     steps.append(f"The deadline under the employer's rule is {say(counted.date)}.")
-    notes = ["An employer's policy is a contract or procedure term, not statute: whether it binds, and whether a late step "
-             "can still be taken, is not decided here."]  # fmt: skip
+    notes = [("An employer's policy is a contract or procedure term, not statute: whether it binds, and whether a late step "
+             "can still be taken, is not decided here.")]  # fmt: skip
     if policy.period.unit is Unit.WORKING_DAYS:
         late = unverified_note([counted.date])
         if late:

@@ -43,8 +43,8 @@ def compute(start: dt.date, calendar: WorkingCalendar, extra: Mapping[str, Any] 
     steps += counted.steps
     steps.append(f"The response is due by {say(counted.date)}.")
     notes = [
-        "If the controller asked for identity, a fee or clarification, the month may start later (the 'relevant time'); "
-        "give that day as the start. Whether a pause or an extension is justified is not decided here.",
+        ("If the controller asked for identity, a fee or clarification, the month may start later (the 'relevant time'); "
+        "give that day as the start. Whether a pause or an extension is justified is not decided here."),
         "An extension must be told to the requester within the first month, with the reasons.",
     ]
     late = unverified_note([counted.date])

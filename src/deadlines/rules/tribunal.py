@@ -49,13 +49,13 @@ CLAIMS = {
 SIX_MONTHS = "tribunal-limit/six-months"
 
 NOT_DECIDED = (
-    "Whether a late claim can still be heard is for the tribunal: for unfair dismissal, if it was not reasonably "
+    ("Whether a late claim can still be heard is for the tribunal: for unfair dismissal, if it was not reasonably "
     "practicable to claim in time and the claim came within a further reasonable period; for discrimination, if a "
-    "longer period is just and equitable. This tool never extends a limit on those grounds.",
-    "Which date the limit runs from (the effective date of termination, the last act of conduct extending over a "
-    "period, the last of a series of deductions) is a question of fact and law for you to settle.",
-    "A second early conciliation certificate for the same matter does not extend time again (HMRC v Garau, EAT 2017); "
-    "whether a matter is the same matter is not decided here.",
+    "longer period is just and equitable. This tool never extends a limit on those grounds."),
+    ("Which date the limit runs from (the effective date of termination, the last act of conduct extending over a "
+    "period, the last of a series of deductions) is a question of fact and law for you to settle."),
+    ("A second early conciliation certificate for the same matter does not extend time again (HMRC v Garau, EAT 2017); "
+    "whether a matter is the same matter is not decided here."),
 )
 
 
