@@ -15,6 +15,7 @@ docs/disclosure-control.md states the rules, their defaults and sources.
 """
 
 from .audit import Finding, audit, audit_published, failures
+from .equality import EqualityReport, GroupOutcome, GroupStat, equality, fisher_exact
 from .lp import Infeasible, Interval, feasible_intervals
 from .protect import SUPPRESSED, Cell, Protected, ProtectedTable, protect
 from .rules import Rules
@@ -25,7 +26,10 @@ __all__ = [
     "SUPPRESSED",
     "TOTAL",
     "Cell",
+    "EqualityReport",
     "Finding",
+    "GroupOutcome",
+    "GroupStat",
     "Infeasible",
     "Interval",
     "Magnitude",
@@ -39,7 +43,9 @@ __all__ = [
     "TableError",
     "audit",
     "audit_published",
+    "equality",
     "failures",
     "feasible_intervals",
+    "fisher_exact",
     "protect",
 ]

@@ -181,11 +181,17 @@ def _protect_layer(layer: Layer, sensitive: dict[IKey, Sensitive]) -> tuple[set[
     hypercubes(layer, sensitive, suppressed)
     fallback: set[IKey] = set()
 
-    def failing() -> list[IKey]:
-        ivs = layer.intervals(suppressed, sensitive)
-        return [k for k, s in sensitive.items() if not protected(layer.value[k], s, ivs[k])]
+    def check() -> tuple[list[IKey], dict]:
+        """(sensitive cells short of protection, raw intervals of every hidden cell)."""
+        ivs = layer.intervals(suppressed, sorted(suppressed), raw=True)
+        short = []
+        for k, s in sensitive.items():
+            iv = ivs[k].integral() if layer.integral else ivs[k]
+            if not protected(layer.value[k], s, iv):
+                short.append(k)
+        return short, ivs
 
-    short = failing()
+    short, ivs = check()
     for stage, pick in (
         ("every non-zero cell", lambda k: bool(layer.value[k])),
         ("every cell, zeros too", lambda k: True),
@@ -196,17 +202,16 @@ def _protect_layer(layer: Layer, sensitive: dict[IKey, Sensitive]) -> tuple[set[
         fallback |= extra
         suppressed |= extra
         notes.append(f"{layer.name}: {len(short)} cell(s) needed {stage} hidden to be protected")
-        short = failing()
+        short, ivs = check()
     if short:  # cannot happen: with every cell hidden, every cell can be 0 or unbounded
         raise AssertionError(f"{layer.name}: cells unprotected even with everything hidden")
-    # A secondary cell the published figures determine exactly protects nothing.
-    secondary = sorted(suppressed - set(sensitive))
-    if secondary:
-        ivs = layer.intervals(suppressed, secondary, raw=True)
-        for k in secondary:
-            if ivs[k].exact:
-                suppressed.discard(k)
-                fallback.discard(k)
+    # A secondary cell the published figures determine exactly protects
+    # nothing, so it is shown: that adds no equation the attacker lacked, and
+    # so changes no other cell's interval.
+    for k in suppressed - set(sensitive):
+        if ivs[k].exact:
+            suppressed.discard(k)
+            fallback.discard(k)
     return suppressed, fallback, notes
 
 

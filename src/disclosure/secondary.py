@@ -56,27 +56,33 @@ class _Search:
         self.tsets = [set(d) for d in layer.table_dims]
         self.outside = [[e for e in range(self.nd) if e not in s] for s in self.tsets]
         total = sum(v for v in layer.value.values() if v) + 1
-        self.cost = {k: (layer.value[k] or 0) + layer.margin_level(k) * total for k in layer.cells}
+        # Costs rank boxes only, so floats are exact enough and far faster to compare.
+        self.cost = {k: float((layer.value[k] or 0) + layer.margin_level(k) * total) for k in layer.cells}
 
     def corners(self, choices: list[tuple[int, ...]]) -> dict[IKey, int]:
-        """Published corners of the box and their shift (+1 or -1), unnormalised."""
+        """Published corners of the box and their shift (+1 or -1), up to one common sign.
+
+        Undecided dimensions (a single choice, the total) multiply every
+        corner's shift by the same -1, so only decided ones are looked at.
+        """
+        decided = [e for e in range(self.nd) if len(choices[e]) == 2]
         out: dict[IKey, int] = {}
-        nd = self.nd
-        for t, dix in enumerate(self.layer.table_dims):
-            if any(T not in choices[e] for e in self.outside[t]):
+        base = [T] * self.nd
+        for t in range(len(self.tsets)):
+            tset = self.tsets[t]
+            if any(e not in tset and T not in choices[e] for e in decided):
                 continue
-            axes = [choices[e] if e in self.tsets[t] else (T,) for e in range(nd)]
-            for key in product(*axes):
-                if key in out:
-                    continue
+            axes = [choices[e] if e in tset else (T,) for e in decided]
+            for combo in product(*axes):
+                key_list = list(base)
                 coef = 1
-                for e in range(nd):
-                    c = key[e]
-                    f = -1 if c == T else 1
-                    if c != choices[e][0]:
-                        f = -f
-                    coef *= f
-                out[key] = coef
+                for e, c in zip(decided, combo):
+                    key_list[e] = c
+                    if (c == T) != (c != choices[e][0]):
+                        coef = -coef
+                key = tuple(key_list)
+                if key not in out:
+                    out[key] = coef
         return out
 
     def score(self, s: IKey, corners: dict[IKey, int], up: bool, residual: Mapping[IKey, Number]):
@@ -84,7 +90,7 @@ class _Search:
         value = self.layer.value
         sign = corners[s] if up else -corners[s]
         cap: Number | float = math.inf
-        cost: Number = 0
+        cost = 0.0
         for k, c in corners.items():
             v = value[k]
             if k not in self.suppressed:
@@ -131,23 +137,56 @@ class _Search:
             choices = best[1]
 
     def best_box(self, s: IKey, up: bool, residual: Mapping[IKey, Number], need: Number):
+        """The cheapest box giving ``s`` room ``need`` in one direction (or the roomiest).
+
+        Returns ``(corners, room)`` or ``None`` when no box can be drawn.
+        """
         layer = self.layer
+        value = layer.value
         own = [d for d in range(self.nd) if s[d] != T]
-        options = [[c for c in range(len(layer.categories[d])) if c != s[d]] + [T] for d in own]
-        partial = []
-        for n, combo in enumerate(product(*options)):
+        # Each own dimension's second choice, with the cost of the box's corner
+        # next to the sensitive cell along it (a lower bound on the box's cost);
+        # a choice landing on a shown zero can never be part of a box.
+        options = []
+        for d in own:
+            opts = []
+            for q in list(range(len(layer.categories[d]))) + [T]:
+                if q == s[d]:
+                    continue
+                key = list(s)
+                key[d] = q
+                key = tuple(key)
+                if key in self.suppressed:
+                    opts.append((0.0, q))
+                elif value[key]:
+                    opts.append((self.cost[key], q))
+            options.append(opts)
+        combos = sorted(
+            (sum(c for c, _ in combo), n, tuple(q for _, q in combo))
+            for n, combo in enumerate(product(*options))
+        )
+        best = None
+        for bound, _, combo in combos:
+            if best is not None and best[0][0] == 0 and bound >= best[0][1]:
+                break
+            corners: dict[IKey, int] = {}
+            for picks in product((0, 1), repeat=len(own)):
+                key = list(s)
+                coef = 1
+                for d, q, pick in zip(own, combo, picks):
+                    if pick:
+                        key[d] = q
+                        if q != T:  # the sensitive cell's own category is never the total
+                            coef = -coef
+                corners[tuple(key)] = coef
+            ok, cap, cost = self.score(s, corners, up, residual)
+            if not ok or cap <= 0:
+                continue
+            if best is not None and best[0][0] == 0 and cost >= best[0][1]:
+                continue
             choices: list[tuple[int, ...]] = [(T,)] * self.nd
             for d, q in zip(own, combo):
                 choices[d] = (s[d], q)
-            corners = self.corners(choices)
-            ok, cap, cost = self.score(s, corners, up, residual)
-            if ok and cap > 0:
-                partial.append((cost, n, choices))
-        partial.sort(key=lambda p: (p[0], p[1]))
-        best = None
-        for cost, n, choices in partial:
-            if best is not None and best[0][0] == 0 and cost >= best[0][1]:
-                break
             got = self.extend(s, choices, up, residual, need)
             if got is None:
                 continue
