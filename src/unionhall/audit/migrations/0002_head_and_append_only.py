@@ -13,7 +13,8 @@ def create_head(apps, schema_editor):
 def install(apps, schema_editor):
     from unionhall.audit.guard import install_guard
 
-    install_guard(schema_editor.connection)
+    # The entries' guard alone: the heads' guard names columns added in 0003.
+    install_guard(schema_editor.connection, heads=False)
 
 
 def remove(apps, schema_editor):
