@@ -44,7 +44,7 @@ def test_working_days(capsys):
     [
         (["companion", "--proposed", "2026-12-23"], "2027-01-04"),
         (["sar", "--received", "2026-01-31"], "2026-03-02"),
-        (["sar", "--received", "2026-01-31", "--extended"], "2026-04-30"),
+        (["sar", "--received", "2026-01-31", "--extended"], "2026-04-28"),
         (["consultation", "--first-dismissal", "2026-06-30", "--employees", "150"], "2026-05-16"),
         (["appeal", "--outcome", "2026-03-02", "--within", "5"], "2026-03-09"),
         (["appeal", "--outcome", "2026-03-02"], None),

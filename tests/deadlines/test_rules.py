@@ -68,10 +68,17 @@ def test_subject_access_one_month(received, nation, due):
 
 
 def test_subject_access_extended_by_two_further_months():
-    d = deadline("sar", start="2026-01-31", extra={"extended": True})
-    assert d.date == D("2026-04-30")
+    d = deadline("sar", start="2026-03-10", extra={"extended": True})
+    assert d.date == D("2026-06-10")
     assert "extended" in d.title
     assert deadline("sar", start="2026-11-30", extra={"extended": True}).date == D("2027-03-01")  # 28 Feb 2027 is a Sunday
+
+
+def test_an_extension_at_a_month_end_takes_the_earlier_reading():
+    # Three months from 31 January 2026 is 30 April; two months from the first month's end (28 February) is 28 April.
+    d = deadline("sar", start="2026-01-31", extra={"extended": True})
+    assert d.date == D("2026-04-28")
+    assert any("the earlier date is used" in s for s in d.steps)
 
 
 def test_subject_access_steps_follow_the_ico_words():

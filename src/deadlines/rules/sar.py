@@ -4,7 +4,8 @@ As the ICO counts it: from the day of receipt (whether a working day or not)
 to the corresponding calendar date in the next month; if that month has no
 such date, its last day; if the date falls on a weekend or a bank holiday,
 the next working day. An extension for complex or numerous requests adds two
-further months: three months from receipt, counted the same way.
+further months: three months from receipt, counted the same way, or, where
+it is earlier (month ends), two months from the end of the first month.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import law
-from ..counting import Period, Roll, Unit, work_out
+from ..counting import Period, Roll, Unit, add_months, work_out
 from ..result import Deadline
 from ..words import count_of, say
 from ..workdays import WorkingCalendar, unverified_note
@@ -39,7 +40,21 @@ def compute(start: dt.date, calendar: WorkingCalendar, extra: Mapping[str, Any] 
                      f"{count_of(months, 'month')} from receipt.")  # fmt: skip
     if calendar.closures:
         steps.append("Employer closure days do not move the date: the ICO's rule names weekends and public holidays only.")
-    counted = work_out(Period(months, Unit.MONTHS, roll=Roll.NEXT), start, calendar.statutory(), event="the day of receipt")
+    statutory = calendar.statutory()
+    counted = work_out(Period(months, Unit.MONTHS, roll=Roll.NEXT), start, statutory, event="the day of receipt")
+    if extended:
+        # "Extended by two further months" may also be read from the end of the first month; at month
+        # ends that is earlier (31 Jan: 28 Feb + 2 months = 28 Apr, against 30 Apr), and the earlier is used.
+        first_month = add_months(start, params["months"])
+        other = add_months(first_month, params["extension_months"])
+        if other < add_months(start, months):
+            counted = work_out(Period(params["extension_months"], Unit.MONTHS, roll=Roll.NEXT), first_month, statutory,
+                               event="the end of the first month")  # fmt: skip
+            steps.append(
+                f"Read from the end of the first month ({say(first_month)}), the two further months end on {say(other)}, "
+                f"earlier than {count_of(months, 'month')} from receipt ({say(add_months(start, months))}); the earlier "
+                "date is used."
+            )
     steps += counted.steps
     steps.append(f"The response is due by {say(counted.date)}.")
     notes = [
