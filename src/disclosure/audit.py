@@ -94,12 +94,19 @@ def audit(protected: Protected) -> list[Finding]:
     for name, (faces, refs) in layers_of(tables).items():
         layer = Layer(name, faces, integral=not name.startswith("sum of "))
         sensitive = sensitivity(layer, tables, refs, rules)
-        suppressed: set[IKey] = set()
+        hidden: dict[IKey, str] = {}
+        shown: dict[IKey, str] = {}
         for f, (i, part) in enumerate(refs):
             for cell in protected.tables[i].cells:
                 st = cell.status if part != "contributors" else cell.count_status
-                if st.suppressed:
-                    suppressed.add(layer.key(cell.key, f))
+                (hidden if st.suppressed else shown).setdefault(layer.key(cell.key, f), faces[f].table)
+        # A figure shown in any table is published, whatever another table does.
+        suppressed = set(hidden) - set(shown)
+        for k in sorted(set(hidden) & set(shown)):
+            findings.append(
+                Finding(WARNING, "shown-elsewhere", hidden[k], layer.label(k, layer.members[k][0]), name,
+                        f"hidden in {hidden[k]!r} but shown in {shown[k]!r}")
+            )
         for k, s in sensitive.items():
             if k not in suppressed:
                 table, label = _where(layer, k)
