@@ -193,7 +193,6 @@ def test_the_register_imports_no_app_but_the_audit_log():
     assert installed <= {"unionhall.audit"}, f"members imports {sorted(installed - {'unionhall.audit'})}"
 
 
-@UNTIL_FIXED
 def test_no_app_imports_another_apps_models_but_the_register_and_the_audit_log():
     offences = []
     for module, targets in module_graph().items():
@@ -206,7 +205,6 @@ def test_no_app_imports_another_apps_models_but_the_register_and_the_audit_log()
     assert not offences, "Use the other app's published interface (for ballots: ballots.api):\n" + "\n".join(sorted(offences))
 
 
-@UNTIL_FIXED
 def test_apps_built_on_the_engine_use_it_only_through_its_api_and_its_shared_form():
     allowed = {"unionhall.ballots", "unionhall.ballots.api", "unionhall.ballots.forms"}
     offences = [

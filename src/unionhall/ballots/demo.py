@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot, spoil_ballot
 from unionhall.ballots.counting import ballot_close, trustee_post_shares
-from unionhall.ballots.models import Ballot, Question, RollEntry, Trustee
+from unionhall.ballots.models import Ballot, Cast, Question, RollEntry, Trustee
 from unionhall.ballots.roll import roll_remove
 from unionhall.ballots.setup import ballot_manifest, ballot_open, ballot_set_keys
 from unionhall.members.models import Employer, Office, Role, User
@@ -121,6 +121,15 @@ def save_key_files(slug: str, keys: list[dict]) -> None:
     for key in keys:
         sealed = keyfile.seal(key, DEMO_TRUSTEE_PASSPHRASE, ops=1, mem=8192)
         (folder / f"{slug}-trustee-{key['index']}.json").write_text(json.dumps(sealed))
+
+
+def demo_vote(ballot: Ballot, *, alias: str, choices: list[list[int]], label: str, now: dt.datetime) -> Cast:
+    """Encrypt ``choices`` for the voter ``alias`` with randomness seeded by
+    ``label`` and cast it as the booth would, at ``now``."""
+    entry = RollEntry.objects.select_related("member").get(ballot=ballot, alias=alias)
+    content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, alias, choices, SeededRng(label))
+    check = check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=now)
+    return do_cast_ballot(ballot=ballot, check=check, content=content)
 
 
 def cast_demo_votes(ballot: Ballot, rng: random.Random, *, turnout: float, yes_share: tuple, seed: int, spare=frozenset()) -> None:

@@ -74,6 +74,8 @@ class Question(models.Model):
         ONE = "one", "Choose one"
         UP_TO = "upto", "Choose up to"
 
+    YES_NO_OPTIONS = ("Yes", "No")  # a YES_NO question's options, in this order on the paper and in the result
+
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField()
     key = models.SlugField(max_length=40)
@@ -87,7 +89,7 @@ class Question(models.Model):
         constraints = [models.UniqueConstraint(fields=["ballot", "key"], name="question_key_unique")]
 
     def manifest_entry(self) -> dict:
-        options = ["Yes", "No"] if self.kind == self.Kind.YES_NO else list(self.options)
+        options = list(self.YES_NO_OPTIONS) if self.kind == self.Kind.YES_NO else list(self.options)
         if self.kind == self.Kind.UP_TO:
             low, high = 0, self.max_choices
         else:

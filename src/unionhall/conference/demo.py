@@ -11,13 +11,10 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from unionhall.ballots import services as ballots
-from unionhall.ballots.demo import decrypt_demo_headline, make_demo_keys
+from unionhall.ballots import api as ballots
 from unionhall.conference import meetings, register, services, voting
 from unionhall.conference.models import Body, Conference, Motion, Proposer, Resolution, Responsible
 from unionhall.members.models import Branch, Member, Office, Role
-from votecrypt import api
-from votecrypt.rng import SeededRng
 
 MOTIONS = [
     ("tyne-wear", "Bring back national pay talks",
@@ -123,18 +120,14 @@ def _secret_vote(motion: Motion, rng: random.Random, hq, *, opens: dt.datetime, 
     ballot engine, and lost: most delegates vote against it, one abstains."""
     trustees = [(hq, "HQ membership administrator"), (_holder(Role.GENERAL_SECRETARY).user, "General Secretary")]
     vote = voting.vote_open_secret(motion=motion, actor=hq, opens_at=opens, closes_at=closes, trustees=trustees, threshold=2, now=opens)
-    ballot = vote.ballot
-    keys = make_demo_keys(ballot, label=ballot.slug, actor=hq)
-    ballots.ballot_open(ballot=ballot, actor=hq, now=opens)
-    ballot.refresh_from_db()
-    entries = list(ballot.roll.select_related("member").order_by("alias"))
-    for i, entry in enumerate(entries[1:]):  # the first delegate abstains
+    slug = ballots.ballot_facts(ballot_id=vote.ballot_id).slug
+    keys = ballots.demo_keys(ballot_id=vote.ballot_id, label=slug, actor=hq)
+    ballots.ballot_open(ballot_id=vote.ballot_id, actor=hq, now=opens)
+    for i, alias in enumerate(ballots.demo_aliases(ballot_id=vote.ballot_id)[1:]):  # the first delegate abstains
         choice = [[1, 0]] if i % 4 == 0 else [[0, 1]]
-        content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, entry.alias, choice, SeededRng(f"{ballot.slug}/{i}"))
-        check = ballots.check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=opens + dt.timedelta(minutes=10))
-        ballots.do_cast_ballot(ballot=ballot, check=check, content=content)
-    ballots.ballot_close(ballot=ballot, actor=hq, now=closes)
-    decrypt_demo_headline(ballot, keys, (1, 2), label=ballot.slug)
+        ballots.demo_vote(ballot_id=vote.ballot_id, alias=alias, choices=choice, label=f"{slug}/{i}", now=opens + dt.timedelta(minutes=10))
+    ballots.ballot_close(ballot_id=vote.ballot_id, actor=hq, now=closes)
+    ballots.demo_decrypt_headline(ballot_id=vote.ballot_id, keys=keys, trustees=(1, 2), label=slug)
     voting.vote_close_secret(vote=vote, actor=hq, now=closes)
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from unionhall.ballots import api as ballots
 from unionhall.ballots.forms import SecretBallotForm
 from unionhall.conference import forms, meetings, register, services, voting
 from unionhall.conference.models import CardWeight, Conference, Decision, Delegate, Meeting, Motion, Resolution, Vote
@@ -266,9 +267,10 @@ def secret_vote_new(request, slug: str, number: int):
 
 @member_required
 def vote_detail(request, pk: int):
-    vote = get_object_or_404(Vote.objects.select_related("motion__conference", "amendment", "ballot"), pk=pk)
+    vote = get_object_or_404(Vote.objects.select_related("motion__conference", "amendment"), pk=pk)
     delegate = Delegate.objects.filter(conference=vote.motion.conference, member=request.member).select_related("branch").first()
-    context = {"vote": vote, "cards": vote.cards.select_related("branch"), "delegate": delegate, "is_clerk": acts_as_clerk(request.user)}
+    context = {"vote": vote, "cards": vote.cards.select_related("branch"), "delegate": delegate, "is_clerk": acts_as_clerk(request.user),
+               "ballot": ballots.ballot_facts(ballot_id=vote.ballot_id) if vote.ballot_id else None}  # fmt: skip
     if delegate:
         context["cast_already"] = vote.cards.filter(branch=delegate.branch).exists()
     return render(request, "conference/vote.html", context)

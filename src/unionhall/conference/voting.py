@@ -6,14 +6,13 @@ not counted; a tie is lost."""
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.ballots import services as ballots
+from unionhall.ballots import api as ballots
 from unionhall.conference.models import (
     Amendment,
     Card,
@@ -192,9 +191,6 @@ def vote_close_card(*, vote: Vote, actor, now: dt.datetime | None = None) -> Vot
 
 # --- A secret vote of the delegates through the ballot engine ---------------------------
 
-SECRET_QUESTION_KIND = "yesno"  # ballots.models.Question.Kind.YES_NO: Yes is for, No against
-
-
 @transaction.atomic
 def vote_open_secret(*, motion: Motion, actor, opens_at: dt.datetime, closes_at: dt.datetime, trustees: list[tuple],
                      threshold: int, amendment: Amendment | None = None, now: dt.datetime | None = None) -> Vote:  # fmt: skip
@@ -210,17 +206,18 @@ def vote_open_secret(*, motion: Motion, actor, opens_at: dt.datetime, closes_at:
     now = now or timezone.now()
     vote = Vote.objects.create(motion=motion, amendment=amendment, method=Vote.Method.SECRET, recorded_by=actor, opened_at=now)
     subject = str(amendment) if amendment else f"Motion {motion.number}: {motion.title}"
-    ballot = Vote.ballot.field.related_model(
-        slug=f"{motion.conference.slug}-vote-{vote.pk}", title=f"{motion.conference.title}: {subject}",
-        explanation=f"A secret vote of the delegates to {motion.conference.title}. Yes is for, No is against; not voting is an abstention.",
-        opens_at=opens_at, closes_at=closes_at, trustee_threshold=threshold,
+    ballot = ballots.ballot_define(
+        spec=ballots.BallotSpec(
+            slug=f"{motion.conference.slug}-vote-{vote.pk}", title=f"{motion.conference.title}: {subject}",
+            description=f"A secret vote of the delegates to {motion.conference.title}. Yes is for, No is against; not voting is an abstention.",
+            questions=(ballots.QuestionSpec(text=f"Do you support {subject}?", kind=ballots.QuestionKind.YES_NO),),
+            window=ballots.Window(opens_at=opens_at, closes_at=closes_at), threshold=threshold,
+            trustees=tuple(ballots.TrusteeSpec(user=user, label=label) for user, label in trustees),
+            electorate=ballots.Electorate(members=tuple(delegates)),
+        ),
+        actor=actor,
     )  # fmt: skip
-    try:
-        ballots.ballot_create(ballot=ballot, questions=[{"text": f"Do you support {subject}?", "kind": SECRET_QUESTION_KIND, "options": [], "max": 1}],
-                              trustees=trustees, actor=actor, electorate=delegates)  # fmt: skip
-    except ValidationError as exc:
-        raise Refused(f"The ballot engine refused the vote: {' '.join(exc.messages)}") from exc
-    vote.ballot = ballot
+    vote.ballot_id = ballot.id
     vote.save(update_fields=["ballot"])
     audit_record(actor=actor, action=Action.CHANGE, subject=vote, detail={"event": "secret vote opened", "on": vote.subject_label, "ballot": ballot.slug, "delegates": len(delegates)})
     return vote
@@ -231,14 +228,14 @@ def vote_close_secret(*, vote: Vote, actor, now: dt.datetime | None = None) -> V
     """Declare a secret vote from its ballot's decrypted result: Yes for, No
     against, and the delegates who did not vote as abstentions."""
     require_clerk(actor)
-    vote = Vote.objects.select_for_update(of=("self",)).select_related("motion__conference", "amendment", "ballot").get(pk=vote.pk)
+    vote = Vote.objects.select_for_update(of=("self",)).select_related("motion__conference", "amendment").get(pk=vote.pk)
     if vote.method != Vote.Method.SECRET or vote.status != Vote.Status.OPEN:
         raise Refused("This secret vote is not open.", status=409)
-    result = ballots.results(vote.ballot) if vote.ballot.status == vote.ballot.Status.RESULT else None
+    result = ballots.ballot_results(ballot_id=vote.ballot_id)
     if result is None or result.headline is None:
         raise Refused("The secret vote's result has not been decrypted yet: its trustees decrypt it after it closes.", status=409)
-    question = result.headline.questions[0]
-    vote.votes_for, vote.votes_against = question.votes_for("Yes"), question.votes_for("No")
+    question = result.headline.questions[0]  # the one YES_NO question: Yes is for, No against
+    vote.votes_for, vote.votes_against = question.votes_for(ballots.YES), question.votes_for(ballots.NO)
     vote.abstentions = result.entitled - result.headline.ballots
     _declare(vote, actor=actor, now=now or timezone.now())
     return vote

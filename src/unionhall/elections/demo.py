@@ -20,13 +20,10 @@ import stvcount
 from django.db import transaction
 from django.utils import timezone
 
-from unionhall.ballots.demo import decrypt_demo_headline, make_demo_keys, spread_voting_times
-from unionhall.ballots.services import ballot_close, ballot_open, check_cast_ballot, do_cast_ballot
+from unionhall.ballots import api as ballots
 from unionhall.elections import online, scrutineer, services
 from unionhall.elections.models import Election
 from unionhall.members.models import Member, Office, Role, User
-from votecrypt import api
-from votecrypt.rng import SeededRng
 
 MAX_DEMO_VOTERS = 240  # each vote is encrypted with proofs; enough for a result, quick to build
 SCRUTINEER = "Fairpoll Scrutineers Ltd (fictional)"
@@ -133,17 +130,15 @@ def _secret_ballot(election: Election, hq, rng: random.Random, seed: int, *, sta
                 (User.objects.get_or_create(email="scrutineer@demo.unionhall.test")[0], "Independent scrutineer")]  # fmt: skip
     ends = starts + dt.timedelta(days=14)
     ballot = online.election_start_ballot(election=election, actor=hq, opens_at=starts, closes_at=ends, trustees=trustees, threshold=2, now=starts)
-    keys = make_demo_keys(ballot, label=f"{seed}/{ballot.slug}", actor=hq)
-    ballot_open(ballot=ballot, actor=hq, now=starts)
-    ballot.refresh_from_db()
-    roll = list(ballot.roll.select_related("member").order_by("alias"))
-    for i, entry in enumerate(rng.sample(roll, min(MAX_DEMO_VOTERS, len(roll)))):
+    keys = ballots.demo_keys(ballot_id=ballot.id, label=f"{seed}/{ballot.slug}", actor=hq)
+    ballots.ballot_open(ballot_id=ballot.id, actor=hq, now=starts)
+    roll = ballots.demo_aliases(ballot_id=ballot.id)
+    for i, alias in enumerate(rng.sample(roll, min(MAX_DEMO_VOTERS, len(roll)))):
         choice = rng.choices(range(len(GS_SHARES)), weights=GS_SHARES)[0]
-        content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, entry.alias, [[int(c == choice) for c in range(len(GS_SHARES))]], SeededRng(f"{seed}/gs/{i}"))
-        do_cast_ballot(ballot=ballot, check=check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=starts), content=content)
-    spread_voting_times(ballot, rng)
-    ballot_close(ballot=ballot, actor=hq, now=ends)
-    decrypt_demo_headline(ballot, keys, (1, 3), label=f"{seed}/{ballot.slug}")
+        ballots.demo_vote(ballot_id=ballot.id, alias=alias, choices=[[int(c == choice) for c in range(len(GS_SHARES))]], label=f"{seed}/gs/{i}", now=starts)
+    ballots.demo_spread_voting_times(ballot_id=ballot.id, rng=rng)
+    ballots.ballot_close(ballot_id=ballot.id, actor=hq, now=ends)
+    ballots.demo_decrypt_headline(ballot_id=ballot.id, keys=keys, trustees=(1, 3), label=f"{seed}/{ballot.slug}")
     return online.election_declare_from_ballot(election=election, actor=hq, now=ends + dt.timedelta(days=1), lot_seed=seed)
 
 

@@ -17,30 +17,25 @@ can be re-drawn by anyone (``random.Random(seed).sample(tied, places)``).
 Ranked (STV) ballots cannot be summed under encryption, so STV elections
 take the scrutineer's route (``scrutineer.py``) instead.
 
-The elections app calls the ballots app only through ``ballots.services``;
-``ballot_create`` takes an unsaved ballot, whose model is named through the
-``Election.ballot`` relation rather than imported."""
+The elections app calls the ballot engine only through ``ballots.api``: it
+defines the ballot from a spec, keeps its id (``Election.ballot``, a
+ForeignKey named by string), and reads back the typed result."""
 
 import datetime as dt
 import random
 import secrets
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.ballots import services as ballots
+from unionhall.ballots import api as ballots
 from unionhall.elections import notices
 from unionhall.elections.models import Election, Nomination
 from unionhall.elections.services import appoint, is_hq, lock_election
 from unionhall.refusals import Refused
-
-# The ballot engine's question kinds (ballots.models.Question.Kind).
-CHOOSE_ONE, CHOOSE_UP_TO = "one", "upto"
-
 
 def ballot_option(nomination: Nomination) -> str:
     return f"{nomination.candidate.full_name} ({nomination.candidate.branch} branch)"
@@ -79,7 +74,7 @@ def check_start_ballot(*, election: Election, actor, opens_at: dt.datetime, clos
 
 @transaction.atomic
 def election_start_ballot(*, election: Election, actor, opens_at: dt.datetime, closes_at: dt.datetime,
-                          trustees: list[tuple], threshold: int, now: dt.datetime | None = None):  # fmt: skip
+                          trustees: list[tuple], threshold: int, now: dt.datetime | None = None) -> ballots.BallotFacts:  # fmt: skip
     """Create the election's secret ballot as a draft in the ballot engine;
     ``trustees`` are (user, label) pairs. Returns the ballot."""
     now = now or timezone.now()
@@ -89,19 +84,19 @@ def election_start_ballot(*, election: Election, actor, opens_at: dt.datetime, c
     options = [ballot_option(n) for n in standing]
     if len(set(options)) != len(options):
         raise Refused("Two candidates have the same name and branch, so the ballot paper could not tell them apart.")
-    question = {
-        "text": f"Vote for {'one candidate' if election.seats == 1 else f'up to {election.seats} candidates'}",
-        "kind": CHOOSE_ONE if election.seats == 1 else CHOOSE_UP_TO, "options": options, "max": election.seats,
-    }  # fmt: skip
-    ballot = Election.ballot.field.related_model(
-        slug=f"election-{election.pk}", title=election.title, explanation=ballot_explanation(election),
-        opens_at=opens_at, closes_at=closes_at, branch=election.branch, trustee_threshold=threshold,
+    question = ballots.QuestionSpec(
+        text=f"Vote for {'one candidate' if election.seats == 1 else f'up to {election.seats} candidates'}",
+        kind=ballots.QuestionKind.ONE if election.seats == 1 else ballots.QuestionKind.UP_TO, options=tuple(options), max_choices=election.seats,
     )  # fmt: skip
-    try:
-        ballots.ballot_create(ballot=ballot, questions=[question], trustees=trustees, actor=actor)
-    except ValidationError as exc:
-        raise Refused(f"The ballot engine refused the ballot: {' '.join(exc.messages)}") from exc
-    election.ballot = ballot
+    ballot = ballots.ballot_define(
+        spec=ballots.BallotSpec(
+            slug=f"election-{election.pk}", title=election.title, description=ballot_explanation(election), questions=(question,),
+            window=ballots.Window(opens_at=opens_at, closes_at=closes_at), electorate=ballots.Electorate(branch=election.branch),
+            trustees=tuple(ballots.TrusteeSpec(user=user, label=label) for user, label in trustees), threshold=threshold,
+        ),
+        actor=actor,
+    )  # fmt: skip
+    election.ballot_id = ballot.id
     election.save(update_fields=["ballot"])
     audit_record(actor=actor, action=Action.CHANGE, subject=election, detail={"event": "ballot started", "ballot": ballot.slug, "trustees": len(trustees)})
     return ballot
@@ -110,13 +105,21 @@ def election_start_ballot(*, election: Election, actor, opens_at: dt.datetime, c
 # --- The count ------------------------------------------------------------------------
 
 
+def ballot_headline(election: Election) -> ballots.AreaResult | None:
+    """The secret ballot's overall result, once the ballot engine has decrypted it; None before."""
+    result = ballots.ballot_results(ballot_id=election.ballot_id) if election.ballot_id else None
+    return result.headline if result else None
+
+
+def candidate_votes(headline: ballots.AreaResult) -> list[int]:
+    """Votes for each candidate in ballot order: the options of the ballot's one question."""
+    return [option.votes for option in headline.questions[0].options]
+
+
 def ballot_votes(election: Election) -> list[int] | None:
-    """Votes for each candidate in ballot order, once the ballot engine has
-    decrypted the headline result; None before."""
-    if not election.ballot_id or election.ballot.status != election.ballot.Status.RESULT:
-        return None
-    headline = ballots.results(election.ballot).headline
-    return [o.votes for o in headline.questions[0].options] if headline else None
+    """Votes for each candidate in ballot order, once decrypted; None before."""
+    headline = ballot_headline(election)
+    return candidate_votes(headline) if headline else None
 
 
 def fptp_places(votes: list[int], seats: int) -> tuple[list[int], list[int], int]:
@@ -133,12 +136,12 @@ def fptp_places(votes: list[int], seats: int) -> tuple[list[int], list[int], int
     return sure, sorted(tied), seats - len(sure)
 
 
-def stage_table(election: Election, standing: list[Nomination], votes: list[int], winners: list[int], tie: dict | None) -> dict:
-    """The result in the shape stvcount publishes (candidates numbered from 1), so the result page shows it the same way."""
+def stage_table(election: Election, standing: list[Nomination], votes: list[int], winners: list[int], tie: dict | None, *, valid: int) -> dict:
+    """The result in the shape stvcount publishes (candidates numbered from 1),
+    so the result page shows it the same way; ``valid``: the ballots counted."""
     number = {i: str(i + 1) for i in range(len(standing))}
     return {
-        "rule": "fptp", "title": election.title, "seats": election.seats, "quota": None,
-        "valid": election.ballot.tallies[0]["ballots"] if election.ballot.tallies else sum(votes),
+        "rule": "fptp", "title": election.title, "seats": election.seats, "quota": None, "valid": valid,
         "candidates": {number[i]: n.candidate.full_name for i, n in enumerate(standing)},
         "elected": [i + 1 for i in winners],
         "stages": [{"stage": 1, "action": "votes cast in the secret ballot", "totals": {number[i]: str(v) for i, v in enumerate(votes)},
@@ -147,15 +150,16 @@ def stage_table(election: Election, standing: list[Nomination], votes: list[int]
     }  # fmt: skip
 
 
-def check_declare(*, election: Election, actor) -> list[int]:
+def check_declare(*, election: Election, actor) -> ballots.AreaResult:
+    """The decrypted overall result to declare from, or Refused."""
     if not is_hq(actor):
         raise Refused("Only HQ can declare the result of an election.", status=403)
     if election.status != Election.Status.BALLOT or not election.ballot_id:
         raise Refused("Only an election whose secret ballot has been held can be declared from it.", status=409)
-    votes = ballot_votes(election)
-    if votes is None:
+    headline = ballot_headline(election)
+    if headline is None:
         raise Refused("The trustees have not yet decrypted the ballot's result.", status=409)
-    return votes
+    return headline
 
 
 @transaction.atomic
@@ -165,7 +169,8 @@ def election_declare_from_ballot(*, election: Election, actor, now: dt.datetime 
     ``lot_seed`` is for tests; otherwise it is drawn now."""
     now = now or timezone.now()
     election = lock_election(election)
-    votes = check_declare(election=election, actor=actor)
+    headline = check_declare(election=election, actor=actor)
+    votes = candidate_votes(headline)
     standing = election.ballot_order()
     winners, tied, places = fptp_places(votes, election.seats)
     tie = None
@@ -175,7 +180,7 @@ def election_declare_from_ballot(*, election: Election, actor, now: dt.datetime 
         tie = {"stage": 1, "purpose": "elect", "candidates": [i + 1 for i in tied], "chosen": drawn[0] + 1,
                "drawn": [i + 1 for i in drawn], "votes": votes[tied[0]], "method": f"lot (seed {seed})"}  # fmt: skip
         winners = winners + drawn
-    election.stage_table = stage_table(election, standing, votes, winners, tie)
+    election.stage_table = stage_table(election, standing, votes, winners, tie, valid=headline.ballots)
     election.count_report = ""
     election.status = Election.Status.DECLARED
     election.declared_at = now
@@ -183,7 +188,7 @@ def election_declare_from_ballot(*, election: Election, actor, now: dt.datetime 
     appoint(election=election, winners=[standing[i] for i in winners], actor=actor)
     audit_record(
         actor=actor, action=Action.OFFICE, subject=election,
-        detail={"event": "result declared", "rule": "fptp", "from": f"ballot {election.ballot.slug}", "votes": votes,
+        detail={"event": "result declared", "rule": "fptp", "from": f"ballot {ballots.ballot_facts(ballot_id=election.ballot_id).slug}", "votes": votes,
                 "elected": [standing[i].candidate.membership_number for i in winners], "tie": tie},
     )  # fmt: skip
     notices.result_declared(election, standing)

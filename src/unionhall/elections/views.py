@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from unionhall.ballots import api as ballots
 from unionhall.ballots.forms import SecretBallotForm
 from unionhall.elections import forms, online, scrutineer, services
 from unionhall.elections.models import Election, Nomination
@@ -55,6 +56,7 @@ def election_detail(request, pk: int):
         "may_nominate": election.status == Election.Status.NOMINATIONS and services.may_vote(election=election, member=request.member),
         "scrutineer_form": forms.ScrutineerForm(),
         "count": _ballot_count(election, candidates) if services.is_hq(request.user) else None,
+        "ballot": ballots.ballot_facts(ballot_id=election.ballot_id) if election.ballot_id else None,
     }
     return render(request, "elections/detail.html", context)
 
@@ -188,6 +190,7 @@ def results(request, pk: int):
     ]
     context = {
         "election": election,
+        "ballot": ballots.ballot_facts(ballot_id=election.ballot_id) if election.ballot_id else None,
         "winners": election.nominations.filter(elected=True).select_related("candidate", "candidate__branch"),
         "stages": table.get("stages", []),
         "rows": rows,

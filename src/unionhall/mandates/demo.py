@@ -12,9 +12,7 @@ import random
 
 from django.utils import timezone
 
-from unionhall.ballots.demo import cast_demo_votes, decrypt_demo_headline, make_demo_keys, save_key_files
-from unionhall.ballots.models import Ballot, Question
-from unionhall.ballots.services import ballot_close, ballot_create, ballot_open
+from unionhall.ballots import api
 from unionhall.mandates.documents import do_issue
 from unionhall.mandates.models import Document, Profile, Rule, StatutoryBallot
 from unionhall.mandates.rules import rule_set_dates
@@ -35,23 +33,28 @@ def build_demo_statutory_ballot(*, seed: int = 1) -> StatutoryBallot:
     _assume_online_voting_in_force(timezone.localdate(opens_at) - dt.timedelta(days=60), hq)
 
     employer = Employer.objects.get(code="pps")
-    questions = [{"text": "Are you prepared to take part in a strike?", "kind": Question.Kind.YES_NO, "options": [], "max": 1},
-                 {"text": "Are you prepared to take part in industrial action short of a strike?", "kind": Question.Kind.YES_NO, "options": [], "max": 1}]  # fmt: skip
-    ballot = ballot_create(
-        ballot=Ballot(slug=SLUG, title="Industrial action ballot: caseload limits", employer=employer, opens_at=opens_at, closes_at=closes_at,
-                      explanation="A statutory ballot on industrial action over caseloads, by post and online.", trustee_threshold=2),
-        questions=questions, trustees=[(hq, "HQ membership administrator"), (gs, "General Secretary"), (scrutineer, "Independent scrutineer")],
+    ballot = api.ballot_define(
+        spec=api.BallotSpec(
+            slug=SLUG, title="Industrial action ballot: caseload limits",
+            description="A statutory ballot on industrial action over caseloads, by post and online.",
+            questions=(api.QuestionSpec(text="Are you prepared to take part in a strike?"),
+                       api.QuestionSpec(text="Are you prepared to take part in industrial action short of a strike?")),
+            window=api.Window(opens_at=opens_at, closes_at=closes_at), electorate=api.Electorate(employer=employer), threshold=2,
+            trustees=(api.TrusteeSpec(user=hq, label="HQ membership administrator"), api.TrusteeSpec(user=gs, label="General Secretary"),
+                      api.TrusteeSpec(user=scrutineer, label="Independent scrutineer")),
+        ),
         actor=hq,
     )  # fmt: skip
-    keys = make_demo_keys(ballot, label=f"{seed}/{SLUG}", actor=hq)
-    save_key_files(SLUG, keys)
+    keys = api.demo_keys(ballot_id=ballot.id, label=f"{seed}/{SLUG}", actor=hq)
+    api.demo_save_key_files(slug=SLUG, keys=keys)
+    strike, asos = api.ballot_questions(ballot_id=ballot.id)
     sb = StatutoryBallot.objects.create(
-        ballot=ballot, profile=Profile.objects.get(code="statutory-industrial-action"),
+        ballot_id=ballot.id, profile=Profile.objects.get(code="statutory-industrial-action"),
         dispute="The employer will not agree a limit on caseloads, after two years of talks and a workload survey showing most officers over the agreed weighting.",
         employer=employer, employer_address="Head of Employee Relations\nPublic Probation Service\n10 Example Row\nLondon SW1A 9ZZ",
         employer_email_domains="pps.example.gov.uk", scrutineer_name="Jordan Vale", scrutineer_firm="Northgate Independent Ballots (fictional)",
         return_address="Northgate Independent Ballots, Freepost DEMO-BALLOT, Leeds LS1 9ZZ", channel=StatutoryBallot.Channel.HYBRID,
-        strike_question=ballot.questions.get(position=1), asos_question=ballot.questions.get(position=2),
+        strike_question_id=strike.id, asos_question_id=asos.id,
         asos_types="Working to the agreed caseload weighting; an overtime ban", action_period="Within twelve months of the close of the ballot",
         authorised_to_call="The General Secretary",
     )  # fmt: skip
@@ -61,22 +64,21 @@ def build_demo_statutory_ballot(*, seed: int = 1) -> StatutoryBallot:
     if problems := statutory_checks(sb):
         raise RuntimeError(f"the demo statutory ballot would not open: {problems}")
     papers = len(do_register_extract(sb=sb, actor=hq))
-    ballot_open(ballot=ballot, actor=hq, now=opens_at)
-    ballot.refresh_from_db()
+    api.ballot_open(ballot_id=ballot.id, actor=hq, now=opens_at)
 
-    cast_demo_votes(ballot, rng, turnout=0.34, yes_share=(0.71, 0.83), seed=seed + 7)
-    ballot_close(ballot=ballot, actor=hq, now=closes_at + dt.timedelta(minutes=5))
-    decrypt_demo_headline(ballot, keys, (1, 3), label=f"{seed}/{SLUG}")
-    ballot.refresh_from_db()
+    api.demo_cast_votes(ballot_id=ballot.id, rng=rng, turnout=0.34, yes_share=(0.71, 0.83), seed=seed + 7)
+    api.ballot_close(ballot_id=ballot.id, actor=hq, now=closes_at + dt.timedelta(minutes=5))
+    api.demo_decrypt_headline(ballot_id=ballot.id, keys=keys, trustees=(1, 3), label=f"{seed}/{SLUG}")
+    online = api.ballot_results(ballot_id=ballot.id).headline.ballots
 
     do_set_aside_list(sb=sb, actor=hq)  # the scrutineer sets aside the papers of members who voted online
     sb.refresh_from_db()
-    do_postal_import(sb=sb, counts=_scrutineers_count(rng, papers, ballot.tallies[0]["ballots"]), actor=hq, now=closes_at + dt.timedelta(days=1))
+    do_postal_import(sb=sb, counts=_scrutineers_count(rng, papers, online), actor=hq, now=closes_at + dt.timedelta(days=1))
     after = closes_at + dt.timedelta(days=1, hours=3)
     do_issue(sb=sb, kind=Document.Kind.RESULT_NOTICE, actor=hq, now=after)
     do_issue(sb=sb, kind=Document.Kind.MANDATE, actor=hq, now=after)
     do_issue(sb=sb, kind=Document.Kind.ACTION_NOTICE, actor=hq, now=after + dt.timedelta(days=2))
-    return StatutoryBallot.objects.select_related("ballot", "profile").get(pk=sb.pk)
+    return StatutoryBallot.objects.select_related("profile").get(pk=sb.pk)
 
 
 def _assume_online_voting_in_force(day: dt.date, actor) -> None:

@@ -16,14 +16,16 @@ from fpdf import FPDF
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.ballots.models import Ballot
+from unionhall.ballots import api
 from unionhall.mandates.models import Document, StatutoryBallot
 from unionhall.mandates.services import (
     POSTAL_CHANNELS,
     asked_questions,
+    ballot_of,
     constituency,
     earliest_action_start,
     mandate,
+    paper,
     paper_problems,
     resolution,
     result_figures,
@@ -63,7 +65,7 @@ def _yes(flag: bool | None) -> str:
 
 
 def _header(sb: StatutoryBallot, kind: str, today: dt.date, to: list[str]) -> Doc:
-    return Doc(kind, f"{Document.Kind(kind).label}: {sb.ballot.title}", to, today)
+    return Doc(kind, f"{Document.Kind(kind).label}: {ballot_of(sb).title}", to, today)
 
 
 def _employer(sb: StatutoryBallot) -> list[str]:
@@ -98,9 +100,10 @@ def sample_paper(sb: StatutoryBallot, today: dt.date) -> Doc:
         doc.p(f"When the action is expected to take place: {sb.action_period}")
         if sb.asos_question_id:
             doc.p(f"The action short of a strike would be: {sb.asos_types}")
+    on_paper = paper(sb)
     for key, label in asked_questions(sb):
         doc.h(label)
-        doc.p(f"{getattr(sb, f'{key}_question').text}   YES [  ]   NO [  ]")
+        doc.p(f"{on_paper[key].text}   YES [  ]   NO [  ]")
     doc.p(f"If the vote is in favour, the action may be called by: {sb.authorised_to_call}.")
     if "voting-paper-particulars" in res:
         doc.p(res.param("voting-paper-particulars", "statement", ""))
@@ -251,7 +254,7 @@ SENT_ON = {
 
 
 def check_issue(*, sb: StatutoryBallot, kind: str) -> None:
-    if kind in (Document.Kind.BALLOT_NOTICE, Document.Kind.SAMPLE_PAPER) and sb.ballot.status != Ballot.Status.DRAFT:
+    if kind in (Document.Kind.BALLOT_NOTICE, Document.Kind.SAMPLE_PAPER) and ballot_of(sb).status != api.Status.DRAFT:
         raise Refused("The ballot has opened: notices before the ballot can no longer be issued.", status=409)
     if kind == Document.Kind.SAMPLE_PAPER:
         if problems := paper_problems(sb, resolution(sb)):
@@ -264,7 +267,7 @@ def check_issue(*, sb: StatutoryBallot, kind: str) -> None:
 def do_issue(*, sb: StatutoryBallot, kind: str, actor, now: dt.datetime | None = None) -> Document:
     """Record that the document was issued now; set the date its notice was sent."""
     now = now or timezone.now()
-    sb = StatutoryBallot.objects.select_for_update().select_related("ballot", "profile", "employer").get(pk=sb.pk)
+    sb = StatutoryBallot.objects.select_for_update().select_related("profile", "employer").get(pk=sb.pk)
     check_issue(sb=sb, kind=kind)
     doc = build(sb, kind, timezone.localdate(now))
     digest = hashlib.sha256(render_html(doc, sb).encode()).hexdigest()

@@ -2,6 +2,7 @@ import json
 
 from django import forms
 
+from unionhall.ballots import api
 from unionhall.mandates.models import StatutoryBallot
 
 
@@ -29,21 +30,40 @@ class RuleVersionForm(forms.Form):
         return value
 
 
+QUESTION_FIELDS = ("strike_question", "asos_question")
+
+
 class StatutoryBallotForm(forms.ModelForm):
+    """The statutory details of a draft ballot; the two questions are chosen
+    from the ballot's own (``ballots.api.ballot_questions``), by id."""
+
+    strike_question = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    asos_question = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
     class Meta:
         model = StatutoryBallot
         fields = [
             "profile", "dispute", "employer", "employer_address", "employer_email_domains", "scrutineer_name", "scrutineer_firm",
-            "return_address", "channel", "strike_question", "asos_question", "asos_types", "action_period", "authorised_to_call",
-            "important_public_service",
+            "return_address", "channel", "asos_types", "action_period", "authorised_to_call", "important_public_service",
         ]  # fmt: skip
         widgets = {"dispute": forms.Textarea(attrs={"rows": 3}), "employer_address": forms.Textarea(attrs={"rows": 3}),
                    "return_address": forms.Textarea(attrs={"rows": 3})}  # fmt: skip
 
-    def __init__(self, *args, ballot, **kwargs):
+    def __init__(self, *args, questions: tuple[api.QuestionFacts, ...], **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("strike_question", "asos_question"):
-            self.fields[name].queryset = ballot.questions.all()
+        for name in QUESTION_FIELDS:
+            self.fields[name].choices = [("", "---------")] + [(q.id, q.text) for q in questions]
+            self.fields[name].label = self.instance._meta.get_field(name).verbose_name.capitalize()
+            self.initial[name] = getattr(self.instance, f"{name}_id")
+
+    field_order = [*Meta.fields[:Meta.fields.index("channel") + 1], *QUESTION_FIELDS]
+
+    def _post_clean(self):
+        # The engine's questions are chosen by id, set here: the ModelForm would want rows.
+        for name in QUESTION_FIELDS:
+            if name in self.cleaned_data:
+                setattr(self.instance, f"{name}_id", self.cleaned_data[name])
+        super()._post_clean()
 
 
 class PostalImportForm(forms.Form):

@@ -5,8 +5,9 @@ holds ``Rule`` rows, each a named duty with its parameters, its legal source
 and the dates it applies between, judged by the day a ballot OPENS. A change
 in the law is a new row or a new date, recorded by HQ, never a code change.
 
-A ``StatutoryBallot`` wraps a ``ballots.Ballot`` with what the law asks for
-around it: the dispute, the employer, the independent scrutineer, the
+A ``StatutoryBallot`` wraps a ballot of the engine (``ballots.Ballot``,
+named by string and read only through ``ballots.api``) with what the law asks
+for around it: the dispute, the employer, the independent scrutineer, the
 channel, the notices sent, and the documents issued.
 """
 
@@ -19,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from unionhall.ballots import api
 from unionhall.members.models import Employer, Member
 
 
@@ -135,12 +137,16 @@ class StatutoryBallot(models.Model):
         return [d.strip().lower().lstrip("@") for d in self.employer_email_domains.split(",") if d.strip()]
 
     @property
+    def window(self) -> api.Window:
+        return api.ballot_facts(ballot_id=self.ballot_id).window
+
+    @property
     def opens_on(self) -> dt.date:
-        return timezone.localdate(self.ballot.opens_at)
+        return timezone.localdate(self.window.opens_at)
 
     @property
     def closes_on(self) -> dt.date:
-        return timezone.localdate(self.ballot.closes_at)
+        return timezone.localdate(self.window.closes_at)
 
 
 class Document(models.Model):

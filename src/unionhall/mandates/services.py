@@ -3,6 +3,10 @@ and done with an audit entry (do_*): the constituency in the notices, who may
 be invited online, the register extract for the scrutineer, the returned
 papers, the combined result, the mandate and the notice of action.
 
+The ballot itself is the engine's: read and run through ``ballots.api`` only.
+This module also holds the statutory rule profile the engine consults
+(STATUTORY_PROFILE, registered in MandatesConfig.ready).
+
 Times come in as ``today``/``now`` so tests can stand on either side of a date."""
 
 import calendar
@@ -19,8 +23,6 @@ from django.utils import timezone
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.ballots import api
-from unionhall.ballots.models import Ballot, Question
-from unionhall.ballots.services import eligible_members, results
 from unionhall.mail import queue_email
 from unionhall.mandates.models import Document, PaperNumber, PostalReturn, StatutoryBallot
 from unionhall.mandates.rules import Resolution, rules_for
@@ -33,7 +35,18 @@ QUESTIONS = (("strike", "Strike"), ("asos", "Action short of a strike"))
 
 
 def statutory_for(ballot_id: int) -> StatutoryBallot | None:
-    return StatutoryBallot.objects.select_related("profile", "ballot", "employer").filter(ballot_id=ballot_id).first()
+    return StatutoryBallot.objects.select_related("profile", "employer").filter(ballot_id=ballot_id).first()
+
+
+def ballot_of(sb: StatutoryBallot) -> api.BallotFacts:
+    """The engine's ballot as it is now (read afresh: its status moves on)."""
+    return api.ballot_facts(ballot_id=sb.ballot_id)
+
+
+def paper(sb: StatutoryBallot) -> dict[str, api.QuestionFacts]:
+    """The questions asked ("strike", "asos"), as they stand on the ballot paper."""
+    on_paper = {q.id: q for q in api.ballot_questions(ballot_id=sb.ballot_id)}
+    return {key: on_paper[qid] for key, _ in asked_questions(sb) if (qid := getattr(sb, f"{key}_question_id")) in on_paper}
 
 
 def resolution(sb: StatutoryBallot) -> Resolution:
@@ -49,7 +62,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 @transaction.atomic
 def statutory_save(*, sb: StatutoryBallot, changed: list[str], actor) -> StatutoryBallot:
     """Save a ballot's statutory details; only before it opens."""
-    if sb.ballot.status != Ballot.Status.DRAFT:
+    if ballot_of(sb).status != api.Status.DRAFT:
         raise Refused("The ballot has opened: its statutory details can no longer change.", status=409)
     sb.save()
     audit_record(actor=actor, action=Action.CHANGE, subject=sb, detail={"event": "statutory details saved", "fields": sorted(changed)})
@@ -70,9 +83,7 @@ def drive_terms(*, ballot_id: int) -> api.DriveTerms | None:
 
 def entitled_members(sb: StatutoryBallot):
     """Before opening, those the register says will be entitled; after, the frozen roll."""
-    if sb.ballot.roll_frozen_at is None:
-        return eligible_members(sb.ballot)
-    return Member.objects.filter(roll_entries__ballot=sb.ballot, roll_entries__removed_at__isnull=True)
+    return api.entitled_members(ballot_id=sb.ballot_id)
 
 
 @dataclass(frozen=True)
@@ -109,15 +120,15 @@ def online_invitees(sb: StatutoryBallot) -> list[Member]:
 
 
 def _questions_problem(sb: StatutoryBallot) -> str | None:
-    asked = [q for q in (sb.strike_question, sb.asos_question) if q is not None]
+    asked = [q for q in (sb.strike_question_id, sb.asos_question_id) if q is not None]
     if not asked:
         return "Ask at least one question: whether the member will take part in a strike, or in action short of a strike."
     if sb.strike_question_id and sb.strike_question_id == sb.asos_question_id:
         return "Strike and action short of a strike must be two separate questions, not one combined question."
-    if any(q.ballot_id != sb.ballot_id or q.kind != Question.Kind.YES_NO for q in asked):
+    on_paper = {q.id: q for q in api.ballot_questions(ballot_id=sb.ballot_id)}
+    if any(q not in on_paper or on_paper[q].kind != api.QuestionKind.YES_NO for q in asked):
         return "Each question must be a Yes or No question on this ballot."
-    others = sb.ballot.questions.exclude(pk__in=[q.pk for q in asked]).count()
-    if others:
+    if set(on_paper) - set(asked):
         return "Every question on the paper must be either the strike question or the action-short-of-a-strike question; a combined or other question is not allowed."
     return None
 
@@ -205,10 +216,10 @@ def postal_record(*, ballot_id: int) -> dict | None:
     if returned is None:
         return None
     questions = {}
-    for key, _ in asked_questions(sb):
+    for key, question in paper(sb).items():
         count = returned.counts.get(key)
         if count:
-            questions[getattr(sb, f"{key}_question").key] = {"options": [count["yes"], count["no"]], "spoiled": count["spoiled"]}
+            questions[question.key] = {"options": [count["yes"], count["no"]], "spoiled": count["spoiled"]}
     return {
         "statement": "The independent scrutineer's count of returned postal papers; no proof covers it.",
         "scrutineer": ", ".join(filter(None, (sb.scrutineer_name, sb.scrutineer_firm))),
@@ -258,10 +269,9 @@ def do_set_aside_list(*, sb: StatutoryBallot, actor) -> list[int]:
     closes, so it is complete. Audited as an export."""
     if sb.channel != StatutoryBallot.Channel.HYBRID:
         raise Refused("Only a hybrid ballot has online votes whose postal papers must be set aside.")
-    ballot = Ballot.objects.get(pk=sb.ballot_id)  # as it is now, not as it was loaded
-    if ballot.closed_at is None:
+    if ballot_of(sb).closed_at is None:
         raise Refused("The list is complete only when voting has closed.", status=409)
-    voted = ballot.roll.filter(voted_at__isnull=False, removed_at__isnull=True).values("member_id")
+    voted = api.voted_members(ballot_id=sb.ballot_id)
     numbers = list(PaperNumber.objects.filter(statutory=sb, member_id__in=voted).order_by("number").values_list("number", flat=True))
     StatutoryBallot.objects.filter(pk=sb.pk).update(set_aside_sent_at=timezone.now())
     audit_record(actor=actor, action=Action.EXPORT, subject=sb, detail={"event": SET_ASIDE_EVENT, "papers": len(numbers)})
@@ -286,13 +296,12 @@ def asked_questions(sb: StatutoryBallot) -> list[tuple[str, str]]:
 def _hybrid_problems(sb: StatutoryBallot, counts: PostalCounts) -> list[str]:
     """A hybrid count is taken after voting closes, with the papers of members
     who voted online set aside, so nobody is counted twice."""
-    ballot = Ballot.objects.get(pk=sb.ballot_id)
-    if ballot.closed_at is None:
+    if ballot_of(sb).closed_at is None:
         return ["Voting online has not closed: import the count after the close, once the scrutineer has set aside the papers of members who voted online."]
     if sb.set_aside_sent_at is None:
         return ["Send the scrutineer the papers to set aside (members who voted online) before importing the count."]
-    online = ballot.roll.filter(voted_at__isnull=False, removed_at__isnull=True).count()
-    entitled = ballot.roll.filter(removed_at__isnull=True).count()
+    roll = api.roll_counts(ballot_id=sb.ballot_id)
+    online, entitled = roll.voted, roll.entitled
     if online + counts.papers_returned > entitled:
         return [f"{online:,} voted online and {counts.papers_returned:,} papers came back, more than the {entitled:,} entitled to vote: "
                 "were the online voters' papers set aside?"]  # fmt: skip
@@ -403,7 +412,7 @@ class ResultFigures:
 
 def result_problem(sb: StatutoryBallot) -> str | None:
     """Why the combined result is not yet known, or None."""
-    if sb.channel in ONLINE_CHANNELS and (sb.ballot.status != Ballot.Status.RESULT or "" not in sb.ballot.counts):
+    if sb.channel in ONLINE_CHANNELS and ballot_of(sb).status != api.Status.RESULT:
         return "The online result has not been declared by the trustees yet."
     if sb.channel in POSTAL_CHANNELS and not PostalReturn.objects.filter(statutory=sb).exists():
         return "The scrutineer's count of the returned papers has not been imported yet."
@@ -413,12 +422,12 @@ def result_problem(sb: StatutoryBallot) -> str | None:
 def _online_counts(sb: StatutoryBallot) -> tuple[int, dict[str, Count]]:
     if sb.channel not in ONLINE_CHANNELS:
         return 0, {}
-    headline = results(sb.ballot).headline
-    position = {q.pk: i for i, q in enumerate(sb.ballot.questions.all())}
+    headline = api.ballot_results(ballot_id=sb.ballot_id).headline
+    by_key = {q.key: q for q in headline.questions}
     counts = {}
-    for key, _ in asked_questions(sb):
-        question = headline.questions[position[getattr(sb, f"{key}_question_id")]]
-        counts[key] = Count(question.votes_for("Yes"), question.votes_for("No"), 0)  # the booth admits no spoiled ballot
+    for key, question in paper(sb).items():
+        result = by_key[question.key]
+        counts[key] = Count(result.votes_for(api.YES), result.votes_for(api.NO), 0)  # the booth admits no spoiled ballot
     return headline.ballots, counts
 
 
@@ -434,13 +443,13 @@ def result_figures(sb: StatutoryBallot) -> ResultFigures:
     cast = cast_online + cast_postal
     turnout_pct = res.param("turnout-threshold", "percent")
     support_pct = res.param("important-public-services-support", "percent") if sb.important_public_service else None
-    questions = []
+    questions, on_paper = [], paper(sb)
     for key, label in asked_questions(sb):
         o = online.get(key, Count(0, 0, 0))
         p = Count(**postal_return.counts[key]) if postal_return else Count(0, 0, 0)
         c = Count(o.yes + p.yes, o.no + p.no, o.spoiled + p.spoiled)
         support = 100 * c.yes / entitled if entitled else 0.0
-        text = getattr(sb, f"{key}_question").text
+        text = on_paper[key].text
         questions.append(QuestionFigures(key, label, text, o, p, c, c.yes > c.no, support,
                                          None if support_pct is None else c.yes * 100 >= support_pct * entitled))  # fmt: skip
     return ResultFigures(
@@ -495,14 +504,15 @@ def mandates_warn_lapsing(*, days: int | None = None, today: dt.date | None = No
     days = days if days is not None else getattr(settings, "UNIONHALL_MANDATE_WARNING_DAYS", 28)
     to, sent = hq_emails(), 0
     issued = StatutoryBallot.objects.filter(documents__kind=Document.Kind.MANDATE, mandate_warned_on__isnull=True).distinct()
-    for sb in issued.select_related("ballot", "profile"):
+    for sb in issued.select_related("profile"):
         m = mandate(sb)
         if not today <= m.expires_on <= today + dt.timedelta(days=days):
             continue
         if to:
+            title = ballot_of(sb).title
             queue_email(
-                subject=f"The mandate from “{sb.ballot.title}” lapses on {m.expires_on:%-d %B %Y}",
-                body=(f"The industrial action mandate from the ballot “{sb.ballot.title}” (closed {m.ballot_date:%-d %B %Y}) "
+                subject=f"The mandate from “{title}” lapses on {m.expires_on:%-d %B %Y}",
+                body=(f"The industrial action mandate from the ballot “{title}” (closed {m.ballot_date:%-d %B %Y}) "
                       f"supports action only until {m.expires_on:%-d %B %Y}, {(m.expires_on - today).days} days from now "
                       f"({m.months} months, {m.source}).\n\nAction after that date needs a new ballot.\n"),
                 to=to,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from unionhall.ballots.models import Ballot
+from unionhall.ballots import api
 from unionhall.csvexport import csv_download
 from unionhall.mandates import documents, forms
 from unionhall.mandates.models import Document, PostalReturn, Profile, Rule, StatutoryBallot
@@ -33,8 +33,15 @@ from unionhall.members.access import answer_refusal, hq_required
 from unionhall.refusals import Refused
 
 
-def _statutory(slug: str) -> StatutoryBallot:
-    return get_object_or_404(StatutoryBallot.objects.select_related("ballot", "profile", "employer"), ballot__slug=slug)
+def _ballot(slug: str) -> api.BallotFacts:
+    if (ballot := api.ballot_find(slug=slug)) is None:
+        raise Http404("No such ballot.")
+    return ballot
+
+
+def _statutory(slug: str) -> tuple[StatutoryBallot, api.BallotFacts]:
+    ballot = _ballot(slug)
+    return get_object_or_404(StatutoryBallot.objects.select_related("profile", "employer"), ballot_id=ballot.id), ballot
 
 
 @hq_required
@@ -63,13 +70,13 @@ def rules_page(request):
 
 @hq_required
 def statutory_page(request, slug: str):
-    sb = _statutory(slug)
+    sb, ballot = _statutory(slug)
     try:
         figures = result_figures(sb) if result_problem(sb) is None else None
     except Refused:
         figures = None
     context = {
-        "sb": sb, "ballot": sb.ballot, "res": resolution(sb), "problems": statutory_checks(sb), "c": constituency(sb),
+        "sb": sb, "ballot": ballot, "res": resolution(sb), "problems": statutory_checks(sb), "c": constituency(sb),
         "issued": sb.documents.select_related("issued_by"), "kinds": Document.Kind.choices, "figures": figures,
         "postal": PostalReturn.objects.filter(statutory=sb).first(), "result_problem": result_problem(sb),
         "invitees": len(online_invitees(sb)), "import_form": forms.PostalImportForm(),
@@ -79,15 +86,16 @@ def statutory_page(request, slug: str):
 
 @hq_required
 def setup(request, slug: str):
-    ballot = get_object_or_404(Ballot, slug=slug)
-    sb = StatutoryBallot.objects.filter(ballot=ballot).first()
-    if ballot.status != Ballot.Status.DRAFT:
+    ballot = _ballot(slug)
+    sb = StatutoryBallot.objects.filter(ballot_id=ballot.id).first()
+    if ballot.status != api.Status.DRAFT:
         messages.error(request, "The ballot has opened: its statutory details can no longer change.")
         return redirect("mandates:statutory", slug=slug) if sb else redirect("ballot_detail", slug=slug)
-    form = forms.StatutoryBallotForm(request.POST or None, instance=sb, ballot=ballot, initial={"employer": ballot.employer_id})
+    form = forms.StatutoryBallotForm(request.POST or None, instance=sb, questions=api.ballot_questions(ballot_id=ballot.id),
+                                     initial={"employer": ballot.employer_id})  # fmt: skip
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
-        saved.ballot = ballot
+        saved.ballot_id = ballot.id
         statutory_save(sb=saved, changed=form.changed_data, actor=request.user)
         messages.success(request, "Saved. The checks below say what still blocks opening.")
         return redirect("mandates:statutory", slug=slug)
@@ -96,7 +104,7 @@ def setup(request, slug: str):
 
 @hq_required
 def document(request, slug: str, kind: str):
-    sb = _statutory(slug)
+    sb, ballot = _statutory(slug)
     if kind not in Document.Kind.values:
         raise Http404("No such document.")
     if request.method == "POST":
@@ -123,14 +131,14 @@ def document(request, slug: str, kind: str):
     if latest and hashlib.sha256(body.encode()).hexdigest() != latest.digest:
         messages.warning(request, "The facts behind this document have changed since it was issued: what is shown is not what was sent. "
                                   "The audit log holds the digest of the document as issued.")  # fmt: skip
-    return render(request, "mandates/document.html", {"sb": sb, "doc": doc, "body": body, "kind": kind, "issued": issued})
+    return render(request, "mandates/document.html", {"sb": sb, "ballot": ballot, "doc": doc, "body": body, "kind": kind, "issued": issued})
 
 
 @hq_required
 @require_POST
 def register_extract(request, slug: str):
     """The register extract for the independent scrutineer, as CSV (audited)."""
-    sb = _statutory(slug)
+    sb, _ = _statutory(slug)
     try:
         rows = do_register_extract(sb=sb, actor=request.user)
     except Refused as exc:
@@ -143,7 +151,7 @@ def register_extract(request, slug: str):
 @require_POST
 def set_aside(request, slug: str):
     """The paper numbers the scrutineer must set aside: members who voted online (audited)."""
-    sb = _statutory(slug)
+    sb, _ = _statutory(slug)
     try:
         numbers = do_set_aside_list(sb=sb, actor=request.user)
     except Refused as exc:
@@ -155,7 +163,7 @@ def set_aside(request, slug: str):
 @hq_required
 @require_POST
 def postal_import(request, slug: str):
-    sb = _statutory(slug)
+    sb, _ = _statutory(slug)
     upload = request.FILES.get("file")
     try:
         counts = check_postal_import(sb=sb, data=upload.read() if upload else b"")

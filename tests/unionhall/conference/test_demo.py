@@ -2,7 +2,7 @@
 
 import pytest
 
-from unionhall.ballots.services import ballot_record
+from unionhall.ballots.record import ballot_record
 from unionhall.conference.demo import build_demo_conference
 from unionhall.conference.models import Card, Meeting, Motion, Outcome, Resolution, Vote
 from unionhall.members.demo.builder import build_demo_union

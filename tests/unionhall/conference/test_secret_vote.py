@@ -11,7 +11,8 @@ from django.utils import timezone
 from tests.unionhall.ballots.test_counting import close, post
 from tests.unionhall.conftest import sign_in
 from unionhall.ballots.models import RollEntry
-from unionhall.ballots.services import ballot_manifest, ballot_open, ballot_set_keys, check_cast_ballot, do_cast_ballot
+from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot
+from unionhall.ballots.setup import ballot_manifest, ballot_open, ballot_set_keys
 from unionhall.conference.models import Outcome, Resolution, Vote
 from unionhall.conference.voting import do_register_delegate, vote_close_secret, vote_open_secret
 from unionhall.refusals import Refused

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from tests.unionhall.conftest import make_member
 from unionhall.ballots.models import Ballot, Question, RollEntry, Trustee
-from unionhall.ballots.services import ballot_manifest, ballot_set_keys, check_cast_ballot, do_cast_ballot
+from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot
+from unionhall.ballots.setup import ballot_manifest, ballot_set_keys
 from unionhall.mandates.models import Profile, StatutoryBallot
 from unionhall.members.models import Member
 from votecrypt import api

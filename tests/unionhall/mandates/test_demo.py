@@ -5,7 +5,7 @@ import datetime as dt
 
 from unionhall.audit.models import AuditEntry
 from unionhall.ballots.models import Ballot
-from unionhall.ballots.services import ballot_record
+from unionhall.ballots.record import ballot_record
 from votecrypt import api
 from unionhall.mandates.demo import build_demo_statutory_ballot
 from unionhall.mandates.documents import build, render_pdf

@@ -15,7 +15,7 @@ from tests.unionhall.ballots.test_counting import close, post
 from tests.unionhall.conftest import sign_in
 from tests.unionhall.mandates.conftest import make_ballot, make_statutory, vote_online
 from unionhall.audit.models import Action, AuditEntry
-from unionhall.ballots.services import ballot_open
+from unionhall.ballots.setup import ballot_open
 from unionhall.mandates.models import PostalReturn, Rule, StatutoryBallot
 from unionhall.mandates.services import (
     check_postal_import,

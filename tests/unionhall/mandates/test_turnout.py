@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.unionhall.conftest import make_member, sign_in
 from tests.unionhall.mandates.conftest import make_ballot, make_statutory, vote_online
-from unionhall.ballots.services import ballot_open
+from unionhall.ballots.setup import ballot_open
 from unionhall.ballots.turnout import turnout
 from unionhall.mandates.models import Rule
 from unionhall.members.models import Member
