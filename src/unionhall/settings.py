@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "unionhall.bulletins",
     "unionhall.elections",
     "unionhall.mandates",
+    "unionhall.jobs",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,111 @@
+"""Every periodic job, in one table. ``manage.py worker`` runs each when due;
+``manage.py worker --list`` shows them with their last run and next time.
+
+A new app adds a row here: a plain function (no arguments, or ``now=``, or
+``today=``) that does what is due and is safe to run again, since a run
+killed part-way is run again. Paths are imported only when the job runs, so
+a row whose function is still being written (``pending``) is skipped and
+reported, not fatal, and this module imports no app.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from unionhall.jobs.schedule import Daily, Every, Weekly
+
+Schedule = Every | Daily | Weekly
+
+MINUTE = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    path: str  # dotted path of the function
+    schedule: Schedule
+    why: str
+    # Set while the function is still being written (say by whom or where):
+    # until then the worker skips the job and says so, rather than failing it.
+    pending: str = ""
+    # A run unfinished after this long is taken to have died with its worker
+    # (killed, machine lost), and the job may be claimed again.
+    timeout: dt.timedelta = dt.timedelta(hours=1)
+
+
+JOBS: tuple[Job, ...] = (
+    Job(
+        "ballot-reminders",
+        "unionhall.ballots.reminders.send_due_reminders",
+        Every(MINUTE),
+        "HQ schedules a reminder to vote for a time while the ballot is open; non-voters get it then.",
+    ),
+    Job(
+        "bulletin-release",
+        "unionhall.bulletins.delivery.release_due_bulletins",
+        Every(MINUTE),
+        "A scheduled bulletin is published and emailed at the time its editor chose.",
+    ),
+    Job(
+        "bulletin-retries",
+        "unionhall.bulletins.delivery.send_due_deliveries",
+        Every(5 * MINUTE),
+        "A bulletin email refused for a passing reason is queued again when its retry time comes.",
+    ),
+    Job(
+        "bulletin-interrupted",
+        "unionhall.bulletins.delivery.fail_interrupted",
+        Every(15 * MINUTE),
+        "A send whose worker died mid-batch shows as failed in the delivery report, not 'sending' for ever.",
+    ),
+    Job(
+        "outbox",
+        "unionhall.outbox.sending.send_due",
+        Every(MINUTE),
+        "Messages whose retry time has come, or whose sending task was lost, are sent; abandoned sends are marked failed.",
+        pending="issue 10: the outbox app (one resumable sender for every message) is being built",
+    ),
+    Job(
+        "digests",
+        "unionhall.bulletins.notifications.send_digests",
+        Weekly(0, dt.time(7, 0)),
+        "Members who chose the weekly digest get the week's bulletins in one email on Monday morning.",
+    ),
+    Job(
+        "term-warnings",
+        "unionhall.members.services.offices_warn_ending",
+        Daily(dt.time(6, 0)),
+        "Officers hear UNIONHALL_TERM_WARNING_DAYS before their term ends, in time to run an election.",
+    ),
+    Job(
+        "mandate-warnings",
+        "unionhall.mandates.services.mandates_warn_lapsing",
+        Daily(dt.time(6, 5)),
+        "HQ hears before an industrial action mandate lapses; action after that needs a new ballot.",
+    ),
+    Job(
+        "audit-witness",
+        "unionhall.audit.services.audit_witness_publish",
+        Daily(dt.time(3, 30)),
+        "The audit log's head is published outside the database, so cutting the log's tail is caught.",
+        pending="issue 10: the audit witness is being added to unionhall.audit.services",
+    ),
+    Job(
+        "audit-verify",
+        "unionhall.jobs.housekeeping.audit_chain_check",
+        Daily(dt.time(4, 0)),
+        "The audit log's hash chain is checked every night; a break is logged as an error and shown in --list.",
+        timeout=dt.timedelta(hours=6),
+    ),
+    Job(
+        "sessions-clear",
+        "unionhall.jobs.housekeeping.clear_expired_sessions",
+        Daily(dt.time(4, 30)),
+        "Expired sign-in sessions are deleted rather than kept in the database for ever.",
+    ),
+    Job(
+        "task-results-prune",
+        "unionhall.jobs.housekeeping.prune_task_results",
+        Daily(dt.time(4, 45)),
+        "Finished background tasks are deleted after two weeks (failed ones after four) so the queue's table stays small.",
+    ),
+)
