@@ -23,7 +23,6 @@ import ast
 import pathlib
 from collections import defaultdict
 
-import pytest
 
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "unionhall"
@@ -31,8 +30,6 @@ PACKAGE = "unionhall"
 SHARED_MODELS = {"unionhall.members.models", "unionhall.audit.models"}
 # The foundation every app may use; the engine may use nothing else among the apps.
 FOUNDATION = {"unionhall.members", "unionhall.audit"}
-# Issue 10 (Foundations): these fail on the code as the review found it; the mark goes with the fix.
-UNTIL_FIXED = pytest.mark.xfail(strict=True, reason="issue 10: ballots and mandates import each other, members holds the demo")
 BUILT_ON_THE_ENGINE = {"unionhall.elections", "unionhall.conference", "unionhall.mandates", "unionhall.bulletins"}
 
 
@@ -170,7 +167,6 @@ def test_no_module_of_unionhall_imports_itself_round_a_cycle():
     assert not found, "Import cycles between modules (counting imports inside functions):\n" + describe(graph, found)
 
 
-@UNTIL_FIXED
 def test_no_app_imports_itself_round_a_cycle():
     graph = app_graph(module_graph())
     found = tangles(graph)
@@ -186,7 +182,6 @@ def test_the_ballot_engine_imports_no_app_but_the_register_and_the_audit_log():
     assert engine <= FOUNDATION, f"ballots imports the apps {sorted(engine - FOUNDATION)}"
 
 
-@UNTIL_FIXED
 def test_the_register_imports_no_app_but_the_audit_log():
     apps = app_graph(module_graph())
     installed = {app for app in apps.get("unionhall.members", set()) if (SRC / app.replace(".", "/") / "apps.py").exists()}

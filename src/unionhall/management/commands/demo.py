@@ -1,6 +1,11 @@
+"""The demo union: every app's demo builder in turn. It lives with the
+project, not in an app, because it uses every app: an app that imported them
+all would sit in an import cycle with each (docs/architecture.md)."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from unionhall.ballots import api as ballots
 from unionhall.ballots.demo import DEMO_TRUSTEE_PASSPHRASE, build_demo_ballots
 from unionhall.bulletins.demo import build_demo_bulletins
 from unionhall.conference.demo import build_demo_conference
@@ -25,9 +30,9 @@ class Command(BaseCommand):
             accounts = build_demo_union(members=members, seed=seed)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        ballots = build_demo_ballots(seed=seed)
+        built = [ballot.pk for ballot in build_demo_ballots(seed=seed)]
         statutory = build_demo_statutory_ballot(seed=seed)
-        ballots.append(statutory.ballot)
+        built.append(statutory.ballot_id)
         build_demo_conference(seed)
         build_demo_bulletins(seed)
         build_demo_elections(seed)
@@ -37,13 +42,12 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.role:<17} {account.email:<34} password: {DEMO_PASSWORD}")
         self.stdout.write("\nBallots:")
-        for ballot in ballots:
-            ballot.refresh_from_db()
-            self.stdout.write(f"  {ballot.slug:<22} {ballot.get_status_display().lower()}: /ballots/{ballot.slug}/")
+        for ballot in (ballots.ballot_facts(ballot_id=pk) for pk in built):
+            self.stdout.write(f"  {ballot.slug:<22} {ballot.status_label.lower()}: /ballots/{ballot.slug}/")
         self.stdout.write(f"  trustee key files in var/demo-trustees/, passphrase: {DEMO_TRUSTEE_PASSPHRASE!r}")
         self.stdout.write("Conference: motions, a card vote, a secret vote of the delegates and the register of resolutions at /conference/")
         self.stdout.write("Bulletins: two numbered series with a discussion under pseudonyms at /bulletins/")
-        self.stdout.write(f"  statutory rules, notices and the postal count: /mandates/{statutory.ballot.slug}/")
+        self.stdout.write(f"  statutory rules, notices and the postal count: /mandates/{ballots.ballot_facts(ballot_id=statutory.ballot_id).slug}/")
         self.stdout.write("Elections: a General Secretary elected by secret ballot, and an NEC counted by STV from the")
         self.stdout.write("  independent scrutineer's ballot profile, at /elections/")
         self.stdout.write(f"\nOfficers also need a TOTP code: add the secret {DEMO_TOTP_SECRET} to an authenticator app,")
