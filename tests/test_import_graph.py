@@ -12,9 +12,10 @@ Two graphs are built. Modules: ``unionhall.ballots.casting`` imports
 demo command) are the project, which may import apps but is imported by none.
 Neither graph may hold a cycle.
 
-Models are shared on one rule: the register (``members.models``) and the audit
-log (``audit.models``) are the foundation every app builds on and may be
-imported by any app; any other app's models are its own. A model that points
+Models are shared on one rule: the register (``members.models``), the audit
+log (``audit.models``) and the outbox (``outbox.models``, every message sent)
+are the foundation every app builds on (DESIGN.md) and may be imported by any
+app; any other app's models are its own. A model that points
 at another app's row names it by a lazy string (``"ballots.Ballot"``), so even
 a ForeignKey needs no import; and the engine is read through ``ballots.api``.
 """
@@ -26,10 +27,10 @@ from collections import defaultdict
 
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "unionhall"
-# Any app may import these apps' models: the register and the audit log.
-SHARED_MODELS = {"unionhall.members.models", "unionhall.audit.models"}
-# The foundation every app may use; the engine may use nothing else among the apps.
-FOUNDATION = {"unionhall.members", "unionhall.audit"}
+# The foundation every app may use, models and all (DESIGN.md: members, audit, the outbox);
+# the ballot engine may use nothing else among the apps, and the register only the other two.
+FOUNDATION = {"unionhall.members", "unionhall.audit", "unionhall.outbox"}
+SHARED_MODELS = {f"{app}.models" for app in FOUNDATION}
 BUILT_ON_THE_ENGINE = {"unionhall.elections", "unionhall.conference", "unionhall.mandates", "unionhall.bulletins"}
 
 
@@ -173,7 +174,7 @@ def test_no_app_imports_itself_round_a_cycle():
     assert not found, "Import cycles between apps (counting imports inside functions):\n" + describe(graph, found)
 
 
-def test_the_ballot_engine_imports_no_app_but_the_register_and_the_audit_log():
+def test_the_ballot_engine_imports_no_app_but_the_foundation():
     """Elections, conference and mandates build on ballots, never the other way:
     a rule profile plugs in through ballots.hooks at start-up."""
     apps = app_graph(module_graph())
@@ -182,13 +183,13 @@ def test_the_ballot_engine_imports_no_app_but_the_register_and_the_audit_log():
     assert engine <= FOUNDATION, f"ballots imports the apps {sorted(engine - FOUNDATION)}"
 
 
-def test_the_register_imports_no_app_but_the_audit_log():
+def test_the_register_imports_no_app_but_the_rest_of_the_foundation():
     apps = app_graph(module_graph())
     installed = {app for app in apps.get("unionhall.members", set()) if (SRC / app.replace(".", "/") / "apps.py").exists()}
-    assert installed <= {"unionhall.audit"}, f"members imports {sorted(installed - {'unionhall.audit'})}"
+    assert installed <= FOUNDATION, f"members imports {sorted(installed - FOUNDATION)}"
 
 
-def test_no_app_imports_another_apps_models_but_the_register_and_the_audit_log():
+def test_no_app_imports_another_apps_models_but_the_foundations():
     offences = []
     for module, targets in module_graph().items():
         if not (SRC / app_of(module).replace(".", "/") / "apps.py").exists():
