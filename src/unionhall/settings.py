@@ -2,6 +2,7 @@
 environment (see README, "Configuration"); nothing secret has a default outside
 DEBUG."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -36,9 +37,11 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
+    "anymail",
     "unionhall",
     "unionhall.audit",
     "unionhall.members",
+    "unionhall.outbox",
     "unionhall.ballots",
     "unionhall.conference",
     "unionhall.bulletins",
@@ -130,12 +133,24 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER") or "unionhall"
 
-# --- Email ---
+# --- Email: every message goes through the outbox (unionhall.outbox), which
+# sends it with EMAIL_BACKEND: the SMTP relay by default, or a provider through
+# django-anymail, e.g. EMAIL_BACKEND=anymail.backends.postmark.EmailBackend with
+# ANYMAIL_POSTMARK_SERVER_TOKEN. Each ANYMAIL_<NAME> variable (or a file named by
+# ANYMAIL_<NAME>_FILE) becomes ANYMAIL["<NAME>"]. ANYMAIL_WEBHOOK_SECRET (user:password,
+# several between commas while rotating) guards the providers' tracking webhooks
+# under /outbox/anymail/; without it they are refused.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "unionhall <noreply@unionhall.invalid>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
 )
+ANYMAIL = {
+    name: env_str(f"ANYMAIL_{name}")
+    for name in sorted({key.removeprefix("ANYMAIL_").removesuffix("_FILE") for key in os.environ if key.startswith("ANYMAIL_")})
+}
+if ANYMAIL.get("WEBHOOK_SECRET"):
+    ANYMAIL["WEBHOOK_SECRET"] = [secret.strip() for secret in ANYMAIL["WEBHOOK_SECRET"].split(",") if secret.strip()]
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 # Text messages (ballot reminders): a provider's backend class, or files in var/sms/.
 SMS_BACKEND = env_str("SMS_BACKEND") or "unionhall.sms.FileBackend"

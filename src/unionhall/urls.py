@@ -24,5 +24,6 @@ urlpatterns = [
     path("bulletins/", include("unionhall.bulletins.urls")),
     path("elections/", include("unionhall.elections.urls")),
     path("mandates/", include("unionhall.mandates.urls")),
+    path("outbox/", include("unionhall.outbox.urls")),
     path("accounts/", include("allauth.urls")),
 ]

@@ -1,0 +1,138 @@
+"""Queueing messages: the one way the product sends anything.
+
+Call these inside the transaction of the change that causes the message (a
+vote, a nomination, a reply): the Message row then exists if and only if
+the change does, so a crash between the two can lose nothing. They also
+enqueue the sending task in that transaction: with the database task
+backend it exists only if the transaction commits, and a worker takes it
+after the commit; the immediate backend (DEBUG, the tests) sends at once.
+Whatever is queued and not yet sent, ``sending.send_due`` sends.
+
+A message is named by its ``key`` ("reminder:7:member:42:email"): queueing
+the same key again changes nothing, so a job that is run twice, or resumed
+after a crash, never queues a message twice."""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from unionhall.outbox import sending
+from unionhall.outbox.bounces import flagged
+from unionhall.outbox.models import Channel, Content, Message, Status
+from unionhall.outbox.unsubscribe import mailing_list
+
+BATCH = sending.BATCH
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One message of a mailing: who gets it, and under which key."""
+
+    key: str  # the logical message; queued once, however often this is asked
+    address: str = ""  # an email address or phone number; blank for post
+    member_id: int | None = None
+    fields: dict = field(default_factory=dict)  # values for the content's [[name]]s
+
+
+def about_of(subject) -> tuple[str, int | None]:
+    """("app.model", pk) for a model instance, or the pair given."""
+    if subject is None:
+        return "", None
+    if isinstance(subject, tuple):
+        return subject
+    return subject._meta.label_lower, subject.pk
+
+
+def content_write(*, text: str, subject: str = "", html: str = "", key: str | None = None, from_email: str = "", reply_to: str = "",
+                  headers: dict | None = None, now: dt.datetime | None = None) -> Content:  # fmt: skip
+    """The content of a message or of a mailing. Under ``key`` it is written
+    once: asked again (a mailing resumed), the content already written is
+    returned as it is, so every recipient gets the same words."""
+    values = {"subject": subject[:300], "text": text, "html": html, "from_email": from_email, "reply_to": reply_to,
+              "headers": headers or {}, "created_at": now or timezone.now()}  # fmt: skip
+    if key is None:
+        return Content.objects.create(**values)
+    existing = Content.objects.filter(key=key).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return Content.objects.create(key=key, **values)
+    except IntegrityError:  # written meanwhile by a concurrent run of the same mailing
+        return Content.objects.get(key=key)
+
+
+def messages_queue(*, topic: str, channel: str, content: Content | None, recipients: Sequence[Recipient], about=None, unsubscribe: str = "",
+                   expires_at: dt.datetime | None = None, now: dt.datetime | None = None, send: bool = True) -> list[int]:  # fmt: skip
+    """Queue one message per recipient, skipping any whose key is already
+    queued. An email to an address that bounced is written ``suppressed``
+    (and not sent); a message by post is written ``postal``, for the postal
+    list. ``unsubscribe`` names the mailing list a one-click unsubscribe in
+    it leaves (only for mail a member chose: see unsubscribe.py).
+
+    Returns the ids of the messages waiting to be sent under these keys (new
+    or still waiting from an earlier run), and with ``send`` enqueues their
+    sending. Write at most a few thousand recipients per call."""
+    if unsubscribe and any(r.member_id is None for r in recipients):
+        raise ValueError("a message with an unsubscribe link must name its member")
+    if unsubscribe and mailing_list(unsubscribe) is None:
+        raise ValueError(f"no mailing list {unsubscribe!r}")
+    if channel != Channel.POST and any(not r.address for r in recipients):
+        raise ValueError(f"every {channel} message needs an address")
+    if channel != Channel.POST and content is None:
+        raise ValueError(f"a {channel} message needs its content")
+    if not recipients:
+        return []
+    now = now or timezone.now()
+    about_type, about_id = about_of(about)
+    bounced = flagged(r.address for r in recipients) if channel == Channel.EMAIL else set()
+
+    def status_of(recipient: Recipient) -> str:
+        if channel == Channel.POST:
+            return Status.POSTAL
+        return Status.SUPPRESSED if recipient.address.strip().lower() in bounced else Status.QUEUED
+
+    rows = [
+        Message(key=r.key, topic=topic, channel=channel, status=status_of(r), member_id=r.member_id, address=r.address, content=content,
+                fields=r.fields, unsubscribe=unsubscribe, about_type=about_type, about_id=about_id, queued_at=now, next_attempt_at=now,
+                expires_at=expires_at, last_error="the address bounced before: not sent" if status_of(r) == Status.SUPPRESSED else "")
+        for r in recipients
+    ]
+    Message.objects.bulk_create(rows, ignore_conflicts=True)
+    if channel == Channel.POST:
+        return []
+    waiting = list(Message.objects.filter(key__in=[r.key for r in recipients], status=Status.QUEUED).order_by("pk").values_list("pk", flat=True))
+    if send:
+        sending.send_soon(waiting)
+    return waiting
+
+
+def email_queue(*, topic: str, to: str, subject: str, text: str, html: str = "", key: str = "", member_id: int | None = None, about=None,
+                unsubscribe: str = "", expires_at: dt.datetime | None = None, from_email: str = "", reply_to: str = "",
+                headers: dict | None = None, fields: dict | None = None, now: dt.datetime | None = None) -> Message:  # fmt: skip
+    """Queue one email to one address (see ``messages_queue``); the Message,
+    already there if ``key`` was queued before. Without ``key`` every call is
+    a message of its own."""
+    now = now or timezone.now()
+    key = key or f"{topic}:{sending.new_claim()}{sending.new_claim()}"
+    existing = Message.objects.filter(key=key).first()
+    if existing:
+        return existing
+    content = content_write(subject=subject, text=text, html=html, from_email=from_email, reply_to=reply_to, headers=headers, now=now)
+    recipient = Recipient(key=key, address=to, member_id=member_id, fields=fields or {})
+    messages_queue(topic=topic, channel=Channel.EMAIL, content=content, recipients=[recipient], about=about, unsubscribe=unsubscribe, expires_at=expires_at, now=now)
+    return Message.objects.get(key=key)
+
+
+def in_batches(ids: Iterable[int], size: int = BATCH) -> Iterable[list[int]]:
+    batch: list[int] = []
+    for pk in ids:
+        batch.append(pk)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
