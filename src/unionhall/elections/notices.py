@@ -1,7 +1,9 @@
 """Emails about an election: the three people named in a nomination hear of
 each step (nominated, seconded, accepted), and every candidate hears the
-declared result. Queued inside the transaction that decides to send, so a
-step that is undone sends nothing (see ``unionhall.mail``).
+declared result. Queued in the outbox inside the transaction that decides
+to send, so a step that is undone sends nothing, and each notice is queued
+once however often the step is retried (see ``unionhall.mail``). They are
+statutory notices: no unsubscribe link.
 
 Reminders before an elected term ends need nothing here: the result enters
 the term in the register through ``office_create``, and ``manage.py
@@ -14,15 +16,17 @@ from django.utils import timezone
 from unionhall.elections.models import Election, Nomination
 from unionhall.mail import queue_email
 from unionhall.members.models import Member
+from unionhall.outbox.models import Topic
 
 
 def _link(path: str) -> str:
     return settings.UNIONHALL_BASE_URL + path
 
 
-def _send(member: Member, subject: str, body: str) -> None:
+def _send(member: Member, subject: str, body: str, *, key: str, about) -> None:
     if member.email:
-        queue_email(subject=subject, body=f"Dear {member.first_name},\n\n{body}\n", to=[member.email])
+        queue_email(subject=subject, body=f"Dear {member.first_name},\n\n{body}\n", to=[member.email], topic=Topic.ELECTION_NOTICE,
+                    key=f"{key}:member:{member.pk}", member_id=member.pk, about=about)  # fmt: skip
 
 
 def _where(nomination: Nomination) -> str:
@@ -54,7 +58,7 @@ def nomination_step(nomination: Nomination, step: str) -> None:
     to_act = {nomination.seconder_id: not nomination.seconded_at, nomination.candidate_id: not nomination.accepted_at}
     for member in {nomination.candidate, nomination.proposer, nomination.seconder}:
         action = f"\n\nPlease respond here: {respond}" if to_act.get(member.pk) else f"\n\nThe election: {page}"
-        _send(member, subject, f"{news}\n\n{status}{action}")
+        _send(member, subject, f"{news}\n\n{status}{action}", key=f"election:{election.pk}:nomination:{nomination.pk}:{step}", about=nomination)
 
 
 def result_declared(election: Election, standing: list[Nomination]) -> None:
@@ -69,4 +73,5 @@ def result_declared(election: Election, standing: list[Nomination]) -> None:
         _send(
             nomination.candidate, f"{election.title}: the result",
             f"The result of the {election.title} is declared. {outcome}.\n\n{summary}{lot}\n\nThe full result: {result}",
+            key=f"election:{election.pk}:result", about=election,
         )  # fmt: skip

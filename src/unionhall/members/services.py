@@ -12,6 +12,7 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.mail import queue_email
 from unionhall.members.models import Member, Office, User
+from unionhall.outbox.models import Topic
 from unionhall.refusals import Refused
 
 
@@ -94,26 +95,29 @@ def offices_ending(*, within_days: int | None = None, today: dt.date | None = No
 
 
 def offices_warn_ending(*, today: dt.date | None = None) -> int:
-    """Email each holder whose term ends within the window, once per term."""
+    """Email each holder whose term ends within the window, once per term:
+    the warning and the note that it was given are written together."""
     today = today or timezone.localdate()
     sent = 0
     for office in offices_ending(today=today).filter(warned_on__isnull=True):
         to = office.member.email
-        if to:
-            days = (office.ends_on - today).days
-            queue_email(
-                subject=f"Your term as {office.get_role_display()} ends on {office.ends_on:%-d %B %Y}",
-                body=(
-                    f"Dear {office.member.first_name},\n\n"
-                    f"Your term as {office.get_role_display()}"
-                    f"{' (' + office.scope_label + ')' if office.scope_label else ''} ends in {days} days, "
-                    f"on {office.ends_on:%-d %B %Y}.\n\n"
-                    "If the office is to be filled by election, the nomination timetable should start now.\n"
-                ),
-                to=[to],
-            )
-            sent += 1
-        Office.objects.filter(pk=office.pk).update(warned_on=today)
+        with transaction.atomic():
+            if to:
+                days = (office.ends_on - today).days
+                queue_email(
+                    subject=f"Your term as {office.get_role_display()} ends on {office.ends_on:%-d %B %Y}",
+                    body=(
+                        f"Dear {office.member.first_name},\n\n"
+                        f"Your term as {office.get_role_display()}"
+                        f"{' (' + office.scope_label + ')' if office.scope_label else ''} ends in {days} days, "
+                        f"on {office.ends_on:%-d %B %Y}.\n\n"
+                        "If the office is to be filled by election, the nomination timetable should start now.\n"
+                    ),
+                    to=[to], topic=Topic.TERM_WARNING, key=f"term-warning:{office.pk}:{office.ends_on.isoformat()}",
+                    member_id=office.member_id, about=office,
+                )  # fmt: skip
+                sent += 1
+            Office.objects.filter(pk=office.pk).update(warned_on=today)
     return sent
 
 
@@ -135,8 +139,8 @@ def member_request_email_change(*, member: Member, new_email: str, confirm_url_f
             f"with the union (and the one you sign in with):\n{confirm_url_for(token)}\n\n"
             "It works for 24 hours. If you did not ask for this, ignore this email.\n"
         ),
-        to=[new_email],
-    )
+        to=[new_email], topic=Topic.EMAIL_CHANGE, member_id=member.pk,
+    )  # fmt: skip
     if member.email:
         queue_email(
             subject="A change of your email address was requested",
@@ -145,8 +149,8 @@ def member_request_email_change(*, member: Member, new_email: str, confirm_url_f
                 "Nothing changes unless the link sent to the new address is opened. If this was not you, contact your "
                 "branch or the union office at once.\n"
             ),
-            to=[member.email],
-        )
+            to=[member.email], topic=Topic.EMAIL_CHANGE, member_id=member.pk,
+        )  # fmt: skip
 
 
 def member_confirm_email_change(*, token: str, user) -> Member:
