@@ -23,7 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -106,10 +106,19 @@ def _wait_for_head(chain: int) -> AuditHead:
     return head
 
 
-def _take_a_free_head_postgresql(n: int, preferred: int) -> tuple[AuditHead, int] | None:
+@dataclass
+class _Tip:
+    """A locked head as read by raw SQL: the fields ``_append`` uses."""
+
+    chain: int
+    chain_seq: int
+    digest: str
+
+
+def _take_a_free_head_postgresql(conn, n: int, preferred: int) -> tuple[_Tip, int] | None:
     """One round trip: lock the preferred head if it is free, else any free
     one, and only then take the next seq (so seq rises along each chain)."""
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         cursor.execute(
             f"""WITH head AS MATERIALIZED (
                     SELECT chain, chain_seq, digest FROM {AuditHead._meta.db_table} WHERE chain < %s
@@ -118,26 +127,26 @@ def _take_a_free_head_postgresql(n: int, preferred: int) -> tuple[AuditHead, int
             [n, preferred, SEQUENCE],
         )
         row = cursor.fetchone()
-    return (AuditHead(chain=row[0], chain_seq=row[1], digest=row[2]), row[3]) if row else None
+    return (_Tip(*row[:3]), row[3]) if row else None
 
 
-def _take_a_place() -> tuple[AuditHead, int]:
+def _take_a_place(conn) -> tuple[AuditHead | _Tip, int]:
     """Lock the head of a chain to append to, and take the entry's seq: this
     connection's usual chain if it is free, else any free one, and only if
     every head is busy (more writers than chains), wait for the usual one."""
     n = audit_chain_count()
     preferred = _preferred_chain(n)
-    taken = _take_a_free_head_postgresql(n, preferred) if connection.vendor == "postgresql" else None
+    taken = _take_a_free_head_postgresql(conn, n, preferred) if conn.vendor == "postgresql" else None
     # Without SKIP LOCKED (SQLite) writers are one at a time anyway.
     head, seq = taken or (_wait_for_head(preferred), None)
     _local.chain = head.chain
-    return head, seq if seq is not None else _next_seq()
+    return head, seq if seq is not None else _next_seq(conn)
 
 
-def _next_seq() -> int:
+def _next_seq(conn) -> int:
     """The next seq, taken while holding a head, so seq rises along each chain."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
             cursor.execute("SELECT nextval(%s)", [SEQUENCE])
         else:
             # SQLite: this transaction holds the database's only write lock
@@ -147,23 +156,23 @@ def _next_seq() -> int:
         return cursor.fetchone()[0]
 
 
-def _insert_and_move_head_postgresql(entry: AuditEntry) -> None:
+def _insert_and_move_head_postgresql(conn, entry: AuditEntry) -> None:
     """One round trip: insert the entry and move its chain's head onto it.
     Like ``save()`` but without its signals, which nothing listens to for entries."""
     fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
+    columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
+    with conn.cursor() as cursor:
         cursor.execute(
             f"""WITH moved AS (UPDATE {AuditHead._meta.db_table} SET chain_seq = %s, digest = %s WHERE chain = %s)
                 INSERT INTO {AuditEntry._meta.db_table} ({columns}) VALUES ({", ".join(["%s"] * len(fields))})
                 RETURNING {AuditEntry._meta.pk.column}""",
-            [entry.chain_seq, entry.digest, entry.chain, *(f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields)],
+            [entry.chain_seq, entry.digest, entry.chain, *(f.get_db_prep_save(getattr(entry, f.attname), conn) for f in fields)],
         )
         entry.pk = cursor.fetchone()[0]
-    entry._state.adding, entry._state.db = False, connection.alias
+    entry._state.adding, entry._state.db = False, conn.alias
 
 
-def _append(*, head: AuditHead, seq: int, actor, action: Action | str, subject, detail: dict | None) -> AuditEntry:
+def _append(conn, *, head: AuditHead | _Tip, seq: int, actor, action: Action | str, subject, detail: dict | None) -> AuditEntry:
     """Append one entry, numbered ``seq``, to the chain whose head the caller
     has locked, and move the head on."""
     subject_type, subject_id = _subject(subject)
@@ -182,9 +191,9 @@ def _append(*, head: AuditHead, seq: int, actor, action: Action | str, subject, 
         prev_digest=head.digest,
     )
     entry.digest = entry.compute_digest()
-    if connection.vendor == "postgresql":
+    if conn.vendor == "postgresql":
         # Round trips are most of a write's cost on a busy database server.
-        _insert_and_move_head_postgresql(entry)
+        _insert_and_move_head_postgresql(conn, entry)
     else:
         entry.save()
         AuditHead.objects.filter(chain=head.chain).update(chain_seq=entry.chain_seq, digest=entry.digest)
@@ -197,8 +206,11 @@ def audit_record(*, actor, action: Action | str, subject=None, detail: dict | No
     """Append one entry. ``subject`` is a model instance or a (type, id) pair;
     ``detail`` must be JSON-serialisable and should name fields, not copy values.
     Holds one chain's head until the caller's transaction ends."""
-    head, seq = _take_a_place()
-    return _append(head=head, seq=seq, actor=actor, action=action, subject=subject, detail=detail)
+    # The thread's own connection, looked up once: each lookup through the
+    # ``connection`` proxy costs as much as the rest of the Python in a write.
+    conn = connections[DEFAULT_DB_ALIAS]
+    head, seq = _take_a_place(conn)
+    return _append(conn, head=head, seq=seq, actor=actor, action=action, subject=subject, detail=detail)
 
 
 # --- Witness statements ---------------------------------------------------------------
@@ -308,8 +320,8 @@ def audit_witness_publish(*, to: str | os.PathLike | None = None, emails: Sequen
     }
     for chain in range(audit_chain_count()):
         with transaction.atomic():  # one head at a time: writers on the others carry on
-            head = _wait_for_head(chain)
-            _append(head=head, seq=_next_seq(), actor=None, action=Action.WITNESS, subject=("audit.witness", body["witnessed_at"]), detail=anchor)
+            conn = connections[DEFAULT_DB_ALIAS]
+            _append(conn, head=_wait_for_head(chain), seq=_next_seq(conn), actor=None, action=Action.WITNESS, subject=("audit.witness", body["witnessed_at"]), detail=anchor)
     if emails:
         subject = f"{body['site']}: audit log witness statement, {at:%Y-%m-%d %H:%M} UTC"
         # The body is the statement alone, so saving the message's text gives the file.
