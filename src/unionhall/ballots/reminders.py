@@ -1,19 +1,21 @@
 """Reminders to vote: HQ schedules them while a ballot is open; at each one's
-time, every member on the roll who has not voted gets one message by email,
-by text, or both, as they have chosen in their preferences. For a statutory
-ballot a work email address is never used (``turnout.non_voters``).
+time, every member on the roll who has not voted gets one message: by email
+(always, unless they have no usable address), and by text as well if they
+asked for texts about ballots. An address that bounced gets nothing; in a
+statutory ballot a work address is never used (``turnout.non_voters``).
+Invitations, when a ballot opens, go the same way to the whole roll.
 
-``manage.py send_reminders`` sends what is due (run it every few minutes from
-cron or a systemd timer). Messages go out in batches over one connection, each
-batch recorded as done before the next, so a sender that stops part-way
-resumes without sending anything twice, and 60,000 reminders take minutes."""
+The messages go through the outbox (one Message per member and channel,
+named "reminder:<R>:member:<M>:email"), a batch at a time, each batch written
+in one transaction with the reminder's progress: a sender that stops
+part-way resumes after its last batch, and nobody is queued twice. The
+outbox sends them, with retries, and never after the ballot closes.
+``manage.py send_reminders`` (or the worker's job) queues what is due."""
 
 import datetime as dt
 import secrets
-import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -24,8 +26,11 @@ from unionhall.audit.services import audit_record
 from unionhall.ballots.models import Ballot, Reminder
 from unionhall.ballots.turnout import non_voters
 from unionhall.members.remit import Remit
+from unionhall.outbox import sending
+from unionhall.outbox.bounces import flagged
+from unionhall.outbox.models import Channel, Content, Topic
+from unionhall.outbox.services import Recipient, content_write, messages_queue
 from unionhall.refusals import Refused
-from unionhall.sms import TextMessage, send_texts
 
 MAX_REMINDERS = 5
 MIN_GAP = dt.timedelta(hours=24)
@@ -64,47 +69,35 @@ def cancel_reminder(*, reminder: Reminder, actor) -> None:
     audit_record(actor=actor, action=Action.CHANGE, subject=reminder.ballot, detail={"event": "reminder cancelled", "send_at": reminder.send_at.isoformat()})
 
 
-def _email(reminder: Reminder, first_name: str, address: str) -> EmailMessage:
+def _contents(reminder: Reminder, now: dt.datetime) -> tuple[Content, Content]:
+    """The reminder's email and text, written once for all its recipients;
+    ``[[first_name]]`` is each member's own."""
     ballot = reminder.ballot
     link = f"{settings.UNIONHALL_BASE_URL}/ballots/{ballot.slug}/"
     closes = timezone.localtime(ballot.closes_at)
     if reminder.kind == Reminder.Kind.INVITATION:
         subject, opening = f"Vote now: “{ballot.title}”", f"Voting is open in “{ballot.title}”, and you are entitled to vote."
         why = "You are receiving this because you are on the ballot's roll."
+        what = "voting is open in"
     else:
         subject, opening = f"Reminder: vote in “{ballot.title}”", f"You have not voted yet in “{ballot.title}”."
         why = "You are receiving this because you are on the ballot's roll and have not voted; once you vote, the reminders stop."
+        what = "you have not voted yet in"
     body = (
-        f"Dear {first_name},\n\n{opening} Voting closes on {closes:%-d %B at %H:%M}.\n\n"
+        f"Dear [[first_name]],\n\n{opening} Voting closes on {closes:%-d %B at %H:%M}.\n\n"
         f"Vote here: {link}\n\nYour vote is secret: nobody, including the union, can see how you voted. {why}\n"
     )
-    return EmailMessage(subject=subject, body=body, to=[address])
-
-
-def _text(reminder: Reminder, phone: str) -> TextMessage:
-    ballot = reminder.ballot
-    closes = timezone.localtime(ballot.closes_at)
-    what = "voting is open in" if reminder.kind == Reminder.Kind.INVITATION else "you have not voted yet in"
-    return TextMessage(phone, f"Your union: {what} “{ballot.title}”. Voting closes {closes:%-d %b %H:%M}. "
-                              f"{settings.UNIONHALL_BASE_URL}/ballots/{ballot.slug}/")  # fmt: skip
-
-
-def _send_emails(connection, emails: list[EmailMessage]) -> int:
-    """Send each message; one the mail server refuses (a bad address) is
-    counted, not retried, so it cannot hold up the rest or be sent again.
-    Any other error (the server is down) stops the batch, to be resumed."""
-    refused = 0
-    for message in emails:
-        try:
-            connection.send_messages([message])
-        except smtplib.SMTPRecipientsRefused:
-            refused += 1
-    return refused
+    email = content_write(key=f"reminder:{reminder.pk}:email", subject=subject, text=body, now=now)
+    text = content_write(key=f"reminder:{reminder.pk}:text", text=f"Your union: {what} “{ballot.title}”. Voting closes {closes:%-d %b %H:%M}. {link}", now=now)
+    return email, text
 
 
 def send_reminder(reminder: Reminder, *, batch: int = BATCH) -> Reminder:
-    """Send one reminder to everyone on the roll who has not voted, resuming
-    where an earlier attempt stopped."""
+    """Queue one reminder (or a ballot's invitations) in the outbox for
+    everyone on the roll who has not voted, resuming where an earlier
+    attempt stopped; the reminder, with how many were emailed, texted and
+    unreachable. Returns it unchanged if it is not due to send or another
+    sender holds it."""
     now = timezone.now()
     # Claim it: one sender at a time. A sender that has made no progress for
     # STALLED is taken to have stopped, and another resumes after its last
@@ -117,35 +110,32 @@ def send_reminder(reminder: Reminder, *, batch: int = BATCH) -> Reminder:
     if not claimed:
         return reminder
     ballot = reminder.ballot
+    email, text = _contents(reminder, now)
     waiting = non_voters(ballot, Remit(everyone=True)).order_by("pk").values_list(
-        "pk", "member__first_name", "reminder_email", "member__wants_email", "member__phone", "member__wants_sms"
+        "pk", "member_id", "member__first_name", "reminder_email", "member__phone", "member__ballots_by_text"
     )  # fmt: skip
-    connection = get_connection()
-    connection.open()  # one connection for every batch
-    try:
-        return _send_batches(reminder, ballot, waiting, connection, claim, batch)
-    finally:
-        connection.close()
-
-
-def _send_batches(reminder: Reminder, ballot: Ballot, waiting, connection, claim: str, batch: int) -> Reminder:
+    topic = Topic.BALLOT_INVITATION if reminder.kind == Reminder.Kind.INVITATION else Topic.BALLOT_REMINDER
     while ballot.status == Ballot.Status.OPEN:
         rows = list(waiting.filter(pk__gt=reminder.done_up_to)[:batch])
         if not rows:
             break
-        # An invitation goes to every usable address; reminders follow each member's preferences.
-        invitation = reminder.kind == Reminder.Kind.INVITATION
-        emails = [_email(reminder, first, address) for _, first, address, wants, _, _ in rows if address and (wants or invitation)]
-        texts = [_text(reminder, phone) for _, _, _, _, phone, wants in rows if phone and wants]
-        reached = {pk for pk, _, address, wants_email, phone, wants_sms in rows if (address and (wants_email or invitation)) or (phone and wants_sms)}
-        refused = _send_emails(connection, emails)
-        send_texts(texts)
-        mine = Reminder.objects.filter(pk=reminder.pk, sender=claim).update(
-            done_up_to=rows[-1][0], progress_at=timezone.now(), emailed=F("emailed") + len(emails) - refused,
-            texted=F("texted") + len(texts), unreachable=F("unreachable") + len(rows) - len(reached) + refused,
-        )  # fmt: skip
-        if not mine:  # another sender took over: it goes on from its own progress
-            return Reminder.objects.get(pk=reminder.pk)
+        bounced = flagged(address for _, _, _, address, _, _ in rows)
+        key = f"reminder:{reminder.pk}:member"
+        emails = [Recipient(key=f"{key}:{member}:email", address=address, member_id=member, fields={"first_name": first})
+                  for _, member, first, address, _, _ in rows if address and address.lower() not in bounced]  # fmt: skip
+        texts = [Recipient(key=f"{key}:{member}:text", address=phone, member_id=member) for _, member, _, _, phone, by_text in rows if phone and by_text]
+        unreachable = len(rows) - len({r.member_id for r in emails + texts})
+        with transaction.atomic():  # the progress and the messages: both, or neither
+            mine = Reminder.objects.filter(pk=reminder.pk, sender=claim).update(
+                done_up_to=rows[-1][0], progress_at=timezone.now(), emailed=F("emailed") + len(emails), texted=F("texted") + len(texts),
+                unreachable=F("unreachable") + unreachable,
+            )  # fmt: skip
+            if not mine:  # another sender took over: it goes on from its own progress
+                return Reminder.objects.get(pk=reminder.pk)
+            common = {"topic": topic, "about": reminder, "expires_at": ballot.closes_at, "send": False}
+            ids = messages_queue(channel=Channel.EMAIL, content=email, recipients=emails, **common)
+            ids += messages_queue(channel=Channel.TEXT, content=text, recipients=texts, **common)
+            sending.send_soon(ids)
         reminder.refresh_from_db()
         ballot.refresh_from_db(fields=["status"])
     if not Reminder.objects.filter(pk=reminder.pk, sender=claim).update(status=Reminder.Status.SENT, sent_at=timezone.now()):

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from unionhall.members.models import Branch, Employer, Grade, Member
+from unionhall.outbox.models import AddressFlag, Channel, Status  # noqa: F401  (AddressFlag moved to the outbox; read from here by queries)
 
 COMMENT_MAX_CHARS = 10_000
 # Fixed pages under /bulletins/ that a series slug would shadow (see urls.py).
@@ -260,65 +261,44 @@ class ModeratorAssignment(models.Model):
         return f"Moderator {self.user_id} for {self.branch or self.employer}"
 
 
+class BulletinMessages(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(about_type="bulletins.bulletin")
+
+
 class Delivery(models.Model):
-    """One bulletin to one member by one channel. The row is written before
-    anything is sent, and a send first claims it (queued -> sending) with a
-    conditional update, so a retried or duplicated task neither loses a member
-    nor mails them twice."""
+    """One bulletin to one member by one channel: a read-only window on the
+    outbox's messages about bulletins (``outbox.Message`` with ``about`` the
+    bulletin), kept so ``bulletin.deliveries`` and code that reads it go on
+    working. The outbox writes these rows; nothing writes through this model."""
 
-    class Channel(models.TextChoices):
-        EMAIL = "email", "Email"
-        POST = "post", "Post"
+    Channel = Channel
+    Status = Status
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        BOUNCED = "bounced", "Bounced"
-        POSTAL = "postal", "For the postal mail-out"
-
-    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="deliveries")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.EMAIL)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    address = models.EmailField(blank=True)  # the address it went to, as it was then
-    attempts = models.PositiveSmallIntegerField(default=0)
+    about_type = models.CharField(max_length=60)  # "bulletins.bulletin" on every row this model shows
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.DO_NOTHING, db_column="about_id", db_constraint=False, related_name="deliveries")
+    member = models.ForeignKey(Member, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    address = models.CharField(max_length=254, blank=True)
+    attempts = models.PositiveSmallIntegerField()
     last_error = models.CharField(max_length=300, blank=True)
     queued_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    objects = BulletinMessages()
+
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["bulletin", "member", "channel"], name="delivery_once_per_channel")]
-        indexes = [
-            models.Index(fields=["bulletin", "channel", "status"]),
-            models.Index(fields=["status", "next_attempt_at"]),
-            models.Index(fields=["member", "channel", "sent_at"]),
-        ]
+        managed = False
+        db_table = "outbox_message"
         verbose_name_plural = "deliveries"
 
     def __str__(self):
         return f"Delivery {self.pk} of {self.bulletin_id} by {self.channel}: {self.status}"
 
-
-class AddressFlag(models.Model):
-    """A member's email address that bounced. It stays flagged, and the member
-    gets bulletins by post, until the member's address changes (``email``
-    then no longer matches) or an officer clears it: never silently dropped."""
-
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
-    email = models.EmailField()
-    reason = models.CharField(max_length=300)
-    flagged_at = models.DateTimeField()
-    cleared_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-flagged_at"]
-        indexes = [models.Index(fields=["member", "cleared_at"])]
-
-    def __str__(self):
-        return f"Address flag {self.pk}"
+    def save(self, *args, **kwargs):
+        raise TypeError("Delivery is read-only: queue bulletins through bulletins.delivery and the outbox")
 
 
 class RevealRequest(models.Model):

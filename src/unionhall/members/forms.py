@@ -136,9 +136,18 @@ class EmailChangeForm(PlainLabels, forms.Form):
 
 
 class PreferencesForm(PlainLabels, forms.ModelForm):
+    """What the member wants each channel used for. Sign-in links, vote
+    trackers and statutory notices are not a choice, and invitations and
+    reminders to vote always come by email: only texts about ballots are."""
+
     class Meta:
         model = Member
-        fields = ["wants_email", "wants_post", "wants_sms"]
+        fields = ["bulletins_by_email", "bulletins_by_post", "ballots_by_text"]
+        help_texts = {
+            "bulletins_by_email": "Or one weekly digest instead: choose it on the bulletins settings page.",
+            "bulletins_by_post": "Printed and posted to your home address, as well as or instead of by email.",
+            "ballots_by_text": "As well as the email, to your phone number above.",
+        }
 
 
 class ImportUploadForm(PlainLabels, forms.Form):

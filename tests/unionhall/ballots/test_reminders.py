@@ -1,5 +1,7 @@
-"""Reminders go to members on the roll who have not voted, by email or text
-as each prefers, never twice, and stop when members vote or voting closes."""
+"""Reminders go through the outbox to members on the roll who have not
+voted: by email unless the address bounced, by text as well if they asked,
+never twice, never to a work address in a statutory ballot, and they stop
+when members vote or voting closes."""
 
 import datetime as dt
 import smtplib
@@ -17,6 +19,8 @@ from unionhall.audit.models import AuditEntry
 from unionhall.ballots.models import Reminder, RollEntry
 from unionhall.ballots.reminders import cancel_reminder, schedule_reminder, send_due_reminders, send_reminder
 from unionhall.members.models import Member
+from unionhall.outbox.bounces import flag_address
+from unionhall.outbox.models import AddressFlag, Message
 from unionhall.refusals import Refused
 
 
@@ -33,21 +37,27 @@ def soon(ballot, hours=1):
     return timezone.now() + dt.timedelta(hours=hours)
 
 
-def test_reminders_reach_non_voters_as_they_prefer_and_nobody_twice(open_ballot, people, crowd):
+def test_reminders_reach_non_voters_by_email_and_by_text_if_asked_and_nobody_twice(open_ballot, people, crowd):
     cast(open_ballot, people.alice)
-    Member.objects.filter(pk=crowd[0].pk).update(wants_email=False, wants_sms=True, phone="07700 900001")
-    Member.objects.filter(pk=crowd[1].pk).update(wants_sms=True, phone="07700 900002")
-    Member.objects.filter(pk=crowd[2].pk).update(wants_email=False)  # and no phone: unreachable
+    # Not wanting bulletins by email has nothing to do with ballots: crowd[0] gets the email and the text.
+    Member.objects.filter(pk=crowd[0].pk).update(bulletins_by_email=False, ballots_by_text=True, phone="07700 900001")
+    Member.objects.filter(pk=crowd[1].pk).update(ballots_by_text=True, phone="07700 900002")
+    Member.objects.filter(pk=crowd[2].pk).update(email="")  # and no phone: unreachable
+    flag_address(address=crowd[3].email, member_id=crowd[3].pk, reason="bounced")  # and no phone: unreachable
     Reminder.objects.filter(kind=Reminder.Kind.INVITATION).update(status=Reminder.Status.SENT)
     reminder = schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot), actor=people.hq.user)
     assert send_due_reminders() == []  # not yet due
     sent = send_reminder(reminder, batch=5)
     waiting = RollEntry.objects.filter(ballot=open_ballot, voted_at__isnull=True).count()
-    assert sent.status == Reminder.Status.SENT and sent.emailed + sent.unreachable + 1 == waiting  # crowd[0] only texted
+    assert sent.status == Reminder.Status.SENT and (sent.emailed, sent.unreachable) == (waiting - 2, 2)
     to = [m.to[0] for m in mail.outbox]
-    assert people.alice.email not in to and crowd[0].email not in to and crowd[1].email in to and len(to) == len(set(to))
+    assert people.alice.email not in to and crowd[0].email in to and crowd[3].email not in to and len(to) == len(set(to)) == waiting - 2
     assert sorted(t.to for t in sms.outbox) == ["07700 900001", "07700 900002"] and sent.texted == 2
-    assert "you have not voted yet" in mail.outbox[0].body.lower() and f"/ballots/{open_ballot.slug}/" in mail.outbox[0].body
+    first = next(m for m in mail.outbox if m.to == [crowd[1].email])
+    assert "you have not voted yet" in first.body.lower() and f"/ballots/{open_ballot.slug}/" in first.body
+    assert first.body.startswith(f"Dear {crowd[1].first_name},") and "List-Unsubscribe" not in first.extra_headers
+    message = Message.objects.get(key=f"reminder:{reminder.pk}:member:{crowd[1].pk}:email")
+    assert (message.topic, message.status, message.expires_at) == ("ballot_reminder", "sent", open_ballot.closes_at)
     assert send_reminder(sent).emailed == sent.emailed and len(mail.outbox) == len(to)  # never again
     assert AuditEntry.objects.filter(detail__event="reminder sent").count() == 1
 
@@ -105,11 +115,30 @@ class RefusingBackend(locmem.EmailBackend):
         return super().send_messages(messages)
 
 
-def test_an_address_the_server_refuses_is_counted_once_and_the_rest_still_go(open_ballot, people, crowd, settings):
+def test_an_address_the_server_refuses_is_flagged_never_retried_and_the_rest_still_go(open_ballot, people, crowd, settings):
     settings.EMAIL_BACKEND = "tests.unionhall.ballots.test_reminders.RefusingBackend"
     RefusingBackend.refuse = crowd[3].email
     reminder = schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot), actor=people.hq.user)
     sent = send_reminder(reminder, batch=4)
     waiting = RollEntry.objects.filter(ballot=open_ballot, voted_at__isnull=True).count()
-    assert sent.status == Reminder.Status.SENT and sent.unreachable == 1 and sent.emailed == waiting - 1
+    assert sent.status == Reminder.Status.SENT and sent.emailed == waiting
     assert crowd[3].email not in {m.to[0] for m in mail.outbox} and len(mail.outbox) == waiting - 1
+    refused = Message.objects.get(key=f"reminder:{reminder.pk}:member:{crowd[3].pk}:email")
+    assert refused.status == "bounced" and "no such mailbox" in refused.last_error
+    assert AddressFlag.objects.get(member=crowd[3]).email == crowd[3].email
+    later = schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot, 30), actor=people.hq.user)
+    assert send_reminder(later).unreachable == 1  # the next reminder does not try the address again
+
+
+def test_a_statutory_ballot_never_reminds_anyone_at_a_work_address(open_ballot, people, crowd):
+    from tests.unionhall.mandates.conftest import make_statutory
+
+    make_statutory(open_ballot, employer_email_domains="pps.example.gov.uk")
+    Member.objects.filter(pk=crowd[0].pk).update(email="n00@pps.example.gov.uk")
+    Member.objects.filter(pk=crowd[1].pk).update(email="n01@probation.pps.example.gov.uk", ballots_by_text=True, phone="07700 900009")
+    reminder = schedule_reminder(ballot=open_ballot, send_at=soon(open_ballot), actor=people.hq.user)
+    sent = send_reminder(reminder)
+    to = {m.to[0] for m in mail.outbox}
+    assert not any(address.endswith("pps.example.gov.uk") for address in to) and crowd[2].email in to
+    assert not Message.objects.filter(address__iendswith="pps.example.gov.uk").exists()
+    assert [t.to for t in sms.outbox] == ["07700 900009"] and sent.unreachable == 1  # crowd[1] by text only

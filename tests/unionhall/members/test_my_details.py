@@ -94,12 +94,48 @@ def test_a_member_cannot_move_to_another_employers_workplace(client, people, uni
     assert people.alice.workplace == union.harbour
 
 
-def test_preferences_are_saved(client, people):
+def test_preferences_say_what_each_channel_is_for_and_are_saved(client, people):
     sign_in(client, people.alice, mfa=False)
-    client.post(reverse("my_preferences"), {"prefs-wants_post": "on", "prefs-wants_sms": "on"})
+    page = client.get(reverse("my_details")).content.decode()
+    assert "Each bulletin by email" in page and "Text messages about ballots" in page and "invitations and reminders to vote" in page
+    client.post(reverse("my_preferences"), {"prefs-bulletins_by_post": "on", "prefs-ballots_by_text": "on"})
     people.alice.refresh_from_db()
-    assert (people.alice.wants_email, people.alice.wants_post, people.alice.wants_sms) == (False, True, True)
-    assert AuditEntry.objects.get(action=Action.CHANGE).detail["fields"] == ["wants_email", "wants_post", "wants_sms"]
+    assert (people.alice.bulletins_by_email, people.alice.bulletins_by_post, people.alice.ballots_by_text) == (False, True, True)
+    assert AuditEntry.objects.get(action=Action.CHANGE).detail["fields"] == ["ballots_by_text", "bulletins_by_email", "bulletins_by_post"]
+
+
+def test_the_migration_keeps_what_each_member_chose(tmp_path):
+    """wants_email meant bulletins by email, wants_post mail-outs by post and
+    wants_sms texts about ballots: each value lands on the field named for it.
+    (On a database of its own: the test database is already migrated.)"""
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[3]
+    database = tmp_path / "old.sqlite3"
+    env = {"PATH": "/usr/bin:/bin", "DEBUG": "true", "UNIONHALL_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{database}"}
+
+    def migrate(target: str) -> None:
+        subprocess.run([sys.executable, str(repo / "manage.py"), "migrate", "members", target, "-v0"], cwd=repo, env=env, check=True, timeout=300)
+
+    migrate("0004")
+    choices = {"M1": (1, 0, 0), "M2": (0, 1, 1), "M3": (1, 1, 0), "M4": (0, 0, 1)}
+    with sqlite3.connect(database) as db:
+        db.execute("INSERT INTO members_employer (name, code, kind) VALUES ('E', 'e', 'national')")
+        db.execute("INSERT INTO members_branch (name, code, employer_id, contact_email) VALUES ('B', 'b', 1, '')")
+        for number, (email, post, sms) in choices.items():
+            db.execute(
+                "INSERT INTO members_member (membership_number, first_name, last_name, first_name_key, last_name_key, email, phone, address_line1,"
+                " address_line2, town, postcode, employer_id, branch_id, grade, job_role, status, wants_email, wants_post, wants_sms, updated_at)"
+                " VALUES (?, 'A', 'B', 'a', 'b', '', '', '', '', '', '', 1, 1, 'OTHER', '', 'active', ?, ?, ?, '2026-01-01')",
+                (number, email, post, sms),
+            )
+    migrate("0005")
+    with sqlite3.connect(database) as db:
+        kept = {row[0]: tuple(row[1:]) for row in db.execute("SELECT membership_number, bulletins_by_email, bulletins_by_post, ballots_by_text FROM members_member")}
+    assert kept == choices
 
 
 def test_the_directory_lists_current_officers_for_members(client, people):
