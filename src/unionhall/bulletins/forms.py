@@ -49,7 +49,11 @@ class ReportForm(forms.Form):
 
 
 class PseudonymForm(forms.Form):
-    pseudonym = forms.CharField(max_length=40, help_text="3 to 40 characters. Other members, and officers, see only this. You can change it once every 30 days.")
+    pseudonym = forms.CharField(
+        max_length=40,
+        help_text="3 to 40 characters. Other members, and officers, see only this, marked as a pseudonym. "
+        "It must not read as anyone's name or as another member's pseudonym. You can change it once every 30 days.",
+    )
 
 
 class ModerationForm(forms.Form):

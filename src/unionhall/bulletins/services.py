@@ -8,12 +8,16 @@ moderate the comments of members of their branch or employer, and only they
 are told of reports there (``moderates``; ``notifications.moderators_for``)."""
 
 import datetime as dt
+import operator
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.core import signing
 from django.db import transaction
 from django.db.models import Max, Q
+from django.db.models.functions import Left
 from django.utils import timezone
 
 from unionhall.audit.models import Action
@@ -37,6 +41,7 @@ from unionhall.bulletins.notifications import notify_moderators, notify_reply, t
 from unionhall.bulletins.queries import bulletins_for, reader_for
 from unionhall.members.models import Branch, Employer, Grade, Member
 from unionhall.members.remit import remit_for
+from unionhall.ratelimit import allow
 from unionhall.refusals import Refused
 
 COMMENTS_PER_MINUTE = 5
@@ -175,38 +180,197 @@ def check_reads(*, member: Member, bulletin: Bulletin, now: dt.datetime | None =
 
 
 # --- Pseudonyms and the private feed ------------------------------------------------
+#
+# A pseudonym must not pass for a member's real name, nor for another member's
+# pseudonym, however it is spelt. Both are compared by ``lookalike_key``, a
+# small form of the "skeleton" of Unicode TR39 (confusable detection), made here
+# from unicodedata and a short table of the letters that pass for Latin ones. No
+# Python library fits well: confusable-homoglyphs has no skeleton, confusables
+# carries Unicode 8 data and was last released in 2021, disarm is a young beta,
+# and PyICU (ICU's SpoofChecker) must be compiled against ICU on every machine.
+
+PSEUDONYM_TRIES_PER_DAY = 10  # a refusal tells that some member has that name: see do_set_pseudonym
+
+# Letters that pass for a Latin one: Cyrillic, Greek, Armenian and Cherokee
+# look-alikes, and Latin letters that no decomposition takes back to a plain
+# one. Applied before case-folding too, because a capital may look Latin where
+# its small letter does not (Cyrillic Н is an H; н is not an h).
+_LOOKALIKE_LETTERS = str.maketrans(
+    dict(
+        zip(
+            "АВЕКМНОРСТУХЅІЈԚԜҮӀ" "аеорсухѕіјԁһԛԝӏүгпѵ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ" "οιαρνυγκχϲϳ" "օսհոցզ" "ᎪᏴᏟᎬᎻᏦᎷᏢᏚᎢᏔᏃᎫ" "ıłøđħɑɡȷɩŁØĐĦ",
+            "ABEKMHOPCTYXSIJQWYl" "aeopcyxsijdhqwlyrnv" "ABEZHIKMNOPTYX" "oiapvuykxcj" "ouhngq" "ABCEHKMPSTWZJ" "ilodhagjiLODH",
+            strict=True,
+        )
+    )
+)
+# Letters that show as nothing (Hangul fillers) stand for a space.
+_BLANK_LETTERS = str.maketrans(dict.fromkeys("\u115f\u1160\u3164\uffa0", " "))
+# i, l, capital I and the digit 1 pass for one another, as 0 does for o.
+_ASCII_LOOKALIKES = str.maketrans("01|i", "olll")
+_NAME_BREAKS = re.compile(r"[\s.,_'’‘`-]+")
+_PIECE_BREAKS = re.compile(r"[\s.,_-]+")
+# Alphabets whose letters pass for Latin ones: one pseudonym may use only one of them.
+_LOOKALIKE_SCRIPTS = {"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"}
+
+
+def normalise_pseudonym(text: str) -> str:
+    """A pseudonym as it is kept and shown: compatibility forms (full-width,
+    mathematical bold, ligatures) made plain letters, and one space between words."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_BLANK_LETTERS).split())
+
+
+def _unmarked(text: str) -> str:
+    """Without accents and without invisible format characters (zero-width joiners, bidi marks)."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
+
+
+def lookalike_key(text: str) -> str:
+    """What ``text`` looks like: two strings with the same key read alike. As
+    TR39's skeleton, and blind as well to case, accents, spaces and
+    punctuation; i, l, I and 1 count as one letter, 0 as o, rn as m, vv as w.
+    For comparing only, never for showing."""
+    text = _unmarked(normalise_pseudonym(text)).translate(_LOOKALIKE_LETTERS).casefold().translate(_LOOKALIKE_LETTERS)
+    return _NAME_BREAKS.sub("", text).translate(_ASCII_LOOKALIKES).replace("rn", "m").replace("vv", "w")
+
+
+def _spellings(text: str) -> set[str]:
+    """How ``text``, if it imitates something, may be spelt where the register
+    keeps it case-folded (``Member.last_name_key``, ``Reader.pseudonym_key``):
+    as typed; with look-alike letters read as Latin, accents kept or dropped;
+    and each with the ASCII imitations (0 for o, 1 or I for l, rn for m) undone."""
+    typed = normalise_pseudonym(text)
+    visible = "".join(c for c in unicodedata.normalize("NFD", typed) if unicodedata.category(c) != "Cf")
+    latin = unicodedata.normalize("NFC", visible.translate(_LOOKALIKE_LETTERS))
+    spellings = set()
+    for form in (typed, latin, _unmarked(latin)):
+        spellings |= {
+            form.casefold(),
+            form.replace("0", "o").replace("1", "l").replace("I", "l").replace("rn", "m").replace("vv", "w").casefold(),
+            form.replace("0", "o").replace("1", "i").casefold(),
+            form.replace("m", "rn").casefold(),
+            re.sub(r"\bl", "i", form).casefold(),  # "lan" for "Ian"
+        }
+    return spellings
+
+
+def _cuts(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` may divide into two parts of a name: at spaces and
+    punctuation, and where a small letter meets a capital ("ErinEvans")."""
+    cuts = [(m.start(), m.end()) for m in _PIECE_BREAKS.finditer(text)]
+    return cuts + [(i, i) for i in range(1, len(text)) if text[i - 1].islower() and text[i].isupper()]
+
+
+def _spaced(text: str) -> str:
+    """``text`` with one space at each cut: "NightOwl" and "Night_Owl" read "Night Owl"."""
+    pieces, done = [], 0
+    for start, end in sorted(_cuts(text)):
+        pieces.append(text[done:start])
+        done = end
+    return " ".join(piece for piece in [*pieces, text[done:]] if piece)
+
+
+def _name_forms(first: str, last: str) -> set[str]:
+    """Look-alike keys of the ways a name is written: "first last" and
+    "last, first", with all given names, the first of them, or its initial."""
+    family, given = lookalike_key(last), lookalike_key(first)
+    forms = set()
+    for name in {given, lookalike_key(first.split()[0]) if first.split() else "", given[:1]} - {""}:
+        forms |= {name + family, family + name}
+    return forms
+
+
+def _members_named_like(pseudonym: str, *, besides: Member) -> list[tuple[str, str]]:
+    """The names of members (but ``besides``) that ``pseudonym`` may imitate.
+    Read through the indexed last-name key: for each way the pseudonym divides
+    into two parts, members whose last name is one part, spelt as the register
+    may spell it, and whose first name begins as the other part does. A union
+    of a million is never read whole: only the distinct names found so, a few
+    dozen even for the commonest surname."""
+    conditions = []
+    for start, end in _cuts(pseudonym):
+        left, right = pseudonym[:start].strip(" .,_-"), pseudonym[end:].strip(" .,_-")
+        if not (left and right):
+            continue
+        for first, last in ((left, right), (right, left)):
+            initials = {spelling[:1] for spelling in _spellings(first)}
+            conditions.append(Q(last_name_key__in=_spellings(last), first_initial__in=initials))
+    if not conditions:
+        return []  # one word: a first name or a last name alone points at nobody
+    # The initial is compared on the rows the last name found, not through an index of its own.
+    members = Member.objects.annotate(first_initial=Left("first_name_key", 1)).filter(reduce(operator.or_, conditions)).exclude(pk=besides.pk)
+    return list(members.order_by().values_list("first_name", "last_name").distinct())
+
+
+def _pseudonyms_like(pseudonym: str, *, besides: Reader) -> list[str]:
+    """Other members' pseudonyms that ``pseudonym`` may imitate, read through the indexed pseudonym key."""
+    spellings = _spellings(pseudonym) | _spellings(_spaced(pseudonym))
+    return list(Reader.objects.filter(pseudonym_key__in=spellings).exclude(pk=besides.pk).values_list("pseudonym", flat=True))
+
+
+def _mixes_alphabets(text: str) -> bool:
+    return len({unicodedata.name(c, "").split(" ")[0] for c in text if c.isalpha()} & _LOOKALIKE_SCRIPTS) > 1
 
 
 def check_set_pseudonym(*, reader: Reader, pseudonym: str, now: dt.datetime | None = None) -> None:
+    """The pseudonym's form (as ``normalise_pseudonym`` made it), the member's
+    own name however spelt, and one change in 30 days."""
     now = now or timezone.now()
-    pseudonym = pseudonym.strip()
     if not PSEUDONYM_PATTERN.match(pseudonym) or not any(c.isalpha() for c in pseudonym):
         raise Refused("A pseudonym is 3 to 40 letters, digits, spaces, dots, dashes or apostrophes, with at least one letter.")
-    key = pseudonym.casefold()
-    if key == reader.pseudonym_key:
+    if pseudonym.casefold() == reader.pseudonym_key:
         raise Refused("That is already your pseudonym.")
-    if key == reader.member.full_name.casefold():
+    if lookalike_key(pseudonym) in _name_forms(reader.member.first_name, reader.member.last_name):
         raise Refused("That is your own name; to post under your name, choose “my name” when you comment.")
     if reader.pseudonym_set_at and now < reader.pseudonym_set_at + dt.timedelta(days=PSEUDONYM_CHANGE_DAYS):
         allowed = reader.pseudonym_set_at + dt.timedelta(days=PSEUDONYM_CHANGE_DAYS)
         raise Refused(f"You can change your pseudonym once every {PSEUDONYM_CHANGE_DAYS} days; next on {timezone.localtime(allowed):%-d %B %Y}.", status=409)
-    if Reader.objects.filter(pseudonym_key=key).exclude(pk=reader.pk).exists():
-        raise Refused("Another member uses that pseudonym. Choose another.", status=409)
+
+
+def check_pseudonym_passes_for_nobody(*, reader: Reader, pseudonym: str) -> None:
+    """The pseudonym cannot be read as another member's name or pseudonym.
+    The refusal does not say whose: only that some member's is too close."""
+    key = lookalike_key(pseudonym)
+    if any(key in _name_forms(first, last) for first, last in _members_named_like(pseudonym, besides=reader.member)):
+        raise Refused("That pseudonym is too close to a member's name. Choose another: a pseudonym must not pass for anyone's real name.")
+    if any(lookalike_key(other) == key for other in _pseudonyms_like(pseudonym, besides=reader)):
+        raise Refused("That pseudonym is too close to another member's pseudonym. Choose another.", status=409)
+    if _mixes_alphabets(pseudonym):
+        raise Refused("Write your pseudonym in one alphabet: Latin letters mixed with Cyrillic or Greek ones can pass for other names.")
 
 
 @transaction.atomic
-def do_set_pseudonym(*, member: Member, pseudonym: str, now: dt.datetime | None = None) -> Reader:
-    """Set or change the member's pseudonym. Comments already posted keep the
-    label they were posted under, so a change does not link old and new."""
-    now = now or timezone.now()
+def _set_pseudonym(*, member: Member, pseudonym: str, now: dt.datetime) -> Reader:
+    pseudonym = normalise_pseudonym(pseudonym)
     reader = Reader.objects.select_for_update().select_related("member").get(pk=reader_for(member).pk)
     check_set_pseudonym(reader=reader, pseudonym=pseudonym, now=now)
+    # Each refusal below tells the member that someone has that name: so few tries a day.
+    if not allow("bulletins.pseudonym", member.pk, limit=PSEUDONYM_TRIES_PER_DAY, per=24 * 3600):
+        raise Refused(f"You have tried {PSEUDONYM_TRIES_PER_DAY} pseudonyms today. Try again tomorrow.", status=429)
+    check_pseudonym_passes_for_nobody(reader=reader, pseudonym=pseudonym)
     first = not reader.pseudonym
-    reader.pseudonym, reader.pseudonym_key, reader.pseudonym_set_at = pseudonym.strip(), pseudonym.strip().casefold(), now
+    reader.pseudonym, reader.pseudonym_key, reader.pseudonym_set_at = pseudonym, pseudonym.casefold(), now
     reader.save(update_fields=["pseudonym", "pseudonym_key", "pseudonym_set_at"])
     # The pseudonym itself stays out of the log: the log names the actor.
     audit_record(actor=member.user, action=Action.CHANGE, subject=reader, detail={"event": "pseudonym set" if first else "pseudonym changed"})
     return reader
+
+
+def do_set_pseudonym(*, member: Member, pseudonym: str, now: dt.datetime | None = None) -> Reader:
+    """Set or change the member's pseudonym. Comments already posted keep the
+    label they were posted under, so a change does not link old and new.
+
+    Every refusal is audited, in an entry of its own that stays when the
+    refusal is raised (so call this outside a transaction that would roll it
+    back): one refused for a member's name tells that someone is called so,
+    and an auditor should see a member trying name after name. What was typed
+    stays out of the log, as it may be a member's name."""
+    try:
+        return _set_pseudonym(member=member, pseudonym=pseudonym, now=now or timezone.now())
+    except Refused as refused:
+        detail = {"event": "pseudonym refused", "refusal": refused.message, "status": refused.status}
+        audit_record(actor=member.user, action=Action.DENIED, subject=reader_for(member), detail=detail)
+        raise
 
 
 def _feed_signer(reader: Reader) -> signing.Signer:
@@ -356,22 +520,25 @@ def do_report_comment(*, member: Member, comment: Comment, reason: str, now: dt.
 
 
 def check_moderate(*, user, comment: Comment, outcome: str, reason: str, suspend_days: int = 0) -> None:
+    """What is wrong with the decision is said first and whether the comment is
+    the user's to moderate last, so a named moderator cannot tell from a
+    refusal whether its author is in their branch."""
     if not may_moderate(user):
         raise Refused("Only moderators can moderate comments.", status=403)
-    if not moderates(user, comment):
-        raise Refused("This comment is outside the branches and employers you moderate.", status=403)
+    if outcome not in ModerationDecision.Outcome.values:
+        raise Refused("Choose keep, hide or remove.")
     if suspend_days and outcome == ModerationDecision.Outcome.KEEP:
         raise Refused("Suspend commenting only with a decision to hide or remove.")
     if not 0 <= suspend_days <= MAX_SUSPEND_DAYS:
         raise Refused(f"A suspension lasts from 1 to {MAX_SUSPEND_DAYS} days.")
-    if outcome not in ModerationDecision.Outcome.values:
-        raise Refused("Choose keep, hide or remove.")
     if not reason.strip():
         raise Refused("Give the reason for the decision; it is recorded, and shown with a removed comment.")
     if len(reason.strip()) > 300:
         raise Refused("Keep the reason under 300 characters.")
     if comment.state == Comment.State.REMOVED:
         raise Refused("This comment has already been removed.", status=409)
+    if not moderates(user, comment):
+        raise Refused("This comment is outside the branches and employers you moderate.", status=403)
 
 
 @transaction.atomic
@@ -440,14 +607,17 @@ def do_appeal(*, member: Member, decision: ModerationDecision, reason: str, now:
 
 
 def check_rule_appeal(*, user, appeal: Appeal, ruling: str) -> None:
-    if not moderates(user, appeal.decision.comment):
-        raise Refused("Only moderators of this discussion can rule on an appeal.", status=403)
-    if appeal.decision.decided_by_id == user.pk:
-        raise Refused("Another moderator must rule on an appeal against your own decision.", status=403)
-    if appeal.outcome != Appeal.Outcome.PENDING:
-        raise Refused("This appeal has already been ruled on.", status=409)
+    """As check_moderate: whether the appeal is the user's to rule on is asked last."""
+    if not may_moderate(user):
+        raise Refused("Only moderators can rule on an appeal.", status=403)
     if not ruling.strip():
         raise Refused("Give the reason for the ruling.")
+    if appeal.outcome != Appeal.Outcome.PENDING:
+        raise Refused("This appeal has already been ruled on.", status=409)
+    if appeal.decision.decided_by_id == user.pk:
+        raise Refused("Another moderator must rule on an appeal against your own decision.", status=403)
+    if not moderates(user, appeal.decision.comment):
+        raise Refused("Only moderators of this discussion can rule on an appeal.", status=403)
 
 
 @transaction.atomic
@@ -495,24 +665,46 @@ def do_assign_moderator(*, actor, member: Member, branch: Branch | None = None, 
 
 
 # --- Revealing who is behind a pseudonym -------------------------------------------------------
+#
+# A named moderator must not learn from these answers whether a pseudonymous
+# author is in their branch. So each check says first what is wrong with the
+# request itself, then whether it comes too late, and only last whether the
+# comment is the moderator's to reveal: that refusal, always in the same words,
+# comes only to a request that would otherwise have been recorded for a second
+# moderator to see. Every attempt is audited, refused ones too, with the reason
+# given, so an auditor sees a moderator probing.
+
+REVEAL_REASON_MIN_CHARS = 15
+REVEAL_REASON_MAX_CHARS = 500
+REVEAL_DECISION_REASON_MAX_CHARS = 300
+NOT_YOURS_TO_REVEAL = "Only HQ and the moderators of the author's branch or employer can ask or decide who wrote this comment."
 
 
 def check_request_reveal(*, user, comment: Comment, reason: str) -> None:
-    if not moderates(user, comment):
-        raise Refused("Only moderators of this discussion can ask who wrote a comment.", status=403)
+    if not may_moderate(user):
+        raise Refused("Only moderators can ask who wrote a comment.", status=403)
     if not comment.as_pseudonym:
         raise Refused("This comment was posted under the member's name; there is nobody to reveal.")
-    if not reason.strip():
-        raise Refused("Give the reason: it is recorded, shown to the moderator who decides, and told to the member.")
-    if len(reason.strip()) > 500:
-        raise Refused("Keep the reason under 500 characters.")
+    if len(reason.strip()) < REVEAL_REASON_MIN_CHARS:
+        raise Refused(
+            f"Give the reason in a sentence (at least {REVEAL_REASON_MIN_CHARS} characters): "
+            "it is recorded, shown to the moderator who decides, and told to the member."
+        )  # fmt: skip
+    if len(reason.strip()) > REVEAL_REASON_MAX_CHARS:
+        raise Refused(f"Keep the reason under {REVEAL_REASON_MAX_CHARS} characters.")
     if comment.reveal_requests.filter(status=RevealRequest.Status.PENDING).exists():
         raise Refused("A request to reveal who wrote this comment already awaits a second moderator.", status=409)
+    if not moderates(user, comment):
+        raise Refused(NOT_YOURS_TO_REVEAL, status=403)
+
+
+def _audit_refused_reveal(*, user, subject, event: str, refused: Refused, **detail) -> None:
+    """A refused attempt, in an entry of its own that stays when the refusal is raised."""
+    audit_record(actor=user, action=Action.DENIED, subject=subject, detail={"event": event, **detail, "refusal": refused.message, "status": refused.status})
 
 
 @transaction.atomic
-def do_request_reveal(*, user, comment: Comment, reason: str, now: dt.datetime | None = None) -> RevealRequest:
-    """Ask for a pseudonym to be revealed. Nothing is revealed yet: a second moderator decides."""
+def _request_reveal(*, user, comment: Comment, reason: str, now: dt.datetime | None) -> RevealRequest:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     check_request_reveal(user=user, comment=comment, reason=reason)
     request = RevealRequest.objects.create(comment=comment, reason=reason.strip(), requested_by=user, requested_at=now or timezone.now())
@@ -520,42 +712,81 @@ def do_request_reveal(*, user, comment: Comment, reason: str, now: dt.datetime |
     return request
 
 
-def check_decide_reveal(*, user, request: RevealRequest) -> None:
-    if not moderates(user, request.comment):
-        raise Refused("Only moderators of this discussion can decide a request to reveal an identity.", status=403)
+def do_request_reveal(*, user, comment: Comment, reason: str, now: dt.datetime | None = None) -> RevealRequest:
+    """Ask for a pseudonym to be revealed. Nothing is revealed yet: a second
+    moderator decides. A refused request is audited with the reason given
+    (call this outside a transaction that would roll that entry back)."""
+    try:
+        return _request_reveal(user=user, comment=comment, reason=reason, now=now)
+    except Refused as refused:
+        _audit_refused_reveal(
+            user=user, subject=comment, event="identity reveal request refused", refused=refused,
+            comment=comment.pk, reason=reason.strip()[:REVEAL_REASON_MAX_CHARS],
+        )  # fmt: skip
+        raise
+
+
+def check_decide_reveal(*, user, request: RevealRequest, reason: str = "") -> None:
+    if not may_moderate(user):
+        raise Refused("Only moderators can decide a request to reveal an identity.", status=403)
+    if len(reason.strip()) > REVEAL_DECISION_REASON_MAX_CHARS:
+        raise Refused(f"Keep the reason under {REVEAL_DECISION_REASON_MAX_CHARS} characters.")
     if request.requested_by_id == user.pk:
         raise Refused("A second, different moderator must decide: you made this request.", status=403)
     if request.status != RevealRequest.Status.PENDING:
         raise Refused("This request has already been decided.", status=409)
+    if not moderates(user, request.comment):
+        raise Refused(NOT_YOURS_TO_REVEAL, status=403)
 
 
 @transaction.atomic
-def do_decide_reveal(*, user, request: RevealRequest, approve: bool, reason: str = "", now: dt.datetime | None = None) -> RevealRequest:
-    """Approve or refuse. On approval the member is emailed who asked (by
-    role, not name), when and why; the two moderators may then see the name."""
+def _decide_reveal(*, user, request: RevealRequest, approve: bool, reason: str, now: dt.datetime | None) -> RevealRequest:
     now = now or timezone.now()
     request = RevealRequest.objects.select_for_update().select_related("comment__author", "comment__bulletin__series").get(pk=request.pk)
-    check_decide_reveal(user=user, request=request)
+    check_decide_reveal(user=user, request=request, reason=reason)
     request.status = RevealRequest.Status.APPROVED if approve else RevealRequest.Status.REFUSED
-    request.decided_by, request.decided_at, request.decision_reason = user, now, reason.strip()[:300]
+    request.decided_by, request.decided_at, request.decision_reason = user, now, reason.strip()
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    audit_record(actor=user, action=Action.CHANGE, subject=request, detail={"event": f"identity reveal {request.status}", "comment": request.comment_id})
+    audit_record(
+        actor=user, action=Action.CHANGE, subject=request,
+        detail={"event": f"identity reveal {request.status}", "comment": request.comment_id, "reason": request.decision_reason},
+    )  # fmt: skip
     if approve:
         tell_member_of_reveal.enqueue(reveal_id=request.pk)
     return request
 
 
+def do_decide_reveal(*, user, request: RevealRequest, approve: bool, reason: str = "", now: dt.datetime | None = None) -> RevealRequest:
+    """Approve or refuse. On approval the member is emailed who asked (by
+    role, not name), when and why; the two moderators may then see the name.
+    A refused attempt to decide is audited (see do_request_reveal)."""
+    try:
+        return _decide_reveal(user=user, request=request, approve=approve, reason=reason, now=now)
+    except Refused as refused:
+        _audit_refused_reveal(
+            user=user, subject=request, event="identity reveal decision refused", refused=refused,
+            comment=request.comment_id, decision="approve" if approve else "refuse", reason=reason.strip()[:REVEAL_DECISION_REASON_MAX_CHARS],
+        )  # fmt: skip
+        raise
+
+
 def check_see_identity(*, user, request: RevealRequest) -> None:
-    if request.status != RevealRequest.Status.APPROVED:
-        raise Refused("Nobody may see who wrote this comment: the request was not approved.", status=403)
+    # Who may look is asked first, so anyone else learns nothing of how the request went.
     if user.pk not in (request.requested_by_id, request.decided_by_id):
         raise Refused("Only the two moderators who requested and approved may see who wrote this comment.", status=403)
+    if request.status != RevealRequest.Status.APPROVED:
+        raise Refused("Nobody may see who wrote this comment: the request was not approved.", status=403)
 
 
 def see_identity(*, user, request: RevealRequest) -> Member:
-    """The member behind the comment, for one of the two moderators; each look is audited."""
+    """The member behind the comment, for one of the two moderators; each look,
+    and each refused attempt to look, is audited."""
     request = RevealRequest.objects.select_related("comment__author").get(pk=request.pk)
-    check_see_identity(user=user, request=request)
+    try:
+        check_see_identity(user=user, request=request)
+    except Refused as refused:
+        _audit_refused_reveal(user=user, subject=request, event="identity look refused", refused=refused, comment=request.comment_id)
+        raise
     audit_record(actor=user, action=Action.VIEW, subject=request, detail={"event": "identity revealed", "comment": request.comment_id, "member": request.comment.author.membership_number})
     return request.comment.author
 

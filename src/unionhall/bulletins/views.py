@@ -424,9 +424,13 @@ def reveal_list(request):
 @require_POST
 def reveal_decide(request, pk: int):
     reveal = get_object_or_404(RevealRequest, pk=pk)
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "refuse"):
+        messages.error(request, "Choose approve or refuse.")
+        return redirect("reveal_list")
+    approve = decision == "approve"
     try:
-        services.do_decide_reveal(user=request.user, request=reveal, approve=approve, reason=request.POST.get("reason", ""))
+        services.do_decide_reveal(user=request.user, request=reveal, approve=approve, reason=request.POST.get("reason", "")[:400])
     except Refused as exc:
         answer_refusal(request, exc, subject=reveal)
     else:

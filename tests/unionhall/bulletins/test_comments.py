@@ -45,7 +45,7 @@ def test_posting_under_a_pseudonym_needs_one_first_and_a_failed_call_wrote_nothi
 
 def test_a_pseudonym_is_unique_and_changes_at_most_once_in_30_days(db, people):
     do_set_pseudonym(member=people.alice, pseudonym="Quiet Otter", now=NOW)
-    with pytest.raises(Refused, match="Another member"):
+    with pytest.raises(Refused, match="another member.s pseudonym"):
         do_set_pseudonym(member=people.erin, pseudonym="quiet otter", now=NOW)
     with pytest.raises(Refused, match="once every 30 days"):
         do_set_pseudonym(member=people.alice, pseudonym="Loud Otter", now=NOW + dt.timedelta(days=29))

@@ -1,15 +1,19 @@
 """Reports, hiding at three reporters, and moderators' decisions."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.unionhall.bulletins.conftest import publish
-from tests.unionhall.conftest import sign_in
+from tests.unionhall.conftest import give_office, make_member, sign_in
 from unionhall.audit.models import Action, AuditEntry
+from unionhall.bulletins.events import EventDraft, do_ask, do_create_event
 from unionhall.bulletins.models import Audience, Comment, ModerationDecision, Report
-from unionhall.bulletins.services import CommentDraft, do_moderate, do_post_comment, do_report_comment, do_set_pseudonym
+from unionhall.bulletins.services import CommentDraft, do_decide_reveal, do_moderate, do_post_comment, do_report_comment, do_request_reveal, do_set_pseudonym
+from unionhall.members.models import Role
 from unionhall.refusals import Refused
 
 
@@ -100,3 +104,37 @@ def test_the_outsider_is_refused_moderation_and_the_refusal_is_audited(client, c
     assert client.post(reverse("moderate_comment", args=[comment.pk]), {"outcome": "remove", "reason": "x"}).status_code == 403
     assert AuditEntry.objects.filter(action=Action.DENIED, actor=people.carol.user).exists()
     assert Comment.objects.get().state == Comment.State.VISIBLE and not ModerationDecision.objects.exists()
+
+
+def shown_text(page: str) -> str:
+    """The page as read aloud or copied: tags dropped, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", "", page).split())
+
+
+def test_a_pseudonym_is_marked_as_one_wherever_it_is_shown_beside_a_comment(client, comment, people, union):
+    """A pseudonym may look like a name ("Jane Smith"); every page that shows it
+    beside a comment says it is a pseudonym, in words a screen reader reads too."""
+    bulletin = comment.bulletin
+    do_post_comment(member=people.bob, bulletin=bulletin, draft=CommentDraft(body="Signed, Bob.", as_pseudonym=False))
+    do_report_comment(member=people.erin, comment=comment, reason="Names a colleague")
+    second = make_member("H2", union.south)
+    give_office(second, Role.HQ_ADMIN)
+    reveal = do_request_reveal(user=people.hq.user, comment=comment, reason="Threatens a colleague by name")
+    do_decide_reveal(user=second.user, request=reveal, approve=True)
+    now = timezone.now()
+    event = do_create_event(user=people.hq.user, draft=EventDraft(title="Pay Q&A", speaker="The GS", starts_at=now, ends_at=now + dt.timedelta(hours=1)))
+    do_ask(member=people.alice, event=event, body="When is the pay offer?", as_pseudonym=True)
+    do_ask(member=people.bob, event=event, body="And the back pay?", as_pseudonym=False)
+
+    sign_in(client, people.hq)
+    pages = {
+        "discussion": reverse("bulletin_detail", args=[bulletin.series.slug, bulletin.number]),
+        "moderation queue": reverse("moderation_queue"),
+        "reveal requests": reverse("reveal_list"),
+        "revealed identity": reverse("reveal_identity", args=[reveal.pk]),
+        "Q&A event": reverse("event_detail", args=[event.pk]),
+    }
+    for page, url in pages.items():
+        text = shown_text(client.get(url).content.decode())
+        assert "Quiet Otter (pseudonym)" in text, page
+        assert "Bob Baker (pseudonym)" not in text, page

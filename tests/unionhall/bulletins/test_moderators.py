@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.unionhall.conftest import give_office, make_member, sign_in
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.bulletins import services
-from unionhall.bulletins.models import Appeal, Comment, ModeratorAssignment
+from unionhall.bulletins.models import Appeal, Comment, ModerationDecision, ModeratorAssignment
 from unionhall.bulletins.services import CommentDraft, do_appeal, do_assign_moderator, do_moderate, do_post_comment, do_report_comment, do_rule_appeal
 from unionhall.members.models import Member, Role
 from unionhall.refusals import Refused
@@ -122,3 +122,42 @@ def test_a_decision_can_be_appealed_once_and_another_moderator_overturns_it(clie
     assert comment.state == "visible" and not comment.moderation_reason
     assert post(people.alice, bulletin, "Thanks").state == "visible"  # the suspension is lifted
     assert Member.objects.get(pk=people.alice.pk).bulletin_reader.suspended_until is None
+
+
+def answer(call, **kwargs):
+    try:
+        call(**kwargs)
+    except Refused as refused:
+        return refused.status, refused.message
+    return "done"
+
+
+def test_a_wrong_decision_outside_the_branch_gets_the_answer_one_inside_would(bulletin, people, north_moderator):
+    """A named moderator cannot tell from a refusal whether a comment's author is
+    in their branch: what is wrong with the request is said first, alike."""
+    frank = people.frank.user
+    inside, outside = post(people.alice, bulletin, "From North"), post(people.erin, bulletin, "From South")
+    for wrong in ({"outcome": "keep", "reason": "Fine", "suspend_days": 3}, {"outcome": "hide", "reason": " "}, {"outcome": "ban", "reason": "x"}):
+        told = answer(do_moderate, user=frank, comment=inside, **wrong)
+        assert told[0] == 400 and told == answer(do_moderate, user=frank, comment=outside, **wrong), wrong
+    for comment in (inside, outside):
+        do_moderate(user=people.hq.user, comment=comment, outcome="remove", reason="Abusive")
+    told = answer(do_moderate, user=frank, comment=inside, outcome="remove", reason="Abusive")
+    assert told[0] == 409 and told == answer(do_moderate, user=frank, comment=outside, outcome="remove", reason="Abusive")
+    assert ModerationDecision.objects.filter(decided_by=frank).count() == 0
+
+
+def test_ruling_on_an_appeal_outside_the_branch_gets_the_answer_one_inside_would(bulletin, people, north_moderator, union):
+    frank, second = people.frank.user, make_member("H2", union.south)
+    give_office(second, Role.HQ_ADMIN)
+    appeals = []
+    for author in (people.alice, people.erin):
+        decision = do_moderate(user=people.hq.user, comment=post(author, bulletin), outcome="remove", reason="Too sharp")
+        appeals.append(do_appeal(member=author, decision=decision, reason="It named no one"))
+    inside, outside = appeals
+    told = answer(do_rule_appeal, user=frank, appeal=inside, overturn=True, ruling=" ")
+    assert told[0] == 400 and told == answer(do_rule_appeal, user=frank, appeal=outside, overturn=True, ruling=" ")
+    for appeal in appeals:
+        do_rule_appeal(user=second.user, appeal=appeal, overturn=False, ruling="Fair decision")
+    told = answer(do_rule_appeal, user=frank, appeal=inside, overturn=True, ruling="Unfair")
+    assert told[0] == 409 and told == answer(do_rule_appeal, user=frank, appeal=outside, overturn=True, ruling="Unfair")
