@@ -35,7 +35,15 @@
     li.id = "q-" + q.id;
     var meta = el("p", "hint");
     meta.appendChild(el("strong", "q-author", q.author));
-    if (q.pseudonym) { meta.appendChild(document.createTextNode(" ")); meta.appendChild(el("span", "tag", "pseudonym")); }
+    if (q.pseudonym) {
+      // Read and copied as "(pseudonym)", as the server-rendered badge is.
+      var tag = el("span", "tag tag-pseudonym");
+      tag.appendChild(el("span", "visually-hidden", "("));
+      tag.appendChild(document.createTextNode("pseudonym"));
+      tag.appendChild(el("span", "visually-hidden", ")"));
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(tag);
+    }
     if (q.pinned) { meta.appendChild(document.createTextNode(" ")); meta.appendChild(el("span", "tag q-pinned", "pinned")); }
     if (q.answered) { meta.appendChild(document.createTextNode(" ")); meta.appendChild(el("span", "tag tag-active q-answered", "answered")); }
     li.appendChild(meta);
