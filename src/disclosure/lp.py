@@ -7,8 +7,9 @@ for each suppressed cell the least and the greatest value it can take: the
 the check behind every claim this package makes, so it is small, exact and
 dependency-free: a two-phase tableau simplex over ``fractions.Fraction`` (kept
 as ``int`` where exact, which for 0/±1 table equations is almost everywhere),
-with Bland's rule so that the degenerate bases these tables are full of can
-never make it cycle.
+choosing the entering column by Dantzig's rule, and by Bland's rule whenever
+it stalls, so that the degenerate bases these tables are full of can never
+make it cycle. Rows are kept sparse, as table equations are.
 
 The system is split into independent components (cells linked by no equation
 cannot inform one another), and each component keeps its feasible basis from
@@ -73,80 +74,99 @@ def _div(a: Number, p: Number) -> Number:
     return _q(Fraction(a) / p)
 
 
-class _Tableau:
-    """A simplex tableau in canonical form for ``A x = b, x >= 0``.
+_STALL = 20  # degenerate pivots in a row before Bland's rule takes over
 
-    Rows are dense lists; pivots touch only the pivot row's non-zero columns.
-    ``cost`` is the reduced-cost row of the current objective (minimised) and
-    ``value`` minus the objective's current value.
+
+class _Tableau:
+    """A sparse simplex tableau in canonical form for ``A x = b, x >= 0``.
+
+    Each row is a dict of its non-zero coefficients (table equations are
+    short, and stay sparse as they are pivoted). ``cost`` holds the non-zero
+    reduced costs of the current objective (minimised) and ``value`` minus
+    the objective's current value.
     """
 
-    def __init__(self, rows: list[list[Number]], rhs: list[Number], n: int) -> None:
-        self.n = n
+    def __init__(self, rows: list[dict[int, Number]], rhs: list[Number], basis: list[int]) -> None:
         self.a = rows
         self.b = rhs
-        self.basis: list[int] = []
-        self.cost: list[Number] = [0] * n
+        self.basis = basis
+        self.cost: dict[int, Number] = {}
         self.value: Number = 0
+
+    @staticmethod
+    def _eliminate(row: dict[int, Number], f: Number, prow: dict[int, Number], whole: bool = False) -> None:
+        """``row -= f * prow``, keeping entries ints where whole.
+
+        ``whole``: every entry of ``prow`` is an int (the usual case for
+        table equations), so with an int ``f`` plain int arithmetic will do.
+        Entries that become 0 may stay in the row; they count as absent.
+        """
+        get = row.get
+        if whole and type(f) is int:
+            row.update({j: get(j, 0) - f * v for j, v in prow.items()})
+            return
+        for j, v in prow.items():
+            nv = get(j, 0) - f * v
+            if type(nv) is Fraction and nv.denominator == 1:
+                nv = nv.numerator
+            row[j] = nv
 
     def pivot(self, r: int, col: int) -> None:
         a, b = self.a, self.b
         prow = a[r]
         p = prow[col]
         if p != 1:
-            prow = a[r] = [_div(v, p) for v in prow]
+            prow = a[r] = {j: _div(v, p) for j, v in prow.items() if v}
             b[r] = _div(b[r], p)
-        nz = [j for j, v in enumerate(prow) if v]
+        else:
+            prow = a[r] = {j: v for j, v in prow.items() if v}
+        whole = all(type(v) is int for v in prow.values())
         br = b[r]
         for i, row in enumerate(a):
-            if i == r:
-                continue
-            f = row[col]
-            if f:
-                for j in nz:
-                    row[j] = _q(row[j] - f * prow[j])
-                b[i] = _q(b[i] - f * br)
-        f = self.cost[col]
+            if i != r:
+                f = row.get(col)
+                if f:
+                    self._eliminate(row, f, prow, whole)
+                    b[i] = _q(b[i] - f * br)
+        f = self.cost.get(col)
         if f:
-            cost = self.cost
-            for j in nz:
-                cost[j] = _q(cost[j] - f * prow[j])
+            self._eliminate(self.cost, f, prow, whole)
             self.value = _q(self.value - f * br)
         self.basis[r] = col
 
     def set_objective(self, c: Mapping[int, Number]) -> None:
         """Minimise ``sum(c[j] * x[j])``: reduced costs from the current basis."""
-        cost = [0] * self.n
-        for j, v in c.items():
-            cost[j] = v
+        cost = dict(c)
         value: Number = 0
         for i, bj in enumerate(self.basis):
             cb = c.get(bj, 0)
             if cb:
-                row = self.a[i]
-                for j, v in enumerate(row):
-                    if v:
-                        cost[j] = _q(cost[j] - cb * v)
+                self._eliminate(cost, cb, self.a[i])
                 value = _q(value - cb * self.b[i])
         self.cost = cost
         self.value = value
 
     def optimise(self, allowed: int) -> bool:
-        """Pivot to optimality over columns ``< allowed`` (Bland's rule).
+        """Pivot to optimality over columns ``< allowed``.
 
+        Dantzig's rule (most negative reduced cost) while pivots make
+        progress; after a run of degenerate pivots, Bland's rule (lowest
+        index), which cannot cycle, until the objective moves again.
         Returns False if the objective is unbounded below.
         """
-        a, b, cost = self.a, self.b, self.cost
+        a, b = self.a, self.b
+        stalled = 0
         while True:
-            col = next((j for j in range(allowed) if cost[j] < 0), None)
-            if col is None:
+            negative = [(v, j) for j, v in self.cost.items() if v < 0 and j < allowed]
+            if not negative:
                 return True
+            col = min(j for _, j in negative) if stalled >= _STALL else min(negative)[1]
             best_r = None
             best_ratio: Number = 0
             for i, row in enumerate(a):
-                v = row[col]
-                if v > 0:
-                    ratio = Fraction(b[i]) / v if type(v) is not int or v != 1 else b[i]
+                v = row.get(col)
+                if v is not None and v > 0:
+                    ratio = b[i] if v == 1 else Fraction(b[i]) / v
                     if (
                         best_r is None
                         or ratio < best_ratio
@@ -155,6 +175,7 @@ class _Tableau:
                         best_r, best_ratio = i, ratio
             if best_r is None:
                 return False
+            stalled = stalled + 1 if best_ratio == 0 else 0
             self.pivot(best_r, col)
 
 
@@ -166,18 +187,15 @@ def _component_intervals(
     index = {v: k for k, v in enumerate(variables)}
     n = len(variables)
     m = len(equations)
-    rows: list[list[Number]] = []
+    rows: list[dict[int, Number]] = []
     rhs: list[Number] = []
     for i, (coefs, b) in enumerate(equations):
         sign = -1 if b < 0 else 1
-        row: list[Number] = [0] * (n + m)
-        for v, c in coefs.items():
-            row[index[v]] = sign * c
+        row = {index[v]: sign * c for v, c in coefs.items()}
         row[n + i] = 1
         rows.append(row)
         rhs.append(_q(sign * b))
-    t = _Tableau(rows, rhs, n + m)
-    t.basis = [n + i for i in range(m)]
+    t = _Tableau(rows, rhs, [n + i for i in range(m)])
     # Phase 1: minimise the sum of the artificial variables.
     t.set_objective({n + i: 1 for i in range(m)})
     t.optimise(n + m)
@@ -188,24 +206,45 @@ def _component_intervals(
     keep = []
     for r in range(m):
         if t.basis[r] >= n:
-            col = next((j for j in range(n) if t.a[r][j] != 0), None)
+            col = min((j for j, v in t.a[r].items() if j < n and v), default=None)
             if col is None:
                 continue
             t.pivot(r, col)
         keep.append(r)
-    t.a = [t.a[r][:n] for r in keep]
+    t.a = [{j: v for j, v in t.a[r].items() if j < n and v} for r in keep]
     t.b = [t.b[r] for r in keep]
     t.basis = [t.basis[r] for r in keep]
-    t.n = n
-    out: dict[int, Interval] = {}
-    for v in wanted:
-        k = index[v]
-        t.set_objective({k: 1})
-        t.optimise(n)
-        lo = -t.value
+    # Every vertex visited shows some cells at 0, which is then their least
+    # value (cells are >= 0): most minimisations need no pivoting at all.
+    wanted = [index[v] for v in wanted]
+    floor_zero: set[int] = set()
+    pending = set(wanted)
+
+    def note_zeros() -> None:
+        basic = {bj: i for i, bj in enumerate(t.basis)}
+        for k in list(pending):
+            i = basic.get(k)
+            if i is None or t.b[i] == 0:
+                floor_zero.add(k)
+                pending.discard(k)
+
+    note_zeros()
+    highs: dict[int, Number | float] = {}
+    for k in wanted:
         t.set_objective({k: -1})
-        hi: Number | float = t.value if t.optimise(n) else INFINITY
-        out[v] = Interval(_q(Fraction(lo)), hi if hi == INFINITY else _q(Fraction(hi)))
+        highs[k] = t.value if t.optimise(n) else INFINITY
+        note_zeros()
+    out: dict[int, Interval] = {}
+    for k in wanted:
+        if k in floor_zero:
+            lo: Number = 0
+        else:
+            t.set_objective({k: 1})
+            t.optimise(n)
+            lo = -t.value
+            note_zeros()
+        hi = highs[k]
+        out[variables[k]] = Interval(_q(Fraction(lo)), hi if hi == INFINITY else _q(Fraction(hi)))
     return out
 
 

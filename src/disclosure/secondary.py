@@ -31,6 +31,7 @@ protects), and that is reported.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Mapping
 from fractions import Fraction
@@ -46,6 +47,34 @@ MAX_BOXES = 64  # boxes added for one cell and direction before falling back
 def protected(x: Number, sens: Sensitive, iv) -> bool:
     """Whether interval ``iv`` gives a cell of value ``x`` its protection levels."""
     return iv.lo <= x - sens.lower and iv.hi >= x + sens.upper
+
+
+def _cheapest_first(options: list[list[tuple[float, int]]]):
+    """Every combination of one option per list, by increasing total cost.
+
+    Ties come in the order ``itertools.product`` would give them, so the
+    search is deterministic; combinations are made only as they are needed.
+    """
+    order = [sorted(range(len(opts)), key=lambda i, o=opts: (o[i][0], i)) for opts in options]
+    if any(not o for o in order):
+        return
+    start = (0,) * len(options)
+
+    def item(idx):
+        picks = [order[d][i] for d, i in enumerate(idx)]
+        return (sum(options[d][p][0] for d, p in enumerate(picks)), tuple(picks), idx)
+
+    heap = [item(start)]
+    seen = {start}
+    while heap:
+        bound, picks, idx = heapq.heappop(heap)
+        yield bound, tuple(options[d][p][1] for d, p in enumerate(picks))
+        for d in range(len(idx)):
+            if idx[d] + 1 < len(order[d]):
+                nxt = idx[:d] + (idx[d] + 1,) + idx[d + 1 :]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    heapq.heappush(heap, item(nxt))
 
 
 class _Search:
@@ -161,12 +190,8 @@ class _Search:
                 elif value[key]:
                     opts.append((self.cost[key], q))
             options.append(opts)
-        combos = sorted(
-            (sum(c for c, _ in combo), n, tuple(q for _, q in combo))
-            for n, combo in enumerate(product(*options))
-        )
         best = None
-        for bound, _, combo in combos:
+        for bound, combo in _cheapest_first(options):
             if best is not None and best[0][0] == 0 and bound >= best[0][1]:
                 break
             corners: dict[IKey, int] = {}

@@ -1,5 +1,7 @@
 """Properties of protect() and audit() on random tables, single and linked."""
 
+from itertools import product
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -110,3 +112,42 @@ def test_primary_suppression_alone_is_caught_whenever_it_leaks(table):
     )
     naive = audit(Protected((ProtectedTable(pt.table, cells),), result.rules))
     assert bool([f for f in naive if f.severity == FAIL]) == leaks
+
+
+def margins2(a, b, c, d):
+    """A 2 x 2 table's nine figures in ``Table.keys()`` order (rows, then the Total row)."""
+    return [a, b, a + b, c, d, c + d, a + c, b + d, a + b + c + d]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=4, max_size=4), st.lists(st.booleans(), min_size=9, max_size=9))
+def test_audit_intervals_are_the_whole_number_bounds(values, hide):
+    """On a 2 x 2 table with margins and any cells hidden, the audit's interval
+    of each hidden cell is exactly the range over every whole-number table
+    that agrees with what is shown (found by trying them all)."""
+    cats = [["r0", "r1"], ["c0", "c1"]]
+    table = Table.frequency("t", ("row", "col"), dict(zip([("r0", "c0"), ("r0", "c1"), ("r1", "c0"), ("r1", "c1")], values)),
+                            categories=cats)
+    keys = table.keys()
+    truth = margins2(*values)
+    assert [table.counts()[k] for k in keys] == truth
+    hidden = [i for i in range(9) if hide[i]]
+    layer = Layer("count of respondents", [Face("t", table.dims, table.categories, table.counts())], integral=True)
+    ikeys = [layer.key(keys[i], 0) for i in hidden]
+    ivs = layer.intervals(ikeys, ikeys)
+    limit = 13  # above any total the shown figures allow (at most 4 x 3)
+    seen = {i: set() for i in hidden}
+    inner_at = [0, 1, 3, 4]  # where the inner cells sit among the nine figures
+    ranges = [range(limit) if hide[j] else (values[n],) for n, j in enumerate(inner_at)]
+    for cand in product(*ranges):
+        figures = margins2(*cand)
+        if all(figures[i] == truth[i] for i in range(9) if not hide[i]):
+            for i in hidden:
+                seen[i].add(figures[i])
+    for i, k in zip(hidden, ikeys):
+        iv = ivs[k]
+        assert iv.lo == min(seen[i])
+        if iv.hi == float("inf"):
+            assert max(seen[i]) >= limit - 1  # nothing shown bounds it
+        else:
+            assert iv.hi == max(seen[i])
