@@ -343,3 +343,15 @@ def test_a_bulletin_is_delivered_to_a_real_smtp_server_on_loopback(blog, people,
     assert all("Caseload cap" in m["Subject"] and m["List-Unsubscribe-Post"] for m in received)
     sent = messages(bulletin, status="sent")
     assert sent.count() == 8 and {m["Message-ID"] for m in received} == set(sent.values_list("provider_id", flat=True))
+
+
+def test_an_email_carried_over_from_before_the_outbox_is_sent_when_the_fan_out_resumes(blog, people, capsys):
+    bulletin = publish(blog, people.hq, by_email=False)  # released; its emails as the migration left them:
+    Message.objects.create(key=f"bulletin:{bulletin.pk}:member:{people.alice.pk}:email", topic="bulletin", status="queued", member=people.alice,
+                           address=people.alice.email, unsubscribe="bulletins", about_type="bulletins.bulletin", about_id=bulletin.pk,
+                           queued_at=timezone.now(), next_attempt_at=timezone.now())  # fmt: skip
+    Bulletin.objects.filter(pk=bulletin.pk).update(by_email=True)
+    call_command("send_bulletins")
+    assert "1 fan-out(s) resumed" in capsys.readouterr().out
+    assert [m.to for m in mail.outbox if m.to == [people.alice.email]] == [[people.alice.email]]
+    assert messages(bulletin).get(member=people.alice, channel="email").status == "sent"
