@@ -252,15 +252,17 @@ class _Count:
         reason = self.exclusion_reason(group, deferred)
         # 5.4.1 and 6.1: the excluded candidates' papers taken together, a batch for
         # each value however the papers came (first preferences with any others at
-        # 1.00), highest value first; held[value][c] counts c's papers in a batch
+        # 1.00), highest value first; held[value][c] counts c's papers in a batch.
+        # Every parcel a candidate holds came in one transfer, so has one value.
         batches: dict[int, list[int]] = {}
         held: dict[int, dict[int, int]] = {}
         for c in group:
-            for b in papers.holdings(c):
-                value = papers.values[b]
-                batches.setdefault(value, []).append(b)
-                held.setdefault(value, {}).setdefault(c, 0)
-                held[value][c] += papers.weights[b]
+            for parcel in papers.parcels[c]:
+                if parcel.groups:
+                    value = papers.values[parcel.groups[0]]
+                    batches.setdefault(value, []).extend(parcel.groups)
+                    mine = held.setdefault(value, {})
+                    mine[c] = mine.get(c, 0) + parcel.papers
             papers.parcels[c] = []
         who = ", ".join(self.names[c] for c in group)
         if not batches:  # no papers to move: a stage just to record the exclusion
