@@ -1,10 +1,11 @@
 """Benchmark stvcount; prints ONE JSON object of figures to stdout.
 
 Figures: slowest 2017 Scottish ward (read + count, best of 5) and which one,
-total seconds to read and count all 349 wards, and a synthetic election of
-1,000,000 ballots (30 candidates, 10 seats; Plackett-Luce over Zipf-like
-weights with truncated ballot lengths, fixed seed) counted by the Scottish
-rules and by Meek, with the time to group identical ballots shown apart.
+total seconds to read and count all 349 wards (and to count them by ERS97,
+best of 3), and a synthetic election of 1,000,000 ballots (30 candidates,
+10 seats; Plackett-Luce over Zipf-like weights with truncated ballot
+lengths, fixed seed) counted by the Scottish rules, by ERS97 and by Meek,
+with the time to group identical ballots shown apart.
 
 The reference: votekit (PyPI, pinned below) in its own virtual environment,
 made by this script in var/bench/votekit-venv on first use (or the Python in
@@ -65,6 +66,8 @@ def bench_wards() -> dict:
     for f in files:
         count(read_blt(f), "scottish")
     total = time.perf_counter() - start
+    elections = [read_blt(f) for f in files]
+    ers97 = min(_timed(lambda: [count(e, "ers97") for e in elections]) for _ in range(3))
     timings = []
     for f in files:
         best = min(_timed(lambda: count(read_blt(f), "scottish")) for _ in range(5))
@@ -75,6 +78,7 @@ def bench_wards() -> dict:
     return {
         "wards": len(files),
         "all_wards_read_and_count_s": round(total, 3),
+        "all_wards_count_ers97_s": round(ers97, 3),
         "slowest_ward": worst_name,
         "slowest_ward_read_and_count_ms": round(worst * 1000, 2),
         "largest_ward": largest.name,
@@ -93,7 +97,7 @@ def bench_synthetic(n_ballots: int) -> dict:
     election = Election.of(names, 10, ballots)
     group_s = time.perf_counter() - start
     figures = {"ballots": n_ballots, "distinct_rankings": len(election.rankings), "group_s": round(group_s, 3)}
-    for rule in ("scottish", "meek"):
+    for rule in ("scottish", "ers97", "meek"):
         start = time.perf_counter()
         result = count(election, rule)
         seconds = time.perf_counter() - start
