@@ -159,7 +159,6 @@ def test_5_2_5_the_lowest_candidates_are_excluded_together():
     assert sorted(r.winners) == [1, 4]
 
 
-
 # Two real wards on which an independent ERS97 counter disagreed with ours. The winners
 # below were worked out from the rules stage by stage, as the comments say, and agree
 # with OpenSTV 1.7's ERS97STV (whose ERS97 is validated against the ERS's own eSTV) in

@@ -1,47 +1,52 @@
 """ERS97: the Electoral Reform Society's STV rules (1997), as used in UK union elections.
 
-- values to 2 decimal places, remainders ignored;
-- quota (5.1.6) = valid poll / (seats + 1) to 2 places; if that division is
-  not exact, the remainder is ignored and 0.01 added (an exact one is the
-  quota as it stands);
-- while nobody is deemed elected, the quota is worked out again after each
-  batch of an exclusion from the valid vote less the non-transferable vote
-  (5.4.8); the result's quota is the last one, which all surpluses use;
-- after every stage and every batch of an exclusion (5.1.7, 5.3.13, 5.4.9)
-  the continuing candidates are considered in descending order of votes,
-  and each whose vote equals or exceeds (a) the quota or (b) the total
-  active vote (6.20: continuing candidates' votes plus votes awaiting
-  transfer) divided by one more than the places not yet filled is deemed
-  elected, up to the places left ((b) falls below the quota chiefly as papers
-  become non-transferable; it never elects a candidate with no votes); when
-  equal votes compete for the last places, the earliest stage at which they
-  differed decides, and if none does none of them is elected then (5.6.2);
-- surpluses are deferred (5.2.2) while their total does not exceed (a) the
-  gap between the two lowest continuing candidates or (b) the gap between
-  the votes of a group of lowest candidates that 5.2.5 could exclude and
-  the vote of the candidate next above; otherwise the largest is
-  transferred, one per stage; equal surpluses go by the most votes at the
-  earliest stage at which the candidates differed, then lot (5.2.3);
-- a surplus at the first stage transfers all the candidate's papers, a later
-  one only the last batch received (5.3.1-5.3.2); if the transferable papers
-  are worth more than the surplus, the transfer value is surplus /
-  transferable papers, to 2 places, remainder ignored, otherwise their
-  present value (5.3.7); the rest of the surplus is non-transferable;
-- exclusion (5.2.5): as many of the lowest candidates as possible are
-  excluded together, provided enough remain to fill the places and their
-  votes plus any deferred surpluses do not exceed the vote of the
-  candidate next above; of candidates with equal fewest votes, the one with
-  fewest at the earliest stage at which they differed goes, then lot;
-- the excluded candidates' papers are taken together and go in batches, one
-  for each value (6.1: first preferences together with any papers received
-  at 1.00), highest value first, each a sub-stage here (5.4.1-5.4.11);
-  candidates deemed elected meanwhile receive no more, and their surpluses
-  wait for the exclusion to be complete;
-- "earliest stage" in these ties counts every batch as a stage; each batch
-  is recorded as a stage of the result;
-- a proposed exclusion that would leave as many continuing candidates as
-  places left elects them instead, with nothing transferred (5.5.1); the
-  count stops as soon as the places are filled (5.5.2).
+The rules of "How to conduct an election by the Single Transferable Vote"
+(ERS, 3rd edition, 1997), section 5, as implemented here, clause by clause:
+
+- 5.1.6 quota: the valid vote divided by (seats + 1) to 2 decimal places; if
+  the division is exact that is the quota, otherwise the remainder is
+  ignored and 0.01 added. All values are kept to 2 places, remainders ignored.
+- 5.1.7, 5.3.13, 5.4.9 after the first stage, every surplus transfer and every
+  batch of an exclusion, the continuing candidates are considered in
+  descending order of votes and each is deemed elected whose vote equals or
+  exceeds (a) the quota or (b) the total active vote (6.20: the continuing
+  candidates' votes plus votes awaiting transfer) divided by one more than
+  the places not yet filled, up to the places left. (b) is worked out afresh
+  after each election; it falls below the quota as papers become
+  non-transferable, and never elects a candidate with no votes.
+- 5.6.2 equal votes competing for the last places go by the most votes at
+  the earliest stage at which the candidates differed; candidates equal at
+  every stage are none of them elected at that stage.
+- 5.2.2 surpluses are deferred while their total does not exceed (a) the
+  difference between the two lowest continuing candidates or (b) that between
+  the votes of a group of lowest candidates that 5.2.5 could exclude and the
+  vote of the candidate next above.
+- 5.2.3 otherwise the largest surplus is transferred, one a stage; of equal
+  surpluses, that of the candidate with the most votes at the earliest stage
+  at which they differed goes first, then one chosen by lot.
+- 5.3.1, 5.3.2 a surplus at the first stage takes all the candidate's papers,
+  a later one only the last batch received. 5.3.7: if the transferable papers
+  are worth more than the surplus, each goes at surplus / transferable papers
+  (2 places, remainder ignored), otherwise at its present value; what is not
+  transferred is non-transferable.
+- 5.2.5 exclusion: as many of the lowest candidates as possible are excluded
+  together, provided enough remain to fill the places and their votes plus
+  any deferred surpluses do not exceed the vote of the candidate next above.
+  Of equal lowest candidates, the one with fewest votes at the earliest stage
+  at which they differed goes first, then one chosen by lot.
+- 5.4.1-5.4.11 the excluded candidates' papers are taken together in
+  batches, a batch being all the papers of one value (6.1: first preferences
+  and papers received at 1.00 alike), highest value first; candidates deemed
+  elected after a batch receive no more, and their surpluses wait for the
+  exclusion to end. Each batch is recorded as a stage of the result, and the
+  "earliest stage" of the tie rules counts them so.
+- 5.4.8 while nobody is deemed elected, the quota is worked out again after
+  each batch from the valid vote less the non-transferable vote; the
+  result's quota is the last one, from which every surplus is measured.
+- 5.5.1 an exclusion that would leave as many continuing candidates as places
+  left elects them instead, with nothing transferred (as are all candidates
+  from the start when there are no more than the places, 4.3); 5.5.2 the
+  count stops as soon as the places are filled.
 """
 
 from __future__ import annotations
@@ -88,7 +93,7 @@ class _Count:
     def run(self) -> Result:
         totals, sheet = self.totals, self.sheet
         sheet.add_stage("first preferences", None, totals)
-        self.elect_reaching_quota()
+        self.deem_elected()
         while not self.finished():
             hopefuls = self.hopefuls()
             surpluses = [c for c in self.pending if totals[c] > self.quota]
@@ -104,13 +109,13 @@ class _Count:
                     self.elect_all([c for c in hopefuls if c not in group])
                     break
                 self.exclude(group, deferred)
-            self.elect_reaching_quota()
+            self.deem_elected()
         return sheet.finish()
 
     def hopefuls(self) -> list[int]:
         return [c for c, on in enumerate(self.continuing) if on]
 
-    def elect_reaching_quota(self) -> None:
+    def deem_elected(self) -> None:
         """5.1.7, 5.3.13, 5.4.9: consider the continuing candidates in descending
         order of votes and deem elected each whose vote equals or exceeds (a) the
         quota or (b) the total active vote divided by one more than the places not
@@ -250,20 +255,7 @@ class _Count:
         for c in group:
             self.continuing[c] = False
         reason = self.exclusion_reason(group, deferred)
-        # 5.4.1 and 6.1: the excluded candidates' papers taken together, a batch for
-        # each value however the papers came (first preferences with any others at
-        # 1.00), highest value first; held[value][c] counts c's papers in a batch.
-        # Every parcel a candidate holds came in one transfer, so has one value.
-        batches: dict[int, list[int]] = {}
-        held: dict[int, dict[int, int]] = {}
-        for c in group:
-            for parcel in papers.parcels[c]:
-                if parcel.groups:
-                    value = papers.values[parcel.groups[0]]
-                    batches.setdefault(value, []).extend(parcel.groups)
-                    mine = held.setdefault(value, {})
-                    mine[c] = mine.get(c, 0) + parcel.papers
-            papers.parcels[c] = []
+        batches, held = self.batches(group)
         who = ", ".join(self.names[c] for c in group)
         if not batches:  # no papers to move: a stage just to record the exclusion
             sheet.add_stage(f"exclusion of {who}", group[0], totals)
@@ -281,9 +273,27 @@ class _Count:
                     sheet.exclude(c, reason)
             if not sheet.result.elected and sheet.exhausted:
                 self.reduce_quota(stage)
-            self.elect_reaching_quota()
+            self.deem_elected()
             if self.finished():
                 return
+
+    def batches(self, group: list[int]) -> tuple[dict[int, list[int]], dict[int, dict[int, int]]]:
+        """5.4.1, 6.1: the papers of ``group`` taken together, as {value: paper groups},
+        a batch for each value however the papers came (first preferences with any
+        others at 1.00); and {value: {candidate: papers it held in that batch}}.
+        Every parcel a candidate holds came in one transfer, so has one value."""
+        papers = self.papers
+        batches: dict[int, list[int]] = {}
+        held: dict[int, dict[int, int]] = {}
+        for c in group:
+            for parcel in papers.parcels[c]:
+                if parcel.groups:
+                    value = papers.values[parcel.groups[0]]
+                    batches.setdefault(value, []).extend(parcel.groups)
+                    mine = held.setdefault(value, {})
+                    mine[c] = mine.get(c, 0) + parcel.papers
+            papers.parcels[c] = []
+        return batches, held
 
     def exclusion_reason(self, group: list[int], deferred: int) -> str:
         totals = self.totals
