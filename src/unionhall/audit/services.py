@@ -277,8 +277,15 @@ def _consistent_heads() -> dict[int, tuple[int, str, int | None]]:
 
 
 def _write_statement(text: str, to: Path, at: datetime) -> Path:
-    """Write to ``to`` (a directory: a new file named by the time), never over an existing file."""
-    path = to / f"audit-witness-{at:%Y%m%dT%H%M%S%fZ}.json" if to.is_dir() else to
+    """Write to ``to``, never over an existing file: a path ending in .json is
+    the file itself; anything else is a directory (made if missing) in which a
+    new file is named by the time."""
+    if to.suffix == ".json" and not to.is_dir():
+        path = to
+    else:
+        # A daily job's directory that does not exist yet must not become a file of that name.
+        to.mkdir(parents=True, exist_ok=True)
+        path = to / f"audit-witness-{at:%Y%m%dT%H%M%S%fZ}.json"
     with open(path, "x", encoding="utf-8") as out:
         out.write(text)
         out.flush()
@@ -289,7 +296,8 @@ def _write_statement(text: str, to: Path, at: datetime) -> Path:
 def audit_witness_publish(*, to: str | os.PathLike | None = None, emails: Sequence[str] | None = None) -> Witness:
     """Witness every chain's head outside the database: build a statement of
     each chain's last place and digest, MAC'd under the audit key, write it to
-    ``to`` (a directory or a new file; default settings.UNIONHALL_AUDIT_WITNESS_DIR)
+    ``to`` (a directory, or a new file ending .json; default
+    settings.UNIONHALL_AUDIT_WITNESS_DIR)
     and, once recorded, email it to ``emails`` (default
     settings.UNIONHALL_AUDIT_WITNESS_EMAILS). The witness is also recorded in the
     log: one entry in every chain writers use, listing every chain's head, so

@@ -72,6 +72,16 @@ def test_a_witness_with_nowhere_to_go_fails_loudly_and_records_nothing(log, sett
     assert not AuditEntry.objects.filter(action=Action.WITNESS).exists()
 
 
+def test_a_directory_that_does_not_exist_yet_is_made_not_written_as_a_file(log, tmp_path):
+    path = audit_witness_publish(to=tmp_path / "witness" / "daily").path
+    assert path.parent == tmp_path / "witness" / "daily" and path.suffix == ".json"
+    assert audit_witness_publish(to=tmp_path / "witness" / "daily").path != path
+
+
+def test_a_path_ending_json_is_the_statement_file(log, tmp_path):
+    assert audit_witness_publish(to=tmp_path / "today.json").path == tmp_path / "today.json"
+
+
 def test_a_witness_never_overwrites_a_statement(log, tmp_path):
     kept = tmp_path / "kept.json"
     kept.write_text("an earlier statement")

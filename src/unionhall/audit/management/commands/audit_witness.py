@@ -11,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--to", metavar="PATH", help="a directory (or a new file) for the statement; default UNIONHALL_AUDIT_WITNESS_DIR")
+        parser.add_argument("--to", metavar="PATH", help="a directory for the statement (made if missing), or a new file ending .json; default UNIONHALL_AUDIT_WITNESS_DIR")
         parser.add_argument(
             "--email", nargs="+", action="extend", metavar="ADDRESS",
             help="send the statement to these addresses instead of UNIONHALL_AUDIT_WITNESS_EMAILS",
