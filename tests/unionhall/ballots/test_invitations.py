@@ -11,7 +11,7 @@ from unionhall.members.models import Member
 def test_opening_a_ballot_invites_everyone_on_the_roll_once(ballot, people, crowd, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     sms.outbox.clear()
-    Member.objects.filter(pk=crowd[0].pk).update(wants_email=False, wants_sms=True, phone="07700 900003")
+    Member.objects.filter(pk=crowd[0].pk).update(bulletins_by_email=False, ballots_by_text=True, phone="07700 900003")
     with django_capture_on_commit_callbacks(execute=True):  # the invitations go once the opening commits
         ballot_open(ballot=ballot, actor=None)
     invitation = Reminder.objects.get(ballot=ballot, kind=Reminder.Kind.INVITATION)
