@@ -295,18 +295,20 @@ def _write_statement(text: str, to: Path, at: datetime) -> Path:
 
 def audit_witness_publish(*, to: str | os.PathLike | None = None, emails: Sequence[str] | None = None) -> Witness:
     """Witness every chain's head outside the database: build a statement of
-    each chain's last place and digest, MAC'd under the audit key, write it to
+    each chain's last place and digest, MAC'd under the audit key; write it to
     ``to`` (a directory, or a new file ending .json; default
-    settings.UNIONHALL_AUDIT_WITNESS_DIR)
-    and, once recorded, email it to ``emails`` (default
-    settings.UNIONHALL_AUDIT_WITNESS_EMAILS). The witness is also recorded in the
-    log: one entry in every chain writers use, listing every chain's head, so
-    each chain vouches for the others. Raises AuditLogBroken, writing and
-    sending nothing, when a head disagrees with its chain.
+    settings.UNIONHALL_AUDIT_WITNESS_DIR); record it in the log, one entry in
+    every chain writers use, listing every chain's head, so each chain vouches
+    for the others; and once recorded, email it to ``emails`` (default
+    settings.UNIONHALL_AUDIT_WITNESS_EMAILS). Raises AuditLogBroken, writing
+    and sending nothing, when a head disagrees with its chain.
 
     For the daily worker; call it outside any transaction."""
     to = to if to is not None else getattr(settings, "UNIONHALL_AUDIT_WITNESS_DIR", None)
-    emails = tuple(emails if emails is not None else getattr(settings, "UNIONHALL_AUDIT_WITNESS_EMAILS", ()))
+    emails = emails if emails is not None else getattr(settings, "UNIONHALL_AUDIT_WITNESS_EMAILS", ())
+    if isinstance(emails, str):
+        raise ImproperlyConfigured("UNIONHALL_AUDIT_WITNESS_EMAILS must be a list of addresses, not one string")
+    emails = tuple(emails)
     if not to and not emails:
         raise ImproperlyConfigured("a witness needs somewhere to go: UNIONHALL_AUDIT_WITNESS_DIR or UNIONHALL_AUDIT_WITNESS_EMAILS (or --to / --email)")
     heads = _consistent_heads()

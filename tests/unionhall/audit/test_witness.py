@@ -82,6 +82,12 @@ def test_a_path_ending_json_is_the_statement_file(log, tmp_path):
     assert audit_witness_publish(to=tmp_path / "today.json").path == tmp_path / "today.json"
 
 
+def test_addresses_given_as_one_string_fail_loudly(log, settings):
+    settings.UNIONHALL_AUDIT_WITNESS_EMAILS = "auditor@example.org"
+    with pytest.raises(ImproperlyConfigured, match="a list of addresses"):
+        audit_witness_publish()
+
+
 def test_a_witness_never_overwrites_a_statement(log, tmp_path):
     kept = tmp_path / "kept.json"
     kept.write_text("an earlier statement")
