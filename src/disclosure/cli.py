@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from fractions import Fraction
 
 from .audit import audit, audit_published, failures
@@ -77,9 +78,8 @@ def _protect(args) -> int:
             t = _read(name, lambda n: read_microdata(n, args.measure, args.count_measure))
         else:
             t = _read(name, read_counts)
-        if args.answer:
-            if args.answer in t.dims:
-                object.__setattr__(t, "answer", args.answer)
+        if args.answer and args.answer in t.dims:
+            t = replace(t, answer=args.answer)
         tables.append(t)
     try:
         rules = Rules(
@@ -110,7 +110,7 @@ def _audit(args) -> int:
     for name in args.files:
         p = _read(name, read_published)
         if args.answer and args.answer in p.dims:
-            object.__setattr__(p, "answer", args.answer)
+            p = replace(p, answer=args.answer)
         tables.append(p)
     try:
         findings = audit_published(tables, args.threshold)

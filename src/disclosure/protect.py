@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 from .layer import Face, IKey, Layer
 from .rules import Rules, assess_count, assess_sum
@@ -78,13 +79,9 @@ class ProtectedTable:
             key = key[0]
         return self._index[tuple(key)]
 
-    @property
+    @cached_property
     def _index(self) -> dict[Key, Cell]:
-        idx = self.__dict__.get("_idx")
-        if idx is None:
-            idx = {c.key: c for c in self.cells}
-            object.__setattr__(self, "_idx", idx)
-        return idx
+        return {c.key: c for c in self.cells}
 
     def shown(self, *key: str) -> str:
         """The cell as published: its figure, or ``[c]``."""
@@ -134,7 +131,8 @@ def format_number(v: Number) -> str:
 def layers_of(tables: Sequence[Table]) -> dict[str, tuple[list[Face], list[tuple[int, str]]]]:
     """Group tables' faces into layers: name -> (faces, (table index, part))."""
     out: dict[str, tuple[list[Face], list[tuple[int, str]]]] = {}
-    for i, t in enumerate(tables):
+    # Tables in name order, so the result does not depend on the order given.
+    for i, t in sorted(enumerate(tables), key=lambda it: it[1].name):
         if t.kind == "frequency":
             parts = [(f"count of {t.measure}", "count", t.counts())]
         elif t.kind == "magnitude":

@@ -158,3 +158,10 @@ def test_equality_bad_line(tmp_path, capsys):
     f = write(tmp_path, "vetting.csv", "ethnicity,vetted,failed\nWhite,4200,60\nBlack,20,21\n")
     assert main(["equality", f]) == 2
     assert capsys.readouterr().err.strip() == f"{f}:3: 21 with the outcome out of only 20"
+
+
+def test_answer_dimension_warns_of_a_whole_group_giving_one_answer(tmp_path, capsys):
+    f = write(tmp_path, "leaving.csv", "office/answer,yes,no\nLeeds,12,0\nYork,20,15\n")
+    assert main(["protect", f, "--answer", "answer"]) == 0
+    out = capsys.readouterr().out
+    assert "WARNING group-disclosure: leaving: Leeds × yes: all 12 in office=Leeds gave the answer 'yes'" in out

@@ -73,6 +73,14 @@ def test_random_linked_pairs_are_protected_together(tables):
     check(tables)
 
 
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(linked_pair())
+def test_the_order_tables_are_given_in_does_not_matter(tables):
+    first, second = protect(tables), protect(tables[::-1])
+    for t in tables:
+        assert [c.status for c in first.table(t.name).cells] == [c.status for c in second.table(t.name).cells]
+
+
 @SETTINGS
 @given(two_way(), st.integers(5, 15))
 def test_any_threshold_from_five_up(table, threshold):
