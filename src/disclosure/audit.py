@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import product
 
-from .layer import T, Face, IKey, Layer
+from .layer import Face, IKey, Layer, T
 from .lp import Infeasible, Interval
 from .protect import Protected, format_number, layers_of, sensitivity
 from .rules import MINIMUM_THRESHOLD

@@ -210,7 +210,7 @@ def read_published(path: str | Path) -> Published:
             raise CsvError(0, f"the published table has no figure for {' × '.join(key)} (margins included)")
     extra = set(values) - {tuple(k) for k in product(*[list(c) + [TOTAL] for c in cats])}
     if extra:
-        raise CsvError(values[sorted(extra)[0]][1], "a cell does not fit the table's grid")
+        raise CsvError(values[min(extra)][1], "a cell does not fit the table's grid")
     return Published(path.stem, tuple(dims), tuple(tuple(c) for c in cats), {k: v for k, (v, _) in values.items()})
 
 

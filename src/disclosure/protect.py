@@ -264,12 +264,12 @@ def protect(
         cells = []
         if t.kind == "frequency":
             counts = t.counts()
-            for key in t.keys():
+            for key in t.cell_keys():
                 st, why = status[(i, "count")][key]
                 cells.append(Cell(key, counts[key], st, why))
         else:
             mags = t.magnitudes()
-            for key in t.keys():
+            for key in t.cell_keys():
                 st, why = status[(i, "sum")][key]
                 cst, cwhy = status[(i, "contributors")][key]
                 cells.append(Cell(key, mags[key].total, st, why, mags[key].count, cst, cwhy))

@@ -44,6 +44,11 @@ def _grids(pt: ProtectedTable, show: Callable[[tuple], str]) -> str:
     return "\n".join(blocks)
 
 
+def _count(pt: ProtectedTable, key) -> str:
+    c = pt.cell(key)
+    return SUPPRESSED if c.count_status.suppressed else str(c.count)
+
+
 def _mean(pt: ProtectedTable, key) -> str:
     m = pt.cell(key).mean
     return SUPPRESSED if m is None else f"{float(m):.1f}"
@@ -61,9 +66,9 @@ def render_protected(result: Protected, notes: bool = True) -> str:
             out.append(f"{t.name}: sum of {t.measure}")
             out.append(_grids(pt, pt.shown))
             out.append(f"{t.name}: number of contributors")
-            out.append(_grids(pt, lambda k: SUPPRESSED if pt.cell(k).count_status.suppressed else str(pt.cell(k).count)))
+            out.append(_grids(pt, lambda k, pt=pt: _count(pt, k)))
             out.append(f"{t.name}: mean {t.measure} (shown only where the sum and the number are)")
-            out.append(_grids(pt, lambda k: _mean(pt, k)))
+            out.append(_grids(pt, lambda k, pt=pt: _mean(pt, k)))
         out.append("")
     out.append(LEGEND)
     if notes:

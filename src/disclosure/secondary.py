@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from itertools import product
 
-from .layer import T, IKey, Layer
+from .layer import IKey, Layer, T
 from .status import Sensitive
 
 Number = int | Fraction
@@ -128,8 +128,7 @@ class _Search:
                 cost += self.cost[k]
             if c * sign < 0:  # this corner goes down
                 r = residual.get(k, v)
-                if r < cap:
-                    cap = r
+                cap = min(cap, r)
         return True, cap, cost
 
     def needed_dim(self, choices: list[tuple[int, ...]]) -> int | None:

@@ -195,7 +195,7 @@ class Table:
                 unknown = {k[d] for k in cells} - set(cs)
                 if unknown:
                     raise TableError(
-                        f"table {name!r}: {dims[d]} {sorted(unknown)[0]!r} is not among the categories given"
+                        f"table {name!r}: {dims[d]} {min(unknown)!r} is not among the categories given"
                     )
         for d, cs in enumerate(cats):
             if not cs:
@@ -212,7 +212,7 @@ class Table:
             full[key] = value
         return cls(name, dims, cats, full, kind, measure, count_measure, answer)
 
-    def keys(self, margins: bool = True) -> list[Key]:
+    def cell_keys(self, margins: bool = True) -> list[Key]:
         """Every cell key, inner cells and (by default) margins, row by row."""
         axes = [list(c) + ([TOTAL] if margins else []) for c in self.categories]
         return [tuple(k) for k in product(*axes)]
@@ -236,7 +236,7 @@ class Table:
 
 def _with_margins(table: Table, inner: dict[Key, object], combine) -> dict[Key, object]:
     out: dict[Key, object] = {}
-    for key in table.keys():
+    for key in table.cell_keys():
         out[key] = inner[key] if TOTAL not in key else combine(inner[k] for k in table.inner_keys(key))
     return out
 

@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from disclosure import GroupOutcome, TableError, audit_published, equality, failures, fisher_exact
+from disclosure import (
+    GroupOutcome,
+    TableError,
+    audit_published,
+    equality,
+    failures,
+    fisher_exact,
+)
 
 
 def test_fisher_exact_matches_fishers_tea_tasting():

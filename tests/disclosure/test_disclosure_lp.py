@@ -58,7 +58,7 @@ def test_redundant_equations_are_harmless():
 def test_matches_brute_force_on_small_integer_systems():
     """Every small table: the LP's bounds are those of the whole-number solutions."""
     # a 2 x 3 table with margins, all hidden but the grand total and one column total
-    cells = range(6)  # a00 a01 a02 / a10 a11 a12
+    # inner cells a00 a01 a02 / a10 a11 a12 are variables 0-5
     values = [2, 0, 5, 7, 1, 3]
     rows = [sum(values[0:3]), sum(values[3:6])]
     cols = [values[0] + values[3], values[1] + values[4], values[2] + values[5]]

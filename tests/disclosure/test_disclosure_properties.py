@@ -5,7 +5,17 @@ from itertools import product
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from disclosure import TOTAL, Cell, Protected, ProtectedTable, Status, Table, audit, failures, protect
+from disclosure import (
+    TOTAL,
+    Cell,
+    Protected,
+    ProtectedTable,
+    Status,
+    Table,
+    audit,
+    failures,
+    protect,
+)
 from disclosure.audit import FAIL, OK
 from disclosure.layer import Face, Layer
 
@@ -123,7 +133,7 @@ def test_primary_suppression_alone_is_caught_whenever_it_leaks(table):
 
 
 def margins2(a, b, c, d):
-    """A 2 x 2 table's nine figures in ``Table.keys()`` order (rows, then the Total row)."""
+    """A 2 x 2 table's nine figures in ``Table.cell_keys()`` order (rows, then the Total row)."""
     return [a, b, a + b, c, d, c + d, a + c, b + d, a + b + c + d]
 
 
@@ -136,7 +146,7 @@ def test_audit_intervals_are_the_whole_number_bounds(values, hide):
     cats = [["r0", "r1"], ["c0", "c1"]]
     table = Table.frequency("t", ("row", "col"), dict(zip([("r0", "c0"), ("r0", "c1"), ("r1", "c0"), ("r1", "c1")], values)),
                             categories=cats)
-    keys = table.keys()
+    keys = table.cell_keys()
     truth = margins2(*values)
     assert [table.counts()[k] for k in keys] == truth
     hidden = [i for i in range(9) if hide[i]]

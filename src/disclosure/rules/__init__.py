@@ -41,7 +41,7 @@ class Rules:
 
     def __post_init__(self) -> None:
         if isinstance(self.threshold, bool) or not isinstance(self.threshold, int):
-            raise ValueError(f"threshold must be a whole number, not {self.threshold!r}")
+            raise TypeError(f"threshold must be a whole number, not {self.threshold!r}")
         if self.threshold < MINIMUM_THRESHOLD:
             raise ValueError(
                 f"threshold {self.threshold} is below {MINIMUM_THRESHOLD}: "
