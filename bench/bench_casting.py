@@ -45,7 +45,7 @@ def run(args):
     from django.utils import timezone
 
     from unionhall.ballots.models import Ballot, Cast, Question, RollEntry, Trustee
-    from unionhall.ballots.services import ballot_manifest, ballot_open, ballot_set_keys
+    from unionhall.ballots.setup import ballot_manifest, ballot_open, ballot_set_keys
     from unionhall.members.demo.builder import build_demo_union
     from votecrypt import api
 

@@ -39,7 +39,7 @@ def open_ballot(voted: float):
     from django.utils import timezone
 
     from unionhall.ballots.models import Ballot, RollEntry
-    from unionhall.ballots.services import eligible_members, new_alias
+    from unionhall.ballots.roll import eligible_members, new_alias
 
     now = timezone.now()
     ballot = Ballot.objects.create(slug="bench-turnout", title="Bench turnout", status=Ballot.Status.OPEN, opens_at=now - dt.timedelta(days=7),

@@ -16,7 +16,7 @@ from tests.unionhall.ballots.conftest import ballot, crowd, open_ballot  # noqa:
 from tests.unionhall.ballots.test_counting import close, post
 from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
 from unionhall.ballots.models import AuditedBallot, Cast
-from unionhall.ballots.services import ballot_record
+from unionhall.ballots.record import ballot_record
 
 
 def test_a_member_votes_finds_the_tracker_and_the_result_verifies(page, open_ballot, people, tmp_path):

@@ -25,7 +25,8 @@ from tests.unionhall.ballots.test_counting import close
 from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
 from unionhall.ballots.ceremony import ceremony_download, ceremony_start
 from unionhall.ballots.models import Ballot, Question, Trustee
-from unionhall.ballots.services import ballot_open, ballot_record
+from unionhall.ballots.record import ballot_record
+from unionhall.ballots.setup import ballot_open
 from votecrypt import api, keyfile
 from votecrypt.trustee_cli import ceremony_fingerprint
 

@@ -13,7 +13,7 @@ from tests.browser.test_register_in_browser import sign_in_officer
 from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
 from tests.unionhall.mandates.conftest import make_ballot, make_statutory, vote_online, workforce  # noqa: F401  (fixtures)
 from unionhall.ballots.models import Cast
-from unionhall.ballots.services import ballot_open
+from unionhall.ballots.setup import ballot_open
 
 
 @pytest.fixture
