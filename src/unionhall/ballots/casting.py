@@ -13,6 +13,7 @@ from unionhall.ballots.models import AuditedBallot, Ballot, Cast, ReplayKey, Rol
 from unionhall.ballots.roll import hold_open
 from unionhall.mail import queue_email
 from unionhall.members.models import Member
+from unionhall.outbox.models import Topic
 from unionhall.refusals import Refused
 from votecrypt import api
 
@@ -59,7 +60,8 @@ def check_cast_ballot(*, ballot: Ballot, member: Member | None = None, user=None
 
 def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
     """Store the ballot, superseding the member's earlier one, in one transaction
-    holding the roll entry's lock; the tracker email goes after commit."""
+    holding the roll entry's lock; the tracker email is queued in the same
+    transaction and sent by the outbox after the commit."""
     try:
         with transaction.atomic():
             hold_open(ballot)
@@ -73,7 +75,9 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
             # The day only: an exact time could be matched against the board or the logs.
             entry.voted_at = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
             entry.save(update_fields=["voted_at"])
-            transaction.on_commit(lambda: _send_tracker(entry.member, ballot, check.tracker))
+            # In the vote's own transaction: the outbox row exists if and only if
+            # the vote does, so a crash after the commit cannot lose the email.
+            _send_tracker(entry.member, ballot, check.tracker)
     except Ballot.DoesNotExist:
         raise Refused("This ballot is not open for voting.", status=409) from None
     except IntegrityError:
@@ -100,8 +104,9 @@ def spoil_ballot(*, ballot: Ballot, content: dict, secrets: dict) -> AuditedBall
 
 
 def _send_tracker(member: Member, ballot: Ballot, tracker: str) -> None:
-    """Queue the tracker email. The vote is already stored and its tracker
-    shown on screen; the mail is a convenience and never fails the vote."""
+    """Queue the tracker email in the caller's transaction. Queueing writes one
+    outbox row and sends nothing, so a mail server that fails later never
+    fails the vote; the outbox retries it."""
     if not member.email:
         return
     queue_email(
@@ -112,4 +117,5 @@ def _send_tracker(member: Member, ballot: Ballot, tracker: str) -> None:
             "can see how you voted. You can vote again until the ballot closes; only your last vote counts.\n"
         ),
         to=[member.email],
+        topic=Topic.BALLOT_TRACKER, key=f"tracker:{ballot.pk}:{tracker}", member_id=member.pk,
     )

@@ -112,3 +112,26 @@ def test_a_mail_failure_after_the_vote_is_stored_does_not_fail_the_vote(open_bal
     with django_capture_on_commit_callbacks(execute=True):
         c = cast(open_ballot, people.alice)
     assert Cast.objects.get().tracker == c.tracker
+
+
+def test_the_tracker_email_is_in_the_outbox_in_the_same_transaction_as_the_vote(open_ballot, people, django_capture_on_commit_callbacks):
+    """A crash after the vote commits but before any after-commit work runs must
+    not lose the member's tracker email: it is written with the vote."""
+    from unionhall.outbox.models import Message, Topic
+
+    with django_capture_on_commit_callbacks(execute=False):  # the process dies before anything after the commit runs
+        c = cast(open_ballot, people.alice)
+    message = Message.objects.get(topic=Topic.BALLOT_TRACKER)
+    assert message.address == "a1@example.org" and message.member_id == people.alice.pk
+    assert c.tracker in message.content.text
+
+
+def test_a_refused_vote_queues_no_tracker_email(open_ballot, people):
+    from unionhall.outbox.models import Message
+
+    content, _ = encrypt_for(open_ballot, people.alice, True, "s")
+    check = check_cast_ballot(ballot=open_ballot, member=people.alice, content=content)
+    RollEntry.objects.filter(ballot=open_ballot, member=people.alice).update(removed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    with pytest.raises(Refused):
+        do_cast_ballot(ballot=open_ballot, check=check, content=content)
+    assert Message.objects.count() == 0 and Cast.objects.count() == 0
