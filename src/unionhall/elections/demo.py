@@ -72,8 +72,8 @@ def _ranked_ballots(rng: random.Random, candidates: int, ballots: int) -> list[l
 def _stand(election: Election, trio: list[Member], address: str, now: dt.datetime) -> None:
     candidate, proposer, seconder = trio
     nomination = services.do_nominate(election=election, proposer=proposer, seconder=seconder, candidate=candidate, now=now)
-    services.do_second(nomination=nomination, member=seconder, now=now)
     services.do_accept(nomination=nomination, member=candidate, address=address, now=now)
+    services.do_second(nomination=nomination, member=seconder, now=now)
 
 
 @transaction.atomic

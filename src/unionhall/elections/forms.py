@@ -37,6 +37,13 @@ class NominateForm(forms.Form):
     def clean_seconder(self):
         return self.cleaned_data["seconder"].strip().upper()
 
+    def clean(self):
+        # Judged on the numbers typed, not on who holds them, so it says nothing about membership.
+        data = super().clean()
+        if data.get("candidate") and data.get("candidate") == data.get("seconder"):
+            raise forms.ValidationError("The candidate and the seconder must be two different members.")
+        return data
+
 
 class AcceptForm(forms.Form):
     address = forms.CharField(

@@ -1,5 +1,6 @@
-"""Emails about an election: the three people named in a nomination hear of
-each step (nominated, seconded, accepted), and every candidate hears the
+"""Emails about an election: the candidate hears first of a nomination; once
+they accept, the proposer and the seconder hear of each step (accepted,
+seconded), and every candidate hears the
 declared result. Queued in the outbox inside the transaction that decides
 to send, so a step that is undone sends nothing, and each notice is queued
 once however often the step is retried (see ``unionhall.mail``). They are
@@ -31,32 +32,33 @@ def _send(member: Member, subject: str, body: str, *, key: str, about) -> None:
 
 def _where(nomination: Nomination) -> str:
     election = nomination.election
-    waiting = []
-    if not nomination.seconded_at:
-        waiting.append(f"{nomination.seconder.full_name} to second it")
+    close = f"before nominations close on {timezone.localtime(election.nominations_close):%-d %B %Y at %H:%M}"
     if not nomination.accepted_at:
-        waiting.append(f"{nomination.candidate.full_name} to accept it")
-    if not waiting:
-        return f"The nomination now stands: {nomination.candidate.full_name} is a candidate."
-    return f"It stands once it has been seconded and accepted. Still waiting for {' and '.join(waiting)}, before nominations close on {timezone.localtime(election.nominations_close):%-d %B %Y at %H:%M}."
+        return f"It stands once {nomination.candidate.full_name} accepts and {nomination.seconder.full_name} then seconds it, {close}."
+    if not nomination.seconded_at:
+        return f"It stands once {nomination.seconder.full_name} seconds it, {close}."
+    return f"The nomination now stands: {nomination.candidate.full_name} is a candidate."
 
 
 def nomination_step(nomination: Nomination, step: str) -> None:
-    """Tell the candidate, the proposer and the seconder that ``step``
-    ("nominated", "seconded" or "accepted") happened, and what is still needed;
-    the person who must act next gets the link to do it."""
+    """Tell those named in a nomination that ``step`` ("nominated",
+    "accepted" or "seconded") happened, and what is still needed; the person
+    who must act next gets the link to do it. The candidate confirms first:
+    until they accept, only they hear of it, so a proposer typing membership
+    numbers learns nobody's name from the mail either."""
     election = nomination.election
     respond = _link(reverse("election_respond", args=[election.pk, nomination.pk]))
     page = _link(reverse("election_detail", args=[election.pk]))
     news = {
         "nominated": f"{nomination.proposer.full_name} has nominated {nomination.candidate.full_name} in the {election.title}, with {nomination.seconder.full_name} as seconder.",
+        "accepted": f"{nomination.candidate.full_name} has accepted the nomination in the {election.title}, proposed by {nomination.proposer.full_name}.",
         "seconded": f"{nomination.seconder.full_name} has seconded the nomination of {nomination.candidate.full_name} in the {election.title}.",
-        "accepted": f"{nomination.candidate.full_name} has accepted the nomination in the {election.title}.",
     }[step]
     status = _where(nomination)
     subject = f"{election.title}: {nomination.candidate.full_name} {step}"
-    to_act = {nomination.seconder_id: not nomination.seconded_at, nomination.candidate_id: not nomination.accepted_at}
-    for member in {nomination.candidate, nomination.proposer, nomination.seconder}:
+    to_act = {nomination.candidate_id: not nomination.accepted_at, nomination.seconder_id: bool(nomination.accepted_at) and not nomination.seconded_at}
+    told = [nomination.candidate] if step == "nominated" else [nomination.candidate, nomination.proposer, nomination.seconder]
+    for member in dict.fromkeys(told):
         action = f"\n\nPlease respond here: {respond}" if to_act.get(member.pk) else f"\n\nThe election: {page}"
         _send(member, subject, f"{news}\n\n{status}{action}", key=f"election:{election.pk}:nomination:{nomination.pk}:{step}", about=nomination)
 

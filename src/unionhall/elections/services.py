@@ -83,29 +83,58 @@ def check_window(*, election: Election, now: dt.datetime) -> None:
         raise Refused(f"Nominations closed on {_when(election.nominations_close)}.", status=409)
 
 
+# What the proposer is told after proposing, whatever the membership numbers
+# they typed turned out to be: the same words for a nomination recorded and for
+# none, so the form cannot be used to learn whether a number is a member's,
+# whose it is, or whether that member may stand.
+PROPOSED = (
+    "Thank you. If those membership numbers belong to members who may stand and second in this election, the candidate "
+    "has been asked by email to accept. You will hear once they have, and the seconder is then asked to confirm."
+)
+
+
 def check_nominate(*, election: Election, proposer: Member | None, seconder: Member | None, candidate: Member | None, now: dt.datetime) -> None:
+    """Refuse what the proposer may be told about: the window, and the proposer
+    themself (eligibility, naming themself). Nothing here depends on who else
+    holds the numbers they typed."""
     check_window(election=election, now=now)
     if not may_vote(election=election, member=proposer):
         raise Refused(f"Only {_eligible_text(election)} can propose a candidate in this election.", status=403)
-    if not may_stand(election=election, member=candidate):
-        raise Refused(f"The candidate must be {_eligible_text(election)}.")
-    if not may_vote(election=election, member=seconder):
-        raise Refused(f"The seconder must be {_eligible_text(election)}.")
-    if candidate.pk in (proposer.pk, seconder.pk):
-        raise Refused("A candidate cannot propose or second their own nomination.")
-    if proposer.pk == seconder.pk:
+    if candidate is not None and candidate.pk == proposer.pk:
+        raise Refused("You cannot propose yourself: another member must propose you.")
+    if seconder is not None and seconder.pk == proposer.pk:
         raise Refused("The proposer and the seconder must be different members.")
+
+
+def nomination_problem(*, election: Election, proposer: Member, seconder: Member | None, candidate: Member | None) -> str | None:
+    """Why the named candidate and seconder cannot make a nomination, or None.
+    For the audit log only, never for the proposer (see ``PROPOSED``)."""
+    if not may_stand(election=election, member=candidate):
+        return "the candidate's number is not a member who may stand"
+    if not may_vote(election=election, member=seconder):
+        return "the seconder's number is not a member who may second"
+    if candidate.pk == seconder.pk:
+        return "the candidate and the seconder are the same member"
     if Nomination.objects.filter(election=election, candidate=candidate).exists():
-        raise Refused(f"{candidate.full_name} has already been nominated in this election.", status=409)
+        return "the candidate is already nominated"
+    return None
 
 
 @transaction.atomic
-def do_nominate(*, election: Election, proposer: Member | None, seconder: Member | None, candidate: Member | None, now: dt.datetime | None = None) -> Nomination:
-    """The proposer nominates ``candidate``; it stands once the seconder
-    confirms and the candidate accepts."""
+def do_nominate(*, election: Election, proposer: Member | None, seconder: Member | None, candidate: Member | None, now: dt.datetime | None = None) -> Nomination | None:
+    """The proposer nominates ``candidate``. Only the candidate hears of it
+    first; once they accept, the proposer hears and the seconder is asked to
+    confirm, and the nomination stands when they do. Returns None, recording
+    only an audit entry, when the named members cannot make a nomination: the
+    proposer is answered the same either way (``PROPOSED``)."""
     now = now or timezone.now()
     election = lock_election(election)
     check_nominate(election=election, proposer=proposer, seconder=seconder, candidate=candidate, now=now)
+    problem = nomination_problem(election=election, proposer=proposer, seconder=seconder, candidate=candidate)
+    if problem:
+        audit_record(actor=proposer.user, action=Action.CHANGE, subject=election,
+                     detail={"event": "nomination not recorded", "election": election.pk, "why": problem})  # fmt: skip
+        return None
     nomination = Nomination.objects.create(election=election, candidate=candidate, proposer=proposer, seconder=seconder, nominated_at=now)
     audit_record(
         actor=proposer.user, action=Action.CHANGE, subject=nomination,
@@ -124,6 +153,8 @@ def check_second(*, nomination: Nomination, member: Member | None, now: dt.datet
         raise Refused(f"The seconder must be {_eligible_text(nomination.election)}.", status=403)
     if nomination.seconded_at:
         raise Refused("You have already seconded this nomination.", status=409)
+    if nomination.accepted_at is None:  # the candidate confirms first: until then the seconder is not told of it
+        raise Refused("This nomination is not ready to second.", status=404)
 
 
 @transaction.atomic

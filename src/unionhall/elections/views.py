@@ -3,7 +3,7 @@ service's 403 refusal is recorded in the audit log through ``deny``."""
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -45,7 +45,12 @@ def election_new(request):
 @member_required
 def election_detail(request, pk: int):
     election = _election(pk)
+    is_hq = services.is_hq(request.user)
+    # A nomination the candidate has not accepted is shown to HQ only: listing it
+    # would tell a proposer that the number they typed is a member's, and whose.
     pending = election.nominations.filter(Q(accepted_at__isnull=True) | Q(seconded_at__isnull=True)).select_related("candidate")
+    if not is_hq:
+        pending = pending.filter(accepted_at__isnull=False)
     mine = election.nominations.filter(Q(candidate=request.member) | Q(seconder=request.member)).select_related("candidate")
     candidates = election.ballot_order()
     context = {
@@ -55,7 +60,7 @@ def election_detail(request, pk: int):
         "mine": mine,
         "may_nominate": election.status == Election.Status.NOMINATIONS and services.may_vote(election=election, member=request.member),
         "scrutineer_form": forms.ScrutineerForm(),
-        "count": _ballot_count(election, candidates) if services.is_hq(request.user) else None,
+        "count": _ballot_count(election, candidates) if is_hq else None,
         "ballot": ballots.ballot_facts(ballot_id=election.ballot_id) if election.ballot_id else None,
     }
     return render(request, "elections/detail.html", context)
@@ -78,11 +83,11 @@ def nominate(request, pk: int):
         candidate = Member.objects.filter(membership_number=number["candidate"]).first()
         seconder = Member.objects.filter(membership_number=number["seconder"]).first()
         try:
-            nomination = services.do_nominate(election=election, proposer=request.member, seconder=seconder, candidate=candidate)
+            services.do_nominate(election=election, proposer=request.member, seconder=seconder, candidate=candidate)
         except Refused as exc:
             answer_refusal(request, exc, subject=election)
         else:
-            messages.success(request, f"{nomination.candidate.full_name} is nominated. It stands once the seconder confirms and the candidate accepts.")
+            messages.success(request, services.PROPOSED)
             return redirect("election_detail", pk=pk)
     return render(request, "elections/nominate.html", {"election": election, "form": form})
 
@@ -94,6 +99,8 @@ def nomination_respond(request, pk: int, nomination_pk: int):
     is_candidate, is_seconder = request.member.pk == nomination.candidate_id, request.member.pk == nomination.seconder_id
     if not (is_candidate or is_seconder):
         deny(request, reason="neither the candidate nor the seconder", subject=nomination, path=request.path)
+    if not is_candidate and nomination.accepted_at is None:  # the seconder hears of it only once the candidate accepts
+        raise Http404("No such nomination.")
     form = forms.AcceptForm(request.POST or None, initial={"address": nomination.address})
     if request.method == "POST" and (request.POST.get("action") == "second" or form.is_valid()):
         try:

@@ -27,8 +27,8 @@ def make_election(actor, **extra) -> Election:
 
 def stand(election, candidate, proposer, seconder, address="I will stand up for members.") -> Nomination:
     nomination = services.do_nominate(election=election, proposer=proposer, seconder=seconder, candidate=candidate, now=DURING)
-    services.do_second(nomination=nomination, member=seconder, now=DURING)
-    return services.do_accept(nomination=nomination, member=candidate, address=address, now=DURING)
+    services.do_accept(nomination=nomination, member=candidate, address=address, now=DURING)
+    return services.do_second(nomination=nomination, member=seconder, now=DURING)
 
 
 @pytest.fixture

@@ -22,22 +22,31 @@ def inbox() -> dict[str, str]:
     return {m.to[0]: m.body for m in mail.outbox}
 
 
-def test_a_nomination_tells_all_three_and_asks_the_seconder_and_the_candidate_to_act(nec, people):
+def test_a_nomination_tells_the_candidate_alone_and_asks_them_to_act(nec, people):
     mail.outbox.clear()
     nomination = services.do_nominate(election=nec, proposer=people.bob, seconder=people.carol, candidate=people.alice, now=DURING)
     told = inbox()
-    assert set(told) == TRIO and all("Bob Baker has nominated Alice Archer" in body for body in told.values())
+    assert list(told) == ["a1@example.org"] and "Bob Baker has nominated Alice Archer" in told["a1@example.org"]
+    assert reverse("election_respond", args=[nec.pk, nomination.pk]) in told["a1@example.org"]
+
+
+def test_accepting_tells_all_three_and_asks_the_seconder_to_act(nec, people):
+    nomination = services.do_nominate(election=nec, proposer=people.bob, seconder=people.carol, candidate=people.alice, now=DURING)
+    mail.outbox.clear()
+    services.do_accept(nomination=nomination, member=people.alice, address="Vote for me.", now=DURING)
+    told = inbox()
     respond = reverse("election_respond", args=[nec.pk, nomination.pk])
-    assert respond in told["a1@example.org"] and respond in told["c1@example.org"] and respond not in told["b1@example.org"]
+    assert set(told) == TRIO and respond in told["c1@example.org"] and respond not in told["b1@example.org"]
+    assert "It stands once Carol Cooper seconds it" in told["b1@example.org"]
 
 
 def test_seconding_and_accepting_each_tell_all_three_and_the_last_says_it_stands(nec, people):
     nomination = services.do_nominate(election=nec, proposer=people.bob, seconder=people.carol, candidate=people.alice, now=DURING)
     mail.outbox.clear()
-    services.do_second(nomination=nomination, member=people.carol, now=DURING)
-    assert set(inbox()) == TRIO and "waiting for Alice Archer to accept" in inbox()["b1@example.org"]
-    mail.outbox.clear()
     services.do_accept(nomination=nomination, member=people.alice, address="Vote for me.", now=DURING)
+    assert set(inbox()) == TRIO and "It stands once Carol Cooper seconds it" in inbox()["b1@example.org"]
+    mail.outbox.clear()
+    services.do_second(nomination=nomination, member=people.carol, now=DURING)
     assert set(inbox()) == TRIO and all("The nomination now stands" in body for body in inbox().values())
     mail.outbox.clear()
     services.do_accept(nomination=nomination, member=people.alice, address="A better address.", now=DURING)

@@ -48,21 +48,64 @@ def test_an_outsider_to_the_branch_is_refused_the_nomination_and_nothing_is_stor
     assert AuditEntry.objects.filter(action=Action.DENIED, actor=people.dave.user).exists()
 
 
-def test_an_unknown_membership_number_is_refused_as_ineligible(client, nec, people):
+def answer_to_proposing(client, election, candidate: str, seconder: str) -> str:
+    """The page the proposer sees after proposing, with the parts that vary by request taken out."""
+    import re
+
+    page = client.post(reverse("election_nominate", args=[election.pk]), {"candidate": candidate, "seconder": seconder}, follow=True).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+def test_proposing_tells_nothing_about_who_holds_a_membership_number(client, north_secretary, people):
+    """Security review: the nomination form told a member whether a number was an
+    active member's (and in which branch), and their name. Every answer is now the same."""
     sign_in(client, people.bob, mfa=False)
-    page = client.post(reverse("election_nominate", args=[nec.pk]), {"candidate": "ZZ9", "seconder": "C1"}, follow=True).content.decode()
-    assert "candidate must be an active member" in page and not Nomination.objects.exists()
+    answers = {
+        "unknown number": answer_to_proposing(client, north_secretary, "ZZ9", "C1"),
+        "member of another branch": answer_to_proposing(client, north_secretary, "E1", "C1"),
+        "eligible candidate": answer_to_proposing(client, north_secretary, "A1", "C1"),
+        "already nominated": answer_to_proposing(client, north_secretary, "A1", "C1"),
+    }
+    assert len(set(answers.values())) == 1, [k for k in answers if answers[k] != answers["unknown number"]]
+    page = answers["eligible candidate"]
+    assert "asked by email to accept" in page and people.alice.last_name not in page and people.erin.last_name not in page
+    assert Nomination.objects.count() == 1  # only the real one, waiting for Alice
+
+
+def test_the_proposer_and_seconder_learn_the_candidates_name_only_once_they_accept(client, nec, people):
+    from django.core import mail
+
+    mail.outbox.clear()
+    sign_in(client, people.bob, mfa=False)
+    client.post(reverse("election_nominate", args=[nec.pk]), {"candidate": "A1", "seconder": "C1"})
+    nomination = Nomination.objects.get()
+    assert [m.to for m in mail.outbox] == [["a1@example.org"]]  # the candidate alone
+    assert people.alice.last_name not in client.get(reverse("election_detail", args=[nec.pk])).content.decode()
+    client.logout()
+    sign_in(client, people.carol, mfa=False)
+    assert client.get(reverse("election_respond", args=[nec.pk, nomination.pk])).status_code == 404
+    assert "Second Alice" not in client.get(reverse("election_detail", args=[nec.pk])).content.decode()
+    services.do_accept(nomination=nomination, member=people.alice, address="Fair pay.")
+    assert "Second Alice Archer" in client.get(reverse("election_detail", args=[nec.pk])).content.decode()
+
+
+def test_the_same_number_for_candidate_and_seconder_is_refused_whoever_holds_it(client, nec, people):
+    sign_in(client, people.bob, mfa=False)
+    for number in ("A1", "ZZ9"):
+        page = client.post(reverse("election_nominate", args=[nec.pk]), {"candidate": number, "seconder": number}).content.decode()
+        assert "two different members" in page
+    assert not Nomination.objects.exists()
 
 
 def test_the_seconder_seconds_and_the_candidate_accepts_through_the_page(client, nec, people):
     nomination = services.do_nominate(election=nec, proposer=people.bob, seconder=people.carol, candidate=people.alice)
-    sign_in(client, people.carol, mfa=False)
-    client.post(reverse("election_respond", args=[nec.pk, nomination.pk]), {"action": "second"})
-    client.logout()
     sign_in(client, people.alice, mfa=False)
     page = client.post(reverse("election_respond", args=[nec.pk, nomination.pk]), {"action": "accept", "address": " ".join(["w"] * 21)}).content.decode()
     assert "has 21 words" in page
     client.post(reverse("election_respond", args=[nec.pk, nomination.pk]), {"action": "accept", "address": "Fair pay."})
+    client.logout()
+    sign_in(client, people.carol, mfa=False)
+    client.post(reverse("election_respond", args=[nec.pk, nomination.pk]), {"action": "second"})
     nomination.refresh_from_db()
     assert nomination.is_valid and nomination.address == "Fair pay."
 
