@@ -24,6 +24,7 @@ from django_tasks import task
 
 from unionhall.outbox.bounces import bounce_record, flagged
 from unionhall.outbox.channels import CHANNELS, Outcome
+from unionhall.outbox.channels.email import email_domain, message_id_sql
 from unionhall.outbox.models import Channel, Content, Message, Status
 
 BATCH = 500  # messages per send task, each batch over one connection
@@ -114,11 +115,14 @@ def _record(outcomes: list[tuple[Message, Outcome]], token: str, now: dt.datetim
     """Write what happened to each message, still held under ``token``."""
     counts: Counter = Counter()
     mine = Message.objects.filter(claim=token, status=Status.SENDING)
-    sent = []
+    ours, theirs = [], []  # sent emails known by our Message-ID, and messages with the provider's own id (or none: texts)
     for message, outcome in outcomes:
         if outcome.kind == Outcome.SENT:
-            message.status, message.sent_at, message.provider_id, message.last_error = Status.SENT, now, outcome.provider_id[:200], ""
-            sent.append(message)
+            if message.channel == Channel.EMAIL and not outcome.provider_id:
+                ours.append(message.pk)
+            else:
+                message.status, message.sent_at, message.provider_id, message.last_error = Status.SENT, now, outcome.provider_id[:200], ""
+                theirs.append(message)
             counts[Status.SENT] += 1
             continue
         error = outcome.error[:300]
@@ -133,8 +137,10 @@ def _record(outcomes: list[tuple[Message, Outcome]], token: str, now: dt.datetim
         else:
             rows.update(status=Status.FAILED, last_error=error)
             counts[Status.FAILED] += 1
-    if sent:
-        mine.bulk_update(sent, ["status", "sent_at", "provider_id", "last_error"], batch_size=CHUNK)
+    if ours:  # one statement for the batch: per-row updates cost more than the sending
+        mine.filter(pk__in=ours).update(status=Status.SENT, sent_at=now, last_error="", provider_id=message_id_sql(token, email_domain()))
+    if theirs:
+        mine.bulk_update(theirs, ["status", "sent_at", "provider_id", "last_error"], batch_size=CHUNK)
     return counts
 
 

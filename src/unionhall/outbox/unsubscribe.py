@@ -75,7 +75,11 @@ def one_click(*, member_id: int, list_key: str) -> OneClick:
     """The member's own link to leave ``list_key``, and the RFC 2369 and
     RFC 8058 headers that offer it: a mail client may POST to the link, and
     one that only sends mail may use the mailto."""
-    token = token_for(member_id=member_id, list_key=list_key)
+    return one_click_for(token_for(member_id=member_id, list_key=list_key))
+
+
+def one_click_for(token: str) -> OneClick:
+    """The link and headers for ``token`` (see ``one_click``)."""
     url = site_url(reverse("outbox_unsubscribe", args=[token]))
     _, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
     mailbox = f"unsubscribe@{sender.rpartition('@')[2]}"

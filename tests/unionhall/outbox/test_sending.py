@@ -117,3 +117,35 @@ def test_the_command_sends_what_is_due_and_says_so(people, capsys):
     assert "2 sent; 0 interrupted" in capsys.readouterr().out and len(mail.outbox) == 2
     call_command("send_outbox")
     assert "nothing was due" in capsys.readouterr().out and len(mail.outbox) == 2
+
+
+def test_to_the_smtp_relay_each_copy_carries_only_its_own_recipient_name_and_link(people, settings, tmp_path):
+    """Copies are made from one template per batch: nothing of one recipient may reach another."""
+    import email as email_parser
+    import email.policy
+
+    from tests.unionhall.test_mailsink import free_port
+    from unionhall.mailsink import start_sink
+    from unionhall.members.models import Member
+    from unionhall.outbox.unsubscribe import read_token
+
+    Member.objects.filter(pk=people.bob.pk).update(first_name="Zoë")  # not ASCII: built on its own, the slow way
+    members = list(Member.objects.filter(pk__in=[people.alice.pk, people.bob.pk, people.carol.pk]).order_by("pk"))
+    sink = start_sink(tmp_path, port=free_port())
+    settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT = "django.core.mail.backends.smtp.EmailBackend", "127.0.0.1", sink.port
+    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
+    try:
+        content = content_write(subject="Pay: “an offer”", text="Dear [[first_name]],\nStop: [[unsubscribe_url]]\n", html="<p>Dear [[first_name]]</p><a href=\"[[unsubscribe_url]]\">Stop</a>")
+        recipients = [Recipient(key=f"b:{m.pk}", address=m.email, member_id=m.pk, fields={"first_name": m.first_name}) for m in members]
+        messages_queue(topic=Topic.BULLETIN, channel=Channel.EMAIL, content=content, recipients=recipients, unsubscribe="bulletins")
+    finally:
+        sink.stop()
+    received = {m["To"]: m for m in (email_parser.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in tmp_path.glob("*.eml"))}
+    assert set(received) == {m.email for m in members}
+    for member in members:
+        copy = received[member.email]
+        link = str(copy["List-Unsubscribe"]).split(">")[0].strip().removeprefix("<")
+        assert read_token(link.rstrip("/").rpartition("/")[2])[0] == member.pk
+        text, html = copy.get_body(("plain",)).get_content().replace("\r\n", "\n"), copy.get_body(("html",)).get_content()
+        assert text == f"Dear {member.first_name},\nStop: {link}\n" and f'href="{link}"' in html and f"Dear {member.first_name}" in html
+        assert copy["Subject"] == "Pay: “an offer”" and copy["Message-ID"] == Message.objects.get(key=f"b:{member.pk}").provider_id
