@@ -50,7 +50,7 @@ def test_reminders_reach_non_voters_by_email_and_by_text_if_asked_and_nobody_twi
     sent = send_reminder(reminder, batch=5)
     waiting = RollEntry.objects.filter(ballot=open_ballot, voted_at__isnull=True).count()
     assert sent.status == Reminder.Status.SENT and (sent.emailed, sent.unreachable) == (waiting - 2, 2)
-    to = [m.to[0] for m in mail.outbox]
+    to = [m.to[0] for m in mail.outbox if m.subject.startswith("Reminder")]  # alice's vote sent her its tracker
     assert people.alice.email not in to and crowd[0].email in to and crowd[3].email not in to and len(to) == len(set(to)) == waiting - 2
     assert sorted(t.to for t in sms.outbox) == ["07700 900001", "07700 900002"] and sent.texted == 2
     first = next(m for m in mail.outbox if m.to == [crowd[1].email])
@@ -58,7 +58,8 @@ def test_reminders_reach_non_voters_by_email_and_by_text_if_asked_and_nobody_twi
     assert first.body.startswith(f"Dear {crowd[1].first_name},") and "List-Unsubscribe" not in first.extra_headers
     message = Message.objects.get(key=f"reminder:{reminder.pk}:member:{crowd[1].pk}:email")
     assert (message.topic, message.status, message.expires_at) == ("ballot_reminder", "sent", open_ballot.closes_at)
-    assert send_reminder(sent).emailed == sent.emailed and len(mail.outbox) == len(to)  # never again
+    before = len(mail.outbox)
+    assert send_reminder(sent).emailed == sent.emailed and len(mail.outbox) == before  # never again
     assert AuditEntry.objects.filter(detail__event="reminder sent").count() == 1
 
 
