@@ -1,9 +1,11 @@
 """Audited writes per second on PostgreSQL with concurrent writers (issue 10:
 at least 1,000 a second with 16 writers). Each writer is a thread with its own
 connection, and each write its own transaction, as a request's would be.
-Measured twice on one fresh database: with one chain (every writer queues on
-the one head, as before issue 10) and with the default number of chains. Then
-the whole log is verified. Prints one JSON object.
+Measured on one fresh database: first the ceiling (the same writers each
+committing one plain insert into a table without the log: the cheapest write
+transaction this machine allows at that moment), then with one chain (every
+writer queues on the one head, as before issue 10) and with the default number
+of chains. Then the whole log is verified. Prints one JSON object.
 
     python bench/bench_audit.py [--seconds 15] [--threads 16] [--chains N]
 
@@ -32,16 +34,35 @@ def main():
     _django.run_on_postgres("audit", run, ap.parse_args())
 
 
-def phase(*, chains: int, threads: int, seconds: float, user) -> dict:
-    """``threads`` writers appending for ``seconds`` over ``chains`` chains."""
+def audited_write(user):
+    from unionhall.audit.models import Action
+    from unionhall.audit.services import audit_record
+
+    def write(n: int) -> None:
+        audit_record(actor=user, action=Action.VIEW, subject=("members.member", n), detail={"page": "bench"})
+
+    return write
+
+
+def plain_write(n: int) -> None:
+    """A transaction with one insert and nothing else, for the ceiling."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO bench_plain (at, detail) VALUES (now(), %s)", ['{"page": "bench"}'])
+
+
+def phase(*, write, threads: int, seconds: float, chains: int | None = None) -> dict:
+    """``threads`` writers calling ``write`` for ``seconds``, each call its own
+    transaction; ``chains`` sets how many chains the log spreads over."""
     from django.conf import settings
     from django.db import connection
 
-    from unionhall.audit.models import Action
-    from unionhall.audit.services import audit_heads_ensure, audit_record
+    from unionhall.audit.services import audit_heads_ensure
 
-    settings.UNIONHALL_AUDIT_CHAINS = chains
-    audit_heads_ensure()
+    if chains:
+        settings.UNIONHALL_AUDIT_CHAINS = chains
+        audit_heads_ensure()
     latencies: list[list[float]] = [[] for _ in range(threads)]
     errors: list[str] = []
     start = threading.Barrier(threads + 1)
@@ -54,7 +75,7 @@ def phase(*, chains: int, threads: int, seconds: float, user) -> dict:
             i = 0
             while not stop.is_set():
                 began = time.perf_counter()
-                audit_record(actor=user, action=Action.VIEW, subject=("members.member", w * 1_000_000 + i), detail={"page": "bench"})
+                write(w * 1_000_000 + i)
                 mine.append((time.perf_counter() - began) * 1000)
                 i += 1
         except Exception as e:  # noqa: BLE001 - counted and reported
@@ -75,7 +96,7 @@ def phase(*, chains: int, threads: int, seconds: float, user) -> dict:
     wall = time.perf_counter() - began
     done = sorted(x for mine in latencies for x in mine)
     return {
-        "chains": chains,
+        **({"chains": chains} if chains else {}),
         "writes": len(done),
         "writes_per_s": round(len(done) / wall, 1),
         "p50_ms": round(statistics.median(done), 2) if done else None,
@@ -89,12 +110,16 @@ def phase(*, chains: int, threads: int, seconds: float, user) -> dict:
 
 def run(args):
     from django.contrib.auth import get_user_model
+    from django.db import connection
 
     from unionhall.audit.services import DEFAULT_CHAINS, audit_verify_chain
 
     user = get_user_model().objects.create_user("bench-officer@example.org")
-    before = phase(chains=1, threads=args.threads, seconds=args.seconds, user=user)
-    after = phase(chains=args.chains or DEFAULT_CHAINS, threads=args.threads, seconds=args.seconds, user=user)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_plain (id bigserial PRIMARY KEY, at timestamptz NOT NULL, detail jsonb NOT NULL)")
+    ceiling = phase(write=plain_write, threads=args.threads, seconds=args.seconds)
+    before = phase(write=audited_write(user), chains=1, threads=args.threads, seconds=args.seconds)
+    after = phase(write=audited_write(user), chains=args.chains or DEFAULT_CHAINS, threads=args.threads, seconds=args.seconds)
     began = time.perf_counter()
     report = audit_verify_chain()
     verify_s = time.perf_counter() - began
@@ -104,9 +129,11 @@ def run(args):
         "writer_threads": args.threads,
         "seconds_each": args.seconds,
         "cpus": os.cpu_count(),
+        "ceiling_plain_insert": ceiling,
         "one_chain": before,
         "chains": after,
         "speedup": round(after["writes_per_s"] / before["writes_per_s"], 2) if before["writes_per_s"] else None,
+        "of_ceiling": round(after["writes_per_s"] / ceiling["writes_per_s"], 2) if ceiling["writes_per_s"] else None,
         "verified": report.ok,
         "verify_reason": report.reason or None,
         "entries_verified": report.checked,

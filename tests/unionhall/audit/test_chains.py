@@ -130,3 +130,31 @@ def test_concurrent_writers_each_in_their_own_transaction_all_land_and_verify(tr
     assert len(set(AuditEntry.objects.values_list("chain", flat=True))) > 1
     report = audit_verify_chain()
     assert report.ok and report.checked == 16 * per_writer
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the unlocked way is PostgreSQL's")
+def test_a_write_outside_a_transaction_whose_head_moves_after_reading_it_lands_once_after_it(transactional_db, settings, monkeypatch):
+    """Outside any transaction a write reads a head without a lock; if another
+    writer moves that head before the write's insert, the insert does not
+    happen and the write reads the head again."""
+    settings.UNIONHALL_AUDIT_CHAINS = 2
+    audit_heads_ensure()
+    monkeypatch.setattr(services, "_preferred_chain", lambda n: 0)
+    build, raced, racers = services._new_entry, threading.Event(), []
+
+    def racing(**entry):
+        if not raced.is_set():  # between our read and our insert, another connection appends to chain 0
+            raced.set()
+            racer = threading.Thread(target=lambda: (racers.append(audit_record(actor=None, action=Action.VIEW, subject=("members.member", 2))), connections.close_all()))
+            racer.start()
+            racer.join()
+        return build(**entry)
+
+    monkeypatch.setattr(services, "_new_entry", racing)
+    ours = audit_record(actor=None, action=Action.VIEW, subject=("members.member", 1))
+    [theirs] = racers
+    assert (theirs.chain, theirs.chain_seq) == (0, 1) and (ours.chain, ours.chain_seq) == (0, 2)
+    assert ours.prev_digest == theirs.digest and ours.seq > theirs.seq
+    assert AuditEntry.objects.filter(subject_id="1").count() == 1
+    report = audit_verify_chain()
+    assert report.ok and report.checked == 2
