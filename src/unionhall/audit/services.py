@@ -3,7 +3,7 @@ inside the same transaction as the change it records, so both happen or
 neither does.
 
 The log is several hash chains (models.py): a writer appends to one chain and
-locks only that chain's head, so writers on other chains carry on. A witness
+moves only that chain's head, so writers on other chains carry on. A witness
 statement (``audit_witness_publish``), kept outside the database, pins every
 chain's head; ``audit_verify_chain`` checks every chain, every head, and the
 log against any witness statements it is given. docs/audit-log.md explains
