@@ -235,6 +235,13 @@ UNIONHALL_IMPORT_DIR = VAR_DIR / "imports"
 # Keep it outside the database and never change it (old entries would no
 # longer verify). Without AUDIT_KEY it is derived from SECRET_KEY.
 UNIONHALL_AUDIT_KEY = (env_str("AUDIT_KEY") or "derived:" + SECRET_KEY).encode()
+# Audited writes spread over this many hash chains, so they do not queue on one
+# head (docs/audit-log.md); 1 gives the single chain of old.
+UNIONHALL_AUDIT_CHAINS = env_int("AUDIT_CHAINS", 16)
+# Where the daily witness of the chains' heads is written (keep it off-site) and
+# whom it is mailed to: verify_audit --witness catches a log cut short against it.
+UNIONHALL_AUDIT_WITNESS_DIR = env_str("AUDIT_WITNESS_DIR") or None
+UNIONHALL_AUDIT_WITNESS_EMAILS = env_list("AUDIT_WITNESS_EMAILS", [])
 # The site's address, for links in emails (never taken from a request's Host header).
 UNIONHALL_BASE_URL = (env_str("BASE_URL") or ("http://127.0.0.1:8000" if DEBUG else "")).rstrip("/")
 # Officers are warned this many days before a term of office ends.

@@ -130,7 +130,7 @@ def test_the_table_names_each_job_once_and_says_why():
         "unionhall.bulletins.notifications.send_digests",
         "unionhall.members.services.offices_warn_ending",
         "unionhall.mandates.services.mandates_warn_lapsing",
-        "unionhall.audit.services.audit_witness_publish",
+        "unionhall.jobs.housekeeping.audit_witness",
     } <= {row.path for row in JOBS}
 
 

@@ -15,14 +15,13 @@ import json
 import os
 import random
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -345,15 +344,20 @@ def _write_statement(text: str, to: Path, at: datetime) -> Path:
     return path
 
 
-def audit_witness_publish(*, to: str | os.PathLike | None = None, emails: Sequence[str] | None = None) -> Witness:
+def audit_witness_publish(*, to: str | os.PathLike | None = None, emails: Sequence[str] | None = None,
+                          send: Callable[..., None] | None = None) -> Witness:
     """Witness every chain's head outside the database: build a statement of
     each chain's last place and digest, MAC'd under the audit key; write it to
     ``to`` (a directory, or a new file ending .json; default
     settings.UNIONHALL_AUDIT_WITNESS_DIR); record it in the log, one entry in
     every chain writers use, listing every chain's head, so each chain vouches
     for the others; and once recorded, email it to ``emails`` (default
-    settings.UNIONHALL_AUDIT_WITNESS_EMAILS). Raises AuditLogBroken, writing
-    and sending nothing, when a head disagrees with its chain.
+    settings.UNIONHALL_AUDIT_WITNESS_EMAILS) through ``send(subject=, text=,
+    to=, key=)``, called inside a transaction: the caller's sender (the worker's
+    job and the ``audit_witness`` command pass the outbox's; this module sends
+    no mail itself, because the outbox builds on the audit log). Raises
+    AuditLogBroken, writing and sending nothing, when a head disagrees with its
+    chain.
 
     For the daily worker; call it outside any transaction."""
     to = to if to is not None else getattr(settings, "UNIONHALL_AUDIT_WITNESS_DIR", None)
@@ -363,6 +367,8 @@ def audit_witness_publish(*, to: str | os.PathLike | None = None, emails: Sequen
     emails = tuple(emails)
     if not to and not emails:
         raise ImproperlyConfigured("a witness needs somewhere to go: UNIONHALL_AUDIT_WITNESS_DIR or UNIONHALL_AUDIT_WITNESS_EMAILS (or --to / --email)")
+    if emails and send is None:
+        raise ImproperlyConfigured("emailing a witness needs a sender: run the worker's audit-witness job or manage.py audit_witness")
     heads = _consistent_heads()
     at = _now().astimezone(UTC)
     body = {
@@ -387,7 +393,8 @@ def audit_witness_publish(*, to: str | os.PathLike | None = None, emails: Sequen
     if emails:
         subject = f"{body['site']}: audit log witness statement, {at:%Y-%m-%d %H:%M} UTC"
         # The body is the statement alone, so saving the message's text gives the file.
-        transaction.on_commit(lambda: send_mail(subject, text, None, list(emails)))
+        with transaction.atomic():
+            send(subject=subject, text=text, to=list(emails), key=f"audit-witness:{statement['mac'][:32]}")
     return Witness(statement=statement, text=text, path=path, emailed=emails)
 
 

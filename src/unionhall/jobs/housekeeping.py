@@ -11,7 +11,8 @@ from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from unionhall.audit.services import audit_verify_chain
+from unionhall.audit.services import Witness, audit_verify_chain, audit_witness_publish
+from unionhall.mail import queue_email
 
 TASK_RESULTS_KEPT = dt.timedelta(days=14)
 FAILED_TASK_RESULTS_KEPT = dt.timedelta(days=28)
@@ -26,8 +27,21 @@ def audit_chain_check() -> int:
     ``AuditChainBroken`` naming the first entry that does not fit."""
     report = audit_verify_chain()
     if not report.ok:
-        raise AuditChainBroken(f"audit chain broken at entry #{report.broken_seq}: {report.reason}")
+        where = f" at entry #{report.broken_seq}" if report.broken_seq is not None else ""
+        raise AuditChainBroken(f"audit chain broken{where}: {report.reason}")
     return report.checked
+
+
+def send_witness(*, subject: str, text: str, to: list[str], key: str) -> None:
+    """The audit witness's emails go through the outbox like every other message."""
+    queue_email(subject=subject, body=text, to=to, topic="audit_witness", key=key)
+
+
+def audit_witness(*, to=None, emails=None) -> Witness:
+    """The daily witness of the audit log's heads (``audit.services.audit_witness_publish``),
+    written to UNIONHALL_AUDIT_WITNESS_DIR and emailed through the outbox to
+    UNIONHALL_AUDIT_WITNESS_EMAILS."""
+    return audit_witness_publish(to=to, emails=emails, send=send_witness)
 
 
 def clear_expired_sessions() -> None:

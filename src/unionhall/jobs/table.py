@@ -84,10 +84,9 @@ JOBS: tuple[Job, ...] = (
     ),
     Job(
         "audit-witness",
-        "unionhall.audit.services.audit_witness_publish",
+        "unionhall.jobs.housekeeping.audit_witness",
         Daily(dt.time(3, 30)),
         "The audit log's head is published outside the database, so cutting the log's tail is caught.",
-        pending="issue 10: the audit witness is being added to unionhall.audit.services",
     ),
     Job(
         "audit-verify",

@@ -50,13 +50,38 @@ def test_the_witness_is_recorded_in_every_chain_writers_use(log, tmp_path):
     assert audit_verify_chain().ok
 
 
-def test_the_statement_is_emailed_to_the_auditors_once_recorded(log, settings, django_capture_on_commit_callbacks):
+def test_the_statement_is_handed_to_the_sender_once_recorded(log, settings):
     settings.UNIONHALL_AUDIT_WITNESS_EMAILS = ["auditor@example.org", "trustee@example.org"]
-    with django_capture_on_commit_callbacks(execute=True):
-        witness = audit_witness_publish()
+    sent = []
+
+    def send(**message):
+        assert AuditEntry.objects.filter(action=Action.WITNESS).exists()  # recorded before it goes
+        sent.append(message)
+
+    witness = audit_witness_publish(send=send)
     assert witness.path is None and witness.emailed == ("auditor@example.org", "trustee@example.org")
+    [message] = sent
+    assert message["to"] == ["auditor@example.org", "trustee@example.org"] and "audit log witness statement" in message["subject"]
+    assert audit_witness_parse(json.loads(message["text"])).mac == witness.statement["mac"]
+
+
+def test_emailing_a_witness_without_a_sender_fails_loudly_and_records_nothing(log, settings):
+    settings.UNIONHALL_AUDIT_WITNESS_EMAILS = ["auditor@example.org"]
+    with pytest.raises(ImproperlyConfigured, match="needs a sender"):
+        audit_witness_publish()
+    assert not AuditEntry.objects.filter(action=Action.WITNESS).exists()
+
+
+def test_the_worker_job_mails_the_statement_through_the_outbox(log, settings, django_capture_on_commit_callbacks):
+    from unionhall.jobs.housekeeping import audit_witness
+    from unionhall.outbox.models import Message
+
+    settings.UNIONHALL_AUDIT_WITNESS_EMAILS = ["auditor@example.org"]
+    with django_capture_on_commit_callbacks(execute=True):
+        witness = audit_witness()
+    [queued] = Message.objects.filter(topic="audit_witness")
+    assert queued.address == "auditor@example.org"
     [message] = mail.outbox
-    assert message.to == ["auditor@example.org", "trustee@example.org"] and "audit log witness statement" in message.subject
     assert audit_witness_parse(json.loads(message.body)).mac == witness.statement["mac"]
 
 
