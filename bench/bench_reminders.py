@@ -78,16 +78,18 @@ def run(args, engine, port):
     controller.start()
     reminder = schedule_reminder(ballot=ballot, send_at=now, actor=None, now=now)
     emails = Message.objects.filter(about_type="ballots.reminder", about_id=reminder.pk, channel="email")
-    load_at_start = os.getloadavg()
-    start = time.perf_counter()
-    [reminder] = send_due_reminders()
-    queued_s = time.perf_counter() - start
+    # The workers run throughout, as in production: sending starts with the first batch queued.
     workers = [
         subprocess.Popen([sys.executable, str(_django.REPO / "manage.py"), "db_worker", "--no-startup-delay", "--interval", "0.2"],
                          cwd=_django.REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         for _ in range(args.workers)
     ]
+    time.sleep(3)  # their start-up is not the reminder's time
+    load_at_start = os.getloadavg()
+    start = time.perf_counter()
     try:
+        [reminder] = send_due_reminders()
+        queued_s = time.perf_counter() - start
         deadline = time.monotonic() + TIMEOUT_S
         while time.monotonic() < deadline and emails.filter(status__in=["queued", "sending"]).exists():
             time.sleep(0.5)

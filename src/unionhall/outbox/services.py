@@ -13,7 +13,7 @@ the same key again changes nothing, so a job that is run twice, or resumed
 after a crash, never queues a message twice."""
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
@@ -146,12 +146,7 @@ def email_queue(*, topic: str, to: str, subject: str, text: str, html: str = "",
     return Message.objects.get(key=key)
 
 
-def in_batches(ids: Iterable[int], size: int = BATCH) -> Iterable[list[int]]:
-    batch: list[int] = []
-    for pk in ids:
-        batch.append(pk)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def outbox_send_due(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """What the worker's periodic job calls (unionhall.jobs.table): ``sending.send_due``."""
+    return sending.send_due(now=now)
+

@@ -16,8 +16,8 @@ body the encoder wrapped) is built the ordinary way."""
 
 import secrets
 import smtplib
-from functools import cached_property
 from email.utils import parseaddr
+from functools import cached_property
 
 from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
 from django.conf import settings
