@@ -145,8 +145,3 @@ def email_queue(*, topic: str, to: str, subject: str, text: str, html: str = "",
     messages_queue(topic=topic, channel=Channel.EMAIL, content=content, recipients=[recipient], about=about, unsubscribe=unsubscribe, expires_at=expires_at, now=now)
     return Message.objects.get(key=key)
 
-
-def outbox_send_due(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """What the worker's periodic job calls (unionhall.jobs.table): ``sending.send_due``."""
-    return sending.send_due(now=now)
-
