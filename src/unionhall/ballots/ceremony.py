@@ -85,7 +85,7 @@ def ceremony_restart(*, ballot: Ballot, actor, reason: str, replace: dict | None
             + f"\nEvery trustee starts again from round 1; files from the earlier attempt no longer fit. The ballot's new "
             f"fingerprint begins {fingerprint[:16]}. If you did not expect this, tell the other trustees before going on.\n"
         ),
-        to=sorted(told),
+        to=sorted(told), topic="key_ceremony", key=f"ceremony-restart:{ballot.pk}:{ballot.ceremony_attempt}",
     )  # fmt: skip
     audit_record(actor=actor, action=Action.CHANGE, subject=ballot,
                  detail={"event": "key ceremony restarted", "attempt": ballot.ceremony_attempt, "reason": reason.strip(),

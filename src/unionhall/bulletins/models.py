@@ -137,7 +137,7 @@ class Reader(models.Model):
     pseudonym_key = models.CharField(max_length=40, null=True, blank=True, unique=True, editable=False)
     pseudonym_set_at = models.DateTimeField(null=True, blank=True)
     feed_key = models.CharField(max_length=32, default="", blank=True)
-    # Email preferences beside the register's own "bulletins by email" (Member.wants_email).
+    # Email preferences beside the register's own "bulletins by email" (Member.bulletins_by_email).
     reply_emails = models.BooleanField("email me replies to my comments", default=True)
     weekly_digest = models.BooleanField("a weekly digest instead of each bulletin", default=False)
     digest_sent_at = models.DateTimeField(null=True, blank=True)

@@ -71,20 +71,6 @@ def address_bounced() -> Exists:
     return Exists(AddressFlag.objects.filter(member=OuterRef("pk"), email=OuterRef("email"), cleared_at__isnull=True))
 
 
-def email_recipients(bulletin: Bulletin) -> QuerySet:
-    """Audience members who get this bulletin by email: they have an address
-    that has not bounced, want bulletins by email, and take each one rather
-    than the weekly digest."""
-    digest = Reader.objects.filter(member=OuterRef("pk"), weekly_digest=True)
-    return audience_members(bulletin).exclude(email="").filter(wants_email=True).exclude(address_bounced()).exclude(Exists(digest))
-
-
-def postal_recipients(bulletin: Bulletin) -> QuerySet:
-    """Audience members for the postal mail-out: no email address, chose
-    post, or an address that bounced."""
-    return audience_members(bulletin).filter(Q(email="") | Q(wants_post=True) | Q(address_bounced()))
-
-
 def address_flags_in(remit_q: Q) -> QuerySet:
     """Open flags on members' current addresses, for the officers whose remit is ``remit_q`` (over Member)."""
     members = Member.objects.filter(remit_q).values("pk")

@@ -46,23 +46,10 @@ JOBS: tuple[Job, ...] = (
         "A scheduled bulletin is published and emailed at the time its editor chose.",
     ),
     Job(
-        "bulletin-retries",
-        "unionhall.bulletins.delivery.send_due_deliveries",
-        Every(5 * MINUTE),
-        "A bulletin email refused for a passing reason is queued again when its retry time comes.",
-    ),
-    Job(
-        "bulletin-interrupted",
-        "unionhall.bulletins.delivery.fail_interrupted",
-        Every(15 * MINUTE),
-        "A send whose worker died mid-batch shows as failed in the delivery report, not 'sending' for ever.",
-    ),
-    Job(
         "outbox",
         "unionhall.outbox.sending.send_due",
         Every(MINUTE),
         "Messages whose retry time has come, or whose sending task was lost, are sent; abandoned sends are marked failed.",
-        pending="issue 10: the outbox app (one resumable sender for every message) is being built",
     ),
     Job(
         "digests",

@@ -508,15 +508,22 @@ def mandates_warn_lapsing(*, days: int | None = None, today: dt.date | None = No
         m = mandate(sb)
         if not today <= m.expires_on <= today + dt.timedelta(days=days):
             continue
-        if to:
-            title = ballot_of(sb).title
-            queue_email(
-                subject=f"The mandate from “{title}” lapses on {m.expires_on:%-d %B %Y}",
-                body=(f"The industrial action mandate from the ballot “{title}” (closed {m.ballot_date:%-d %B %Y}) "
-                      f"supports action only until {m.expires_on:%-d %B %Y}, {(m.expires_on - today).days} days from now "
-                      f"({m.months} months, {m.source}).\n\nAction after that date needs a new ballot.\n"),
-                to=to,
-            )  # fmt: skip
-            sent += 1
-        StatutoryBallot.objects.filter(pk=sb.pk).update(mandate_warned_on=today)
+        # The warning and the mark that it was given commit together, so a crash
+        # between them neither loses the warning nor sends it twice.
+        with transaction.atomic():
+            if to:
+                _warn_lapsing(sb, m, today, to)
+                sent += 1
+            StatutoryBallot.objects.filter(pk=sb.pk).update(mandate_warned_on=today)
     return sent
+
+
+def _warn_lapsing(sb: StatutoryBallot, m, today: dt.date, to: list[str]) -> None:
+    title = ballot_of(sb).title
+    queue_email(
+        subject=f"The mandate from “{title}” lapses on {m.expires_on:%-d %B %Y}",
+        body=(f"The industrial action mandate from the ballot “{title}” (closed {m.ballot_date:%-d %B %Y}) "
+              f"supports action only until {m.expires_on:%-d %B %Y}, {(m.expires_on - today).days} days from now "
+              f"({m.months} months, {m.source}).\n\nAction after that date needs a new ballot.\n"),
+        to=to, topic="mandate_warning", key=f"mandate-warning:{sb.pk}",
+    )  # fmt: skip

@@ -515,7 +515,7 @@ def _apply(plan: _Plan) -> None:
     for start in range(0, len(emails), BATCH):
         user_ids.update(User.objects.filter(email__in=emails[start : start + BATCH]).values_list("email", "id"))
 
-    member_cols = ["membership_number", "user", *fields, "workplace", "first_name_key", "last_name_key", "wants_email", "wants_post", "wants_sms", "updated_at"]
+    member_cols = ["membership_number", "user", *fields, "workplace", "first_name_key", "last_name_key", "bulletins_by_email", "bulletins_by_post", "ballots_by_text", "updated_at"]
     _insert(
         Member,
         member_cols,
