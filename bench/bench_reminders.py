@@ -59,7 +59,7 @@ def run(args, engine, port):
 
     from unionhall.ballots.models import Ballot, Question, Reminder, RollEntry
     from unionhall.ballots.reminders import schedule_reminder, send_due_reminders
-    from unionhall.ballots.services import ballot_open
+    from unionhall.ballots.setup import ballot_open
     from unionhall.members.demo.builder import build_demo_union
     from unionhall.outbox.models import Message
 
