@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Left
 from django.utils import timezone
@@ -305,7 +305,8 @@ def _members_named_like(pseudonym: str, *, besides: Member) -> list[tuple[str, s
 def _pseudonyms_like(pseudonym: str, *, besides: Reader) -> list[str]:
     """Other members' pseudonyms that ``pseudonym`` may imitate, read through the indexed pseudonym key."""
     spellings = _spellings(pseudonym) | _spellings(_spaced(pseudonym))
-    return list(Reader.objects.filter(pseudonym_key__in=spellings).exclude(pk=besides.pk).values_list("pseudonym", flat=True))
+    alike = Q(pseudonym_key__in=spellings) | Q(pseudonym_lookalike=lookalike_key(pseudonym))
+    return list(Reader.objects.filter(alike).exclude(pk=besides.pk).values_list("pseudonym", flat=True))
 
 
 def _mixes_alphabets(text: str) -> bool:
@@ -350,7 +351,12 @@ def _set_pseudonym(*, member: Member, pseudonym: str, now: dt.datetime) -> Reade
     check_pseudonym_passes_for_nobody(reader=reader, pseudonym=pseudonym)
     first = not reader.pseudonym
     reader.pseudonym, reader.pseudonym_key, reader.pseudonym_set_at = pseudonym, pseudonym.casefold(), now
-    reader.save(update_fields=["pseudonym", "pseudonym_key", "pseudonym_set_at"])
+    reader.pseudonym_lookalike = lookalike_key(pseudonym)
+    try:
+        with transaction.atomic():
+            reader.save(update_fields=["pseudonym", "pseudonym_key", "pseudonym_lookalike", "pseudonym_set_at"])
+    except IntegrityError:  # another member took one that reads alike meanwhile
+        raise Refused("That pseudonym is too close to another member's pseudonym. Choose another.", status=409) from None
     # The pseudonym itself stays out of the log: the log names the actor.
     audit_record(actor=member.user, action=Action.CHANGE, subject=reader, detail={"event": "pseudonym set" if first else "pseudonym changed"})
     return reader
