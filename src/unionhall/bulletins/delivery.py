@@ -30,8 +30,7 @@ from unionhall.outbox.bounces import bounce_record, message_for_bounce
 from unionhall.outbox.links import site_url
 from unionhall.outbox.models import Channel, Content, Message, Status, Topic
 from unionhall.outbox.services import Recipient, content_write, messages_queue
-from unionhall.outbox.unsubscribe import do_unsubscribe as outbox_unsubscribe
-from unionhall.outbox.unsubscribe import read_token, token_for
+from unionhall.outbox.unsubscribe import token_for
 
 __all__ = ["site_url"]  # notifications and others take links from here
 
@@ -262,19 +261,6 @@ def do_ingest_bounces(addresses: list[str], *, source: str, message_ids: list[st
 
 def unsubscribe_token(member_id: int, kind: str) -> str:
     return token_for(member_id=member_id, list_key=kind)
-
-
-def member_from_unsubscribe_token(token: str) -> tuple[Member, str] | None:
-    found = read_token(token)
-    if found is None or found[1].key not in Lists.ALL:
-        return None
-    member = Member.objects.filter(pk=found[0]).first()
-    return (member, found[1].key) if member else None
-
-
-def do_unsubscribe(*, member: Member, kind: str) -> bool:
-    """Leave one of the bulletins' lists; True if it changed anything."""
-    return outbox_unsubscribe(member_id=member.pk, list_key=kind)
 
 
 # --- Tasks ---------------------------------------------------------------------------------------

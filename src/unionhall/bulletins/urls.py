@@ -1,6 +1,7 @@
 from django.urls import path
 
 from unionhall.bulletins import event_views, views
+from unionhall.outbox import views as outbox_views
 
 # Fixed paths come before "<slug>/<number>/"; models.RESERVED_SLUGS keeps series off these words.
 urlpatterns = [
@@ -21,7 +22,8 @@ urlpatterns = [
     path("drafts/<int:pk>/publish/", views.bulletin_publish, name="bulletin_publish"),
     path("drafts/<int:pk>/delivery/", views.delivery_report, name="bulletin_delivery"),
     path("drafts/<int:pk>/postal.csv", views.postal_export, name="bulletin_postal_export"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="bulletin_unsubscribe"),
+    # Links in bulletins sent before the outbox: the outbox's page reads their tokens too.
+    path("unsubscribe/<str:token>/", outbox_views.unsubscribe, name="bulletin_unsubscribe"),
     path("addresses/", views.address_flags, name="bulletin_address_flags"),
     path("comments/<int:pk>/reveal/", views.reveal_request, name="reveal_request"),
     path("reveals/", views.reveal_list, name="reveal_list"),

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
@@ -373,22 +372,6 @@ def postal_export(request, pk: int):
     bulletin = get_object_or_404(Bulletin.objects.select_related("series"), pk=pk, published_at__isnull=False)
     _, rows = delivery.postal_rows(bulletin, actor=request.user)
     return csv_download(f"postal-{bulletin.series.slug}-{bulletin.number}.csv", delivery.POSTAL_HEADER, rows)
-
-
-@csrf_exempt  # RFC 8058: a mail client POSTs here with no session; the signed token is the credential
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, token: str):
-    """One-click unsubscribe, without signing in. GET only shows a button, so
-    a mail scanner that follows links unsubscribes nobody; POST does it, and
-    doing it twice is harmless."""
-    found = delivery.member_from_unsubscribe_token(token)
-    if found is None:
-        return render(request, "bulletins/unsubscribe.html", {"invalid": True}, status=404)
-    member, kind = found
-    done = request.method == "POST"
-    if done:
-        delivery.do_unsubscribe(member=member, kind=kind)
-    return render(request, "bulletins/unsubscribe.html", {"kind": kind, "done": done})
 
 
 @officer_required
