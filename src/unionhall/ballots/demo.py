@@ -6,6 +6,7 @@ import random
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot, spoil_ballot
@@ -18,7 +19,7 @@ from votecrypt import api, keyfile
 from votecrypt.rng import SeededRng
 
 DEMO_TRUSTEE_PASSPHRASE = "demo trustee passphrase"
-MAX_DEMO_VOTERS = 1500  # keeps `demo --members 100000` quick
+MAX_DEMO_VOTERS = 1500  # votes cast in a demo ballot at most, whatever the union's size: keeps `demo --members 100000` quick
 
 
 def build_demo_ballots(*, seed: int = 1) -> list[Ballot]:
@@ -109,8 +110,10 @@ def spread_voting_times(ballot: Ballot, rng: random.Random) -> None:
     """Date the demo's votes across the time the ballot has been open, most of
     them early, as real turnout curves run (a demo casts them all at once)."""
     span = min(timezone.now(), ballot.closes_at) - ballot.opens_at
-    for pk in ballot.roll.filter(voted_at__isnull=False).values_list("pk", flat=True):
-        RollEntry.objects.filter(pk=pk).update(voted_at=ballot.opens_at + span * (rng.random() ** 2))
+    entries = list(ballot.roll.filter(voted_at__isnull=False).order_by("pk").only("pk"))
+    for entry in entries:
+        entry.voted_at = ballot.opens_at + span * (rng.random() ** 2)
+    RollEntry.objects.bulk_update(entries, ["voted_at"], batch_size=1000)
 
 
 def save_key_files(slug: str, keys: list[dict]) -> None:
@@ -133,15 +136,27 @@ def demo_vote(ballot: Ballot, *, alias: str, choices: list[list[int]], label: st
 
 
 def cast_demo_votes(ballot: Ballot, rng: random.Random, *, turnout: float, yes_share: tuple, seed: int, spare=frozenset()) -> None:
-    entries = list(RollEntry.objects.filter(ballot=ballot).select_related("member__user").order_by("alias"))
-    voters = [e for e in entries if rng.random() < turnout and e.member.email not in spare][:MAX_DEMO_VOTERS]
+    """Cast real encrypted votes, each checked and stored as the booth would:
+    ``turnout`` of the roll, but at most MAX_DEMO_VOTERS whatever the union's
+    size (each vote is encrypted with its proofs), drawn from the whole roll in
+    membership-number order, so the same seed picks the same members."""
+    roll = list(
+        RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).exclude(member__email__in=spare)
+        .order_by("member__membership_number").values_list("pk", flat=True)
+    )  # fmt: skip
+    chosen = sorted(rng.sample(range(len(roll)), min(MAX_DEMO_VOTERS, round(len(roll) * turnout))))
+    entries = RollEntry.objects.select_related("member").in_bulk([roll[i] for i in chosen])
+    voters = [entries[roll[i]] for i in chosen]
     at = ballot.opens_at + dt.timedelta(hours=1)
-    for i, entry in enumerate(voters):
-        choices = [[1, 0] if rng.random() < share else [0, 1] for share in yes_share]
-        content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, entry.alias, choices, SeededRng(f"{seed}/vote/{i}"))
-        check = check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=at)
-        do_cast_ballot(ballot=ballot, check=check, content=content)
-        # Spread the demo's votes over the time the ballot has been open, most
-        # of them early, as real turnout curves run.
-        span = min(timezone.now(), ballot.closes_at) - ballot.opens_at
-        RollEntry.objects.filter(pk=entry.pk).update(voted_at=ballot.opens_at + span * (rng.random() ** 2))
+    span = min(timezone.now(), ballot.closes_at) - ballot.opens_at
+    # One transaction for the lot: each vote's own is a savepoint inside it.
+    with transaction.atomic():
+        for i, entry in enumerate(voters):
+            choices = [[1, 0] if rng.random() < share else [0, 1] for share in yes_share]
+            content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, entry.alias, choices, SeededRng(f"{seed}/vote/{i}"))
+            check = check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=at)
+            do_cast_ballot(ballot=ballot, check=check, content=content)
+            # Spread the demo's votes over the time the ballot has been open, most
+            # of them early, as real turnout curves run.
+            entry.voted_at = ballot.opens_at + span * (rng.random() ** 2)
+        RollEntry.objects.bulk_update(voters, ["voted_at"], batch_size=1000)
