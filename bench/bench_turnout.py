@@ -35,7 +35,8 @@ def main():
 
 def open_ballot(voted: float):
     """An open ballot of every active member, with ``voted`` of them voted over
-    the days so far (no cryptography: the dashboard reads only who voted when)."""
+    the days so far (no cryptography: the dashboard reads only who voted on
+    which day, stored as casting stores it)."""
     from django.utils import timezone
 
     from unionhall.ballots.models import Ballot, RollEntry
@@ -48,6 +49,8 @@ def open_ballot(voted: float):
     entries = []
     for member in eligible_members(ballot).only("pk", "employer_id", "branch_id", "workplace_id").iterator(chunk_size=5000):
         at = ballot.opens_at + dt.timedelta(days=7 * rng.random() ** 2) if rng.random() < voted else None
+        if at is not None:  # as casting stores it: the day only, at noon (ballots.casting.do_cast_ballot)
+            at = timezone.localtime(at).replace(hour=12, minute=0, second=0, microsecond=0)
         entries.append(RollEntry(ballot=ballot, member=member, alias=new_alias(), area="All", voted_at=at, employer_id=member.employer_id,
                                  branch_id=member.branch_id, workplace_id=member.workplace_id))  # fmt: skip
     RollEntry.objects.bulk_create(entries, batch_size=5000)
