@@ -24,9 +24,10 @@ SMTP_PORT ?= 1025
 DEMO_SMTP := EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend EMAIL_HOST=127.0.0.1 EMAIL_PORT=$(SMTP_PORT) EMAIL_USE_TLS=false
 
 demo: install
-	mkdir -p var && rm -rf var/demo.sqlite3 var/demo.sqlite3-wal var/demo.sqlite3-shm var/mail var/mail-sink var/sms var/demo-trustees
+	mkdir -p var && rm -rf var/demo.sqlite3 var/demo.sqlite3-wal var/demo.sqlite3-shm var/mail var/mail-sink var/sms var/demo-trustees var/audit-witness
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(DEMO_ENV) $(PY) manage.py demo --members $(MEMBERS)
+	$(DEMO_ENV) $(PY) manage.py audit_witness --to var/audit-witness --no-email
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it); mail goes to var/mail-sink/"
 	$(DEMO_ENV) $(PY) manage.py mail_sink --port $(SMTP_PORT) --dir var/mail-sink & sink=$$!; \
 	trap 'kill $$sink 2>/dev/null' EXIT INT TERM; \
