@@ -97,6 +97,8 @@ class Gunicorn:
     """``with Gunicorn(workers) as port:`` serves the app on loopback against the
     benchmark's database, and stops it afterwards."""
 
+    last_pid = 0  # the master's pid, for benches that read its CPU from /proc
+
     def __init__(self, workers: int, **env):
         self.workers, self.env = workers, env
 
@@ -118,6 +120,7 @@ class Gunicorn:
         )  # fmt: skip
         import socket
 
+        Gunicorn.last_pid = self.server.pid
         for _ in range(100):
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
