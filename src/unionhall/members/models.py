@@ -160,33 +160,6 @@ class Member(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    # The names before the preferences said what they are for (members
-    # migration 0005), kept for pages and the demo builder still using them.
-    # Deprecated: use the fields.
-    @property
-    def wants_email(self) -> bool:
-        return self.bulletins_by_email
-
-    @wants_email.setter
-    def wants_email(self, value: bool) -> None:
-        self.bulletins_by_email = value
-
-    @property
-    def wants_post(self) -> bool:
-        return self.bulletins_by_post
-
-    @wants_post.setter
-    def wants_post(self, value: bool) -> None:
-        self.bulletins_by_post = value
-
-    @property
-    def wants_sms(self) -> bool:
-        return self.ballots_by_text
-
-    @wants_sms.setter
-    def wants_sms(self, value: bool) -> None:
-        self.ballots_by_text = value
-
     @staticmethod
     def name_key(name: str) -> str:
         return name.strip().casefold()

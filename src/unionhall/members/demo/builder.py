@@ -127,7 +127,7 @@ def build_demo_union(*, members: int = 2000, seed: int = 1) -> list[DemoAccount]
                     status=status,
                     joined_on=joined,
                     lapsed_on=dt.date(2026, 3, 31) if status != Member.Status.ACTIVE else None,
-                    wants_post=rng.random() < 0.1,
+                    bulletins_by_post=rng.random() < 0.1,
                 )
             )
             users.append(User(email=email, password="!"))
