@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "unionhall.elections",
     "unionhall.mandates",
     "unionhall.jobs",
+    "unionhall.campaigns",
+    "unionhall.surveys",
+    "unionhall.bargaining",
+    "unionhall.casework",
 ]
 
 MIDDLEWARE = [

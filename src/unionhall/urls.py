@@ -25,5 +25,9 @@ urlpatterns = [
     path("elections/", include("unionhall.elections.urls")),
     path("mandates/", include("unionhall.mandates.urls")),
     path("outbox/", include("unionhall.outbox.urls")),
+    path("campaigns/", include("unionhall.campaigns.urls")),
+    path("surveys/", include("unionhall.surveys.urls")),
+    path("bargaining/", include("unionhall.bargaining.urls")),
+    path("casework/", include("unionhall.casework.urls")),
     path("accounts/", include("allauth.urls")),
 ]

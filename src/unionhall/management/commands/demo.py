@@ -10,13 +10,17 @@ from django.test.utils import override_settings
 
 from unionhall.ballots import api as ballots
 from unionhall.ballots.demo import DEMO_TRUSTEE_PASSPHRASE, build_demo_ballots
+from unionhall.bargaining.demo import build_demo as build_demo_bargaining
 from unionhall.bulletins.demo import build_demo_bulletins
+from unionhall.campaigns.demo import build_demo as build_demo_campaigns
+from unionhall.casework.demo import build_demo as build_demo_casework
 from unionhall.conference.demo import build_demo_conference
 from unionhall.elections.demo import build_demo_elections
 from unionhall.mandates.demo import build_demo_statutory_ballot
 from unionhall.members.demo.builder import DEMO_PASSWORD, DEMO_TOTP_SECRET, build_demo_union
 from unionhall.outbox import sending
 from unionhall.outbox.models import Message, Status
+from unionhall.surveys.demo import build_demo as build_demo_surveys
 
 # The smallest union the demo builds at any seed: its offices go to about 90
 # members, and the elections need 24 more who hold none (as candidates,
@@ -70,6 +74,12 @@ class Command(BaseCommand):
         build_demo_bulletins(seed)
         with tasks_held():
             build_demo_elections(seed)
+        # The four apps of issues 11-14, each in its own builder; their mail is
+        # sent in the outbox's batches after each, as the ballots' is.
+        told = []
+        for builder in (build_demo_campaigns, build_demo_surveys, build_demo_bargaining, build_demo_casework):
+            with tasks_held():
+                told.extend(builder(seed))
         self.stdout.write(self.style.SUCCESS(f"Demo union built: {members} members (seed {seed})."))
         self.stdout.write("Sign in at /accounts/login/ with a password, or ask for an emailed link")
         self.stdout.write("(while `make demo` serves, mail goes to the SMTP sink's var/mail-sink/).\n")
@@ -84,5 +94,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  statutory rules, notices and the postal count: /mandates/{ballots.ballot_facts(ballot_id=statutory.ballot_id).slug}/")
         self.stdout.write("Elections: a General Secretary elected by secret ballot, and an NEC counted by STV from the")
         self.stdout.write("  independent scrutineer's ballot profile, at /elections/")
+        for line in told:
+            self.stdout.write(line)
         self.stdout.write(f"\nOfficers also need a TOTP code: add the secret {DEMO_TOTP_SECRET} to an authenticator app,")
         self.stdout.write("or run: make demo-totp")

@@ -1,0 +1,1 @@
+"""Back pay arithmetic, pure (no Django): scales, histories and what is owed per period (issue 13)."""

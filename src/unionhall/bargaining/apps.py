@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BargainingConfig(AppConfig):
+    name = "unionhall.bargaining"
+    label = "bargaining"

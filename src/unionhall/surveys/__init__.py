@@ -1,0 +1,1 @@
+"""Surveys: workload pulses, surveys and equality monitoring, published through disclosure control (issue 12)."""
