@@ -76,14 +76,7 @@ def messages_queue(*, topic: str, channel: str, content: Content | None, recipie
     Returns the ids of the messages waiting to be sent under these keys (new
     or still waiting from an earlier run), and with ``send`` enqueues their
     sending. Write at most a few thousand recipients per call."""
-    if unsubscribe and any(r.member_id is None for r in recipients):
-        raise ValueError("a message with an unsubscribe link must name its member")
-    if unsubscribe and mailing_list(unsubscribe) is None:
-        raise ValueError(f"no mailing list {unsubscribe!r}")
-    if channel != Channel.POST and any(not r.address for r in recipients):
-        raise ValueError(f"every {channel} message needs an address")
-    if channel != Channel.POST and content is None:
-        raise ValueError(f"a {channel} message needs its content")
+    _check(channel=channel, recipients=recipients, unsubscribe=unsubscribe, has_content=content is not None)
     if not recipients:
         return []
     now = now or timezone.now()
@@ -95,21 +88,47 @@ def messages_queue(*, topic: str, channel: str, content: Content | None, recipie
             return Status.POSTAL
         return Status.SUPPRESSED if recipient.address.strip().lower() in bounced else Status.QUEUED
 
-    ops = connection.ops
-    at, until = ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(expires_at)
-    rows = []
-    for r in recipients:
-        status = status_of(r)
-        error = "the address bounced before: not sent" if status == Status.SUPPRESSED else ""
-        rows.append((r.key, topic, channel, status, r.member_id, r.address, content.pk if content else None, ops.adapt_json_value(r.fields, None),
-                     unsubscribe, about_type, about_id, 0, error, at, at, until, "", ""))  # fmt: skip
-    _insert(rows)
+    rows = [_row(r, topic=topic, channel=channel, status=status_of(r), content=content, unsubscribe=unsubscribe, about_type=about_type,
+                 about_id=about_id, now=now, expires_at=expires_at) for r in recipients]  # fmt: skip
+    _insert([_adapted(row) for row in rows])
     if channel == Channel.POST:
         return []
     waiting = list(Message.objects.filter(key__in=[r.key for r in recipients], status=Status.QUEUED).order_by("pk").values_list("pk", flat=True))
     if send:
         sending.send_soon(waiting)
     return waiting
+
+
+def _check(*, channel: str, recipients: Sequence[Recipient], unsubscribe: str, has_content: bool) -> None:
+    """Refuse (ValueError: a caller's mistake, not a user's) what no message may be."""
+    if unsubscribe and any(r.member_id is None for r in recipients):
+        raise ValueError("a message with an unsubscribe link must name its member")
+    if unsubscribe and mailing_list(unsubscribe) is None:
+        raise ValueError(f"no mailing list {unsubscribe!r}")
+    if channel != Channel.POST and any(not r.address for r in recipients):
+        raise ValueError(f"every {channel} message needs an address")
+    if channel != Channel.POST and not has_content:
+        raise ValueError(f"a {channel} message needs its content")
+
+
+def _row(r: Recipient, *, topic, channel, status, content, unsubscribe, about_type, about_id, now, expires_at) -> tuple:
+    """A message's values in INSERTED's order, as Python values."""
+    error = "the address bounced before: not sent" if status == Status.SUPPRESSED else ""
+    return (r.key, topic, channel, status, r.member_id, r.address, content.pk if content else None, r.fields,
+            unsubscribe, about_type, about_id, 0, error, now, now, expires_at, "", "")  # fmt: skip
+
+
+def _adapted(row: tuple) -> tuple:
+    """``row`` with its JSON and datetimes as the database takes them (raw SQL skips the fields' own adapting)."""
+    ops = connection.ops
+    values = list(row)
+    for name in ("fields",):
+        i = INSERTED.index(name)
+        values[i] = ops.adapt_json_value(values[i], None)
+    for name in ("queued_at", "next_attempt_at", "expires_at"):
+        i = INSERTED.index(name)
+        values[i] = ops.adapt_datetimefield_value(values[i])
+    return tuple(values)
 
 
 # The columns _insert writes, in its rows' order.
@@ -129,19 +148,46 @@ def _insert(rows: list[tuple]) -> None:
         cursor.executemany(sql, rows)
 
 
+def _insert_one(row: tuple) -> int | None:
+    """Insert one message row; its id, or None if its key was there already."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(Message._meta.get_field(name).column) for name in INSERTED)
+    sql = (f"INSERT INTO {quote(Message._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(INSERTED))}) "
+           f"ON CONFLICT ({quote('key')}) DO NOTHING RETURNING {quote('id')}")  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _adapted(row))
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
 def email_queue(*, topic: str, to: str, subject: str, text: str, html: str = "", key: str = "", member_id: int | None = None, about=None,
                 unsubscribe: str = "", expires_at: dt.datetime | None = None, from_email: str = "", reply_to: str = "",
                 headers: dict | None = None, fields: dict | None = None, now: dt.datetime | None = None) -> Message:  # fmt: skip
-    """Queue one email to one address (see ``messages_queue``); the Message,
-    already there if ``key`` was queued before. Without ``key`` every call is
-    a message of its own."""
-    now = now or timezone.now()
-    key = key or f"{topic}:{sending.new_claim()}{sending.new_claim()}"
-    existing = Message.objects.filter(key=key).first()
-    if existing:
-        return existing
-    content = content_write(subject=subject, text=text, html=html, from_email=from_email, reply_to=reply_to, headers=headers, now=now)
-    recipient = Recipient(key=key, address=to, member_id=member_id, fields=fields or {})
-    messages_queue(topic=topic, channel=Channel.EMAIL, content=content, recipients=[recipient], about=about, unsubscribe=unsubscribe, expires_at=expires_at, now=now)
-    return Message.objects.get(key=key)
+    """Queue one email to one address (see ``messages_queue``); the Message as
+    queued (``queued``, or ``suppressed`` for a bounced address: refresh it to
+    see it sent), or as it stands if ``key`` was queued before. Without
+    ``key`` every call is a message of its own.
 
+    This is the path of every single message (a vote's tracker, a sign-in
+    code, a reply), so it writes in four statements rather than a mailing's
+    seven: the address's bounce flag, the content, the message (which says
+    whether its key was new), and the send task. A key queued before is the
+    rare case: the content just written goes again and the earlier message is
+    returned as it is."""
+    recipient = Recipient(key=key or f"{topic}:{sending.new_claim()}{sending.new_claim()}", address=to, member_id=member_id, fields=fields or {})
+    _check(channel=Channel.EMAIL, recipients=[recipient], unsubscribe=unsubscribe, has_content=True)
+    now = now or timezone.now()
+    status = Status.SUPPRESSED if flagged([to]) else Status.QUEUED
+    content = content_write(subject=subject, text=text, html=html, from_email=from_email, reply_to=reply_to, headers=headers, now=now)
+    about_type, about_id = about_of(about)
+    row = _row(recipient, topic=topic, channel=Channel.EMAIL, status=status, content=content, unsubscribe=unsubscribe,
+               about_type=about_type, about_id=about_id, now=now, expires_at=expires_at)  # fmt: skip
+    pk = _insert_one(row)
+    if pk is None:  # queued before under this key: that message stands
+        content.delete()
+        return Message.objects.get(key=recipient.key)
+    if status == Status.QUEUED:
+        sending.send_soon([pk])
+    values = dict(zip(INSERTED, row, strict=True))
+    del values["content_id"]
+    return Message(pk=pk, content=content, **values)

@@ -13,7 +13,11 @@ from unionhall.outbox.services import email_queue
 
 
 def code_to(member):
-    return email_queue(topic=Topic.SIGN_IN, to=member.email, subject="Your sign-in code", text="123456", member_id=member.pk)
+    """The sign-in code as it stands once the (immediate) send task has run: email_queue returns it as queued."""
+    message = email_queue(topic=Topic.SIGN_IN, to=member.email, subject="Your sign-in code", text="123456", member_id=member.pk)
+    assert message.status == "queued"
+    message.refresh_from_db()
+    return message
 
 
 def test_a_bounce_stops_every_kind_of_email_to_the_address(people):
