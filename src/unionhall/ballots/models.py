@@ -121,6 +121,9 @@ class Trustee(models.Model):
         ]
 
 
+ON_ROLL = models.Q(removed_at__isnull=True)
+
+
 class RollEntry(models.Model):
     """A member entitled to vote. ``alias`` is the member's name on the board
     and in the record: random, so the public record never names anyone."""
@@ -144,7 +147,17 @@ class RollEntry(models.Model):
             models.UniqueConstraint(fields=["ballot", "member"], name="roll_member_unique"),
             models.UniqueConstraint(fields=["ballot", "alias"], name="roll_alias_unique"),
         ]
-        indexes = [models.Index(fields=["ballot", "area", "voted_at"]), models.Index(fields=["ballot", "workplace", "voted_at"])]
+        indexes = [
+            models.Index(fields=["ballot", "area", "voted_at"]),
+            models.Index(fields=["ballot", "workplace", "voted_at"]),
+            # The turnout drive's (0011): for each way a remit limits the roll,
+            # the entries still on it, so its counts and non-voters are read
+            # from an index alone.
+            models.Index(fields=["ballot", "voted_at"], condition=ON_ROLL, name="roll_turnout_day"),
+            models.Index(fields=["ballot", "workplace", "voted_at", "member"], condition=ON_ROLL, name="roll_turnout_workplace"),
+            models.Index(fields=["ballot", "branch", "workplace", "voted_at", "member"], condition=ON_ROLL, name="roll_turnout_branch"),
+            models.Index(fields=["ballot", "employer", "workplace", "voted_at", "member"], condition=ON_ROLL, name="roll_turnout_employer"),
+        ]
 
 
 class Cast(models.Model):
