@@ -29,5 +29,6 @@ urlpatterns = [
     path("surveys/", include("unionhall.surveys.urls")),
     path("bargaining/", include("unionhall.bargaining.urls")),
     path("casework/", include("unionhall.casework.urls")),
+    path("my-data/", include("unionhall.datarights.urls")),
     path("accounts/", include("allauth.urls")),
 ]

@@ -14,6 +14,7 @@ from unionhall.bargaining.demo import build_demo as build_demo_bargaining
 from unionhall.bulletins.demo import build_demo_bulletins
 from unionhall.campaigns.demo import build_demo as build_demo_campaigns
 from unionhall.casework.demo import build_demo as build_demo_casework
+from unionhall.datarights.demo import build_demo as build_demo_datarights
 from unionhall.conference.demo import build_demo_conference
 from unionhall.elections.demo import build_demo_elections
 from unionhall.mandates.demo import build_demo_statutory_ballot
@@ -77,7 +78,7 @@ class Command(BaseCommand):
         # The four apps of issues 11-14, each in its own builder; their mail is
         # sent in the outbox's batches after each, as the ballots' is.
         told = []
-        for builder in (build_demo_campaigns, build_demo_surveys, build_demo_bargaining, build_demo_casework):
+        for builder in (build_demo_campaigns, build_demo_surveys, build_demo_bargaining, build_demo_casework, build_demo_datarights):
             with tasks_held():
                 told.extend(builder(seed))
         self.stdout.write(self.style.SUCCESS(f"Demo union built: {members} members (seed {seed})."))
