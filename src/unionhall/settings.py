@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "unionhall.surveys",
     "unionhall.bargaining",
     "unionhall.casework",
+    "unionhall.datarights",
 ]
 
 MIDDLEWARE = [
