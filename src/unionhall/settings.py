@@ -258,3 +258,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "WARNING"},
 }
+
+# --- casework (issue 14): the key that seals case files ---
+# Case notes, descriptions, health details and documents are sealed with
+# AES-256-GCM (unionhall/casework/sealing.py) under keys kept outside the
+# database, so a dump of the database alone does not expose them. CASEWORK_KEYS
+# (or CASEWORK_KEYS_FILE) is a comma-separated list of URL-safe base64 256-bit
+# keys, newest first: the first seals, every one listed opens (to rotate, put a
+# new key first and keep the old until `manage.py casework_reseal` has run).
+# Make one: python -c "from unionhall.casework.sealing import make_key; print(make_key())"
+# With DEBUG on and none given, a development key is derived from SECRET_KEY;
+# with DEBUG off and none given, `check --deploy` fails and sealing refuses.
+CASEWORK_KEYS = env_list("CASEWORK_KEYS", []) if not os.environ.get("CASEWORK_KEYS_FILE") else [
+    k.strip() for k in (env_str("CASEWORK_KEYS") or "").split(",") if k.strip()
+]
+if not CASEWORK_KEYS and DEBUG:
+    import base64 as _b64
+    import hashlib as _hashlib
+
+    CASEWORK_KEYS = [_b64.urlsafe_b64encode(_hashlib.sha256(b"casework-dev-key:" + SECRET_KEY.encode()).digest()).decode()]
+# Closed cases are deleted this many years after closing, keeping only counts.
+CASEWORK_RETENTION_YEARS = env_int("CASEWORK_RETENTION_YEARS", 6)

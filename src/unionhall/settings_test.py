@@ -20,3 +20,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STATIC_ROOT = VAR_DIR / "static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Case files are sealed with this fixed key in tests (never use it anywhere else).
+CASEWORK_KEYS = ["dGVzdC1vbmx5LWNhc2V3b3JrLWtleS0zMi1ieXRlcyE"]

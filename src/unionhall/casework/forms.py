@@ -1,0 +1,99 @@
+"""Forms: they parse and say what is wrong with input; the services decide."""
+
+from django import forms
+
+from unionhall.casework.models import Case, CaseType, Entry, Meeting, Nations
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATE_ERROR = {"invalid": "Enter a date as YYYY-MM-DD, for example 2026-03-09."}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class RequestForm(forms.Form):
+    kind = forms.ChoiceField(label="What do you need help with?", choices=CaseType.choices)
+    what_happened = forms.CharField(label="What happened?", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000,
+                                    help_text="In your own words. Only you, your rep and anyone they refer the case to can read this.")  # fmt: skip
+    meeting_on = forms.DateField(label="Meeting date (if you have been invited to one)", required=False, widget=DATE, error_messages=DATE_ERROR)
+    meeting_kind = forms.ChoiceField(label="Kind of meeting", choices=[("", "—"), *Meeting.Kind.choices], required=False)
+    nation = forms.ChoiceField(label="Where do you work?", choices=Nations.choices, initial=Nations.ENGLAND_WALES)
+    health_details = forms.CharField(label="Health details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000,
+                                     help_text="Only if your health is part of this. Kept sealed and shown to your rep only after a second, recorded click.")  # fmt: skip
+    documents = MultipleFileField(label="Documents: letters, emails, photos (PDF, JPEG, PNG or WebP, up to 10 MB each)", required=False)
+
+
+class AssignForm(forms.Form):
+    rep = forms.TypedChoiceField(label="Rep", coerce=int)
+
+    def __init__(self, *args, reps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rep"].choices = [(m.pk, m.full_name) for m in reps]
+
+
+class HandoverForm(AssignForm):
+    note = forms.CharField(label="Note for the new rep", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+
+
+class ReferForm(forms.Form):
+    to = forms.TypedChoiceField(label="Refer to", coerce=int)
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(m.pk, label) for m, label in people]
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(choices=Meeting.Kind.choices)
+    on = forms.DateField(label="Date the employer proposed", widget=DATE, error_messages=DATE_ERROR)
+    companion_unavailable = forms.BooleanField(label="I cannot attend then (the member may propose another time)", required=False)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=10_000)
+
+
+class DatesForm(forms.Form):
+    incident_on = forms.DateField(label="Act complained of, or effective date of termination", required=False, widget=DATE, error_messages=DATE_ERROR)
+    acas_from = forms.DateField(label="ACAS early conciliation: notified (Day A)", required=False, widget=DATE, error_messages=DATE_ERROR)
+    acas_cert = forms.DateField(label="ACAS certificate received (Day B)", required=False, widget=DATE, error_messages=DATE_ERROR)
+    outcome_on = forms.DateField(label="Outcome letter dated", required=False, widget=DATE, error_messages=DATE_ERROR)
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(Entry.Kind.NOTE, "Note (rep only)"), (Entry.Kind.ACTION, "Action"), (Entry.Kind.MESSAGE, "Message to the member")])
+    body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+    due_on = forms.DateField(label="Due (actions)", required=False, widget=DATE, error_messages=DATE_ERROR)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label="Message to your rep", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+
+
+class DocumentForm(forms.Form):
+    upload = forms.FileField(label="Add a document (PDF or photo, up to 10 MB)")
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Case.Outcome.choices)
+    closure = forms.ChoiceField(label="Why it closes", choices=[c for c in Case.Closure.choices if c[0]])
+
+
+class ProfileForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    rules = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), help_text="JSON: a list of rules (see docs/deadlines.md, rule profiles).")
+
+
+class CommencementForm(forms.Form):
+    commenced_on = forms.DateField(label="Came into force on", widget=DATE, error_messages=DATE_ERROR)

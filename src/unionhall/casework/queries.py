@@ -1,0 +1,79 @@
+"""Reading cases for pages: a few bounded queries each, whatever the caseload."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+
+from unionhall.casework.access import oversight_q
+from unionhall.casework.models import Case, CaseDeadline, Entry, Referral
+from unionhall.members.models import Member
+from unionhall.members.remit import Remit
+
+OPEN = (Case.Status.REQUESTED, Case.Status.OFFERED, Case.Status.OPEN)
+PAGE = 100
+
+
+def my_cases(member: Member) -> list[Case]:
+    """The member's own cases, newest first, each with its next date (the
+    earliest meeting or open deadline from today) as ``next_date``."""
+    today = dt.date.today()
+    cases = list(Case.objects.filter(member=member).select_related("rep").prefetch_related("meetings", "deadlines").order_by("-opened_at")[:50])
+    for case in cases:
+        case.next_date = next_date(case, today)
+    return cases
+
+
+def next_date(case: Case, today: dt.date) -> tuple[dt.date, str] | None:
+    dates = [(m.on, m.get_kind_display()) for m in case.meetings.all() if m.on >= today]
+    dates += [(d.due_on, d.title) for d in case.deadlines.all() if d.due_on and d.due_on >= today and not d.met_at]
+    return min(dates, default=None)
+
+
+def cases_for_rep(member: Member) -> list[Case]:
+    """Open cases the member represents or has been referred."""
+    referred = Referral.objects.filter(to=member, ended_at__isnull=True).values("case_id")
+    return list(Case.objects.filter(Q(rep=member) | Q(pk__in=referred), status__in=OPEN).select_related("branch").order_by("-last_activity_at")[:200])
+
+
+def request_queue(remit: Remit) -> list[Case]:
+    return list(Case.objects.filter(oversight_q(remit), status__in=(Case.Status.REQUESTED, Case.Status.OFFERED))
+                .select_related("member", "rep", "branch").order_by("opened_at")[:PAGE])  # fmt: skip
+
+
+def dashboard(remit: Remit, today: dt.date) -> dict:
+    """Caseload per rep, open cases by type and employer, and the week's
+    deadlines across the remit: four queries."""
+    cases = Case.objects.filter(oversight_q(remit), status__in=OPEN)
+    caseload = list(cases.filter(rep__isnull=False).values("rep_id", "rep__first_name", "rep__last_name").annotate(n=Count("pk")).order_by("-n", "rep__last_name")[:PAGE])
+    by_type = list(cases.values("kind", "employer__name").annotate(n=Count("pk")).order_by("employer__name", "kind"))
+    labels = dict(Case._meta.get_field("kind").choices)
+    for row in by_type:
+        row["kind_label"] = labels.get(row["kind"], row["kind"])
+    return {
+        "caseload": caseload,
+        "by_type": by_type,
+        "deadlines": deadlines_within(remit, today, days=7),
+        "open_count": sum(r["n"] for r in by_type),
+    }
+
+
+def deadlines_within(remit: Remit, today: dt.date, *, days: int) -> list[CaseDeadline]:
+    """Open deadlines from today to ``days`` ahead in the remit, soonest first
+    (at most PAGE), with their case, branch and rep: one query."""
+    return list(
+        CaseDeadline.objects.filter(oversight_q(remit), met_at__isnull=True, due_on__gte=today, due_on__lte=today + dt.timedelta(days=days),
+                                    case__status__in=OPEN)  # fmt: skip
+        .select_related("case", "case__rep", "branch")
+        .only("code", "title", "due_on", "flagged_on", "branch__name", "case__ref", "case__kind", "case__status", "case__rep__first_name", "case__rep__last_name")
+        .order_by("due_on", "pk")[:PAGE]
+    )
+
+
+def case_page(case: Case):
+    """The case's meetings, deadlines, entries and referrals, in four queries."""
+    return {
+        "meetings": list(case.meetings.all()),
+        "deadlines": list(case.deadlines.all().order_by("due_on", "pk")),
+        "entries": list(Entry.objects.filter(case=case).select_related("author")),
+        "referrals": list(Referral.objects.filter(case=case).select_related("to", "by")),
+    }
