@@ -1,1 +1,129 @@
-"""Models of this app (none yet)."""
+"""Campaigns and the letters members write in them.
+
+A campaign gives members a brief, points to make in their own words and a
+model letter with blanks, and a target: each member's own MP (found from
+their postcode) or one named person. A letter is the member's own: written
+from the model, changed and signed by them, and sent only once they confirm
+it from a link emailed to them. The letter says the member belongs to the
+union (special-category data), so its text and the member's address are
+erased ``settings.CAMPAIGNS_KEEP_LETTERS_DAYS`` after it is sent or
+abandoned; what stays is that a letter went to a constituency, for the
+count."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from unionhall.members.models import Branch, Member
+
+LETTER_MAX_CHARS = 8_000
+
+
+class Campaign(models.Model):
+    class Target(models.TextChoices):
+        MP = "mp", "Each member's MP"
+        NAMED = "named", "One named person"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open for letters"
+        CLOSED = "closed", "Closed"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    summary = models.CharField(max_length=300, help_text="One or two sentences: what we want and why.")
+    brief = models.TextField(help_text="Markdown: the background members need to write well.")
+    points = models.TextField(help_text="Points to make in your own words, one a line.")
+    model_letter = models.TextField(
+        help_text="A starting point with blanks in square brackets, e.g. [your caseload]. "
+        "[employer], [workplace], [constituency], [representative] and [name] are filled in for each member."
+    )
+    subject = models.CharField(max_length=150, help_text="The letter's subject line.")
+    target = models.CharField(max_length=5, choices=Target.choices, default=Target.MP)
+    target_name = models.CharField(max_length=150, blank=True, help_text="For one named person: how the letter addresses them.")
+    target_email = models.EmailField(blank=True)
+    # Empty: every member. Otherwise members of these branches only.
+    branches = models.ManyToManyField(Branch, blank=True, related_name="+")
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.DRAFT)
+    closes_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="campaign_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target="mp") | (~Q(target_name="") & ~Q(target_email="")), name="campaign_named_target_complete"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def point_list(self) -> list[str]:
+        return [line.strip(" -•*\t") for line in self.points.splitlines() if line.strip(" -•*\t")]
+
+
+class Letter(models.Model):
+    """One member's letter in one campaign (at most one that is not withdrawn)."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", "Waiting for you to confirm it from the email"
+        HELD = "held", "Held: very like another letter; an officer will look at it"
+        SENT = "sent", "Sent"
+        REFUSED = "refused", "Not sent: an officer held it back"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="letters")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=11, choices=Status.choices, default=Status.UNCONFIRMED)
+    # Where it goes, copied when written, so a change of MP or of the data
+    # files later does not change whom a letter was sent to.
+    constituency_code = models.CharField(max_length=9, blank=True)
+    constituency_name = models.CharField(max_length=100, blank=True)
+    recipient_name = models.CharField(max_length=150)
+    recipient_email = models.EmailField()
+    # The letter as the member wrote it, and the address it is sent from (an
+    # MP answers constituents only). Emptied when the letter is forgotten.
+    body = models.TextField(blank=True)
+    signed_name = models.CharField(max_length=150, blank=True)
+    address = models.TextField(blank=True)
+    likeness = models.FloatField(null=True, blank=True)  # to the most alike letter already sent, when checked
+    like_letter = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField(max_length=64, blank=True)  # sha256 of the emailed confirmation token
+    written_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    forgotten_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+        indexes = [
+            # The count by constituency reads this index alone.
+            models.Index(fields=["campaign", "status", "constituency_code"], name="letter_count"),
+            models.Index(fields=["campaign", "status", "written_at"], name="letter_queue"),
+            models.Index(fields=["forgotten_at", "written_at"], name="letter_forget"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "member"], condition=~Q(status="withdrawn"), name="letter_one_per_member"
+            )
+        ]
+
+    def __str__(self):
+        return f"Letter {self.pk} to {self.recipient_name}"
+
+
+class LetterSketch(models.Model):
+    """One of the smallest shingle hashes of a sent letter (likeness.py): the
+    index through which a new letter finds the letters it may copy."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="sketch")
+    hash = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "hash"], name="letter_sketch_hash")]

@@ -1,1 +1,16 @@
-urlpatterns: list = []
+from django.urls import path
+
+from unionhall.campaigns import views
+
+# Fixed paths come before "<slug>/"; services.RESERVED_SLUGS keeps campaigns off these words.
+urlpatterns = [
+    path("", views.campaign_list, name="campaigns_list"),
+    path("manage/", views.campaign_manage, name="campaigns_manage"),
+    path("manage/new/", views.campaign_create, name="campaigns_create"),
+    path("manage/<slug:slug>/", views.campaign_report, name="campaigns_report"),
+    path("manage/<slug:slug>/status/", views.campaign_status, name="campaigns_status"),
+    path("letters/<int:pk>/withdraw/", views.letter_withdraw, name="campaigns_letter_withdraw"),
+    path("letters/<int:pk>/decide/", views.letter_decide, name="campaigns_letter_decide"),
+    path("confirm/<str:token>/", views.letter_confirm, name="campaigns_letter_confirm"),
+    path("<slug:slug>/", views.campaign_detail, name="campaigns_detail"),
+]

@@ -1,0 +1,140 @@
+"""Finding a member's MP from their postcode, offline.
+
+Reads the files in ``data/`` (their README says where they come from and how
+to refresh them) once per process and never calls a live service. Pure
+Python: it imports nothing of Django or of the project, so the benchmark and
+the property tests use it as it is.
+
+A postcode's sector ("SW1A 1") is looked up first, then its district ("SW1A")
+if the sector is not in the table (new or rare sectors). A sector split
+between constituencies gives several candidates, largest share first, and
+the member confirms which is theirs. Northern Ireland (BT) is not covered by
+the tables: the member picks one of its 18 seats."""
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data"
+MPS_FILE = DATA / "mps_650_combined.csv"
+SECTOR_FILE = DATA / "postcode_sector_to_pcon24_derived.csv"
+DISTRICT_FILE = DATA / "postcode_district_to_pcon24_derived.csv"
+HEX_FILE = DATA / "constituencies_2024.hexjson"
+
+# Outward code (area letters, district digit(s), optional letter) and inward code
+# (sector digit, unit letters). The space is optional in what members type.
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9])([A-Z]{2})$")
+_OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
+NORTHERN_IRELAND = "Northern Ireland"
+
+
+@dataclass(frozen=True)
+class Representative:
+    """A constituency and its MP, as the snapshot in data/ has them."""
+
+    code: str  # ONS pcon24cd, e.g. E14001063
+    constituency: str
+    country: str
+    name: str
+    title: str  # "Alex Baker MP": how a letter addresses them
+    party: str
+    email: str  # empty for the few MPs who publish none
+    contact_url: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    representative: Representative
+    share: float  # of the sector's (or district's) postcodes that lie in this constituency
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a postcode tells us. ``candidates`` is empty when it told us
+    nothing; ``needs_choice`` when the member must say which is theirs."""
+
+    postcode: str  # normalised, "AB10 1AA"
+    candidates: tuple[Candidate, ...]
+    by: str  # "sector", "district", "northern_ireland" or "" (not found)
+
+    @property
+    def needs_choice(self) -> bool:
+        return len(self.candidates) != 1
+
+
+def normalise_postcode(text: str) -> str | None:
+    """A UK postcode in its standard form ("ab101aa" -> "AB10 1AA"), or None if
+    ``text`` is not shaped like a full postcode."""
+    compact = re.sub(r"\s+", "", text or "").upper()
+    match = _POSTCODE.match(compact)
+    if not match:
+        return None
+    outward, sector_digit, unit = match.groups()
+    if not _OUTWARD.match(outward):
+        return None
+    return f"{outward} {sector_digit}{unit}"
+
+
+@cache
+def representatives() -> dict[str, Representative]:
+    """Every constituency's representative, by ONS code."""
+    with MPS_FILE.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["pcon24cd"]: Representative(
+                code=row["pcon24cd"], constituency=row["pcon24nm"], country=row["country"], name=row["mp_name"],
+                title=row["full_title"] or row["mp_name"], party=row["party"], email=row["email"].strip(),
+                contact_url=row["contact_url"],
+            )  # fmt: skip
+            for row in csv.DictReader(handle)
+        }
+
+
+def _shares(path: Path, key: str) -> dict[str, tuple[tuple[str, float], ...]]:
+    table: dict[str, list[tuple[str, float]]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            table.setdefault(row[key], []).append((row["pcon24cd"], float(row["share"])))
+    return {k: tuple(sorted(v, key=lambda item: -item[1])) for k, v in table.items()}
+
+
+@cache
+def sectors() -> dict[str, tuple[tuple[str, float], ...]]:
+    return _shares(SECTOR_FILE, "sector")
+
+
+@cache
+def districts() -> dict[str, tuple[tuple[str, float], ...]]:
+    return _shares(DISTRICT_FILE, "district")
+
+
+def northern_ireland() -> list[Representative]:
+    """The 18 seats a member in Northern Ireland picks from, by name."""
+    return sorted((r for r in representatives().values() if r.country == NORTHERN_IRELAND), key=lambda r: r.constituency)
+
+
+def find(postcode: str) -> Lookup | None:
+    """The constituencies ``postcode`` may lie in, largest share first; None
+    if it is not a postcode at all."""
+    normal = normalise_postcode(postcode)
+    if normal is None:
+        return None
+    outward, inward = normal.split(" ")
+    reps = representatives()
+    if outward.startswith("BT") and not outward[2:3].isalpha():
+        return Lookup(normal, tuple(Candidate(r, 0.0) for r in northern_ireland()), "northern_ireland")
+    for by, table, key in (("sector", sectors(), f"{outward} {inward[0]}"), ("district", districts(), outward)):
+        rows = table.get(key)
+        if rows:
+            return Lookup(normal, tuple(Candidate(reps[code], share) for code, share in rows if code in reps), by)
+    return Lookup(normal, (), "")
+
+
+@cache
+def hexes() -> dict[str, tuple[int, int]]:
+    """Each constituency's hexagon (q, r) in the odd-r layout of the hexjson."""
+    with HEX_FILE.open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {code: (int(h["q"]), int(h["r"])) for code, h in data["hexes"].items()}

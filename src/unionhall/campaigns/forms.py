@@ -1,0 +1,51 @@
+from django import forms
+
+from unionhall.campaigns.models import LETTER_MAX_CHARS, Campaign
+from unionhall.campaigns.services import CampaignDraft, LetterDraft
+from unionhall.members.models import Branch
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    summary = forms.CharField(max_length=300, help_text="One or two sentences: what we want and why.")
+    brief = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=20_000, help_text="Markdown: the background members need to write well.")  # fmt: skip
+    points = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=4_000, label="Points to make", help_text="One a line. Members make them in their own words.")  # fmt: skip
+    model_letter = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12}), max_length=LETTER_MAX_CHARS,
+        help_text="A starting point with blanks in square brackets. [name], [employer], [workplace], [constituency] and [representative] "
+        "are filled in for each member; other blanks, such as [your caseload], the member fills in.",
+    )  # fmt: skip
+    subject = forms.CharField(max_length=150, help_text="The letter's subject line.")
+    target = forms.ChoiceField(choices=Campaign.Target.choices, widget=forms.RadioSelect, initial=Campaign.Target.MP, label="Letters go to")
+    target_name = forms.CharField(max_length=150, required=False, label="Named person", help_text="Only for one named person: how the letter addresses them.")  # fmt: skip
+    target_email = forms.EmailField(required=False, label="Their email address")
+    branches = forms.ModelMultipleChoiceField(queryset=Branch.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+                                              help_text="Leave all unticked for every member (HQ only).")  # fmt: skip
+    closes_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, branches=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branches"].queryset = branches if branches is not None else Branch.objects.all()
+
+    def draft(self) -> CampaignDraft:
+        data = dict(self.cleaned_data)
+        data["branch_ids"] = tuple(b.pk for b in data.pop("branches"))
+        return CampaignDraft(**data)
+
+
+class LetterForm(forms.Form):
+    postcode = forms.CharField(max_length=10, label="Your home postcode", help_text="Where you live: your MP is the one for your home.")  # fmt: skip
+    constituency_code = forms.ChoiceField(required=False, label="Your constituency", widget=forms.RadioSelect)
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=400, required=False,
+                              label="Your home address", help_text="Goes at the foot of your letter, so your MP knows you are their constituent.")  # fmt: skip
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}), max_length=LETTER_MAX_CHARS, label="Your letter")
+    signed_name = forms.CharField(max_length=150, label="Sign it with your name")
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["constituency_code"].choices = list(choices)
+        if not choices:
+            self.fields["constituency_code"].widget = forms.HiddenInput()
+
+    def draft(self) -> LetterDraft:
+        return LetterDraft(**self.cleaned_data)

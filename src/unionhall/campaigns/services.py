@@ -1,0 +1,528 @@
+"""Campaigns and letters: each ``check_*`` raises ``Refused`` having changed
+nothing; each action runs in one transaction, with its audit entry and the
+mail it decides to send (queued in the outbox, sent after the commit).
+
+A letter goes: written (unconfirmed, a link emailed to the member) ->
+confirmed from the link -> sent, or held if it is very like a letter already
+sent in the campaign (an officer then sends or refuses it). Withdrawn at any
+point before it is sent."""
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from unionhall.audit.models import Action
+from unionhall.audit.services import audit_record
+from unionhall.campaigns import constituencies, likeness
+from unionhall.campaigns.models import LETTER_MAX_CHARS, Campaign, Letter, LetterSketch
+from unionhall.mail import queue_email
+from unionhall.members.models import Branch, Member
+from unionhall.members.remit import Remit
+from unionhall.outbox.links import site_url
+from unionhall.refusals import Refused
+
+TOPIC_CONFIRM = "campaign_confirm"
+TOPIC_LETTER = "campaign_letter"
+TOPIC_COPY = "campaign_copy"
+CONFIRM_DAYS = 7  # an unconfirmed letter's link works this long
+BLANK = re.compile(r"\[[^\[\]\n]{1,60}\]")
+NOT_DELIVERED_DOMAIN = "letters.invalid"
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def delivering() -> bool:
+    """Whether letters go to their recipients. Off unless the site sets
+    CAMPAIGNS_DELIVER_LETTERS: a test or demo site must never write to 650
+    real MPs, so there each letter is addressed to letters.invalid instead."""
+    return bool(getattr(settings, "CAMPAIGNS_DELIVER_LETTERS", False))
+
+
+def keep_days() -> int:
+    return int(getattr(settings, "CAMPAIGNS_KEEP_LETTERS_DAYS", 90))
+
+
+# --- Campaigns (officers) ----------------------------------------------------------------
+
+
+def _branches_run_by(remit: Remit) -> set[int]:
+    allowed = set(remit.branch_ids)
+    if remit.employer_ids:
+        allowed |= set(Branch.objects.filter(employer_id__in=remit.employer_ids).values_list("pk", flat=True))
+    return allowed
+
+
+def can_run(remit: Remit, branch_ids) -> bool:
+    """An officer may run a campaign for every member only from HQ; a branch
+    or link officer for branches within their remit."""
+    branch_ids = set(branch_ids)
+    if remit.everyone:
+        return True
+    return bool(branch_ids) and branch_ids <= _branches_run_by(remit)
+
+
+def campaigns_run_by(remit: Remit) -> list[Campaign]:
+    """The campaigns an officer with this remit may run (see can_run), newest
+    first. Two queries (the campaigns, their branches) and one for the remit."""
+    campaigns = list(Campaign.objects.prefetch_related("branches").order_by("-created_at", "-pk"))
+    if remit.everyone:
+        return campaigns
+    allowed = _branches_run_by(remit)
+    return [c for c in campaigns if (ids := {b.pk for b in c.branches.all()}) and ids <= allowed]
+
+
+@dataclass(frozen=True)
+class CampaignDraft:
+    title: str
+    summary: str
+    brief: str
+    points: str
+    model_letter: str
+    subject: str
+    target: str = Campaign.Target.MP
+    target_name: str = ""
+    target_email: str = ""
+    branch_ids: tuple[int, ...] = ()
+    closes_on: dt.date | None = None
+
+
+def check_campaign(*, remit: Remit, draft: CampaignDraft) -> None:
+    if not can_run(remit, draft.branch_ids):
+        raise Refused(
+            "You can run a campaign only for branches you are an officer of; a campaign for every member is run from HQ.",
+            status=403,
+        )
+    if draft.target == Campaign.Target.NAMED and not (draft.target_name.strip() and draft.target_email.strip()):
+        raise Refused("A letter to one named person needs their name and email address.")
+    if draft.target not in Campaign.Target.values:
+        raise Refused("Choose whom the letters go to.")
+    if not draft.points.strip():
+        raise Refused("Give members at least one point to make in their own words.")
+    if draft.closes_on and draft.closes_on < timezone.localdate(_now()):
+        raise Refused("The closing date has passed already.")
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:50] or "campaign"
+    slug, n = base, 1
+    while Campaign.objects.filter(slug=slug).exists() or slug in RESERVED_SLUGS:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+RESERVED_SLUGS = {"manage", "new", "letters", "confirm", "map"}
+
+
+@transaction.atomic
+def campaign_create(*, user, remit: Remit, draft: CampaignDraft) -> Campaign:
+    """A draft campaign; members see it once it is opened."""
+    check_campaign(remit=remit, draft=draft)
+    campaign = Campaign(
+        title=draft.title.strip(), slug=_unique_slug(draft.title), summary=draft.summary.strip(), brief=draft.brief,
+        points=draft.points, model_letter=draft.model_letter, subject=draft.subject.strip(), target=draft.target,
+        target_name=draft.target_name.strip() if draft.target == Campaign.Target.NAMED else "",
+        target_email=draft.target_email.strip() if draft.target == Campaign.Target.NAMED else "",
+        closes_on=draft.closes_on, created_by=user, created_at=_now(),
+    )  # fmt: skip
+    campaign.full_clean(exclude=["branches"])
+    campaign.save()
+    campaign.branches.set(draft.branch_ids)
+    return campaign
+
+
+def check_run(*, remit: Remit, campaign: Campaign) -> None:
+    if not can_run(remit, campaign.branches.values_list("pk", flat=True)):
+        raise Refused("No such campaign.", status=404)
+
+
+@transaction.atomic
+def campaign_set_status(*, remit: Remit, campaign: Campaign, status: str) -> Campaign:
+    """Open a draft, close an open campaign, or reopen a closed one."""
+    check_run(remit=remit, campaign=campaign)
+    allowed = {Campaign.Status.DRAFT: {Campaign.Status.OPEN}, Campaign.Status.OPEN: {Campaign.Status.CLOSED},
+               Campaign.Status.CLOSED: {Campaign.Status.OPEN}}  # fmt: skip
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if status not in allowed[campaign.status]:
+        raise Refused(f"A campaign that is {campaign.get_status_display().lower()} cannot become {status}.", status=409)
+    campaign.status = status
+    campaign.save(update_fields=["status"])
+    return campaign
+
+
+# --- Members ------------------------------------------------------------------------------
+
+
+def audience_q(member: Member) -> Q:
+    return Q(branches__isnull=True) | Q(branches=member.branch_id)
+
+
+def campaigns_for(member: Member):
+    """Open campaigns this member may write in, newest first."""
+    return Campaign.objects.filter(audience_q(member), status=Campaign.Status.OPEN).distinct().order_by("-created_at", "-pk")
+
+
+def campaign_for(member: Member, slug: str) -> Campaign:
+    """The open campaign ``slug`` if the member is in its audience; otherwise
+    refused as if it did not exist."""
+    campaign = campaigns_for(member).filter(slug=slug).first()
+    if campaign is None:
+        raise Refused("No such campaign.", status=404)
+    return campaign
+
+
+def current_letter(member: Member, campaign: Campaign) -> Letter | None:
+    return Letter.objects.filter(campaign=campaign, member=member).exclude(status=Letter.Status.WITHDRAWN).first()
+
+
+def member_address(member: Member) -> str:
+    """The member's home address from the register, without the postcode
+    (the form asks for it on its own)."""
+    return "\n".join(line for line in (member.address_line1, member.address_line2, member.town) if line.strip())
+
+
+def fill_model_letter(campaign: Campaign, member: Member, *, representative: str = "", constituency: str = "") -> str:
+    """The model letter with the blanks we know filled in; the rest stay in
+    brackets for the member."""
+    known = {
+        "[name]": member.full_name,
+        "[employer]": member.employer.name,
+        "[workplace]": member.workplace.name if member.workplace_id else "",
+        "[representative]": representative or (campaign.target_name if campaign.target == Campaign.Target.NAMED else ""),
+        "[constituency]": constituency,
+    }
+    text = campaign.model_letter
+    for blank, value in known.items():
+        if value:
+            text = text.replace(blank, value)
+    return text
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    constituency_code: str = ""
+    constituency_name: str = ""
+
+
+def recipient_for(*, campaign: Campaign, postcode: str, constituency_code: str = "") -> Recipient:
+    """Whom the letter goes to. For an MP, from the postcode: refused if it is
+    not a postcode, if it is split and the member has not said which
+    constituency is theirs, or if the MP takes no email."""
+    if campaign.target == Campaign.Target.NAMED:
+        return Recipient(name=campaign.target_name, email=campaign.target_email)
+    found = constituencies.find(postcode)
+    if found is None:
+        raise Refused("That is not a UK postcode. Write it as on your post, for example AB10 1AA.")
+    if not found.candidates:
+        raise Refused(f"We cannot find the constituency of {found.postcode}. Check it, or ask your branch.")
+    codes = {c.representative.code for c in found.candidates}
+    if not found.needs_choice:
+        chosen = found.candidates[0].representative
+    elif constituency_code in codes:
+        chosen = constituencies.representatives()[constituency_code]
+    else:
+        raise Refused(f"{found.postcode} may be in more than one constituency: say which is yours.", status=422)
+    if not chosen.email:
+        raise Refused(
+            f"{chosen.title} publishes no email address, so we cannot send your letter. "
+            f"You can write through their contact page: {chosen.contact_url}",
+            status=409,
+        )
+    return Recipient(name=chosen.title, email=chosen.email, constituency_code=chosen.code, constituency_name=chosen.constituency)
+
+
+@dataclass(frozen=True)
+class LetterDraft:
+    body: str
+    signed_name: str
+    address: str
+    postcode: str
+    constituency_code: str = ""
+
+
+def check_letter_write(*, member: Member, campaign: Campaign, draft: LetterDraft) -> Recipient:
+    """Everything that must hold before a letter is saved; the recipient."""
+    if campaign.status != Campaign.Status.OPEN or (campaign.closes_on and campaign.closes_on < timezone.localdate(_now())):
+        raise Refused("This campaign is not taking letters.", status=409)
+    if not member.email:
+        raise Refused("We email you a link to confirm your letter, and have no email address for you. Add one first.", status=409)
+    if current_letter(member, campaign) is not None:
+        raise Refused("You have written in this campaign already. Withdraw that letter to write another.", status=409)
+    body = draft.body.strip()
+    if not body:
+        raise Refused("Write your letter first.")
+    if len(body) > LETTER_MAX_CHARS:
+        raise Refused(f"Your letter is {len(body):,} characters long; keep it under {LETTER_MAX_CHARS:,}.", status=413)
+    blanks = sorted(set(BLANK.findall(body)))
+    if blanks:
+        raise Refused(f"Fill in or remove the blanks still in your letter: {', '.join(blanks[:5])}.", status=422)
+    if not draft.signed_name.strip():
+        raise Refused("Sign your letter with your name.")
+    if campaign.target == Campaign.Target.MP and not draft.address.strip():
+        raise Refused("An MP answers only their own constituents: give your home address.")
+    recipient = recipient_for(campaign=campaign, postcode=draft.postcode, constituency_code=draft.constituency_code)
+    model = fill_model_letter(campaign, member, representative=recipient.name, constituency=recipient.constituency_name)
+    if likeness.own_runs(likeness.shingles(body), likeness.shingles(model)) < likeness.OWN_RUNS_AT_LEAST:
+        raise Refused(
+            "Your letter is still almost all the model letter. Letters in the writer's own words are the ones MPs read: "
+            "add a sentence or two about your own work, and use the points as a guide.",
+            status=422,
+        )
+    return recipient
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def letter_write(*, member: Member, campaign: Campaign, draft: LetterDraft) -> Letter:
+    """Save the member's letter, unconfirmed, and email them the link that
+    sends it. Nothing goes to the recipient before they confirm."""
+    recipient = check_letter_write(member=member, campaign=campaign, draft=draft)
+    token = secrets.token_urlsafe(24)
+    address = draft.address.strip()
+    postcode = constituencies.normalise_postcode(draft.postcode)
+    if postcode and postcode not in address:
+        address = f"{address}\n{postcode}".strip()
+    letter = Letter(
+        campaign=campaign, member=member, constituency_code=recipient.constituency_code,
+        constituency_name=recipient.constituency_name, recipient_name=recipient.name, recipient_email=recipient.email,
+        body=draft.body.strip(), signed_name=draft.signed_name.strip(), address=address, token_hash=_token_hash(token),
+        written_at=_now(),
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            letter.save()
+    except IntegrityError:  # a second tab got there first
+        raise Refused("You have written in this campaign already. Withdraw that letter to write another.", status=409) from None
+    audit_record(actor=member.user, action=Action.CHANGE, subject=letter, detail={"letter": "written", "campaign": campaign.pk})
+    link = site_url(reverse("campaigns_letter_confirm", args=[token]))
+    queue_email(
+        subject=f"Confirm your letter to {recipient.name}", to=[member.email], member_id=member.pk, topic=TOPIC_CONFIRM,
+        key=f"{TOPIC_CONFIRM}:{letter.pk}", about=letter, expires_at=letter.written_at + dt.timedelta(days=CONFIRM_DAYS),
+        body=(
+            f"You wrote a letter to {recipient.name} in the campaign \"{campaign.title}\".\n\n"
+            f"Nothing has been sent yet. To read it once more and send it, open:\n{link}\n\n"
+            f"The link works for {CONFIRM_DAYS} days. If you did not write this letter, ignore this email and nothing is sent."
+        ),
+    )  # fmt: skip
+    return letter
+
+
+def letter_by_token(token: str) -> Letter:
+    """The letter an emailed link names, while it may still be confirmed."""
+    letter = (
+        Letter.objects.select_related("campaign", "member")
+        .filter(token_hash=_token_hash(token or ""), status=Letter.Status.UNCONFIRMED, forgotten_at__isnull=True)
+        .first()
+    )
+    if letter is None or letter.written_at < _now() - dt.timedelta(days=CONFIRM_DAYS):
+        raise Refused("This link has expired or been used. Your campaign page shows where your letter is.", status=404)
+    return letter
+
+
+def _letter_email_body(letter: Letter) -> str:
+    return (
+        f"{letter.body}\n\n{letter.signed_name}\n{letter.address}\n\n"
+        f"--\nWritten by {letter.signed_name}, who asked for it to be sent to you through their union's campaign "
+        f"\"{letter.campaign.title}\". Reply to this email to answer them directly."
+    )
+
+
+def _send(letter: Letter) -> None:
+    """Queue the letter to its recipient and a copy to the writer, and mark it sent."""
+    letter.status = Letter.Status.SENT
+    letter.sent_at = _now()
+    letter.save(update_fields=["status", "sent_at", "decided_by"])
+    LetterSketch.objects.bulk_create(
+        LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in likeness.sketch(likeness.shingles(letter.body))
+    )  # fmt: skip
+    to = letter.recipient_email if delivering() else f"{letter.constituency_code or 'named'}.{letter.pk}@{NOT_DELIVERED_DOMAIN}"
+    body = _letter_email_body(letter)
+    queue_email(subject=letter.campaign.subject, body=body, to=[to], topic=TOPIC_LETTER, key=f"{TOPIC_LETTER}:{letter.pk}",
+                reply_to=letter.member.email, about=letter)  # fmt: skip
+    queue_email(
+        subject=f"Sent: your letter to {letter.recipient_name}", to=[letter.member.email], member_id=letter.member_id,
+        topic=TOPIC_COPY, key=f"{TOPIC_COPY}:{letter.pk}", about=letter,
+        body=f"Your letter to {letter.recipient_name} went today. This is your copy.\n\n{body}",
+    )  # fmt: skip
+
+
+def most_alike(letter: Letter) -> tuple[float, int | None]:
+    """The likeness of ``letter`` to the most alike letter already sent or
+    held in its campaign, and that letter's id. Two queries whatever the
+    number of letters: candidates sharing sketch hashes, then their sketches."""
+    mine = likeness.sketch(likeness.shingles(letter.body))
+    if not mine:
+        return 0.0, None
+    candidates = list(
+        LetterSketch.objects.filter(campaign_id=letter.campaign_id, hash__in=mine)
+        .exclude(letter_id=letter.pk)
+        .values("letter_id").annotate(shared=Count("id")).order_by("-shared", "letter_id")
+        .values_list("letter_id", flat=True)[:5]
+    )  # fmt: skip
+    if not candidates:
+        return 0.0, None
+    theirs: dict[int, list[int]] = {}
+    for letter_id, h in LetterSketch.objects.filter(letter_id__in=candidates).values_list("letter_id", "hash"):
+        theirs.setdefault(letter_id, []).append(h)
+    best = max(((likeness.sketch_likeness(mine, hashes), letter_id) for letter_id, hashes in theirs.items()), key=lambda t: (t[0], -t[1]))
+    return best
+
+
+@transaction.atomic
+def letter_confirm(*, token: str) -> Letter:
+    """Send the letter the token names, or hold it if it is very like a
+    letter already sent in the campaign. Confirms in one campaign wait for
+    each other (a lock on the campaign), so two copies of one letter cannot
+    both pass the check at once."""
+    letter = letter_by_token(token)
+    Campaign.objects.select_for_update().filter(pk=letter.campaign_id).first()
+    letter = Letter.objects.select_for_update().select_related("campaign", "member").get(pk=letter.pk)
+    if letter.status != Letter.Status.UNCONFIRMED:
+        raise Refused("This link has expired or been used. Your campaign page shows where your letter is.", status=404)
+    if letter.campaign.status != Campaign.Status.OPEN:
+        raise Refused("This campaign has closed, so your letter was not sent.", status=409)
+    score, like = most_alike(letter)
+    letter.confirmed_at = _now()
+    letter.likeness = score
+    letter.like_letter_id = like
+    letter.token_hash = ""
+    letter.save(update_fields=["confirmed_at", "likeness", "like_letter", "token_hash"])
+    if score > likeness.HOLD_ABOVE:
+        letter.status = Letter.Status.HELD
+        letter.save(update_fields=["status"])
+        # Held letters join the index too, so a third copy is held as well.
+        LetterSketch.objects.bulk_create(
+            LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in likeness.sketch(likeness.shingles(letter.body))
+        )  # fmt: skip
+    else:
+        _send(letter)
+    audit_record(actor=letter.member.user, action=Action.CHANGE, subject=letter, detail={"letter": letter.status})
+    return letter
+
+
+@transaction.atomic
+def letter_withdraw(*, member: Member, letter_id: int) -> Letter:
+    """Withdraw the member's own letter before it is sent; its text goes at once."""
+    letter = Letter.objects.select_for_update().filter(pk=letter_id, member=member).first()
+    if letter is None:
+        raise Refused("No such letter.", status=404)
+    if letter.status not in (Letter.Status.UNCONFIRMED, Letter.Status.HELD):
+        raise Refused("This letter has been sent or decided already, so it cannot be withdrawn.", status=409)
+    letter.status = Letter.Status.WITHDRAWN
+    _forget(letter)
+    audit_record(actor=member.user, action=Action.CHANGE, subject=letter, detail={"letter": "withdrawn"})
+    return letter
+
+
+# --- Officers: held letters and counts -----------------------------------------------------
+
+
+def held_letters(*, remit: Remit, campaign: Campaign):
+    """Held letters of members within the officer's remit, oldest first."""
+    return (
+        Letter.objects.filter(remit.members_q("member__"), campaign=campaign, status=Letter.Status.HELD)
+        .select_related("member", "like_letter")
+        .order_by("written_at", "pk")
+    )
+
+
+@transaction.atomic
+def letter_decide(*, user, remit: Remit, letter_id: int, send: bool) -> Letter:
+    """An officer sends a held letter (it is the member's own after all) or
+    refuses it (a copy of another's); the member is told either way."""
+    letter = Letter.objects.select_for_update().select_related("campaign", "member").filter(pk=letter_id).first()
+    if letter is None or not remit.covers(letter.member) or not can_run(remit, letter.campaign.branches.values_list("pk", flat=True)):
+        raise Refused("No such letter.", status=404)
+    if letter.status != Letter.Status.HELD:
+        raise Refused("This letter has been decided already.", status=409)
+    letter.decided_by = user
+    if send:
+        _send(letter)
+    else:
+        letter.status = Letter.Status.REFUSED
+        letter.save(update_fields=["status", "decided_by"])
+        queue_email(
+            subject=f"Your letter to {letter.recipient_name} was not sent", to=[letter.member.email], member_id=letter.member_id,
+            topic=TOPIC_COPY, key=f"{TOPIC_COPY}:refused:{letter.pk}", about=letter,
+            body=(
+                f"Your letter in the campaign \"{letter.campaign.title}\" was almost the same as another letter already sent, "
+                "so it was not sent: MPs set aside letters they have read before. You can withdraw it on the campaign page "
+                "and write again in your own words."
+            ),
+        )  # fmt: skip
+    audit_record(actor=user, action=Action.CHANGE, subject=letter, detail={"letter": letter.status})
+    return letter
+
+
+@dataclass(frozen=True)
+class ConstituencyCount:
+    code: str
+    name: str
+    letters: int
+
+
+def letter_counts(campaign: Campaign) -> list[ConstituencyCount]:
+    """Letters sent in the campaign by constituency, most first. One query."""
+    rows = (
+        Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT)
+        .values("constituency_code").annotate(n=Count("id")).order_by("-n", "constituency_code")
+    )  # fmt: skip
+    reps = constituencies.representatives()
+    return [
+        ConstituencyCount(code=r["constituency_code"], name=reps[r["constituency_code"]].constituency if r["constituency_code"] in reps else "(a named recipient)", letters=r["n"])  # fmt: skip
+        for r in rows
+    ]
+
+
+def sent_total(campaign: Campaign) -> int:
+    return Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT).count()
+
+
+# --- Keeping letters shortest --------------------------------------------------------------
+
+
+def _forget(letter: Letter) -> None:
+    letter.body = letter.signed_name = letter.address = letter.token_hash = ""
+    letter.forgotten_at = _now()
+    letter.save(update_fields=["status", "body", "signed_name", "address", "token_hash", "forgotten_at"])
+    LetterSketch.objects.filter(letter=letter).delete()
+
+
+def letters_forget(now: dt.datetime | None = None) -> int:
+    """The periodic job: erase the text and address of letters sent, refused
+    or abandoned more than CAMPAIGNS_KEEP_LETTERS_DAYS ago (unconfirmed ones
+    after their link expires), keeping only where each went for the count.
+    Returns how many were erased."""
+    now = now or _now()
+    kept_since = now - dt.timedelta(days=keep_days())
+    due = Letter.objects.filter(forgotten_at__isnull=True).filter(
+        Q(status__in=[Letter.Status.SENT, Letter.Status.REFUSED], written_at__lt=kept_since)
+        | Q(status=Letter.Status.UNCONFIRMED, written_at__lt=now - dt.timedelta(days=CONFIRM_DAYS))
+    )
+    erased = 0
+    for letter_id in due.values_list("pk", flat=True)[:5000]:
+        with transaction.atomic():
+            letter = Letter.objects.select_for_update().get(pk=letter_id)
+            if letter.status == Letter.Status.UNCONFIRMED:
+                letter.status = Letter.Status.WITHDRAWN
+            _forget(letter)
+            erased += 1
+    if erased:
+        audit_record(actor=None, action=Action.CHANGE, subject=None, detail={"letters": "forgotten", "count": erased})
+    return erased

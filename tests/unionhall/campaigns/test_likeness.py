@@ -1,0 +1,70 @@
+"""Properties of how alike letters are (pure: no database)."""
+
+from hypothesis import given, settings, strategies as st
+
+from unionhall.campaigns import likeness
+
+sentences = st.lists(st.text(alphabet="abcdefghij klmno", min_size=1, max_size=40), min_size=1, max_size=20).map(" ".join)
+
+
+@given(sentences)
+def test_a_letter_is_wholly_like_itself_unless_it_has_no_words(text):
+    s = likeness.shingles(text)
+    assert likeness.likeness(s, s) == (1.0 if s else 0.0)
+
+
+@given(sentences, sentences)
+def test_likeness_is_symmetric_and_between_nought_and_one(a, b):
+    sa, sb = likeness.shingles(a), likeness.shingles(b)
+    assert likeness.likeness(sa, sb) == likeness.likeness(sb, sa)
+    assert 0.0 <= likeness.likeness(sa, sb) <= 1.0
+
+
+@given(sentences, st.sampled_from(["Dear Sir,", "Dear Ms Khan MP", "To whom it may concern"]),
+       st.sampled_from(["Yours sincerely,", "Kind regards", "Best wishes"]), st.text(alphabet="ABCxyz ", max_size=30))
+def test_greeting_and_sign_off_do_not_count(core, greeting, sign_off, name):
+    letter = f"{greeting}\n\n{core}\n\n{sign_off}\n{name}"
+    assert likeness.shingles(letter) == likeness.shingles(core)
+
+
+@settings(max_examples=50)
+@given(st.lists(st.integers(min_value=0, max_value=2**63 - 1), unique=True, min_size=1, max_size=200))
+def test_a_sketch_holds_the_smallest_hashes_and_is_wholly_like_itself(hashes):
+    sketch = likeness.sketch(hashes)
+    assert list(sketch) == sorted(hashes)[: likeness.SKETCH]
+    assert likeness.sketch_likeness(sketch, sketch) == 1.0
+
+
+def test_sketches_estimate_likeness_closely_for_long_letters():
+    words = [f"w{i}" for i in range(600)]
+    a = " ".join(words[:400])
+    b = " ".join(words[200:600])  # shares half its runs with a
+    exact = likeness.likeness(likeness.shingles(a), likeness.shingles(b))
+    estimate = likeness.sketch_likeness(likeness.sketch(likeness.shingles(a)), likeness.sketch(likeness.shingles(b)))
+    assert 0.3 < exact < 0.36
+    assert abs(estimate - exact) < 0.2
+
+
+def test_a_copied_letter_with_a_new_name_is_held_and_a_rewritten_one_is_not():
+    base = "My caseload is far too high and I cannot see people as often as the court expects. " * 3
+    copy = likeness.shingles(f"Dear Sir,\n{base}\nYours sincerely,\nSomeone Else")
+    own = likeness.shingles("I supervise sixty people. Two of my colleagues left in March and their cases came to me.")
+    original = likeness.shingles(base)
+    assert likeness.likeness(copy, original) > likeness.HOLD_ABOVE
+    assert likeness.likeness(own, original) < likeness.HOLD_ABOVE
+
+
+@given(sentences, st.text(alphabet="pqrstuvwxyz ", max_size=60))
+def test_a_letter_has_no_more_own_runs_than_runs(model, added):
+    letter = likeness.shingles(model + " " + added)
+    assert 0 <= likeness.own_runs(letter, likeness.shingles(model)) <= len(letter)
+    assert likeness.own_runs(likeness.shingles(model), likeness.shingles(model)) == 0
+
+
+def test_a_sentence_of_ones_own_counts_and_a_filled_blank_does_not():
+    model = "I work at the office. My caseload is [your caseload] and it is not safe. Please act now on staffing."
+    filled = model.replace("[your caseload]", "sixty")
+    added = filled + " Last week I stayed until nine at night to finish three court reports for the morning."
+    m = likeness.shingles(model)
+    assert likeness.own_runs(likeness.shingles(filled), m) < likeness.OWN_RUNS_AT_LEAST
+    assert likeness.own_runs(likeness.shingles(added), m) >= likeness.OWN_RUNS_AT_LEAST
