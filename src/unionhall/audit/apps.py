@@ -8,6 +8,12 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self):
+        # Declare the personal data this app holds (issue 17; unionhall.personal_data).
+        from unionhall import personal_data
+        from unionhall.audit import personal_data as declared
+
+        personal_data.register(*declared.DECLARATIONS)
+
         post_migrate.connect(_ensure_heads, sender=self)
 
 

@@ -7,6 +7,12 @@ class OutboxConfig(AppConfig):
     label = "outbox"
 
     def ready(self):
+        # Declare the personal data this app holds (issue 17; unionhall.personal_data).
+        from unionhall import personal_data
+        from unionhall.outbox import personal_data as declared
+
+        personal_data.register(*declared.DECLARATIONS)
+
         from unionhall.outbox import webhooks  # noqa: F401  (connects the receiver of providers' tracking events)
 
         # Each app names the mailing lists a member may leave by one click in
