@@ -1,6 +1,11 @@
+"""Bargaining: negotiating bodies, agreements, the commitments tracker, disputes, job-evaluation reviews and back pay (issue 13)."""
 from django.apps import AppConfig
 
 
 class BargainingConfig(AppConfig):
     name = "unionhall.bargaining"
     label = "bargaining"
+
+    def ready(self):
+        # Registers the one-click list "commitments" (the outbox also finds it by autodiscovery).
+        from unionhall.bargaining import notifications  # noqa: F401

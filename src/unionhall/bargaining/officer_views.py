@@ -1,0 +1,159 @@
+"""Negotiators' pages: recording agreements, commitments, a body's status and
+ratification, dispute stages and ballots; HQ's pay scales; the queue of
+back-pay queries. Each service checks the negotiator's remit itself."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from unionhall.bargaining import bodies, commitments, disputes, pay
+from unionhall.bargaining.forms import AgreementForm, BodyStatusForm, CommitmentForm, ScaleImportForm, StageForm
+from unionhall.bargaining.models import Agreement, BackPayQuery, Dispute, NegotiatingBody
+from unionhall.bargaining.roles import require_hq, require_negotiator
+from unionhall.conference import api as conference
+from unionhall.members.access import answer_refusal, member_required, officer_required
+from unionhall.refusals import Refused
+
+
+def _errors(form) -> str:
+    return "; ".join(f"{form.fields[k].label or k if k in form.fields else k}: {' '.join(v)}" for k, v in form.errors.items())
+
+
+def parse_clauses(text: str) -> list[commitments.ClauseSpec]:
+    specs = []
+    for line in text.splitlines():
+        if line.strip():
+            number, _, words = line.partition("|")
+            specs.append(commitments.ClauseSpec(number.strip(), words.strip()))
+    return specs
+
+
+@member_required
+def agreement_new(request, slug):
+    body = get_object_or_404(NegotiatingBody, slug=slug)
+    try:
+        require_negotiator(request.user, body.employer_id)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=body)
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            agreement = commitments.agreement_create(body=body, title=d["title"], agreed_on=d["agreed_on"], signatories=d["signatories"],
+                                                     text=d["text"], clauses=parse_clauses(d["clauses"]), actor=request.user)  # fmt: skip
+            messages.success(request, "Agreement recorded. Now record each commitment in it.")
+            return redirect("bargaining_agreement", pk=agreement.pk)
+        except Refused as exc:
+            answer_refusal(request, exc, subject=body)
+    return render(request, "bargaining/agreement_form.html", {"body": body, "form": form})
+
+
+@require_POST
+@member_required
+def commitment_new(request, pk):
+    agreement = get_object_or_404(Agreement.objects.select_related("body"), pk=pk)
+    form = CommitmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Check the commitment: " + _errors(form))
+        return redirect("bargaining_agreement", pk=agreement.pk)
+    d = form.cleaned_data
+    clause = agreement.clauses.filter(number=d["clause"].strip()).first() if d["clause"].strip() else None
+    try:
+        if d["clause"].strip() and clause is None:
+            raise Refused(f"This agreement has no clause {d['clause'].strip()}.")
+        commitments.commitment_create(agreement=agreement, title=d["title"], delivered_means=d["delivered_means"], due_on=d["due_on"],
+                                      who_acts=d["who_acts"], clause=clause, actor=request.user)  # fmt: skip
+        messages.success(request, "Commitment recorded: it is on the tracker.")
+    except Refused as exc:
+        answer_refusal(request, exc, subject=agreement)
+    return redirect("bargaining_agreement", pk=agreement.pk)
+
+
+@require_POST
+@member_required
+def body_status(request, slug):
+    body = get_object_or_404(NegotiatingBody, slug=slug)
+    form = BodyStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            bodies.body_set_status(body=body, status=form.cleaned_data["status"], on=form.cleaned_data["on"], note=form.cleaned_data["note"], actor=request.user)
+            messages.success(request, "Status recorded.")
+        except Refused as exc:
+            answer_refusal(request, exc, subject=body)
+    else:
+        messages.error(request, "Check the status: " + _errors(form))
+    return redirect("bargaining_body", slug=body.slug)
+
+
+@member_required
+def body_ratify(request, slug):
+    body = get_object_or_404(NegotiatingBody, slug=slug)
+    if request.method == "POST":
+        try:
+            bodies.body_ratify(body=body, decision_id=int(request.POST.get("decision") or 0), actor=request.user)
+            messages.success(request, "The constitution is recorded as ratified.")
+            return redirect("bargaining_body", slug=body.slug)
+        except (Refused, ValueError) as exc:
+            answer_refusal(request, exc if isinstance(exc, Refused) else Refused("Choose a decision."), subject=body)
+    try:
+        require_negotiator(request.user, body.employer_id)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=body)
+    return render(request, "bargaining/ratify.html", {"body": body, "decisions": conference.decisions_of(body_slugs=bodies.RATIFYING_BODIES)})
+
+
+@require_POST
+@member_required
+def dispute_stage(request, pk):
+    dispute = get_object_or_404(Dispute, pk=pk)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        try:
+            disputes.dispute_stage_add(dispute=dispute, stage=form.cleaned_data["stage"], on=form.cleaned_data["on"], note=form.cleaned_data["note"],
+                                       actor=request.user)  # fmt: skip
+            messages.success(request, "Stage recorded.")
+        except Refused as exc:
+            answer_refusal(request, exc, subject=dispute)
+    else:
+        messages.error(request, "Check the stage: " + _errors(form))
+    return redirect("bargaining_dispute", pk=dispute.pk)
+
+
+@officer_required
+def queries_queue(request):
+    rows = list(pay.queries_for(request.user)[:200])
+    return render(request, "bargaining/queries.html", {"queries": rows})
+
+
+@require_POST
+@officer_required
+def query_answer(request, pk):
+    query = get_object_or_404(BackPayQuery, pk=pk)
+    try:
+        pay.query_answer(query=query, answer=request.POST.get("answer", ""), actor=request.user)
+        messages.success(request, "Answer recorded.")
+    except Refused as exc:
+        answer_refusal(request, exc, subject=query)
+    return redirect("bargaining_queries")
+
+
+@officer_required
+def scale_import(request):
+    try:
+        require_hq(request.user)
+    except Refused as exc:
+        answer_refusal(request, exc)
+    form = ScaleImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            text = d["file"].read(pay.MAX_CSV_BYTES + 1).decode("utf-8")
+            scale = pay.scale_import(employer=d["employer"], name=d["name"], csv_text=text, actor=request.user)
+            messages.success(request, f"Imported {scale.rates.count()} rates into {scale}.")
+            return redirect("bargaining_scales")
+        except UnicodeDecodeError:
+            messages.error(request, "Nothing was imported: the file is not UTF-8 text.")
+        except Refused as exc:
+            answer_refusal(request, exc)
+    scales = pay.PayScale.objects.select_related("employer").order_by("employer__name", "name")
+    return render(request, "bargaining/scales.html", {"form": form, "scales": scales})

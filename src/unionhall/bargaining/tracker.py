@@ -1,0 +1,62 @@
+"""The commitments tracker: what was promised, when, and how late it is, for
+the members in scope, in a bounded number of queries whatever its size (the
+page, its count, and nothing per row)."""
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+
+from unionhall.bargaining.models import Commitment
+
+SORTS = {
+    # Most late first: open commitments by due date (the earliest due is the latest), then the closed ones.
+    "late": ("open_rank", "due_on", "pk"),
+    "due": ("due_on", "pk"),
+    "recent": ("-last_update", "-pk"),
+}
+FILTERS = ("open", "overdue", "delivered", "all")
+PAGE_SIZE = 50
+
+
+def scope_q(*, employer_id: int | None, everyone: bool = False) -> Q:
+    """National commitments concern every member; an employer's its members.
+    ``everyone`` (a national negotiator) sees them all."""
+    if everyone:
+        return Q()
+    return Q(employer__isnull=True) | Q(employer_id=employer_id)
+
+
+def tracker_page(*, scope: Q, sort: str = "late", show: str = "open", today: dt.date, page: int = 1):
+    """One page of the tracker (a Paginator page of Commitments annotated with
+    ``updates_count`` and ``last_update``; ``days_late`` and ``shown_status``
+    are worked out from ``today`` on each row)."""
+    rows = Commitment.objects.filter(scope)
+    if show == "open":
+        rows = rows.filter(status__in=Commitment.OPEN)
+    elif show == "overdue":
+        rows = rows.filter(status__in=Commitment.OPEN, due_on__lt=today)
+    elif show == "delivered":
+        rows = rows.filter(status=Commitment.Status.DELIVERED)
+    rows = (
+        rows.select_related("agreement__body", "employer")
+        .annotate(
+            updates_count=Count("updates"), last_update=Max("updates__on"),
+            open_rank=Case(When(status__in=Commitment.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        )
+        .order_by(*SORTS.get(sort, SORTS["late"]))
+    )  # fmt: skip
+    current = Paginator(rows, PAGE_SIZE).get_page(page)
+    for c in current:
+        c.late_by = c.days_late(today)
+        c.shown = c.shown_status(today)
+    return current
+
+
+def lateness_words(days: int) -> str:
+    if days <= 0:
+        return "on time"
+    years, rest = divmod(days, 365)
+    months = rest // 30
+    parts = ([f"{years} year{'s' * (years > 1)}"] if years else []) + ([f"{months} month{'s' * (months > 1)}"] if months else [])
+    return " ".join(parts) + " late" if parts else f"{days} day{'s' * (days > 1)} late"

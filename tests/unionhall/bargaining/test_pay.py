@@ -1,0 +1,97 @@
+"""Pay scales from CSV all or nothing; a member's own back pay matches the
+worked example of docs/backpay.md; nobody checks or queries another's pay."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from tests.unionhall.bargaining.conftest import scale_csv
+from unionhall.audit.models import AuditEntry
+from unionhall.bargaining import pay
+from unionhall.bargaining.models import BackPayQuery, PayPeriod, PayRate, PayScale
+from unionhall.refusals import Refused
+
+GOOD = [{"band": "4", "point": 1, "annual": "30000.00", "effective_from": "2023-04-01", "effective_to": "2024-03-31"},
+        {"band": "4", "point": 1, "annual": "31000.00", "effective_from": "2024-04-01"}]  # fmt: skip
+
+
+def test_a_good_scale_is_imported_whole(people, union):
+    scale = pay.scale_import(employer=union.pps, name="2024", csv_text=scale_csv(GOOD), actor=people.hq.user)
+    assert list(scale.rates.values_list("annual", flat=True)) == [Decimal("30000.00"), Decimal("31000.00")]
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    ({"effective_from": "2024-04-02"}, "a gap from 2024-04-01 to 2024-04-01"),
+    ({"effective_from": "2024-03-31"}, "overlaps the rate from 2023-04-01"),
+    ({"annual": "-5"}, "is negative"),
+    ({"annual": "thirty"}, "'thirty' is not a number"),
+])  # fmt: skip
+def test_a_bad_scale_imports_nothing_and_says_why(people, union, change, says):
+    rows = [GOOD[0], {**GOOD[1], **change}]
+    with pytest.raises(Refused) as e:
+        pay.scale_import(employer=union.pps, name="2024", csv_text=scale_csv(rows), actor=people.hq.user)
+    assert says in str(e.value) and str(e.value).startswith("Nothing was imported.")
+    assert not PayScale.objects.exists() and not PayRate.objects.exists()
+
+
+def test_a_failed_reimport_leaves_the_old_scale_as_it_was(people, union):
+    pay.scale_import(employer=union.pps, name="2024", csv_text=scale_csv(GOOD), actor=people.hq.user)
+    with pytest.raises(Refused):
+        pay.scale_import(employer=union.pps, name="2024", csv_text=scale_csv([{**GOOD[0], "annual": "x"}]), actor=people.hq.user)
+    assert PayRate.objects.count() == 2
+
+
+def test_only_hq_imports_scales(people, union):
+    with pytest.raises(Refused) as e:
+        pay.scale_import(employer=union.pps, name="2024", csv_text=scale_csv(GOOD), actor=people.gina.user)
+    assert e.value.status == 403 and not PayScale.objects.exists()
+
+
+def test_a_history_with_overlapping_periods_or_hours_above_full_time_is_refused(people):
+    periods = [{"from": "2024-01-01", "to": "2024-06-30", "band": "4", "point": 1, "hours": "37", "full_time_hours": "37"},
+               {"from": "2024-06-01", "to": "2024-12-31", "band": "4", "point": 1, "hours": "40", "full_time_hours": "37"}]  # fmt: skip
+    with pytest.raises(Refused) as e:
+        pay.pay_record_set(member=people.alice, employee_number="E1", anniversary=None, periods=periods, actor=people.hq.user)
+    assert "overlaps the period from 2024-01-01" in str(e.value) and "above the full-time 37" in str(e.value)
+    assert not PayPeriod.objects.exists()
+
+
+def test_the_members_own_back_pay_matches_the_worked_example(settlement, people):
+    result = pay.backpay_check(member=people.alice, settlement=settlement)
+    assert [str(p.owed) for p in result.periods] == ["62.50", "86.69", "127.67", "130.00"]
+    assert result.total == Decimal("406.86")
+    assert AuditEntry.objects.filter(action="view", detail__event="own back pay checked").count() == 1
+
+
+def test_asking_by_another_members_employee_number_is_refused_having_shown_nothing(settlement, people):
+    entries = AuditEntry.objects.count()
+    with pytest.raises(Refused) as e:
+        pay.backpay_check(member=people.bob, settlement=settlement, employee_number="E20417")  # Alice's number
+    assert e.value.status == 403
+    assert AuditEntry.objects.count() == entries  # the view records the refusal; the service wrote nothing
+
+
+def test_a_query_by_the_members_own_number_is_queued_with_a_due_date(settlement, people):
+    q = pay.query_raise(member=people.alice, settlement=settlement, employee_number="E20417", question="Was my June increment counted?")
+    assert q.due_on == timezone.localdate() + dt.timedelta(days=settlement.query_days)
+    assert list(pay.queries_for(people.hq.user)) == [q]
+    assert list(pay.queries_for(people.gina.user)) == []  # Northway's link officer
+
+
+def test_a_query_about_another_members_pay_is_refused_and_nothing_is_written(settlement, people):
+    with pytest.raises(Refused) as e:
+        pay.query_raise(member=people.bob, settlement=settlement, employee_number="E20417", question="What is Alice owed?")
+    assert e.value.status == 403
+    assert not BackPayQuery.objects.exists()
+
+
+def test_a_query_is_answered_once_by_hq(settlement, people):
+    q = pay.query_raise(member=people.alice, settlement=settlement, employee_number="E20417", question="?")
+    with pytest.raises(Refused) as e:
+        pay.query_answer(query=q, answer="No", actor=people.gina.user)
+    assert e.value.status == 403
+    pay.query_answer(query=q, answer="Yes, from 15 June.", actor=people.hq.user)
+    with pytest.raises(Refused, match="has been answered"):
+        pay.query_answer(query=q, answer="again", actor=people.hq.user)
