@@ -1,7 +1,151 @@
-"""The demo union's casework: fictional data that shows the app at work."""
+"""The demo union's casework: fictional cases of several kinds in the first
+branch (the demo secretary's), built through the services so they are sealed
+and audited like real use. The demo member has a disciplinary case with the
+demo rep; one case is handed over, one referred to a national representative;
+deadlines fall 3, 7 and 14 days ahead so reminders are queued (the worker
+sends them to the SMTP sink); one idle case is flagged; an officer of another
+branch tries to read a case and is refused, and the refusal is audited."""
+
+import datetime as dt
+import random
+
+from deadlines import deadline
+from django.utils import timezone
+
+from unionhall.audit.models import Action
+from unionhall.audit.services import audit_record
+from unionhall.casework import services
+from unionhall.casework.models import Case
+from unionhall.casework.reminders import flag_idle_deadlines, send_deadline_reminders
+from unionhall.members.demo.builder import DEMO_DOMAIN
+from unionhall.members.models import Member, Office, Role
+from unionhall.members.remit import remit_for
+from unionhall.refusals import Refused
+
+PROFILE_RULES = [
+    {"code": "appeal", "title": "Appeal within 5 working days of the outcome letter", "count": 5, "unit": "working-days", "from": "outcome",
+     "case_types": ["disciplinary", "grievance", "attendance", "capability"], "source": "Demo employer disciplinary and grievance policy, para 12"},
+    {"code": "vetting-appeal", "title": "Vetting appeal within 10 working days of the decision", "count": 10, "unit": "working-days",
+     "from": "outcome", "case_types": ["vetting"], "source": "Demo employer vetting procedure, para 6.2"},
+    {"code": "statement", "title": "Written statement to the employer 2 working days before the meeting", "count": 2, "unit": "working-days",
+     "direction": "before", "from": "meeting", "case_types": ["disciplinary"], "source": "Demo employer disciplinary policy, para 8"},
+    {"code": "bundle", "title": "Evidence bundle to the employer 7 days before the meeting", "count": 7, "unit": "calendar-days",
+     "direction": "before", "from": "meeting", "case_types": ["capability"], "source": "Demo employer capability procedure, para 4.3"},
+]  # fmt: skip
+
+# (kind, what happened, health details). Invented; no real people or events.
+STORIES = [
+    ("disciplinary", "I have been invited to a disciplinary hearing about a late report on a case I took over when a colleague left.", ""),
+    ("grievance", "My line manager moved my cases to the evening rota without asking, twice this month, after I raised workload.", ""),
+    ("attendance", "I have had three absences this year and been invited to a stage 2 attendance review.", "Recovering from knee surgery; physiotherapy twice a week."),
+    ("vetting", "My vetting for the offender records system was refused. I have not been told why and I want to appeal.", ""),
+    ("regrading", "I have been doing the senior role's work since the restructure and want my job evaluated again.", ""),
+    ("tribunal", "I was dismissed after a restructure and believe the selection was unfair.", ""),
+    ("capability", "My manager has started a capability procedure over my caseload targets.", ""),
+]
+
+
+def _on_with_companion_deadline(target: dt.date, nation: str) -> dt.date:
+    """A meeting date whose s10 postponement deadline falls on ``target``."""
+    for back in range(1, 15):
+        day = target - dt.timedelta(days=back)
+        if deadline("companion", start=day, nation=nation).date == target:
+            return day
+    return target - dt.timedelta(days=7)
 
 
 def build_demo(seed: int) -> list[str]:
     """Build this app's part of the demo union (members, offices and ballots
     exist already); return the lines the demo command prints about it."""
-    return []
+    rng = random.Random(seed)
+    now = timezone.now()
+    today = timezone.localdate()
+    member = Member.objects.get(user__email=f"member@{DEMO_DOMAIN}")
+    rep = Member.objects.get(user__email=f"rep@{DEMO_DOMAIN}")
+    secretary = Member.objects.get(user__email=f"secretary@{DEMO_DOMAIN}")
+    admin = Member.objects.get(user__email=f"admin@{DEMO_DOMAIN}")
+    branch = secretary.branch
+    offices = Office.objects.current().select_related("member")
+    other_reps = [o.member for o in offices.filter(role=Role.WORKPLACE_REP, workplace__branch=branch).exclude(member=rep).order_by("member__membership_number")]
+    national = offices.filter(role=Role.NATIONAL_REP).order_by("member__membership_number").first().member
+    outsider = offices.filter(role=Role.BRANCH_SECRETARY).exclude(branch=branch).order_by("branch__code").first().member
+    holders = set(Office.objects.values_list("member_id", flat=True))
+    plain = [m for m in Member.objects.filter(branch=branch, status=Member.Status.ACTIVE, user__isnull=False).order_by("membership_number")
+             if m.pk not in holders and m.pk != member.pk]  # fmt: skip
+    rng.shuffle(plain)
+
+    services.profile_save(user=admin.user, code=f"{branch.employer.code}-procedures", title=f"{branch.employer.name} procedures",
+                          rules=PROFILE_RULES, employer=branch.employer)  # fmt: skip
+    sec_remit = remit_for(secretary.user)
+
+    def opened(who, story, *, days_ago, **kw):
+        kind, text, health = story
+        return services.case_request(member=who, kind=kind, what_happened=text, health_details=health,
+                                     now=now - dt.timedelta(days=days_ago), **kw)  # fmt: skip
+
+    def give(case, to, days_ago):
+        at = now - dt.timedelta(days=days_ago)
+        case = services.case_assign(actor=secretary, remit=sec_remit, case=case, rep=to, now=at)
+        return services.case_accept(actor=to, case=case, now=at)
+
+    cases = []
+    # The demo member's own case: a hearing whose postponement deadline is 7 days off.
+    mine = give(opened(member, STORIES[0], days_ago=6), rep, 5)
+    hearing = _on_with_companion_deadline(today + dt.timedelta(days=7), mine.nation)
+    services.meeting_record(actor=rep, remit=remit_for(rep.user), case=mine, kind="disciplinary", on=hearing, companion_unavailable=True,
+                            note="Asked the member for the investigation report and the case allocation emails.", now=now - dt.timedelta(days=4))  # fmt: skip
+    services.entry_add(actor=rep, remit=remit_for(rep.user), case=mine, kind="message", body="I can't make the hearing date. I will ask them to move it.",
+                       now=now - dt.timedelta(days=4))  # fmt: skip
+    services.entry_add(actor=rep, remit=remit_for(rep.user), case=mine, kind="note", body="Reallocation was never recorded in writing; ask for the rota.",
+                       now=now - dt.timedelta(days=4))  # fmt: skip
+    cases.append(mine)
+    # A grievance waiting for a rep.
+    cases.append(opened(plain[0], STORIES[1], days_ago=1))
+    # Sickness absence with health details, handed over from the demo rep to a colleague.
+    absence = give(opened(plain[1], STORIES[2], days_ago=20, meeting_on=today + dt.timedelta(days=9), meeting_kind="attendance"), rep, 19)
+    if other_reps:
+        absence = services.case_handover(actor=secretary, remit=sec_remit, case=absence, to=other_reps[0],
+                                         note="Rep going on leave; member prefers an afternoon meeting.", now=now - dt.timedelta(days=3))  # fmt: skip
+        absence = services.case_accept(actor=other_reps[0], case=absence, now=now - dt.timedelta(days=3))
+    cases.append(absence)
+    # A vetting failure: appeal deadline 3 days off under the employer's profile; idle, so flagged.
+    vetting = give(opened(plain[2], STORIES[3], days_ago=30), rep, 29)
+    outcome = today - dt.timedelta(days=1)
+    while _tenth(outcome, vetting.nation) > today + dt.timedelta(days=3):
+        outcome -= dt.timedelta(days=1)
+    services.case_dates_set(actor=rep, remit=remit_for(rep.user), case=vetting, outcome_on=outcome, now=now - dt.timedelta(days=10))
+    cases.append(vetting)
+    # A tribunal claim with early conciliation, referred to a national representative.
+    tribunal = give(opened(plain[3], STORIES[5], days_ago=40), rep, 39)
+    services.case_dates_set(actor=rep, remit=remit_for(rep.user), case=tribunal, incident_on=today - dt.timedelta(days=75),
+                            acas_from=today - dt.timedelta(days=60), acas_cert=today - dt.timedelta(days=20), now=now - dt.timedelta(days=2))  # fmt: skip
+    services.case_refer(actor=rep, remit=remit_for(rep.user), case=tribunal, to=national,
+                        note="Possible unfair selection; the early conciliation certificate has arrived.", now=now - dt.timedelta(days=2))  # fmt: skip
+    cases.append(tribunal)
+    # A regrading claim and a capability case, open with the demo rep.
+    cases.append(give(opened(plain[4], STORIES[4], days_ago=50), rep, 49))
+    capability = give(opened(plain[5], STORIES[6], days_ago=12), rep, 11)
+    services.meeting_record(actor=rep, remit=remit_for(rep.user), case=capability, kind="capability", on=today + dt.timedelta(days=14), now=now - dt.timedelta(days=2))
+    cases.append(capability)
+    Case.objects.filter(pk=vetting.pk).update(last_activity_at=now - dt.timedelta(days=10))
+
+    reminders = send_deadline_reminders(today=today)
+    flagged = flag_idle_deadlines(today=today, now=now)
+    # An officer of another branch tries to read the demo member's case: refused and audited.
+    try:
+        services.case_read(actor=outsider, user=outsider.user, remit=remit_for(outsider.user), case=mine)
+    except Refused as exc:
+        audit_record(actor=outsider.user, action=Action.DENIED, subject=mine, detail={"reason": str(exc), "path": f"/casework/{mine.ref}/"})
+    kinds = sorted({c.get_kind_display().lower() for c in cases})
+    return [
+        f"Casework: {len(cases)} cases in {branch} branch ({', '.join(kinds)}), one handed over, one referred to a national representative, "
+        f"{reminders} deadline reminders and {flagged} no-action flag queued; an officer of {outsider.branch} branch was refused a case (audited)",
+        f"  member@{DEMO_DOMAIN} sees their case at /casework/; rep@ and secretary@ see /casework/ and /casework/branch/; "
+        f"admin@ edits rule profiles at /casework/profiles/",
+    ]
+
+
+def _tenth(outcome: dt.date, nation: str) -> dt.date:
+    from deadlines import working_days
+
+    return working_days(outcome, 10, nation=nation).date

@@ -1,0 +1,160 @@
+"""Pages: the member, their rep, the branch secretary, and the officer outside
+the case (refused and audited); bounded queries on the list pages."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.unionhall.casework.conftest import NOW, PDF, open_case, remit
+from tests.unionhall.conftest import sign_in
+from unionhall.audit.models import AuditEntry
+from unionhall.casework import services
+from unionhall.casework.models import Case, CaseDeadline, Entry
+
+
+@pytest.fixture
+def case(people, cast):
+    case = open_case(people, rep=people.bob, health_details="Asthma")
+    services.entry_add(actor=people.bob, remit=remit(people.bob), case=case, kind="note", body="Rep's private note", now=NOW)
+    services.entry_add(actor=people.bob, remit=remit(people.bob), case=case, kind="message", body="See you Monday", now=NOW)
+    services.meeting_record(actor=people.bob, remit=remit(people.bob), case=case, kind="disciplinary", on=dt.date(2026, 12, 23),
+                            companion_unavailable=True, now=NOW)  # fmt: skip
+    return case
+
+
+def _page(client, case):
+    return client.get(reverse("casework_case", args=[case.ref]))
+
+
+def test_the_member_sees_status_rep_next_date_and_messages_but_not_notes(client, people, case):
+    sign_in(client, people.alice, mfa=False)
+    html = _page(client, case).content.decode()
+    assert "Bob Baker" in html and "See you Monday" in html and "shouted" in html
+    assert "Rep&#x27;s private note" not in html and "Rep's private note" not in html
+    assert "4 January 2027" in html  # the s10 deadline, as the next date
+
+
+def test_the_rep_sees_notes_and_the_deadline_with_its_working(client, people, case):
+    sign_in(client, people.bob)
+    html = _page(client, case).content.decode()
+    assert "private note" in html and "Monday 4 January 2027" in html and "Boxing Day" in html
+    assert "Asthma" not in html  # behind the second click
+
+
+def test_the_secretary_sees_the_case_and_deadlines_but_not_notes_or_summary(client, people, case):
+    sign_in(client, people.carol)
+    html = _page(client, case).content.decode()
+    assert "4 January 2027" in html and "Bob Baker" in html
+    assert "private note" not in html and "shouted" not in html and "See you Monday" not in html
+
+
+def test_an_officer_outside_the_case_is_refused_and_audited(client, people, case):
+    sign_in(client, people.dave)
+    denied = AuditEntry.objects.filter(action="denied").count()
+    response = _page(client, case)
+    assert response.status_code == 403
+    assert "shouted" not in response.content.decode()
+    assert AuditEntry.objects.filter(action="denied", subject_type="casework.case", subject_id=str(case.pk)).count() == denied + 1
+
+
+def test_another_rep_is_refused_and_audited(client, people, cast, case):
+    sign_in(client, cast.ivy)
+    assert _page(client, case).status_code == 403
+    assert AuditEntry.objects.filter(action="denied", subject_id=str(case.pk)).exists()
+
+
+def test_every_read_of_a_case_is_audited(client, people, case):
+    sign_in(client, people.carol)
+    _page(client, case)
+    assert AuditEntry.objects.filter(action="view", subject_type="casework.case", subject_id=str(case.pk), detail__level="overview").exists()
+
+
+def test_health_details_take_a_second_click_that_is_audited(client, people, case):
+    sign_in(client, people.bob)
+    response = client.get(reverse("casework_health", args=[case.ref]))
+    assert "Asthma" in response.content.decode()
+    assert AuditEntry.objects.filter(detail__page="health details", subject_id=str(case.pk)).count() == 1
+    sign_in(client, people.carol)
+    assert client.get(reverse("casework_health", args=[case.ref])).status_code == 403
+
+
+def test_a_member_asks_for_help_from_the_form(client, people):
+    sign_in(client, people.alice, mfa=False)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(reverse("casework_ask"), {"kind": "attendance", "what_happened": "Stage 2 sickness review", "meeting_on": "2026-03-20",
+                                                     "meeting_kind": "attendance", "nation": "scotland",
+                                                     "documents": [SimpleUploadedFile("invite.pdf", PDF)]})  # fmt: skip
+    case = Case.objects.get()
+    assert response.status_code == 302 and case.nation == "scotland" and case.documents.count() == 1
+
+
+def test_a_date_in_the_wrong_format_is_refused_with_a_message(client, people):
+    sign_in(client, people.alice, mfa=False)
+    response = client.post(reverse("casework_ask"), {"kind": "grievance", "what_happened": "x", "meeting_on": "20th of March", "nation": "scotland"})
+    assert "YYYY-MM-DD" in response.content.decode() and Case.objects.count() == 0
+
+
+def test_a_non_pdf_upload_through_the_page_changes_nothing(client, people, case):
+    sign_in(client, people.alice, mfa=False)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(reverse("casework_document", args=[case.ref]), {"upload": SimpleUploadedFile("x.pdf", b"#!/bin/sh\necho")}, follow=True)
+    assert "Only PDFs and photos" in response.content.decode() and case.documents.count() == 0
+
+
+def test_the_rep_records_a_meeting_from_the_page(client, people, case):
+    sign_in(client, people.bob)
+    client.post(reverse("casework_meeting", args=[case.ref]), {"kind": "appeal", "on": "2026-04-01", "companion_unavailable": "on"})
+    assert CaseDeadline.objects.filter(case=case, code__startswith="companion").count() == 2
+
+
+def test_the_member_cannot_post_a_note(client, people, case):
+    sign_in(client, people.alice, mfa=False)
+    notes = Entry.objects.filter(kind="note").count()
+    assert client.post(reverse("casework_entry", args=[case.ref]), {"kind": "note", "body": "x"}).status_code == 403
+    assert Entry.objects.filter(kind="note").count() == notes
+
+
+def _many_cases(people, n):
+    for i in range(n):
+        c = open_case(people, rep=people.bob if i % 2 else None, kind="grievance" if i % 3 else "vetting")
+        services.meeting_record(actor=people.bob, remit=remit(people.bob), case=c, kind="grievance", on=dt.date.today() + dt.timedelta(days=1),
+                                companion_unavailable=True) if c.rep_id else None  # fmt: skip
+
+
+def test_the_branch_dashboard_reads_a_bounded_number_of_queries(client, people, cast):
+    sign_in(client, people.carol)
+    _many_cases(people, 3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("casework_branch")).status_code == 200
+    _many_cases(people, 9)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("casework_branch"))
+    assert len(many) == len(few)
+    assert response.context["open_count"] == 12
+
+
+def test_the_deadlines_page_reads_a_bounded_number_of_queries(client, people, cast):
+    sign_in(client, people.carol)
+    _many_cases(people, 2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("casework_deadlines"))
+    _many_cases(people, 8)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("casework_deadlines"))
+    assert len(many) == len(few) and len(response.context["rows"]) == 5
+
+
+def test_an_officer_without_a_remit_over_cases_cannot_see_the_dashboard(client, people, cast):
+    sign_in(client, people.bob)  # a workplace rep
+    assert client.get(reverse("casework_branch")).status_code == 403
+
+
+def test_the_outsider_dashboard_shows_nothing_of_another_branch(client, people, case):
+    sign_in(client, people.dave)
+    response = client.get(reverse("casework_branch"))
+    assert response.status_code == 200 and response.context["open_count"] == 0 and not response.context["deadlines"]
