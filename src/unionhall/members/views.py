@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
@@ -101,8 +101,12 @@ def my_email_confirm(request, token: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def my_preferences(request):
+    """Saves the contact preferences; asked by GET (a link from the bulletins
+    page), it shows them where they live, on My details."""
+    if request.method == "GET":
+        return redirect(reverse("my_details") + "#preferences")
     member = _own_member(request)
     if member is None:
         raise Http404("This account is not linked to a membership record.")
