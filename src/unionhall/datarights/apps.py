@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class DatarightsConfig(AppConfig):
     name = "unionhall.datarights"
     label = "datarights"
+
+    def ready(self):
+        # Declare the personal data this app holds (issue 17; unionhall.personal_data).
+        from unionhall import personal_data
+        from unionhall.datarights import personal_data as declared
+
+        personal_data.register(*declared.DECLARATIONS)

@@ -1,0 +1,236 @@
+"""Everything the union holds on one member, read from the declarations
+(unionhall.personal_data): the "My data" page, the JSON and PDF downloads,
+and a subject access request's export with other people's data redacted."""
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from unionhall import personal_data
+from unionhall.audit.models import Action
+from unionhall.audit.services import audit_record
+from unionhall.datarights.models import Export, RetentionPeriod
+from unionhall.members.models import Member
+from unionhall.refusals import Refused
+
+REDACTED = "[redacted: another person's data]"
+FORMAT = "unionhall-my-data/1"
+# Past this many rows of one kind the page shows the first ones and says how
+# many more the download holds (the download always holds them all).
+PAGE_ROWS = 50
+# An export left unfinished this long was lost with its process: a new one may start.
+STALE = dt.timedelta(minutes=10)
+
+
+@dataclass
+class Held:
+    """One kind of data held on the member: a declaration and the member's rows of it."""
+
+    declaration: personal_data.Declaration
+    label: str
+    rows: list[dict]
+    retention: str
+
+    @property
+    def shown(self) -> list[dict]:
+        return self.rows[:PAGE_ROWS]
+
+    @property
+    def shown_labelled(self) -> list[list[tuple[str, object]]]:
+        """The rows shown, each as (label, value) pairs for a stacked list."""
+        return [[(k.replace("__", " ").replace("_", " "), v) for k, v in row.items()] for row in self.shown]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.rows) - PAGE_ROWS)
+
+
+@dataclass
+class MemberData:
+    member: Member
+    generated_at: dt.datetime
+    redacted: bool
+    sections: dict[str, list[Held]] = field(default_factory=dict)
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(h.rows) for held in self.sections.values() for h in held)
+
+    def as_dict(self) -> dict:
+        return {
+            "format": FORMAT,
+            "member": self.member.membership_number,
+            "generated_at": self.generated_at,
+            "redacted": self.redacted,
+            "sections": [
+                {
+                    "purpose": purpose,
+                    "data": [
+                        {
+                            "kind": h.label,
+                            "model": h.declaration.model,
+                            "lawful_basis": h.declaration.basis,
+                            "special_category_condition": h.declaration.special,
+                            "kept": h.retention,
+                            "recipients": h.declaration.recipients,
+                            "rows": h.rows,
+                        }
+                        for h in held
+                    ],
+                }
+                for purpose, held in self.sections.items()
+            ],
+        }
+
+
+def retention_words() -> dict[str, str]:
+    """Each retention key in words, with HQ's period where one is set (one query)."""
+    periods = {p.key: p for p in RetentionPeriod.objects.all()}
+    words = {}
+    for key, (what, event) in personal_data.RETENTION_KEYS.items():
+        period = periods.get(key)
+        words[key] = f"{_days_in_words(period.days)} from {event}" if period else f"until HQ sets a period (from {event})"
+    return words
+
+
+def _days_in_words(days: int) -> str:
+    if days and days % 365 == 0:
+        years = days // 365
+        return f"{years} year{'s' if years != 1 else ''}"
+    if days and days % 30 == 0:
+        months = days // 30
+        return f"{months} month{'s' if months != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def _rows(item: personal_data.Declaration, member_id: int, redact: bool) -> list[dict]:
+    if not item.exportable:
+        return []
+    if callable(item.export):
+        rows = item.export(member_id)
+    else:
+        rows = list(personal_data.member_rows(item, member_id).order_by("pk").values(*item.export_fields))
+    if redact and item.third_party:
+        rows = [{k: (REDACTED if k in item.third_party and v not in (None, "", {}, []) else v) for k, v in row.items()} for row in rows]
+    return rows
+
+
+def member_data(member: Member, *, redact: bool = False) -> MemberData:
+    """Everything declared about ``member``, grouped by purpose, in the order
+    the declarations give. One query per declaration whatever the history's
+    length; nothing written. ``redact`` blanks what may name someone else."""
+    found = MemberData(member=member, generated_at=timezone.now(), redacted=redact)
+    words = retention_words()
+    for item in personal_data.declarations():
+        rows = _rows(item, member.pk, redact)
+        if not rows:
+            continue
+        label = str(apps.get_model(item.model)._meta.verbose_name_plural).capitalize()
+        found.sections.setdefault(item.purpose, []).append(Held(item, label, rows, words[item.retention]))
+    return found
+
+
+def as_json(data: MemberData) -> bytes:
+    return json.dumps(data.as_dict(), cls=DjangoJSONEncoder, indent=1, ensure_ascii=False).encode()
+
+
+# --- One export at a time --------------------------------------------------------------
+
+
+def export_begin(*, member: Member, actor, fmt: str, now: dt.datetime | None = None) -> Export:
+    """Claim the member's export, or refuse (409) while another is under way.
+    An export left unfinished for STALE is taken to have died and is closed."""
+    now = now or timezone.now()
+    Export.objects.filter(member=member, finished_at__isnull=True, started_at__lt=now - STALE).update(finished_at=now)
+    try:
+        with transaction.atomic():
+            return Export.objects.create(member=member, requested_by=actor, started_at=now, fmt=fmt)
+    except IntegrityError:
+        raise Refused("Your data is already being prepared for download: wait a moment, then try again.", status=409) from None
+
+
+def export_finish(*, export: Export, data: MemberData, actor, reason: str) -> None:
+    """Close the export and audit it: who, whose data, how many rows, in which format (never the data)."""
+    with transaction.atomic():
+        Export.objects.filter(pk=export.pk).update(finished_at=timezone.now(), rows=data.row_count)
+        audit_record(
+            actor=actor,
+            action=Action.EXPORT,
+            subject=data.member,
+            detail={"what": reason, "format": export.fmt, "rows": data.row_count, "redacted": data.redacted},
+        )
+
+
+def member_export(*, member: Member, actor, fmt: str, reason: str = "my data", redact: bool = False) -> tuple[bytes, MemberData]:
+    """The member's data as a file (``json`` or ``pdf``), once at a time, audited."""
+    if fmt not in ("json", "pdf"):
+        raise Refused("Choose JSON or PDF.")
+    export = export_begin(member=member, actor=actor, fmt=fmt)
+    try:
+        data = member_data(member, redact=redact)
+        content = as_json(data) if fmt == "json" else as_pdf(data)
+    except Exception:
+        Export.objects.filter(pk=export.pk).update(finished_at=timezone.now())
+        raise
+    export_finish(export=export, data=data, actor=actor, reason=reason)
+    return content, data
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+def _text(value) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%-d %b %Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%-d %b %Y")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return str(value)
+
+
+def as_pdf(data: MemberData) -> bytes:
+    """A readable PDF of the same data: each purpose a heading, each kind a
+    list of its rows as "field: value" lines (tables do not fit a phone)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    if FONT.exists() and FONT_BOLD.exists():
+        pdf.add_font("body", "", str(FONT))
+        pdf.add_font("body", "B", str(FONT_BOLD))
+        family, clean = "body", str
+    else:  # core fonts cover Latin-1 only
+        family, clean = "Helvetica", lambda s: s.encode("latin-1", "replace").decode("latin-1")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    width = pdf.epw
+
+    def line(text, size=10, style=""):
+        pdf.set_font(family, style, size)
+        pdf.multi_cell(width, size * 0.5, clean(text), new_x="LMARGIN", new_y="NEXT")
+
+    line("What the union holds on you", 16, "B")
+    line(f"Member {data.member.membership_number}; prepared {_text(data.generated_at)}."
+         + (" Other people's data is redacted." if data.redacted else ""))  # fmt: skip
+    for purpose, held in data.sections.items():
+        pdf.ln(3)
+        line(purpose, 13, "B")
+        for h in held:
+            line(f"{h.label} ({len(h.rows)})", 11, "B")
+            line(f"Why: {h.declaration.basis}. Kept: {h.retention}.", 8)
+            for row in h.rows:
+                line("; ".join(f"{k.replace('__', ' ').replace('_', ' ')}: {_text(v)}" for k, v in row.items()), 9)
+    return bytes(pdf.output())

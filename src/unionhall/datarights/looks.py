@@ -1,0 +1,106 @@
+"""Who has looked at a member's record: the audit log's entries about the
+member, read through its (subject_type, subject_id) index.
+
+An entry is about the member when its subject is the member's register row
+or their account, or when it is a register search whose results named them
+(``detail["shown"]`` lists the membership numbers shown). Each is put in one
+of three groups: officers (with the office they held then and their name),
+the member themselves, and the system (automated jobs, no actor)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+
+from unionhall.audit.models import Action, AuditEntry
+from unionhall.members.models import Member, Office
+
+# A page shows the latest entries; the member can ask HQ for older ones.
+LIMIT = 200
+# Entries about the member as a subject: the register row, the account.
+SUBJECT_TYPES = ("members.member", "members.user")
+SEARCH = ("members.register", "search")
+WHAT = {
+    Action.VIEW: "read your record",
+    Action.CHANGE: "changed your record",
+    Action.EXPORT: "exported your data",
+    Action.OFFICE: "changed an office you hold",
+    Action.PERMISSION: "changed your sign-in security",
+    Action.DENIED: "was refused access to your record",
+    Action.SIGN_IN: "signed in",
+}
+
+
+@dataclass(frozen=True)
+class Look:
+    at: dt.datetime
+    what: str
+    why: str  # the reason given, or the page it happened on
+    who: str  # the officer's name, "you" or "the system"
+    office: str  # the office the officer held then ("" if none)
+
+
+@dataclass
+class Looks:
+    officers: list[Look]
+    yourself: list[Look]
+    system: list[Look]
+
+
+def _about(member: Member) -> Q:
+    where = Q(subject_type="members.member", subject_id=str(member.pk))
+    if member.user_id:
+        where |= Q(subject_type="members.user", subject_id=str(member.user_id))
+    return where
+
+
+def _searches_naming(member: Member, since: dt.datetime | None) -> list[AuditEntry]:
+    """Register searches that showed the member. On PostgreSQL the database
+    tests the JSON; SQLite's JSON1 cannot ask "is in this list" through the
+    ORM, so there the search entries (found by index) are tested here."""
+    searches = AuditEntry.objects.filter(subject_type=SEARCH[0], subject_id=SEARCH[1])
+    if since is not None:
+        searches = searches.filter(at__gte=since)
+    number = member.membership_number
+    if connection.vendor == "postgresql":
+        return list(searches.filter(detail__shown__contains=[number]).order_by("-seq")[:LIMIT])
+    found = []
+    for entry in searches.order_by("-seq").iterator(chunk_size=2000):
+        if number in (entry.detail or {}).get("shown", ()):
+            found.append(entry)
+            if len(found) >= LIMIT:
+                break
+    return found
+
+
+def looks_at(member: Member, *, since: dt.datetime | None = None) -> Looks:
+    """The latest entries about ``member`` (LIMIT of each source), newest
+    first, grouped. Bounded: four queries whatever the log's size beyond the
+    scan of register searches on SQLite."""
+    direct = AuditEntry.objects.filter(_about(member))
+    if since is not None:
+        direct = direct.filter(at__gte=since)
+    entries = list(direct.order_by("-seq")[:LIMIT]) + _searches_naming(member, since)
+    entries.sort(key=lambda e: e.seq, reverse=True)
+    actors = {e.actor_id for e in entries if e.actor_id and e.actor_id != member.user_id}
+    officers = {m.user_id: m for m in Member.objects.filter(user_id__in=actors)}
+    offices: dict[int, list[Office]] = {}
+    for office in Office.objects.filter(member__user_id__in=actors).select_related("member", "branch", "workplace", "employer"):
+        offices.setdefault(office.member.user_id, []).append(office)
+    looks = Looks([], [], [])
+    for e in entries:
+        detail = e.detail or {}
+        what = "found you in a register search" if (e.subject_type, e.subject_id) == SEARCH else WHAT.get(e.action, e.get_action_display())
+        why = str(detail.get("reason") or detail.get("why") or detail.get("page") or detail.get("event") or "")
+        if e.actor_id is None:
+            looks.system.append(Look(e.at, what, why, "the system", ""))
+        elif e.actor_id == member.user_id:
+            looks.yourself.append(Look(e.at, what, why, "you", ""))
+        else:
+            officer = officers.get(e.actor_id)
+            held = [o for o in offices.get(e.actor_id, []) if o.starts_on <= e.at.date() and (o.ends_on is None or o.ends_on >= e.at.date())]
+            office = "; ".join(f"{o.get_role_display()}{', ' + o.scope_label if o.scope_label else ''}" for o in held)
+            who = officer.full_name if officer else (e.actor_label or "a former account")
+            looks.officers.append(Look(e.at, what, why, who, office or "no office at the time"))
+    return looks
