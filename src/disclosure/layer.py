@@ -141,13 +141,15 @@ class Layer:
         return self._equations
 
     def intervals(
-        self, suppressed: Iterable[IKey], wanted: Iterable[IKey], *, raw: bool = False
+        self, suppressed: Iterable[IKey], wanted: Iterable[IKey], *, raw: bool = False,
+        goals: dict[IKey, tuple[Number, Number]] | None = None,
     ) -> dict[IKey, Interval]:
         """The attacker's feasible interval of each ``wanted`` suppressed cell.
 
         Every cell not in ``suppressed`` is taken as published at its value.
         Counts' intervals are narrowed to whole numbers unless ``raw``.
         Raises ``lp.Infeasible`` if the published figures cannot all hold.
+        ``goals``: see ``lp.feasible_intervals`` (intervals then inner bounds).
         """
         var = {k: i for i, k in enumerate(sorted(set(suppressed)))}
         eqs = []
@@ -164,7 +166,7 @@ class Layer:
                     rhs -= c * v
             eqs.append((coefs, rhs))
         wanted = list(wanted)
-        got = feasible_intervals(eqs, [var[k] for k in wanted])
+        got = feasible_intervals(eqs, [var[k] for k in wanted], {var[k]: g for k, g in (goals or {}).items() if k in var})
         out = {}
         for k in wanted:
             iv = got[var[k]]

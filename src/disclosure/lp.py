@@ -146,17 +146,23 @@ class _Tableau:
         self.cost = cost
         self.value = value
 
-    def optimise(self, allowed: int) -> bool:
+    def optimise(self, allowed: int, stop_at: Number | None = None) -> bool:
         """Pivot to optimality over columns ``< allowed``.
 
         Dantzig's rule (most negative reduced cost) while pivots make
         progress; after a run of degenerate pivots, Bland's rule (lowest
         index), which cannot cycle, until the objective moves again.
         Returns False if the objective is unbounded below.
+
+        ``stop_at``: stop as soon as ``value`` (minus the objective at the
+        current vertex, which is feasible) reaches it: the caller only needs
+        to know that the objective can get that low.
         """
         a, b = self.a, self.b
         stalled = 0
         while True:
+            if stop_at is not None and self.value >= stop_at:
+                return True
             negative = [(v, j) for j, v in self.cost.items() if v < 0 and j < allowed]
             if not negative:
                 return True
@@ -183,6 +189,7 @@ def _component_intervals(
     variables: list[int],
     equations: list[tuple[dict[int, Number], Number]],
     wanted: Iterable[int],
+    goals: Mapping[int, tuple[Number, Number]] | None = None,
 ) -> dict[int, Interval]:
     index = {v: k for k, v in enumerate(variables)}
     n = len(variables)
@@ -229,10 +236,11 @@ def _component_intervals(
                 pending.discard(k)
 
     note_zeros()
+    goal = {index[v]: g for v, g in (goals or {}).items() if v in index}
     highs: dict[int, Number | float] = {}
     for k in wanted:
         t.set_objective({k: -1})
-        highs[k] = t.value if t.optimise(n) else INFINITY
+        highs[k] = t.value if t.optimise(n, goal[k][1] if k in goal else None) else INFINITY
         note_zeros()
     out: dict[int, Interval] = {}
     for k in wanted:
@@ -240,7 +248,7 @@ def _component_intervals(
             lo: Number = 0
         else:
             t.set_objective({k: 1})
-            t.optimise(n)
+            t.optimise(n, -goal[k][0] if k in goal else None)
             lo = -t.value
             note_zeros()
         hi = highs[k]
@@ -251,6 +259,7 @@ def _component_intervals(
 def feasible_intervals(
     equations: Sequence[tuple[Mapping[int, Number], Number]],
     wanted: Iterable[int],
+    goals: Mapping[int, tuple[Number, Number]] | None = None,
 ) -> dict[int, Interval]:
     """The feasible interval of each variable in ``wanted``.
 
@@ -258,6 +267,12 @@ def feasible_intervals(
     ``sum(coefficients[v] * x[v]) == rhs``; every variable is ``>= 0``.
     Equations with no variable must read ``0 == rhs`` (else ``Infeasible``).
     Raises ``Infeasible`` if no non-negative solution exists.
+
+    ``goals`` (optional, ``{variable: (low, high)}``): the caller only needs
+    to know whether the variable can reach ``low`` and ``high``. Its
+    optimisation stops once a feasible vertex gets there, so its interval
+    is then an *inner* bound: feasible throughout, reaching at least the
+    goal; where a goal is out of reach the bound is the exact optimum.
     """
     parent: dict[int, int] = {}
 
@@ -296,7 +311,7 @@ def feasible_intervals(
     for root, eqs in groups.items():
         members = sorted({v for coefs, _ in eqs for v in coefs})
         targets = want_by_root.get(root, [])
-        result = _component_intervals(members, eqs, targets)
+        result = _component_intervals(members, eqs, targets, goals)
         out.update(result)
     # every component is checked for feasibility even if none of its cells is wanted
     return {v: out[v] for v in wanted}

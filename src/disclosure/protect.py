@@ -33,6 +33,8 @@ Number = int | Fraction
 SUPPRESSED = "[c]"  # "confidential", the Government Analysis Function's symbol
 
 SECONDARY_REASON = "hidden so that the hidden cells cannot be worked out from the totals"
+# A secondary cell that can move by any amount at all is not exact.
+TINY = Fraction(1, 10**9)
 FALLBACK_REASON = "hidden with the rest of the table: no smaller pattern protected its small cells"
 
 
@@ -180,8 +182,22 @@ def _protect_layer(layer: Layer, sensitive: dict[IKey, Sensitive]) -> tuple[set[
     fallback: set[IKey] = set()
 
     def check() -> tuple[list[IKey], dict]:
-        """(sensitive cells short of protection, raw intervals of every hidden cell)."""
-        ivs = layer.intervals(suppressed, sorted(suppressed), raw=True)
+        """(sensitive cells short of protection, raw intervals of every hidden cell).
+
+        The intervals are inner bounds that stop growing once they prove
+        what is asked (see ``lp.feasible_intervals``): a sensitive cell's
+        reach to its protection levels, a secondary cell's not being exact
+        (any other value at all). That is all this function needs, and it
+        saves most of the pivots; ``audit`` still solves every cell fully.
+        """
+        goals = {}
+        for k in suppressed:
+            x = layer.value[k]
+            if k in sensitive:
+                goals[k] = (x - sensitive[k].lower, x + sensitive[k].upper)
+            else:
+                goals[k] = (x - TINY, x + TINY)
+        ivs = layer.intervals(suppressed, sorted(suppressed), raw=True, goals=goals)
         short = []
         for k, s in sensitive.items():
             iv = ivs[k].integral() if layer.integral else ivs[k]
