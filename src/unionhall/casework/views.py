@@ -97,7 +97,7 @@ def case_detail(request, ref):
         answer_refusal(request, exc, subject=case)
     today = timezone.localdate()
     parts = queries.case_page(case)
-    context = {"case": case, "level": level, "L": Level, "today": today, **parts}
+    context = {"case": case, "level": level, "L": {lv.name: lv for lv in Level}, "today": today, **parts}
     if level in (Level.FULL, Level.OFFERED, Level.MEMBER):
         context["summary"] = case.opened("summary")
     visible = {"event", "message"} if level == Level.MEMBER else {"event"} if level in (Level.OVERVIEW, Level.OFFERED) else None

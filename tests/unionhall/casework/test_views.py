@@ -35,6 +35,7 @@ def test_the_member_sees_status_rep_next_date_and_messages_but_not_notes(client,
     assert "Bob Baker" in html and "See you Monday" in html and "shouted" in html
     assert "Rep&#x27;s private note" not in html and "Rep's private note" not in html
     assert "4 January 2027" in html  # the s10 deadline, as the next date
+    assert "Message to your rep" in html and "Record a meeting" not in html and "Hand over" not in html
 
 
 def test_the_rep_sees_notes_and_the_deadline_with_its_working(client, people, case):
@@ -42,6 +43,7 @@ def test_the_rep_sees_notes_and_the_deadline_with_its_working(client, people, ca
     html = _page(client, case).content.decode()
     assert "private note" in html and "Monday 4 January 2027" in html and "Boxing Day" in html
     assert "Asthma" not in html  # behind the second click
+    assert "Record a meeting" in html and "Hand over" in html and "Message to your rep" not in html
 
 
 def test_the_secretary_sees_the_case_and_deadlines_but_not_notes_or_summary(client, people, case):
@@ -49,6 +51,7 @@ def test_the_secretary_sees_the_case_and_deadlines_but_not_notes_or_summary(clie
     html = _page(client, case).content.decode()
     assert "4 January 2027" in html and "Bob Baker" in html
     assert "private note" not in html and "shouted" not in html and "See you Monday" not in html
+    assert "Hand over" in html and "Record a meeting" not in html and "Show health details" not in html
 
 
 def test_an_officer_outside_the_case_is_refused_and_audited(client, people, case):
