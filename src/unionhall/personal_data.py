@@ -87,6 +87,7 @@ class Declaration:
     # None: rows are deleted (DELETE) or kept (KEEP) by the generic code.
     erase: Callable[[int], int] | None = None
     note: str = ""
+    label: str = ""  # what the member sees it called; the model's plural name when blank
 
     def __post_init__(self):
         if self.retention not in RETENTION_KEYS:

@@ -5,6 +5,7 @@ from unionhall.personal_data import KEEP, LEGAL_OBLIGATION, Declaration
 DECLARATIONS = [
     Declaration(
         model="audit.AuditEntry",
+        label="Things you did in the system",
         purpose="What you did in the union's system (the audit log)",
         fields=("actor", "actor_label", "subject_type", "subject_id", "detail"),
         export=("at", "action", "subject_type", "subject_id", "detail"),

@@ -11,6 +11,7 @@ BALLOT_RECORD = (
 DECLARATIONS = [
     Declaration(
         model="ballots.RollEntry",
+        label="Ballot rolls you were on (whether you voted, never how)",
         purpose="Ballots you were entitled to vote in",
         fields=("member", "alias", "area", "voted_at", "added_reason", "removed_reason"),
         export=("ballot__title", "ballot__opens_at", "ballot__closes_at", "area", "voted_at", "removed_at", "removed_reason"),
@@ -24,6 +25,7 @@ DECLARATIONS = [
     ),
     Declaration(
         model="ballots.Ballot",
+        label="Ballots naming you in their electorate or set up by you",
         purpose="Ballots you were entitled to vote in",
         fields=("electorate", "created_by"),
         export=("title", "status", "opens_at", "closes_at"),
@@ -35,6 +37,7 @@ DECLARATIONS = [
     ),
     Declaration(
         model="ballots.Trustee",
+        label="Ballot trusteeships",
         purpose="Offices you hold or held",
         fields=("user", "label"),
         export=("ballot__title", "index", "label"),
@@ -46,6 +49,7 @@ DECLARATIONS = [
     ),
     Declaration(
         model="ballots.Reminder",
+        label="Ballot reminders you scheduled",
         purpose="Records of your work as an officer",
         fields=("created_by",),
         export=("ballot__title", "kind", "send_at", "status"),

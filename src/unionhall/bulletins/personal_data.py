@@ -71,6 +71,7 @@ def _officer(model, fields, export, owner, reason=MODERATION, retention="moderat
 DECLARATIONS = [
     Declaration(
         model="bulletins.Reader",
+        label="Your reader settings and pseudonym",
         purpose="Your comments, questions and pseudonym",
         fields=("member", "pseudonym", "feed_key", "reply_emails", "weekly_digest", "suspended_until"),
         export=("pseudonym", "pseudonym_set_at", "reply_emails", "weekly_digest", "digest_sent_at", "suspended_until"),
@@ -104,6 +105,7 @@ DECLARATIONS = [
     ),
     Declaration(
         model="bulletins.QuestionVote",
+        label="Questions you voted up",
         purpose="Your comments, questions and pseudonym",
         fields=("member", "voted_at"),
         export=("question__event__title", "voted_at"),

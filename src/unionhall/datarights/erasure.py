@@ -43,7 +43,7 @@ def erasure_plan(member: Member) -> list[PlanItem]:
         count = personal_data.member_rows(item, member.pk).count()
         if not count:
             continue
-        label = str(apps.get_model(item.model)._meta.verbose_name_plural).capitalize()
+        label = item.label or str(apps.get_model(item.model)._meta.verbose_name_plural).capitalize()
         plan.append(PlanItem(item.model, label, item.purpose, count, item.erasure, item.keep_reason,
                              words[item.retention] if item.erasure == personal_data.KEEP else ""))  # fmt: skip
     return plan

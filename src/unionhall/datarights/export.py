@@ -16,6 +16,7 @@ from unionhall import personal_data
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.datarights.models import Export, RetentionPeriod
+from unionhall.datarights.retention import DEFAULTS
 from unionhall.members.models import Member
 from unionhall.refusals import Refused
 
@@ -91,11 +92,16 @@ class MemberData:
 
 def retention_words() -> dict[str, str]:
     """Each retention key in words, with HQ's period where one is set (one query)."""
-    periods = {p.key: p for p in RetentionPeriod.objects.all()}
+    periods = {p.key: p.days for p in RetentionPeriod.objects.all()}
     words = {}
     for key, (what, event) in personal_data.RETENTION_KEYS.items():
-        period = periods.get(key)
-        words[key] = f"{_days_in_words(period.days)} from {event}" if period else f"until HQ sets a period (from {event})"
+        days = periods.get(key, DEFAULTS.get(key, (None,))[0])
+        if days is None:
+            words[key] = f"until HQ sets a period (from {event})"
+        elif days == 0:
+            words[key] = event
+        else:
+            words[key] = f"{_days_in_words(days)} from {event}"
     return words
 
 
@@ -131,7 +137,7 @@ def member_data(member: Member, *, redact: bool = False) -> MemberData:
         rows = _rows(item, member.pk, redact)
         if not rows:
             continue
-        label = str(apps.get_model(item.model)._meta.verbose_name_plural).capitalize()
+        label = item.label or str(apps.get_model(item.model)._meta.verbose_name_plural).capitalize()
         found.sections.setdefault(item.purpose, []).append(Held(item, label, rows, words[item.retention]))
     return found
 

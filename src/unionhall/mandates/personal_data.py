@@ -11,6 +11,7 @@ OFFICER_WORK = "Who recorded a statutory ballot's documents and returns is part 
 DECLARATIONS = [
     Declaration(
         model="mandates.PaperNumber",
+        label="Statutory ballot paper numbers",
         purpose="Ballots you were entitled to vote in",
         fields=("member", "number"),
         export=("statutory__ballot__title", "number"),

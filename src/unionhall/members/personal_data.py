@@ -88,6 +88,7 @@ def _account_erase(member_id: int) -> int:
 DECLARATIONS = [
     Declaration(
         model="members.Member",
+        label="Register details",
         purpose="Your membership: register details",
         fields=("membership_number", "first_name", "last_name", "email", "phone", "address_line1", "address_line2",
                 "town", "postcode", "employer", "branch", "workplace", "grade", "job_role", "status", "joined_on", "lapsed_on"),
@@ -104,6 +105,7 @@ DECLARATIONS = [
     ),
     Declaration(
         model="members.User",
+        label="Your sign-in account",
         purpose="Signing in",
         fields=("email", "password", "last_login", "date_joined"),
         export=("email", "last_login", "date_joined", "is_active"),
@@ -116,6 +118,7 @@ DECLARATIONS = [
     ),
     Declaration(
         model="account.EmailAddress",
+        label="Sign-in email addresses",
         purpose="Signing in",
         fields=("email", "verified"),
         export=("email", "verified", "primary"),
@@ -125,6 +128,7 @@ DECLARATIONS = [
     ),
     Declaration(
         model="mfa.Authenticator",
+        label="Second factors (authenticator apps)",
         purpose="Signing in",
         fields=("type", "data", "created_at", "last_used_at"),
         export=("type", "created_at", "last_used_at"),
@@ -135,15 +139,17 @@ DECLARATIONS = [
     ),
     Declaration(
         model="members.SecondFactorApproval",
+        label="Second-factor approvals",
         purpose="Signing in",
         fields=("user", "issued_by", "issued_at", "redeemed_at"),
         export=("issued_at", "expires_at", "redeemed_at"),
         basis=LEGITIMATE_INTERESTS,
         retention="account",
-        owner=("user__member", "issued_by__member"),
+        owner=("user__member",),
     ),
     Declaration(
         model="members.Office",
+        label="Offices",
         purpose="Offices you hold or held",
         fields=("member", "role", "starts_on", "ends_on", "contact_email"),
         export=("role", "employer__name", "branch__name", "workplace__name", "starts_on", "ends_on", "contact_email"),

@@ -33,6 +33,7 @@ def messages_delete(ids: Sequence[int]) -> int:
 DECLARATIONS = [
     Declaration(
         model="outbox.Message",
+        label="Messages sent to you",
         purpose="Messages the union sent you",
         fields=("member", "address", "fields", "topic", "status", "queued_at", "sent_at"),
         export=("topic", "channel", "status", "address", "queued_at", "sent_at"),
@@ -43,6 +44,7 @@ DECLARATIONS = [
     ),
     Declaration(
         model="outbox.AddressFlag",
+        label="Addresses that bounced",
         purpose="Messages the union sent you",
         fields=("member", "email", "reason", "flagged_at"),
         export=("email", "reason", "flagged_at", "cleared_at"),
