@@ -44,7 +44,9 @@ class LetterForm(forms.Form):
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["constituency_code"].choices = list(choices)
-        if not choices:
+        if choices:
+            self.fields["constituency_code"].help_text = "Your postcode's area is split between constituencies: check which is yours."
+        else:
             self.fields["constituency_code"].widget = forms.HiddenInput()
 
     def draft(self) -> LetterDraft:

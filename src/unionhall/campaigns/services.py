@@ -504,6 +504,22 @@ def _forget(letter: Letter) -> None:
     LetterSketch.objects.filter(letter=letter).delete()
 
 
+def letters_erase(*, member_id: int) -> int:
+    """Erasure (issue 17): forget the text and address of every letter the
+    member wrote now, whatever its age; an unsent one is withdrawn. Returns
+    how many letters it changed; run again, it changes none."""
+    erased = 0
+    with transaction.atomic():
+        for letter in Letter.objects.select_for_update().filter(member_id=member_id, forgotten_at__isnull=True):
+            if letter.status in (Letter.Status.UNCONFIRMED, Letter.Status.HELD):
+                letter.status = Letter.Status.WITHDRAWN
+            _forget(letter)
+            erased += 1
+        if erased:
+            audit_record(actor=None, action=Action.CHANGE, subject=("members.member", member_id), detail={"letters": "erased", "count": erased})
+    return erased
+
+
 def letters_forget(now: dt.datetime | None = None) -> int:
     """The periodic job: erase the text and address of letters sent, refused
     or abandoned more than CAMPAIGNS_KEEP_LETTERS_DAYS ago (unconfirmed ones

@@ -36,13 +36,17 @@ def campaign_list(request):
     return render(request, "campaigns/list.html", {"rows": rows, "can_run": not request_remit(request).is_empty})
 
 
-def _choices(postcode: str):
+def _choices(postcode: str) -> tuple[list, str]:
+    """The constituencies to choose from for a split postcode, and the one to
+    offer first (the largest share; none in Northern Ireland, where the
+    member picks from all 18)."""
     found = constituencies.find(postcode) if postcode else None
-    if found is None or not found.needs_choice:
-        return ()
+    if found is None or not found.needs_choice or not found.candidates:
+        return [], ""
     if found.by == "northern_ireland":
-        return [(c.representative.code, c.representative.constituency) for c in found.candidates]
-    return [(c.representative.code, f"{c.representative.constituency} ({c.share:.0%} of your postcode's area)") for c in found.candidates]
+        return [(c.representative.code, c.representative.constituency) for c in found.candidates], ""
+    choices = [(c.representative.code, f"{c.representative.constituency} ({c.share:.0%} of your postcode's area)") for c in found.candidates]
+    return choices, found.candidates[0].representative.code
 
 
 @member_required
@@ -55,10 +59,10 @@ def campaign_detail(request, slug: str):
         answer_refusal(request, exc)
     member = request.member
     letter = services.current_letter(member, campaign)
-    postcode = request.POST.get("postcode", member.postcode)[:10]
-    form = forms.LetterForm(request.POST or None, choices=_choices(postcode), initial={
+    choices, likeliest = _choices(request.POST.get("postcode", member.postcode)[:10])
+    form = forms.LetterForm(request.POST or None, choices=choices, initial={
         "postcode": member.postcode, "address": services.member_address(member), "signed_name": member.full_name,
-        "body": services.fill_model_letter(campaign, member),
+        "body": services.fill_model_letter(campaign, member), "constituency_code": likeliest,
     })  # fmt: skip
     if request.method == "POST" and letter is None and not _too_many(request, "write", limit=10, per=3600) and form.is_valid():
         try:

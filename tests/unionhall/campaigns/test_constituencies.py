@@ -2,7 +2,7 @@
 
 import string
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from unionhall.campaigns import constituencies
 from unionhall.campaigns.mapping import hex_map
@@ -11,6 +11,7 @@ outward = st.builds(lambda a, d: a + d, st.text(string.ascii_uppercase, min_size
 postcodes = st.builds(lambda o, s, u: f"{o} {s}{u}", outward, st.integers(0, 9).map(str), st.text("ABDEFGHJLNPQRSTUWXYZ", min_size=2, max_size=2))
 
 
+@settings(deadline=None)
 @given(postcodes, st.sampled_from(["", " ", "  "]), st.booleans())
 def test_a_postcode_is_normalised_however_it_is_typed(postcode, gap, lower):
     typed = postcode.replace(" ", gap)
@@ -19,6 +20,7 @@ def test_a_postcode_is_normalised_however_it_is_typed(postcode, gap, lower):
     assert constituencies.normalise_postcode(postcode) == postcode
 
 
+@settings(deadline=None)
 @given(st.text(max_size=12))
 def test_anything_normalised_is_shaped_like_a_postcode(text):
     normal = constituencies.normalise_postcode(text)

@@ -211,3 +211,28 @@ def _remit(member):
     from unionhall.members.remit import remit_for
 
     return remit_for(member.user)
+
+
+def test_erasure_forgets_every_letter_of_the_member_at_once_and_withdraws_unsent_ones(people, campaign, union):
+    sent = write_and_confirm(people.alice, campaign)
+    other = make_campaign(people.hq.user, slug="other")
+    pending = services.letter_write(member=people.alice, campaign=other, draft=draft())
+    bobs = services.letter_write(member=people.bob, campaign=campaign, draft=draft(signed_name="Bob Baker"))
+    assert services.letters_erase(member_id=people.alice.pk) == 2
+    sent.refresh_from_db()
+    pending.refresh_from_db()
+    bobs.refresh_from_db()
+    assert (sent.status, sent.body, sent.address) == (Letter.Status.SENT, "", "")
+    assert (pending.status, pending.body) == (Letter.Status.WITHDRAWN, "")
+    assert bobs.body  # another member's letter is untouched
+    assert services.letters_erase(member_id=people.alice.pk) == 0
+
+
+def test_the_declared_export_shows_the_members_own_letters_only(people, campaign):
+    from unionhall import personal_data
+
+    write_and_confirm(people.alice, campaign)
+    services.letter_write(member=people.bob, campaign=campaign, draft=draft(signed_name="Bob Baker"))
+    declared = personal_data.declaration("campaigns.Letter")
+    rows = list(personal_data.member_rows(declared, people.alice.pk).values(*declared.export_fields))
+    assert [(r["campaign__title"], r["signed_name"]) for r in rows] == [("Safe caseloads", "Alice Archer")]

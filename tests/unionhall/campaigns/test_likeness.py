@@ -7,12 +7,14 @@ from unionhall.campaigns import likeness
 sentences = st.lists(st.text(alphabet="abcdefghij klmno", min_size=1, max_size=40), min_size=1, max_size=20).map(" ".join)
 
 
+@settings(deadline=None)
 @given(sentences)
 def test_a_letter_is_wholly_like_itself_unless_it_has_no_words(text):
     s = likeness.shingles(text)
     assert likeness.likeness(s, s) == (1.0 if s else 0.0)
 
 
+@settings(deadline=None)
 @given(sentences, sentences)
 def test_likeness_is_symmetric_and_between_nought_and_one(a, b):
     sa, sb = likeness.shingles(a), likeness.shingles(b)
@@ -20,6 +22,7 @@ def test_likeness_is_symmetric_and_between_nought_and_one(a, b):
     assert 0.0 <= likeness.likeness(sa, sb) <= 1.0
 
 
+@settings(deadline=None)
 @given(sentences, st.sampled_from(["Dear Sir,", "Dear Ms Khan MP", "To whom it may concern"]),
        st.sampled_from(["Yours sincerely,", "Kind regards", "Best wishes"]), st.text(alphabet="ABCxyz ", max_size=30))
 def test_greeting_and_sign_off_do_not_count(core, greeting, sign_off, name):
@@ -27,7 +30,7 @@ def test_greeting_and_sign_off_do_not_count(core, greeting, sign_off, name):
     assert likeness.shingles(letter) == likeness.shingles(core)
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=2**63 - 1), unique=True, min_size=1, max_size=200))
 def test_a_sketch_holds_the_smallest_hashes_and_is_wholly_like_itself(hashes):
     sketch = likeness.sketch(hashes)
@@ -54,6 +57,7 @@ def test_a_copied_letter_with_a_new_name_is_held_and_a_rewritten_one_is_not():
     assert likeness.likeness(own, original) < likeness.HOLD_ABOVE
 
 
+@settings(deadline=None)
 @given(sentences, st.text(alphabet="pqrstuvwxyz ", max_size=60))
 def test_a_letter_has_no_more_own_runs_than_runs(model, added):
     letter = likeness.shingles(model + " " + added)

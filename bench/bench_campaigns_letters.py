@@ -1,0 +1,158 @@
+"""Benchmark a campaign's letters at scale; prints ONE JSON object.
+
+The workload: one campaign to members' MPs with N letters already sent
+(default 20,000; --quick 2,000), each of its own words (random sentences
+from a 2,000-word vocabulary) from a member at a real postcode sector, with
+their sketches. Then W more members (default 200) each write a letter and
+confirm it from the emailed link, as the pages do (letter_write then
+letter_confirm, each one transaction with its audit entries and outbox
+mail); one in ten of them copies a letter already sent, which must be held.
+
+Figures: p50 and p95 milliseconds of writing, and of confirming (which runs
+the near-duplicate check against every letter sent: two queries however
+many there are), queries per confirm, whether every copy was held and no
+own letter was; and the officers' report (the count by constituency and
+the hex map) in milliseconds. On SQLite, and on PostgreSQL when a server
+answers (BENCH_POSTGRES, default postgres://postgres@127.0.0.1:5432).
+
+Usage: python bench/bench_campaigns_letters.py [--quick] [--engine sqlite|postgres]
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _django  # noqa: E402
+
+
+def p(values, q):
+    values = sorted(values)
+    return round(values[max(0, int(len(values) * q) - 1)], 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--letters", type=int)
+    parser.add_argument("--writers", type=int, default=200)
+    args = parser.parse_args()
+    n = args.letters or (2_000 if args.quick else 20_000)
+    engine = _django.setup(args.engine)
+    try:
+        run(engine, n, args.writers)
+    finally:
+        _django.teardown(engine)
+
+
+def run(engine: str, n: int, writers: int) -> None:
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from unionhall.campaigns import constituencies, likeness, services
+    from unionhall.campaigns.mapping import hex_map
+    from unionhall.campaigns.models import Campaign, Letter, LetterSketch
+    from unionhall.members.models import Branch, Employer, Member, User
+    from unionhall.outbox.models import Message
+
+    settings.UNIONHALL_BASE_URL = "https://hall.example.org"
+    rng = random.Random(7)
+    vocabulary = [f"{rng.choice('bcdfghklmnprstvw')}{rng.choice('aeiou')}{rng.choice('bcdfghklmnprstvw')}{rng.choice('aeiou')}{i}" for i in range(2000)]
+    sectors = [s for s, rows in constituencies.sectors().items() if len(rows) == 1 and constituencies.representatives()[rows[0][0]].email]
+
+    def own_text(name: str) -> str:
+        sentences = [" ".join(rng.choices(vocabulary, k=rng.randint(8, 16))).capitalize() + "." for _ in range(rng.randint(6, 10))]
+        return "Dear MP,\n\n" + " ".join(sentences) + f"\n\nYours sincerely,\n{name}"
+
+    t0 = time.perf_counter()
+    employer = Employer.objects.create(name="Bench employer", code="bench", kind=Employer.Kind.NATIONAL)
+    branch = Branch.objects.create(name="Bench", code="bench", employer=employer)
+    total = n + writers
+    users = User.objects.bulk_create([User(email=f"m{i}@bench.example") for i in range(total)], batch_size=2000)
+    members = Member.objects.bulk_create([
+        Member(membership_number=f"B{i:07d}", user=users[i], first_name="Member", last_name=f"N{i}", first_name_key="member",
+               last_name_key=f"n{i}", email=f"m{i}@bench.example", employer=employer, branch=branch,
+               postcode=f"{rng.choice(sectors)}AB", address_line1=f"{i} Bench Road")
+        for i in range(total)
+    ], batch_size=2000)  # fmt: skip
+    admin = users[0]
+    now = timezone.now()
+    campaign = Campaign.objects.create(title="Bench", slug="bench", summary="s", brief="b", points="p", model_letter="Dear [representative],\n[your story]",
+                                       subject="Bench", status=Campaign.Status.OPEN, created_by=admin, created_at=now)  # fmt: skip
+    reps = constituencies.representatives()
+    letters, texts = [], []
+    for member in members[:n]:
+        rep = reps[constituencies.find(member.postcode).candidates[0].representative.code]
+        body = own_text(member.full_name)
+        texts.append(body)
+        letters.append(Letter(campaign=campaign, member=member, status=Letter.Status.SENT, constituency_code=rep.code, constituency_name=rep.constituency,
+                              recipient_name=rep.title, recipient_email=rep.email, body=body, signed_name=member.full_name,
+                              address="1 Bench Road", written_at=now, sent_at=now))  # fmt: skip
+    Letter.objects.bulk_create(letters, batch_size=2000)
+    LetterSketch.objects.bulk_create(
+        (LetterSketch(campaign=campaign, letter=letter, hash=h) for letter in letters for h in likeness.sketch(likeness.shingles(letter.body))),
+        batch_size=5000,
+    )  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    build_s = time.perf_counter() - t0
+
+    write_ms, confirm_ms, queries = [], [], []
+    copies = held_copies = own_held = 0
+    for i, member in enumerate(members[n:]):
+        copy = i % 10 == 9
+        body = texts[rng.randrange(n)].replace("Yours sincerely,\n", "Yours sincerely,\nX ") if copy else own_text(member.full_name)
+        draft = services.LetterDraft(body=body, signed_name=member.full_name, address="1 Bench Road", postcode=member.postcode)
+        t = time.perf_counter()
+        services.letter_write(member=member, campaign=campaign, draft=draft)
+        write_ms.append((time.perf_counter() - t) * 1000)
+        text = Message.objects.get(topic=services.TOPIC_CONFIRM, member=member).content.text
+        token = re.search(r"/campaigns/confirm/([^/]+)/", text).group(1)
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            letter = services.letter_confirm(token=token)
+            confirm_ms.append((time.perf_counter() - t) * 1000)
+        queries.append(len(ctx))
+        copies += copy
+        held_copies += copy and letter.status == Letter.Status.HELD
+        own_held += (not copy) and letter.status == Letter.Status.HELD
+
+    report_ms = []
+    for _ in range(10):
+        t = time.perf_counter()
+        counts = services.letter_counts(campaign)
+        hex_map({c.code: c.letters for c in counts})
+        report_ms.append((time.perf_counter() - t) * 1000)
+
+    print(json.dumps({
+        "bench": "campaigns_letters",
+        "engine": engine,
+        "letters_sent_before": n,
+        "sketch_rows": LetterSketch.objects.count(),
+        "build_s": round(build_s, 1),
+        "writers": writers,
+        "write_ms": {"p50": p(write_ms, 0.5), "p95": p(write_ms, 0.95)},
+        "confirm_ms": {"p50": p(confirm_ms, 0.5), "p95": p(confirm_ms, 0.95)},
+        "queries_per_confirm": {"min": min(queries), "max": max(queries)},
+        "copies_held": f"{held_copies}/{copies}",
+        "own_letters_held": own_held,
+        "report_ms": {"p50": p(report_ms, 0.5), "max": round(max(report_ms), 1)},
+        "constituencies": len(counts),
+        "load_avg_after": [round(x, 2) for x in os.getloadavg()],
+    }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
