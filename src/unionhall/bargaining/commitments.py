@@ -89,9 +89,13 @@ def commitment_update(*, commitment: Commitment, status: str, on: dt.date | None
         raise Refused(f"The last update is dated {latest.on:%-d %B %Y}; a change of status cannot be dated before it.")
     was = commitment.status
     update = CommitmentUpdate.objects.create(commitment=commitment, status=status, on=on, note=note.strip(), evidence=evidence.strip(), recorded_by=actor)
+    commitment.last_update_on = max(on, commitment.last_update_on or on)
+    fields = ["last_update_on"]
     if status != was:
         commitment.status, commitment.status_on = status, on
-        commitment.save(update_fields=["status", "status_on"])
+        fields += ["status", "status_on"]
+    commitment.save(update_fields=fields)
+    if status != was:
         notify_followers(
             commitment=commitment, subject=f"{commitment.get_status_display()}: {commitment.title}", key=f"bargaining-update:{update.pk}",
             lines=[f"{commitment.title} is now: {commitment.get_status_display().lower()} (from {on:%-d %B %Y}).", "", note.strip()],

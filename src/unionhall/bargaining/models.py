@@ -153,13 +153,15 @@ class Commitment(models.Model):
     status_on = models.DateField()
     resolution = models.ForeignKey("conference.Resolution", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     dispute = models.ForeignKey(Dispute, null=True, blank=True, on_delete=models.PROTECT, related_name="commitments")
+    # The date of the latest update, kept with each update (for sorting the tracker without reading them all).
+    last_update_on = models.DateField(null=True, blank=True)
     # When followers were told it had become overdue: a mark against telling them twice, not a status.
     overdue_notified_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["employer", "due_on"]), models.Index(fields=["status", "due_on"])]
+        indexes = [models.Index(fields=["employer", "due_on"]), models.Index(fields=["status", "due_on"]), models.Index(fields=["last_update_on"])]
 
     def __str__(self):
         return self.title

@@ -23,13 +23,15 @@ LIST = "commitments"
 def notify_followers(*, commitment: Commitment, subject: str, lines: list[str], key: str) -> int:
     """Queue one email to each follower with an address (call inside the
     deciding transaction); ``key`` makes a repeat queue nothing."""
-    url = site_url(reverse("bargaining_commitment", args=[commitment.pk]))
-    body = "\n".join([*lines, "", f"What was promised, and every update: {url}", "",
-                      "You follow this commitment. To stop these emails: [[unsubscribe_url]]"])  # fmt: skip
-    followers = (
+    followers = list(
         CommitmentFollower.objects.filter(commitment=commitment, member__status=Member.Status.ACTIVE)
         .exclude(member__email="").values_list("member_id", "member__email")
     )  # fmt: skip
+    if not followers:
+        return 0
+    url = site_url(reverse("bargaining_commitment", args=[commitment.pk]))
+    body = "\n".join([*lines, "", f"What was promised, and every update: {url}", "",
+                      "You follow this commitment. To stop these emails: [[unsubscribe_url]]"])  # fmt: skip
     sent = 0
     for member_id, email in followers:
         email_queue(topic=TOPIC, to=email, member_id=member_id, subject=subject, text=body, key=f"{key}:{member_id}", unsubscribe=LIST, about=commitment)

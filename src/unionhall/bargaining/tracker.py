@@ -5,15 +5,15 @@ page, its count, and nothing per row)."""
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 
-from unionhall.bargaining.models import Commitment
+from unionhall.bargaining.models import Commitment, CommitmentUpdate
 
 SORTS = {
     # Most late first: open commitments by due date (the earliest due is the latest), then the closed ones.
     "late": ("open_rank", "due_on", "pk"),
     "due": ("due_on", "pk"),
-    "recent": ("-last_update", "-pk"),
+    "recent": (F("last_update_on").desc(nulls_last=True), "-pk"),
 }
 FILTERS = ("open", "overdue", "delivered", "all")
 PAGE_SIZE = 50
@@ -28,9 +28,10 @@ def scope_q(*, employer_id: int | None, everyone: bool = False) -> Q:
 
 
 def tracker_page(*, scope: Q, sort: str = "late", show: str = "open", today: dt.date, page: int = 1):
-    """One page of the tracker (a Paginator page of Commitments annotated with
-    ``updates_count`` and ``last_update``; ``days_late`` and ``shown_status``
-    are worked out from ``today`` on each row)."""
+    """One page of the tracker: a Paginator page of Commitments, each with
+    ``updates_count``, ``late_by`` and ``shown`` (worked out from ``today``).
+    Three queries whatever the size: the count, the page, and the page's
+    update counts (read for its rows only, never aggregated over every update)."""
     rows = Commitment.objects.filter(scope)
     if show == "open":
         rows = rows.filter(status__in=Commitment.OPEN)
@@ -39,15 +40,17 @@ def tracker_page(*, scope: Q, sort: str = "late", show: str = "open", today: dt.
     elif show == "delivered":
         rows = rows.filter(status=Commitment.Status.DELIVERED)
     rows = (
-        rows.select_related("agreement__body", "employer")
-        .annotate(
-            updates_count=Count("updates"), last_update=Max("updates__on"),
-            open_rank=Case(When(status__in=Commitment.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        )
+        rows.select_related("agreement__body")
+        .annotate(open_rank=Case(When(status__in=Commitment.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()))
         .order_by(*SORTS.get(sort, SORTS["late"]))
     )  # fmt: skip
     current = Paginator(rows, PAGE_SIZE).get_page(page)
+    counts = dict(
+        CommitmentUpdate.objects.filter(commitment_id__in=[c.pk for c in current]).values("commitment_id")
+        .annotate(n=Count("pk")).values_list("commitment_id", "n")
+    )  # fmt: skip
     for c in current:
+        c.updates_count = counts.get(c.pk, 0)
         c.late_by = c.days_late(today)
         c.shown = c.shown_status(today)
     return current

@@ -4,6 +4,7 @@ job-evaluation reviews and their own back pay. Logic is in the services."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -38,7 +39,8 @@ def tracker_view(request):
     show = request.GET.get("show", "open")
     page = tracker.tracker_page(scope=tracker.scope_q(employer_id=request.member.employer_id, everyone=everyone), sort=sort,
                                 show=show if show in tracker.FILTERS else "open", today=timezone.localdate(), page=request.GET.get("page", 1))  # fmt: skip
-    return render(request, "bargaining/tracker.html", {"page": page, "sort": sort, "show": show, "filters": tracker.FILTERS})
+    return render(request, "bargaining/tracker.html", {"page": page, "sort": sort, "show": show, "filters": tracker.FILTERS,
+                                                       "base": reverse("bargaining_tracker")})  # fmt: skip
 
 
 def _commitment(request, pk) -> Commitment:
