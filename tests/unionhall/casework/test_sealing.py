@@ -98,3 +98,23 @@ def test_a_note_copied_into_another_case_does_not_open(people, cast):
     second.refresh_from_db()
     with pytest.raises(sealing.SealBroken):
         second.opened("summary")
+
+
+def test_reseal_moves_every_blob_to_the_newest_key_so_the_old_can_go(people, cast):
+    from django.core.management import call_command
+
+    from unionhall.casework.documents import path_of
+
+    from tests.unionhall.casework.conftest import pdf_upload
+
+    with override_settings(CASEWORK_KEYS=[OLD]):
+        case = open_case(people, rep=people.bob, health_details="Knee", uploads=[pdf_upload()])
+    with override_settings(CASEWORK_KEYS=[NEW, OLD]):
+        call_command("casework_reseal", stdout=open("/dev/null", "w"))
+    with override_settings(CASEWORK_KEYS=[NEW]):
+        case.refresh_from_db()
+        assert case.opened("health") == "Knee"
+        assert all(e.opened("body") for e in case.entries.all())
+        doc = case.documents.get()
+        assert doc.opened("filename") == "letter.pdf"
+        assert sealing.unseal(path_of(doc).read_bytes(), aad=doc.aad("file")).startswith(b"%PDF")
