@@ -16,6 +16,11 @@ kind (one process, one core), and what that means for recomputing every open
 case's deadlines nightly in a union of 1,000,000 members (the figure assumes
 one deadline per member, far more than there are open cases).
 
+Also the date-only working-day arithmetic (``deadlines.fast``) that lists and
+nightly recomputation use: N additions of -300..300 working days and N s10
+companion dates, mixed nations, one core (issue 14's figure: at least 100,000
+computations a second).
+
 Usage: python bench/bench_deadlines.py [--quick]   (--quick: 10,000 deadlines)
 """
 
@@ -31,6 +36,7 @@ import time
 from collections import Counter, defaultdict
 
 from deadlines import Nation, PolicyRule, deadline
+from deadlines.fast import add_working_days, companion_date
 from deadlines.workdays import holiday_package_version
 
 POLICY = PolicyRule.from_dict({"code": "appeal-5wd", "title": "Appeal within 5 working days of the outcome letter", "count": 5,
@@ -63,6 +69,24 @@ def workload(n: int, seed: int = 14) -> list[tuple[str, dict]]:
     return jobs
 
 
+def fast_arithmetic(n: int) -> tuple[float, float]:
+    """Computations a second of the date-only arithmetic: working days added, and s10 dates."""
+    rng = random.Random(15)
+    first, span = dt.date(2024, 1, 1), (dt.date(2028, 12, 31) - dt.date(2024, 1, 1)).days
+    nations = list(Nation)
+    jobs = [(first + dt.timedelta(days=rng.randrange(span)), rng.randint(-300, 300), rng.choice(nations)) for _ in range(n)]
+    for nation in nations:  # build each nation's index once, as a long-running process has it
+        add_working_days(first, 1, nation)
+    began = time.perf_counter()
+    for day, count, nation in jobs:
+        add_working_days(day, count, nation)
+    added = n / (time.perf_counter() - began)
+    began = time.perf_counter()
+    for day, _, nation in jobs:
+        companion_date(day, nation)
+    return added, n / (time.perf_counter() - began)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -82,6 +106,7 @@ def main() -> None:
         steps += len(found.steps)
     total = time.perf_counter() - began
     rate = n / total
+    fast_rate, companion_rate = fast_arithmetic(max(n, 100_000))
     print(json.dumps({
         "bench": "deadlines",
         "deadlines": n,
@@ -90,6 +115,9 @@ def main() -> None:
         "deadlines_per_second": round(rate),
         "per_kind_per_second": {k: round(kinds[k] / seconds[k]) for k in sorted(kinds)},
         "steps_per_deadline": round(steps / n, 1),
+        "working_day_arithmetic_per_second": round(fast_rate),
+        "companion_dates_per_second": round(companion_rate),
+        "goal": "working-day arithmetic >= 100,000 computations/s on one core",
         "nightly_1m_members_one_deadline_each_seconds_one_core": round(MEMBERS / rate, 1),
         "python": platform.python_version(),
         "holidays_package": holiday_package_version(),
