@@ -5,6 +5,7 @@ ballot) are pointed at by lazy strings and read through those apps' api
 modules; the register's models are the foundation every app may use."""
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -60,6 +61,63 @@ class BodyStatusChange(models.Model):
 
     class Meta:
         ordering = ["on", "pk"]
+
+
+class BodyMeeting(models.Model):
+    """A meeting of a negotiating body: its agenda, minutes and the actions agreed."""
+
+    body = models.ForeignKey(NegotiatingBody, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField()
+    agenda = models.TextField()
+    minutes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.body}, {self.held_on:%-d %B %Y}"
+
+
+class BodyAction(models.Model):
+    meeting = models.ForeignKey(BodyMeeting, on_delete=models.CASCADE, related_name="actions")
+    text = models.TextField()
+    owner = models.CharField(max_length=200, help_text="Who must do it: a side, an office, a named officer.")
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+
+def document_path(instance, filename: str) -> str:
+    # A random name: the uploaded name is kept for the download, never trusted as a path.
+    return f"bargaining/{secrets.token_hex(16)}.pdf"
+
+
+class Document(models.Model):
+    """A PDF (an agreement's text, a meeting's papers or minutes), kept outside
+    any public address and served only to those who may read what it belongs to."""
+
+    agreement = models.ForeignKey("Agreement", null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
+    meeting = models.ForeignKey(BodyMeeting, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=document_path)
+    filename = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(agreement__isnull=False, meeting__isnull=True) | Q(agreement__isnull=True, meeting__isnull=False),
+                                   name="document_belongs_to_one"),
+        ]  # fmt: skip
+
+    @property
+    def employer_id(self):
+        return self.agreement.body.employer_id if self.agreement_id else self.meeting.body.employer_id
 
 
 class Agreement(models.Model):
@@ -157,6 +215,8 @@ class Commitment(models.Model):
     last_update_on = models.DateField(null=True, blank=True)
     # When followers were told it had become overdue: a mark against telling them twice, not a status.
     overdue_notified_on = models.DateField(null=True, blank=True)
+    # When the negotiators were reminded that it falls due soon (once).
+    reminded_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,13 +2,15 @@
 ratification, dispute stages and ballots; HQ's pay scales; the queue of
 back-pay queries. Each service checks the negotiator's remit itself."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from unionhall.bargaining import bodies, commitments, disputes, pay
+from unionhall.bargaining import bodies, commitments, disputes, meetings, pay
 from unionhall.bargaining.forms import AgreementForm, BodyStatusForm, CommitmentForm, ScaleImportForm, StageForm
-from unionhall.bargaining.models import Agreement, BackPayQuery, Dispute, NegotiatingBody
+from unionhall.bargaining.models import Agreement, BackPayQuery, BodyMeeting, Dispute, NegotiatingBody
 from unionhall.bargaining.roles import require_hq, require_negotiator
 from unionhall.conference import api as conference
 from unionhall.members.access import answer_refusal, member_required, officer_required
@@ -157,3 +159,53 @@ def scale_import(request):
             answer_refusal(request, exc)
     scales = pay.PayScale.objects.select_related("employer").order_by("employer__name", "name")
     return render(request, "bargaining/scales.html", {"form": form, "scales": scales})
+
+
+@require_POST
+@member_required
+def meeting_new(request, slug):
+    body = get_object_or_404(NegotiatingBody, slug=slug)
+    try:
+        meetings.meeting_record(body=body, held_on=_date(request.POST.get("held_on")), agenda=request.POST.get("agenda", ""),
+                                minutes=request.POST.get("minutes", ""), actor=request.user)  # fmt: skip
+        messages.success(request, "Meeting recorded.")
+    except Refused as exc:
+        answer_refusal(request, exc, subject=body)
+    return redirect("bargaining_body", slug=body.slug)
+
+
+@require_POST
+@member_required
+def action_new(request, pk):
+    meeting = get_object_or_404(BodyMeeting.objects.select_related("body"), pk=pk)
+    try:
+        meetings.action_add(meeting=meeting, text=request.POST.get("text", ""), owner=request.POST.get("owner", ""),
+                            due_on=_date(request.POST.get("due_on")), actor=request.user)  # fmt: skip
+        messages.success(request, "Action recorded.")
+    except Refused as exc:
+        answer_refusal(request, exc, subject=meeting)
+    return redirect("bargaining_body", slug=meeting.body.slug)
+
+
+@require_POST
+@member_required
+def document_new(request, kind, pk):
+    """Keep a PDF with an agreement or a body's meeting."""
+    agreement = get_object_or_404(Agreement.objects.select_related("body"), pk=pk) if kind == "agreement" else None
+    meeting = get_object_or_404(BodyMeeting.objects.select_related("body"), pk=pk) if kind == "meeting" else None
+    try:
+        meetings.document_attach(title=request.POST.get("title", ""), upload=request.FILES.get("file"), agreement=agreement, meeting=meeting,
+                                 actor=request.user)  # fmt: skip
+        messages.success(request, "Document kept. Members who can read it can download it.")
+    except Refused as exc:
+        answer_refusal(request, exc, subject=agreement or meeting)
+    if agreement:
+        return redirect("bargaining_agreement", pk=agreement.pk)
+    return redirect("bargaining_body", slug=meeting.body.slug)
+
+
+def _date(text):
+    try:
+        return dt.date.fromisoformat(text or "")
+    except ValueError:
+        return None

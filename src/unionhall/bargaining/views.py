@@ -2,7 +2,7 @@
 job-evaluation reviews and their own back pay. Logic is in the services."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from unionhall.bargaining import commitments, disputes, pay, reviews, tracker
 from unionhall.bargaining.forms import QueryForm, UpdateForm
-from unionhall.bargaining.models import Agreement, Commitment, Dispute, JobReview, NegotiatingBody, Settlement
+from unionhall.bargaining.models import Agreement, Commitment, Dispute, Document, JobReview, NegotiatingBody, Settlement
 from unionhall.bargaining.roles import bargaining_employers, is_negotiator, may_negotiate
 from unionhall.conference import api as conference
 from unionhall.members.access import answer_refusal, member_required
@@ -101,8 +101,20 @@ def body_view(request, slug):
         "body": body, "changes": body.status_changes.all(), "ratification": ratification,
         "union_side": body.union_side.select_related("member", "employer", "branch", "workplace"),
         "agreements": body.agreements.all() if _sees(request, body.employer_id) else [],
+        "meetings": body.meetings.prefetch_related("actions", "documents")[:20] if _sees(request, body.employer_id) else [],
         "can_manage": may_negotiate(request.user, body.employer_id),
     })  # fmt: skip
+
+
+@member_required
+def document_download(request, pk):
+    """Only to members who may read the agreement or meeting it belongs to."""
+    document = get_object_or_404(Document.objects.select_related("agreement__body", "meeting__body"), pk=pk)
+    if not _sees(request, document.employer_id):
+        raise Http404("No such document.")
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @member_required
@@ -115,6 +127,7 @@ def agreement_view(request, pk):
     for c in rows:
         c.late_by, c.shown = c.days_late(today), c.shown_status(today)
     return render(request, "bargaining/agreement.html", {"agreement": agreement, "clauses": agreement.clauses.all(), "commitments": rows,
+                                                         "documents": agreement.documents.all(),
                                                          "can_manage": may_negotiate(request.user, agreement.body.employer_id)})  # fmt: skip
 
 
