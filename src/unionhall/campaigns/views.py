@@ -49,6 +49,16 @@ def _choices(postcode: str) -> tuple[list, str]:
     return choices, found.candidates[0].representative.code
 
 
+def _model_for(campaign: Campaign, member) -> str:
+    """The model letter filled in for the member, with their MP's name and
+    constituency when their postcode gives exactly one."""
+    found = constituencies.find(member.postcode) if campaign.target == Campaign.Target.MP else None
+    if found is None or found.needs_choice:
+        return services.fill_model_letter(campaign, member)
+    rep = found.candidates[0].representative
+    return services.fill_model_letter(campaign, member, representative=rep.title, constituency=rep.constituency)
+
+
 @member_required
 def campaign_detail(request, slug: str):
     """The brief, the points, the member's letter if they wrote one, and
@@ -62,7 +72,7 @@ def campaign_detail(request, slug: str):
     choices, likeliest = _choices(request.POST.get("postcode", member.postcode)[:10])
     form = forms.LetterForm(request.POST or None, choices=choices, initial={
         "postcode": member.postcode, "address": services.member_address(member), "signed_name": member.full_name,
-        "body": services.fill_model_letter(campaign, member), "constituency_code": likeliest,
+        "body": _model_for(campaign, member), "constituency_code": likeliest,
     })  # fmt: skip
     if request.method == "POST" and letter is None and not _too_many(request, "write", limit=10, per=3600) and form.is_valid():
         try:

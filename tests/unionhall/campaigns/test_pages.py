@@ -34,6 +34,10 @@ def test_a_member_writes_confirms_and_the_letter_is_sent(client, people, campaig
     page = client.get(reverse("campaigns_detail", args=[campaign.slug]))
     assert page.status_code == 200
     assert "I work for Public Probation Service at Harbour office" in page.content.decode()  # blanks filled for her
+    people.alice.postcode = WHOLE
+    people.alice.save()
+    page = client.get(reverse("campaigns_detail", args=[campaign.slug]))
+    assert "Dear Dame Chi Onwurah MP," in page.content.decode()  # her postcode gives one MP
     assert "<strong>every year</strong>" in page.content.decode()  # the brief's markdown
     assert write(client, campaign).status_code == 302
     link = confirm_link(people.alice)
