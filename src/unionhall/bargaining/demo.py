@@ -15,7 +15,7 @@ from pathlib import Path
 from django.utils import timezone
 
 import backpay
-from unionhall.bargaining import bodies, commitments, disputes, pay, reviews
+from unionhall.bargaining import bodies, commitments, disputes, meetings, pay, reviews
 from unionhall.bargaining.models import Commitment, Settlement
 from unionhall.conference import api as conference
 from unionhall.mandates import api as mandates
@@ -91,6 +91,14 @@ def build_demo(seed: int) -> list[str]:
                                           text="To ratify the constitution of the PPS Joint Negotiating Council.")  # fmt: skip
     bodies.body_ratify(body=council, decision_id=decision, actor=hq)
 
+    meeting = meetings.meeting_record(body=council, held_on=dt.date(2023, 3, 15), actor=hq,
+                                      agenda="1. The 2022 pay claim\n2. Regrading of PSOs\n3. Job evaluation after the restructuring",
+                                      minutes="The pay and grading agreement 2023 was agreed and signed. The employer side will report on job evaluation at each meeting.")  # fmt: skip
+    meetings.action_add(meeting=meeting, text="Circulate the signed agreement to all staff", owner="Employer side", due_on=dt.date(2023, 3, 31), actor=hq)
+    meetings.action_add(meeting=meeting, text="Publish the job-evaluation timetable by priority group", owner="Employer side",
+                        due_on=dt.date(2023, 6, 30), actor=hq)  # fmt: skip
+    meetings.action_done(action=meeting.actions.order_by("due_on").first(), on=dt.date(2023, 3, 29), actor=hq)
+
     agreement = commitments.agreement_create(
         body=council, title="Pay and grading agreement 2023", agreed_on=dt.date(2023, 3, 15), actor=hq,
         signatories="Director of HR, Public Probation Service\nGeneral Secretary",
@@ -99,10 +107,12 @@ def build_demo(seed: int) -> list[str]:
     )  # fmt: skip
     clauses = {c.number: c for c in agreement.clauses.all()}
     member = Member.objects.get(email=DEMO_MEMBER_EMAIL)
+    pay_resolution = conference.resolution_find(title_contains="pay")
     tracked = []
     for number, _, title, who, means, due, updates in AGREEMENT_2023:
         c = commitments.commitment_create(agreement=agreement, clause=clauses[number], title=title, who_acts=who, delivered_means=means,
-                                          due_on=due, actor=hq, today=dt.date(2023, 3, 15))  # fmt: skip
+                                          due_on=due, actor=hq, today=dt.date(2023, 3, 15),
+                                          resolution_id=pay_resolution[0] if pay_resolution and number == "1" else None)  # fmt: skip
         for status, days, note, evidence in updates:
             commitments.commitment_update(commitment=c, status=status, on=min(due + dt.timedelta(days=days), today), note=note, evidence=evidence, actor=hq)
         tracked.append(c)

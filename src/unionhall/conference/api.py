@@ -83,3 +83,9 @@ def decision_minute(*, meeting_id: int, minute: str, text: str, actor, now: dt.d
 def resolution_titles(*, ids) -> dict[int, str]:
     """Titles of conference resolutions, by id, for links from a commitment."""
     return dict(Resolution.objects.filter(pk__in=list(ids)).values_list("pk", "title"))
+
+
+def resolution_find(*, title_contains: str) -> tuple[int, str] | None:
+    """The latest resolution whose title contains the words, as (id, title), if any."""
+    row = Resolution.objects.filter(title__icontains=title_contains).order_by("-created_at", "-pk").values_list("pk", "title").first()
+    return tuple(row) if row else None

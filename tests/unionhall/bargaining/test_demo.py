@@ -23,6 +23,7 @@ def test_the_demo_builds_bodies_commitments_reviews_and_the_worked_example(db, s
     council = NegotiatingBody.objects.get(level="employer")
     facts = conference.decision_facts(decision_id=council.ratification_id)
     assert facts.body_slug == "nec" and facts.quorate
+    assert council.meetings.get().actions.filter(done_on__isnull=True).count() == 1
     overdue = [c for c in Commitment.objects.all() if c.shown_status(today) == "Overdue"]
     assert len(overdue) >= 3 and max(c.days_late(today) for c in overdue) > 365 * 3
     assert Dispute.objects.get().stages.filter(stage="acas").exists()
