@@ -190,8 +190,8 @@ def member_export(*, member: Member, actor, fmt: str, reason: str = "my data", r
 
 # --- PDF ---------------------------------------------------------------------------------
 
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-FONT_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+FONT_MONO = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
 
 
 def _text(value) -> str:
@@ -210,33 +210,44 @@ def _text(value) -> str:
 
 def as_pdf(data: MemberData) -> bytes:
     """A readable PDF of the same data: each purpose a heading, each kind a
-    list of its rows as "field: value" lines (tables do not fit a phone)."""
+    sub-heading, each row one "field: value" paragraph. Lines are wrapped here
+    and placed with ``text()``, since fpdf2's ``multi_cell`` takes tens of
+    seconds over a long history; a monospaced body font makes the wrap exact."""
+    import textwrap
+
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
-    if FONT.exists() and FONT_BOLD.exists():
-        pdf.add_font("body", "", str(FONT))
-        pdf.add_font("body", "B", str(FONT_BOLD))
-        family, clean = "body", str
+    if FONT.exists() and FONT_MONO.exists():
+        pdf.add_font("heading", "", str(FONT))
+        pdf.add_font("body", "", str(FONT_MONO))
+        heading, body, clean = "heading", "body", str
     else:  # core fonts cover Latin-1 only
-        family, clean = "Helvetica", lambda s: s.encode("latin-1", "replace").decode("latin-1")
-    pdf.set_auto_page_break(True, margin=15)
+        heading, body = "Helvetica", "Courier"
+        clean = lambda s: s.encode("latin-1", "replace").decode("latin-1")  # noqa: E731
     pdf.add_page()
-    width = pdf.epw
+    y = pdf.t_margin
 
-    def line(text, size=10, style=""):
-        pdf.set_font(family, style, size)
-        pdf.multi_cell(width, size * 0.5, clean(text), new_x="LMARGIN", new_y="NEXT")
+    def lines(text: str, size: float, family: str, *, gap: float = 0.0):
+        nonlocal y
+        pdf.set_font(family, "", size)
+        width = max(20, int(pdf.epw / pdf.get_string_width("M")))
+        y += gap
+        for line in textwrap.wrap(clean(text), width) or [""]:
+            if y + size * 0.45 > pdf.h - pdf.b_margin:
+                pdf.add_page()
+                y = pdf.t_margin
+            y += size * 0.45
+            pdf.text(pdf.l_margin, y, line)
 
-    line("What the union holds on you", 16, "B")
-    line(f"Member {data.member.membership_number}; prepared {_text(data.generated_at)}."
-         + (" Other people's data is redacted." if data.redacted else ""))  # fmt: skip
+    lines("What the union holds on you", 16, heading)
+    lines(f"Member {data.member.membership_number}; prepared {_text(data.generated_at)}."
+          + (" Other people's data is redacted." if data.redacted else ""), 9, body, gap=2)  # fmt: skip
     for purpose, held in data.sections.items():
-        pdf.ln(3)
-        line(purpose, 13, "B")
+        lines(purpose, 13, heading, gap=5)
         for h in held:
-            line(f"{h.label} ({len(h.rows)})", 11, "B")
-            line(f"Why: {h.declaration.basis}. Kept: {h.retention}.", 8)
+            lines(f"{h.label} ({len(h.rows)})", 11, heading, gap=3)
+            lines(f"Why: {h.declaration.basis}. Kept: {h.retention}.", 7.5, body, gap=1)
             for row in h.rows:
-                line("; ".join(f"{k.replace('__', ' ').replace('_', ' ')}: {_text(v)}" for k, v in row.items()), 9)
+                lines("; ".join(f"{k.replace('__', ' ').replace('_', ' ')}: {_text(v)}" for k, v in row.items()), 8, body, gap=1)
     return bytes(pdf.output())
