@@ -72,7 +72,7 @@ def _event(case: Case, actor: Member | None, text: str, now: dt.datetime, *, kin
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("member", "rep").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("member", "rep").get(pk=case.pk)
 
 
 def _require(level: Level, at_least: Level, message: str = "Only the case's rep can do that.") -> None:
