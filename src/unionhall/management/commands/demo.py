@@ -2,6 +2,7 @@
 project, not in an app, because it uses every app: an app that imported them
 all would sit in an import cycle with each (docs/architecture.md)."""
 
+import time
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -14,8 +15,8 @@ from unionhall.bargaining.demo import build_demo as build_demo_bargaining
 from unionhall.bulletins.demo import build_demo_bulletins
 from unionhall.campaigns.demo import build_demo as build_demo_campaigns
 from unionhall.casework.demo import build_demo as build_demo_casework
-from unionhall.datarights.demo import build_demo as build_demo_datarights
 from unionhall.conference.demo import build_demo_conference
+from unionhall.datarights.demo import build_demo as build_demo_datarights
 from unionhall.elections.demo import build_demo_elections
 from unionhall.mandates.demo import build_demo_statutory_ballot
 from unionhall.members.demo.builder import DEMO_PASSWORD, DEMO_TOTP_SECRET, build_demo_union
@@ -63,24 +64,39 @@ class Command(BaseCommand):
                 f"--members must be at least {MIN_MEMBERS}: the demo's offices and its elections' candidates, "
                 "proposers and seconders need that many members"
             )
+        started = time.monotonic()
+
+        def step(what: str) -> None:
+            """A line per part as it starts: a first `make demo` takes a few minutes."""
+            self.stderr.write(f"[{time.monotonic() - started:5.0f} s] {what}…")
+            self.stderr.flush()
+
+        step(f"the register: {members} members, their branches, workplaces and offices")
         try:
             accounts = build_demo_union(members=members, seed=seed)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        step("ballots: keys, rolls and votes, encrypted and counted as a real ballot is")
         with tasks_held():
             built = [ballot.pk for ballot in build_demo_ballots(seed=seed)]
             statutory = build_demo_statutory_ballot(seed=seed)
         built.append(statutory.ballot_id)
+        step("conference: motions, votes and the register of resolutions")
         build_demo_conference(seed)
+        step("bulletins and their discussion")
         build_demo_bulletins(seed)
+        step("elections: nominations, a secret ballot and an STV count")
         with tasks_held():
             build_demo_elections(seed)
-        # The four apps of issues 11-14, each in its own builder; their mail is
+        # The apps of issues 11-14 and 17, each in its own builder; their mail is
         # sent in the outbox's batches after each, as the ballots' is.
         told = []
-        for builder in (build_demo_campaigns, build_demo_surveys, build_demo_bargaining, build_demo_casework, build_demo_datarights):
+        for name, builder in (("campaigns", build_demo_campaigns), ("surveys", build_demo_surveys), ("bargaining", build_demo_bargaining),
+                              ("casework", build_demo_casework), ("data rights", build_demo_datarights)):  # fmt: skip
+            step(name)
             with tasks_held():
                 told.extend(builder(seed))
+        step("done")
         self.stdout.write(self.style.SUCCESS(f"Demo union built: {members} members (seed {seed})."))
         self.stdout.write("Sign in at /accounts/login/ with a password, or ask for an emailed link")
         self.stdout.write("(while `make demo` serves, mail goes to the SMTP sink's var/mail-sink/).\n")
