@@ -19,12 +19,12 @@ FILTERS = ("open", "overdue", "delivered", "all")
 PAGE_SIZE = 50
 
 
-def scope_q(*, employer_id: int | None, everyone: bool = False) -> Q:
-    """National commitments concern every member; an employer's its members.
-    ``everyone`` (a national negotiator) sees them all."""
+def scope_q(*, employer_ids, everyone: bool = False) -> Q:
+    """National commitments concern every member; an employer's its members
+    (and its link officer). ``everyone`` (a national negotiator) sees them all."""
     if everyone:
         return Q()
-    return Q(employer__isnull=True) | Q(employer_id=employer_id)
+    return Q(employer__isnull=True) | Q(employer_id__in=[e for e in employer_ids if e is not None])
 
 
 def tracker_page(*, scope: Q, sort: str = "late", show: str = "open", today: dt.date, page: int = 1):

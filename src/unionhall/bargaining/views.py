@@ -34,10 +34,10 @@ def home(request):
 
 @member_required
 def tracker_view(request):
-    everyone, _ = bargaining_employers(request.user)
+    everyone, employers = bargaining_employers(request.user)
     sort = request.GET.get("sort", "late")
     show = request.GET.get("show", "open")
-    page = tracker.tracker_page(scope=tracker.scope_q(employer_id=request.member.employer_id, everyone=everyone), sort=sort,
+    page = tracker.tracker_page(scope=tracker.scope_q(employer_ids={request.member.employer_id, *employers}, everyone=everyone), sort=sort,
                                 show=show if show in tracker.FILTERS else "open", today=timezone.localdate(), page=request.GET.get("page", 1))  # fmt: skip
     return render(request, "bargaining/tracker.html", {"page": page, "sort": sort, "show": show, "filters": tracker.FILTERS,
                                                        "base": reverse("bargaining_tracker")})  # fmt: skip
@@ -184,6 +184,7 @@ def review_interest(request, pk):
 
 
 @member_required
+@limited("bargaining-backpay", limit=60, per=3600)
 def my_backpay(request, employee_number: str | None = None):
     """The member's own back pay under each settlement for their employer. Asked
     by another member's employee number, refused (403) and audited."""

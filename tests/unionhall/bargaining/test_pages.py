@@ -166,3 +166,28 @@ def test_the_dispute_timeline_lists_its_stages(client, people, union):
 def test_pages_are_for_members_only(client, name, people):
     response = client.get(reverse(name))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_hq_imports_a_scale_from_a_csv_file_and_a_bad_file_imports_nothing(client, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from unionhall.bargaining.models import PayRate
+
+    sign_in(client, people.hq)
+    good = b"band,point,annual,effective_from\n4,1,30000.00,2024-04-01\n4,2,31200.00,2024-04-01\n"
+    bad = b"band,point,annual,effective_from\n4,1,30000.00,2024-04-01\n4,2,-31200.00,2024-04-01\n"
+    response = client.post(reverse("bargaining_scales"), {"employer": people.alice.employer_id, "name": "2025", "file": SimpleUploadedFile("s.csv", bad)}, follow=True)
+    assert "Nothing was imported" in response.content.decode() and "is negative" in response.content.decode()
+    assert not PayRate.objects.exists()
+    client.post(reverse("bargaining_scales"), {"employer": people.alice.employer_id, "name": "2025", "file": SimpleUploadedFile("s.csv", good)})
+    assert PayRate.objects.count() == 2
+    sign_in(client, people.carol)  # a branch secretary: an officer, not HQ
+    assert client.get(reverse("bargaining_scales")).status_code == 403
+
+
+def test_a_link_officer_sees_their_employers_commitments_on_the_tracker(client, commitment, people, union):
+    from unionhall.members.models import Office, Role
+
+    Office.objects.create(member=people.frank, role=Role.LINK_OFFICER, employer=union.pps, starts_on=dt.date(2025, 1, 1))
+    sign_in(client, people.frank, mfa=False)  # works for Northway, link officer for PPS
+    assert commitment.title in client.get(reverse("bargaining_tracker")).content.decode()
