@@ -15,6 +15,7 @@ urlpatterns = [
     path("register/export/", members.register_export, name="register_export"),
     path("register/import/", members.import_upload, name="import_upload"),
     path("register/import/review/", members.import_review, name="import_review"),
+    path("register/import/template.csv", members.import_template, name="import_template"),
     path("register/offices/", members.offices, name="offices"),
     path("register/offices/<int:pk>/end/", members.office_end_view, name="office_end"),
     path("register/<str:number>/", members.member_detail, name="member_detail"),

@@ -45,6 +45,14 @@ COLUMNS = (
     "joined_on",
 )
 REQUIRED = ("membership_number", "first_name", "last_name", "employer", "branch")
+# The import page's template: fictional rows showing each column's format
+# (docs/register-import.md describes them; docs/sample-register.csv has more).
+TEMPLATE_ROWS = (
+    ("M900001", "Ada", "Ashworth", "ada.ashworth@example.org", "07700 900001", "12 Quarry Lane", "", "Ashbridge", "AB1 2CD",
+     "Your employer's code or name", "Your branch's code or name", "A workplace in that branch", "PO", "Case manager", "active", "2014-09-01"),
+    ("M900002", "Bilal", "Okafor", "", "", "Flat 3", "7 Mill Street", "Ashbridge", "AB1 3EF",
+     "Your employer's code or name", "Your branch's code or name", "", "PSO", "", "active", "02/03/2021"),
+)  # fmt: skip
 # Fields copied from a row onto Member; the rest are looked up or parsed.
 PLAIN_FIELDS = ("first_name", "last_name", "email", "phone", "address_line1", "address_line2", "town", "postcode", "job_role")
 COMPARED_FIELDS = (*PLAIN_FIELDS, "employer_id", "branch_id", "workplace_id", "grade", "status", "joined_on", "lapsed_on")

@@ -23,7 +23,7 @@ from unionhall.csvexport import csv_download
 from unionhall.members.access import access_member, hq_required, officer_required, session_passed_mfa
 from unionhall.members.adapters import absolute_url
 from unionhall.members.forms import ContactDetailsForm, EmailChangeForm, ImportUploadForm, MemberSearchForm, OfficeForm, PreferencesForm
-from unionhall.members.importer import member_import
+from unionhall.members.importer import COLUMNS, TEMPLATE_ROWS, member_import
 from unionhall.members.models import Member, Office, Role
 from unionhall.members.remit import request_remit
 from unionhall.members.second_factor import second_factor_issue_code, second_factor_redeem_code, second_factor_reset
@@ -231,6 +231,12 @@ def _purge_stale_staged() -> None:
         for path in folder.glob("*.upload"):
             if path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
+
+
+@hq_required
+def import_template(request):
+    """A CSV with the import's columns and two fictional rows, to fill in."""
+    return csv_download("register-template.csv", COLUMNS, TEMPLATE_ROWS)
 
 
 @hq_required
