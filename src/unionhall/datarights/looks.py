@@ -10,6 +10,7 @@ the member themselves, and the system (automated jobs, no actor)."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 
@@ -88,6 +89,9 @@ def looks_at(member: Member, *, since: dt.datetime | None = None) -> Looks:
     offices: dict[int, list[Office]] = {}
     for office in Office.objects.filter(member__user_id__in=actors).select_related("member", "branch", "workplace", "employer"):
         offices.setdefault(office.member.user_id, []).append(office)
+    # Offices whose holders' names the union withholds, with the reason in law it
+    # recorded (e.g. {"hq_admin": "staff safety: ..."}); the office is still shown.
+    withheld = getattr(settings, "UNIONHALL_DATARIGHTS_WITHHELD_ROLES", {})
     looks = Looks([], [], [])
     for e in entries:
         detail = e.detail or {}
@@ -102,5 +106,8 @@ def looks_at(member: Member, *, since: dt.datetime | None = None) -> Looks:
             held = [o for o in offices.get(e.actor_id, []) if o.starts_on <= e.at.date() and (o.ends_on is None or o.ends_on >= e.at.date())]
             office = "; ".join(f"{o.get_role_display()}{', ' + o.scope_label if o.scope_label else ''}" for o in held)
             who = officer.full_name if officer else (e.actor_label or "a former account")
+            reasons = [withheld[o.role] for o in held if o.role in withheld]
+            if reasons:
+                who = f"name withheld ({reasons[0]})"
             looks.officers.append(Look(e.at, what, why, who, office or "no office at the time"))
     return looks

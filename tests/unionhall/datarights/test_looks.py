@@ -57,3 +57,10 @@ def test_the_page_shows_the_officer_and_is_only_the_members_own(client, people):
     client.logout()
     sign_in(client, people.erin, mfa=False)
     assert "Carol Cooper" not in client.get(reverse("datarights_looks")).content.decode()
+
+
+def test_an_officers_name_is_withheld_where_the_union_recorded_a_reason_but_the_office_is_shown(people, settings):
+    settings.UNIONHALL_DATARIGHTS_WITHHELD_ROLES = {"branch_secretary": "a risk to the officer's safety recorded by HQ"}
+    audit_record(actor=people.carol.user, action=Action.VIEW, subject=people.alice, detail={"page": "member detail"})
+    [look] = looks_at(people.alice).officers
+    assert "Carol" not in look.who and "safety" in look.who and look.office == "Branch secretary, North"
