@@ -142,6 +142,24 @@ def campaign_create(*, user, remit: Remit, draft: CampaignDraft) -> Campaign:
     return campaign
 
 
+@transaction.atomic
+def campaign_update(*, remit: Remit, campaign: Campaign, draft: CampaignDraft) -> Campaign:
+    """Change a campaign's words, target, branches or closing date. Letters
+    already written keep what they were written to."""
+    check_run(remit=remit, campaign=campaign)
+    check_campaign(remit=remit, draft=draft)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    named = draft.target == Campaign.Target.NAMED
+    for field in ("title", "summary", "subject", "target_name", "target_email"):
+        setattr(campaign, field, getattr(draft, field).strip() if named or not field.startswith("target_") else "")
+    campaign.brief, campaign.points, campaign.model_letter = draft.brief, draft.points, draft.model_letter
+    campaign.target, campaign.closes_on = draft.target, draft.closes_on
+    campaign.full_clean(exclude=["branches"])
+    campaign.save()
+    campaign.branches.set(draft.branch_ids)
+    return campaign
+
+
 def check_run(*, remit: Remit, campaign: Campaign) -> None:
     if not can_run(remit, campaign.branches.values_list("pk", flat=True)):
         raise Refused("No such campaign.", status=404)
@@ -520,11 +538,13 @@ def letters_erase(*, member_id: int) -> int:
     return erased
 
 
-def letters_forget(now: dt.datetime | None = None) -> int:
+def letters_forget(now: dt.datetime | None = None, *, batch: int = 500) -> int:
     """The periodic job: erase the text and address of letters sent, refused
     or abandoned more than CAMPAIGNS_KEEP_LETTERS_DAYS ago (unconfirmed ones
     after their link expires), keeping only where each went for the count.
-    Returns how many were erased."""
+    Works in batches of ``batch`` letters, each its own transaction, so an
+    interrupted run loses nothing and the next carries on. Returns how many
+    were erased."""
     now = now or _now()
     kept_since = now - dt.timedelta(days=keep_days())
     due = Letter.objects.filter(forgotten_at__isnull=True).filter(
@@ -532,13 +552,12 @@ def letters_forget(now: dt.datetime | None = None) -> int:
         | Q(status=Letter.Status.UNCONFIRMED, written_at__lt=now - dt.timedelta(days=CONFIRM_DAYS))
     )
     erased = 0
-    for letter_id in due.values_list("pk", flat=True)[:5000]:
+    while ids := list(due.order_by("pk").values_list("pk", flat=True)[:batch]):
         with transaction.atomic():
-            letter = Letter.objects.select_for_update().get(pk=letter_id)
-            if letter.status == Letter.Status.UNCONFIRMED:
-                letter.status = Letter.Status.WITHDRAWN
-            _forget(letter)
-            erased += 1
-    if erased:
-        audit_record(actor=None, action=Action.CHANGE, subject=None, detail={"letters": "forgotten", "count": erased})
+            for letter in Letter.objects.select_for_update().filter(pk__in=ids, forgotten_at__isnull=True):
+                if letter.status == Letter.Status.UNCONFIRMED:
+                    letter.status = Letter.Status.WITHDRAWN
+                _forget(letter)
+                erased += 1
+            audit_record(actor=None, action=Action.CHANGE, subject=None, detail={"letters": "forgotten", "count": len(ids)})
     return erased

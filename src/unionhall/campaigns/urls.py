@@ -8,6 +8,7 @@ urlpatterns = [
     path("manage/", views.campaign_manage, name="campaigns_manage"),
     path("manage/new/", views.campaign_create, name="campaigns_create"),
     path("manage/<slug:slug>/", views.campaign_report, name="campaigns_report"),
+    path("manage/<slug:slug>/edit/", views.campaign_edit, name="campaigns_edit"),
     path("manage/<slug:slug>/status/", views.campaign_status, name="campaigns_status"),
     path("letters/<int:pk>/withdraw/", views.letter_withdraw, name="campaigns_letter_withdraw"),
     path("letters/<int:pk>/decide/", views.letter_decide, name="campaigns_letter_decide"),

@@ -156,6 +156,24 @@ def campaign_create(request):
     return render(request, "campaigns/create.html", {"form": form, "everyone": remit.everyone})
 
 
+@officer_required
+def campaign_edit(request, slug: str):
+    campaign = _run(request, slug)
+    remit = request_remit(request)
+    initial = {f: getattr(campaign, f) for f in ("title", "summary", "brief", "points", "model_letter", "subject", "target", "target_name", "target_email", "closes_on")}
+    initial["branches"] = list(campaign.branches.all())
+    form = forms.CampaignForm(request.POST or None, branches=_branches_for(remit), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(remit=remit, campaign=campaign, draft=form.draft())
+        except Refused as exc:
+            answer_refusal(request, exc, subject=campaign)
+        else:
+            messages.success(request, "The campaign is saved.")
+            return redirect("campaigns_report", slug=campaign.slug)
+    return render(request, "campaigns/create.html", {"form": form, "everyone": remit.everyone, "campaign": campaign})
+
+
 def _run(request, slug: str) -> Campaign:
     campaign = get_object_or_404(Campaign, slug=slug)
     try:

@@ -199,3 +199,18 @@ def test_the_report_reads_a_fixed_number_of_queries(client, people, union, campa
         Letter.objects.create(campaign=campaign, member=member, status=Letter.Status.SENT, constituency_code=f"E1400106{n}",
                               recipient_name="MP", recipient_email="mp@example.org", written_at=campaign.created_at)  # fmt: skip
     assert count() == few
+
+
+def test_the_branch_running_a_campaign_can_change_it_and_another_cannot(client, people, union):
+    campaign = make_campaign(people.carol.user, branches=[union.north])
+    data = {"title": "Safer caseloads", "summary": "s2", "brief": "b2", "points": "p2", "model_letter": "m2", "subject": "x2",
+            "target": "named", "target_name": "The Director", "target_email": "director@employer.example", "branches": [union.north.pk]}  # fmt: skip
+    sign_in(client, people.dave)
+    assert client.post(reverse("campaigns_edit", args=[campaign.slug]), data).status_code == 404
+    assert Campaign.objects.get().title == "Safe caseloads"
+    client.logout()
+    sign_in(client, people.carol)
+    assert client.get(reverse("campaigns_edit", args=[campaign.slug])).status_code == 200
+    assert client.post(reverse("campaigns_edit", args=[campaign.slug]), data).status_code == 302
+    changed = Campaign.objects.get()
+    assert (changed.title, changed.target, changed.target_email, changed.slug) == ("Safer caseloads", "named", "director@employer.example", "safe-caseloads")
