@@ -164,6 +164,20 @@ class QuestionResult:
         """The votes for ``option`` (0 for an option the question does not have)."""
         return next((o.votes for o in self.options if o.option == option), 0)
 
+    @property
+    def outcome(self) -> str:
+        """The result in words, to read before the numbers: which answer had
+        the most votes, or a tie. Whether that carries the question (a
+        threshold, a quorum) is for the rules around the ballot to say."""
+        top = max((o.votes for o in self.options), default=0)
+        if top == 0:
+            return "No votes were cast on this question."
+        leaders = [o for o in self.options if o.votes == top]
+        if len(leaders) > 1:
+            return f"A tie: {' and '.join(o.option for o in leaders)} had {top:,} votes each."
+        first = leaders[0]
+        return f"{first.option} had the most votes: {first.votes:,}, {first.percent:.1f}% of the ballots counted."
+
 
 @dataclass(frozen=True)
 class AreaResult:
