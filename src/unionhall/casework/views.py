@@ -22,8 +22,11 @@ from unionhall.members.access import answer_refusal, deny, hq_required, member_r
 from unionhall.members.models import Member, Office
 from unionhall.members.remit import request_remit
 from unionhall.members.second_factor import has_approved_totp
-from unionhall.ratelimit import limited
+from unionhall.ratelimit import allow
 from unionhall.refusals import Refused
+
+
+REQUESTS_PER_HOUR = 5
 
 
 def _second_factor(request):
@@ -65,9 +68,11 @@ def home(request):
 
 
 @member_required
-@limited("casework_request", limit=5, per=3600)
 def ask(request):
     form = forms.RequestForm(request.POST or None, request.FILES or None)
+    # Only sending counts towards the limit: a member may open the form as often as they like.
+    if request.method == "POST" and not allow("casework_request", request.user.pk, limit=REQUESTS_PER_HOUR, per=3600):
+        return render(request, "429.html", {"limit": REQUESTS_PER_HOUR, "minutes": 60}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

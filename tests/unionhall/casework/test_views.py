@@ -161,3 +161,13 @@ def test_the_outsider_dashboard_shows_nothing_of_another_branch(client, people, 
     sign_in(client, people.dave)
     response = client.get(reverse("casework_branch"))
     assert response.status_code == 200 and response.context["open_count"] == 0 and not response.context["deadlines"]
+
+
+def test_asking_for_help_is_rate_limited_but_the_form_is_not(client, people):
+    sign_in(client, people.alice, mfa=False)
+    for _ in range(8):
+        assert client.get(reverse("casework_ask")).status_code == 200
+    for i in range(5):
+        client.post(reverse("casework_ask"), {"kind": "grievance", "what_happened": f"matter {i}", "nation": "england-wales"})
+    response = client.post(reverse("casework_ask"), {"kind": "grievance", "what_happened": "one too many", "nation": "england-wales"})
+    assert response.status_code == 429 and Case.objects.count() == 5
