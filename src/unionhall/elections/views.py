@@ -185,6 +185,15 @@ def scrutineer_upload(request, pk: int):
     return redirect("election_results", pk=pk)
 
 
+def plain_votes(total: str) -> str:
+    """A stage total as people write it: "48.00000" is 48, and a transfer's
+    fraction keeps only the places it has ("12.50000" is 12.5). The
+    record and the count report keep the rules' five places."""
+    if "." not in total:
+        return total
+    return total.rstrip("0").rstrip(".")
+
+
 @member_required
 def results(request, pk: int):
     election = _election(pk)
@@ -192,15 +201,17 @@ def results(request, pk: int):
     names = table.get("candidates", {})
     elected = {str(n) for n in table.get("elected", [])}
     rows = [
-        {"name": name, "elected": number in elected, "totals": [s["totals"].get(number, "") for s in table.get("stages", [])]}
+        {"name": name, "elected": number in elected, "totals": [plain_votes(s["totals"].get(number, "")) for s in table.get("stages", [])]}
         for number, name in names.items()
     ]
     context = {
         "election": election,
         "ballot": ballots.ballot_facts(ballot_id=election.ballot_id) if election.ballot_id else None,
         "winners": election.nominations.filter(elected=True).select_related("candidate", "candidate__branch"),
-        "stages": table.get("stages", []),
+        "stages": [{**stage, "non_transferable": plain_votes(str(stage.get("non_transferable", "")))} for stage in table.get("stages", [])],
         "rows": rows,
+        "valid": plain_votes(str(table.get("valid", ""))),
+        "quota": plain_votes(str(table.get("quota") or "")),
         "ties": [
             {**tie, "names": [names.get(str(n), "") for n in tie["candidates"]], "drawn_names": [names.get(str(n), "") for n in tie.get("drawn", [])]}
             for tie in table.get("ties", [])
