@@ -158,6 +158,8 @@ class Run(models.Model):
     invited = models.PositiveIntegerField(default=0)  # members in the audience when it opened
     results = models.JSONField(null=True, blank=True)
     results_at = models.DateTimeField(null=True, blank=True)
+    # The union-wide figures of ``results`` that trends need (results.summary).
+    summary = models.JSONField(null=True, blank=True)
     shuffled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -184,8 +184,20 @@ def table_of(results: dict, question: str, view: str) -> dict | None:
     return None
 
 
+_INDEXES: dict[int, tuple[dict, dict]] = {}
+
+
 def lookup(table: dict) -> dict:
-    return {tuple(c[0]): c[1:] for c in table["cells"]}
+    """The table's cells by key, built once per loaded table (a page asks
+    for the same table several times)."""
+    cached = _INDEXES.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    index = {tuple(c[0]): c[1:] for c in table["cells"]}
+    if len(_INDEXES) > 256:
+        _INDEXES.clear()
+    _INDEXES[id(table)] = (table, index)
+    return index
 
 
 def percent(part, whole, threshold) -> str | None:
@@ -260,18 +272,28 @@ def breakdown_rows(results: dict, q: Question, by: str, *, allowed=None) -> dict
     return {"kind": t["kind"], "answers": answer_cats, "rows": rows}
 
 
-def trend(runs: list[Run], q: Question) -> list[dict]:
-    """One point per closed run: a number question's mean, or each answer's
-    share, as published (``None`` where that run hid it)."""
-    points = []
-    for run in runs:
-        if not run.results:
-            continue
-        rows = overall_rows(run.results, q)
+def summary(results: dict, questions) -> dict:
+    """What the trend needs of a run, kept small so a page over many runs
+    does not load every run's whole publication: each question's
+    union-wide mean or shares, as published."""
+    out = {}
+    for q in questions:
+        rows = overall_rows(results, q)
         if not rows:
             continue
         if "mean" in rows[0]:
-            points.append({"run": run.number, "date": run.opens_at.date(), "mean": rows[0]["mean"], "count": rows[0]["count"]})
+            out[q.key] = {"mean": rows[0]["mean"], "count": rows[0]["count"]}
         else:
-            points.append({"run": run.number, "date": run.opens_at.date(), "shares": {r["label"]: r["percent"] for r in rows if not r.get("total")}})
+            out[q.key] = {"shares": {r["label"]: r["percent"] for r in rows if not r.get("total")}}
+    return out
+
+
+def trend(runs: list[Run], q: Question) -> list[dict]:
+    """One point per closed run (from ``Run.summary``): a number question's
+    mean, or each answer's share, as published (``None`` where hidden)."""
+    points = []
+    for run in runs:
+        point = (run.summary or {}).get(q.key)
+        if point is not None:
+            points.append({"run": run.number, "date": run.opens_at.date(), **point})
     return points

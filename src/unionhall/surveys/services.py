@@ -27,7 +27,7 @@ from unionhall.surveys.models import (
     ATTRIBUTES, MINIMUM_THRESHOLD, AnsweredMark, Audience, Draft, FreeText, Kind, Question, QuestionKind, Repeat,
     Response, Run, Survey,
 )  # fmt: skip
-from unionhall.surveys.results import compute
+from unionhall.surveys.results import compute, summary
 
 INVITE_BATCH = 2000
 MAX_TEXT = 4000
@@ -367,8 +367,9 @@ def run_close(run: Run, *, now: dt.datetime | None = None, rng: random.Random | 
     if run.survey.is_anonymous:
         run_shuffle(run, rng=rng)
     run.results = compute(run)
+    run.summary = summary(run.results, run.survey.questions.all())
     run.results_at = now
-    run.save(update_fields=["results", "results_at", "shuffled_at"])
+    run.save(update_fields=["results", "summary", "results_at", "shuffled_at"])
     return run
 
 

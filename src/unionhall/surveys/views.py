@@ -16,7 +16,7 @@ from unionhall.members.models import Branch, Employer
 from unionhall.members.remit import request_remit
 from unionhall.ratelimit import limited
 from unionhall.refusals import Refused
-from unionhall.surveys import charts, equality, export, forms, services
+from unionhall.surveys import charts, equality, export, forms, html_tables, services
 from unionhall.surveys.models import CHARACTERISTICS, Characteristics, FreeText, OutcomeSet, QuestionKind, Run, TextStatus
 from unionhall.surveys.results import breakdown_rows, overall_rows, response_rate, trend
 
@@ -224,18 +224,22 @@ def officer_results(request, pk: int):
         if allowed is not None and only not in allowed:
             deny(request, reason="breakdown outside remit", subject=run, path=request.path)
         allowed = {only}
-    runs = list(survey.runs.filter(results__isnull=False).order_by("number"))
+    runs = list(survey.runs.filter(results_at__isnull=False).only("survey_id", "number", "opens_at", "summary").order_by("number"))
     sections = []
     for q in survey.questions.all():
         if q.kind == QuestionKind.TEXT:
             continue
         table = breakdown_rows(run.results, q, by, allowed=allowed) if (by and q.breakdown) else None
+        if table is not None:
+            table = html_tables.breakdown_table(table, by=by, caption=f"{q.short} by {by}", unit=q.unit)
         points = trend(runs, q)
         chart = ""
         if points and "mean" in points[0]:
             chart = charts.line(f"{q.short}: mean by run", [(f"#{p['run']}", float(p["mean"]) if p["mean"] is not None else None) for p in points])
         sections.append({"question": q, "table": table, "trend": points, "chart": chart})
     respondents = breakdown_rows(run.results, None, by, allowed=allowed) if by else None
+    if respondents is not None:
+        respondents = html_tables.breakdown_table(respondents, by=by, caption=f"Respondents by {by}")
     audit_record(actor=request.user, action=Action.VIEW, subject=run, detail={"page": "survey breakdown", "by": by})
     context = {
         "run": run, "by": by, "attributes": survey.attribute_list, "sections": sections, "respondents": respondents,

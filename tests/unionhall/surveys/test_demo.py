@@ -32,4 +32,4 @@ def test_the_demo_pulse_has_run_three_times_with_small_cells_hidden_and_a_rising
     report = equality.outcome_report(OutcomeSet.objects.get())
     flagged = [r for r in report.rows if r.flagged]
     assert flagged and flagged[0].ci_low > 1
-    assert elapsed < 30
+    assert elapsed < 45  # seconds, on a loaded shared machine; a few seconds alone
