@@ -3,11 +3,18 @@ models; the page brings them together)."""
 
 from django.contrib.auth.decorators import login_required
 
+from unionhall import todo
+from unionhall.ballots import queries as ballot_queries
 from unionhall.ballots.queries import open_ballots_for
+from unionhall.bulletins import todo as bulletin_todo
 from unionhall.bulletins.queries import bulletins_for
 from unionhall.members.access import active_member
 from unionhall.members.views import home_context
 from django.shortcuts import render
+
+
+# Each app's ``to_do_for(user)``: what waits on this officer, listed first on the home page.
+TO_DO_SOURCES = (ballot_queries.to_do_for, bulletin_todo.to_do_for)
 
 
 @login_required
@@ -16,4 +23,5 @@ def home(request):
     member = active_member(request.user)
     context["open_ballots"] = open_ballots_for(request.user)
     context["latest_bulletins"] = list(bulletins_for(member)[:3]) if member else []
+    context["to_do"] = todo.ordered([item for source in TO_DO_SOURCES for item in source(request.user)])
     return render(request, "members/home.html", context)

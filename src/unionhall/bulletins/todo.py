@@ -1,0 +1,21 @@
+"""What in the bulletins waits on the signed-in moderator (the home page lists it)."""
+
+from django.urls import reverse
+
+from unionhall.bulletins import services
+from unionhall.todo import ToDo
+
+
+def to_do_for(user) -> list[ToDo]:
+    """Comments held, hidden or reported in the user's moderation scope, and
+    appeals against others' decisions there."""
+    if not services.may_moderate(user):
+        return []
+    items = []
+    comments = services.moderation_queue(user).count()
+    if comments:
+        items.append(ToDo(f"{comments} comment{'s wait' if comments != 1 else ' waits'} for a moderator", reverse("moderation_queue"), urgent=True))
+    appeals = services.pending_appeals(user).count()
+    if appeals:
+        items.append(ToDo(f"{appeals} appeal{'s' if appeals != 1 else ''} against a moderation decision to decide", reverse("moderation_queue")))
+    return items
