@@ -41,13 +41,16 @@ class LetterForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}), max_length=LETTER_MAX_CHARS, label="Your letter")
     signed_name = forms.CharField(max_length=150, label="Sign it with your name")
 
-    def __init__(self, *args, choices=(), **kwargs):
+    def __init__(self, *args, choices=(), to_mp: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["constituency_code"].choices = list(choices)
         if choices:
             self.fields["constituency_code"].help_text = "Your postcode's area is split between constituencies: check which is yours."
         else:
             self.fields["constituency_code"].widget = forms.HiddenInput()
+        if not to_mp:  # a named person: no constituency to find
+            del self.fields["postcode"], self.fields["constituency_code"]
+            self.fields["address"].help_text = "If you want it at the foot of your letter."
 
     def draft(self) -> LetterDraft:
-        return LetterDraft(**self.cleaned_data)
+        return LetterDraft(**{"postcode": "", "constituency_code": "", **self.cleaned_data})

@@ -187,8 +187,10 @@ def audience_q(member: Member) -> Q:
 
 
 def campaigns_for(member: Member):
-    """Open campaigns this member may write in, newest first."""
-    return Campaign.objects.filter(audience_q(member), status=Campaign.Status.OPEN).distinct().order_by("-created_at", "-pk")
+    """Open campaigns this member may write in (not past their closing
+    date), newest first."""
+    running = Q(closes_on__isnull=True) | Q(closes_on__gte=timezone.localdate(_now()))
+    return Campaign.objects.filter(audience_q(member), running, status=Campaign.Status.OPEN).distinct().order_by("-created_at", "-pk")
 
 
 def campaign_for(member: Member, slug: str) -> Campaign:

@@ -70,7 +70,7 @@ def campaign_detail(request, slug: str):
     member = request.member
     letter = services.current_letter(member, campaign)
     choices, likeliest = _choices(request.POST.get("postcode", member.postcode)[:10])
-    form = forms.LetterForm(request.POST or None, choices=choices, initial={
+    form = forms.LetterForm(request.POST or None, choices=choices, to_mp=campaign.target == Campaign.Target.MP, initial={
         "postcode": member.postcode, "address": services.member_address(member), "signed_name": member.full_name,
         "body": _model_for(campaign, member), "constituency_code": likeliest,
     })  # fmt: skip

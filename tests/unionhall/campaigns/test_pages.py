@@ -214,3 +214,23 @@ def test_the_branch_running_a_campaign_can_change_it_and_another_cannot(client, 
     assert client.post(reverse("campaigns_edit", args=[campaign.slug]), data).status_code == 302
     changed = Campaign.objects.get()
     assert (changed.title, changed.target, changed.target_email, changed.slug) == ("Safer caseloads", "named", "director@employer.example", "safe-caseloads")
+
+
+def test_a_letter_to_a_named_person_asks_for_no_postcode(client, people):
+    campaign = make_campaign(people.hq.user, slug="director", target=Campaign.Target.NAMED, target_name="The Director",
+                             target_email="director@employer.example")  # fmt: skip
+    sign_in(client, people.alice, mfa=False)
+    page = client.get(reverse("campaigns_detail", args=[campaign.slug])).content.decode()
+    assert 'name="postcode"' not in page and "Dear The Director," in page
+    data = {"body": own_words(), "signed_name": "Alice Archer", "address": ""}
+    assert client.post(reverse("campaigns_detail", args=[campaign.slug]), data).status_code == 302
+    assert Letter.objects.get().recipient_email == "director@employer.example"
+
+
+def test_a_campaign_past_its_closing_date_is_gone_for_members(client, people, campaign):
+    import datetime as dt
+
+    Campaign.objects.filter(pk=campaign.pk).update(closes_on=dt.date.today() - dt.timedelta(days=2))
+    sign_in(client, people.alice, mfa=False)
+    assert client.get(reverse("campaigns_detail", args=[campaign.slug])).status_code == 404
+    assert campaign.title not in client.get(reverse("campaigns_list")).content.decode()
