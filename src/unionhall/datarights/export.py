@@ -194,11 +194,15 @@ FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 FONT_MONO = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
 
 
+def _zone():
+    return timezone.get_current_timezone()
+
+
 def _text(value) -> str:
     if value is None or value == "":
         return "-"
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%-d %b %Y %H:%M")
+        return value.astimezone(_zone()).strftime("%-d %b %Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%-d %b %Y")
     if isinstance(value, bool):
@@ -208,46 +212,76 @@ def _text(value) -> str:
     return str(value)
 
 
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _wrap(text: str, width: int):
+    """Lines of at most ``width`` characters, broken at the last space where
+    there is one (textwrap does the same, several times slower)."""
+    while len(text) > width:
+        cut = text.rfind(" ", 0, width + 1)
+        cut = cut if cut > 0 else width
+        yield text[:cut]
+        text = text[cut:].lstrip(" ")
+    yield text
+
+
 def as_pdf(data: MemberData) -> bytes:
     """A readable PDF of the same data: each purpose a heading, each kind a
     sub-heading, each row one "field: value" paragraph. Lines are wrapped here
     and placed with ``text()``, since fpdf2's ``multi_cell`` takes tens of
-    seconds over a long history; a monospaced body font makes the wrap exact."""
-    import textwrap
-
+    seconds over a long history; monospaced body text makes the wrap exact.
+    Latin-1 text uses the PDF's own fonts (the fastest to write); anything
+    else DejaVu, where installed."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
-    if FONT.exists() and FONT_MONO.exists():
+    unicode_fonts = FONT.exists() and FONT_MONO.exists()
+    if unicode_fonts:
         pdf.add_font("heading", "", str(FONT))
-        pdf.add_font("body", "", str(FONT_MONO))
-        heading, body, clean = "heading", "body", str
-    else:  # core fonts cover Latin-1 only
-        heading, body = "Helvetica", "Courier"
-        clean = lambda s: s.encode("latin-1", "replace").decode("latin-1")  # noqa: E731
+        pdf.add_font("mono", "", str(FONT_MONO))
     pdf.add_page()
-    y = pdf.t_margin
+    state = {"y": pdf.t_margin, "font": None}
+    widths: dict[tuple[str, str, float], int] = {}
 
-    def lines(text: str, size: float, family: str, *, gap: float = 0.0):
-        nonlocal y
-        pdf.set_font(family, "", size)
-        width = max(20, int(pdf.epw / pdf.get_string_width("M")))
-        y += gap
-        for line in textwrap.wrap(clean(text), width) or [""]:
-            if y + size * 0.45 > pdf.h - pdf.b_margin:
+    def use(family: str, style: str, size: float) -> int:
+        if state["font"] != (family, style, size):
+            pdf.set_font(family, style, size)
+            state["font"] = (family, style, size)
+        if (family, style, size) not in widths:
+            widths[(family, style, size)] = max(20, int(pdf.epw / pdf.get_string_width("M")))
+        return widths[(family, style, size)]
+
+    def lines(text: str, size: float, *, heading: bool = False, gap: float = 0.0):
+        if _latin1(text):
+            width = use("Helvetica", "B", size) if heading else use("Courier", "", size)
+        elif unicode_fonts:
+            width = use("heading", "", size) if heading else use("mono", "", size)
+        else:
+            text = text.encode("latin-1", "replace").decode("latin-1")
+            width = use("Courier", "", size)
+        state["y"] += gap
+        step = size * 0.45
+        for line in _wrap(text, width):
+            if state["y"] + step > pdf.h - pdf.b_margin:
                 pdf.add_page()
-                y = pdf.t_margin
-            y += size * 0.45
-            pdf.text(pdf.l_margin, y, line)
+                state["y"] = pdf.t_margin
+            state["y"] += step
+            pdf.text(pdf.l_margin, state["y"], line)
 
-    lines("What the union holds on you", 16, heading)
+    lines("What the union holds on you", 16, heading=True)
     lines(f"Member {data.member.membership_number}; prepared {_text(data.generated_at)}."
-          + (" Other people's data is redacted." if data.redacted else ""), 9, body, gap=2)  # fmt: skip
+          + (" Other people's data is redacted." if data.redacted else ""), 9, gap=2)  # fmt: skip
     for purpose, held in data.sections.items():
-        lines(purpose, 13, heading, gap=5)
+        lines(purpose, 13, heading=True, gap=5)
         for h in held:
-            lines(f"{h.label} ({len(h.rows)})", 11, heading, gap=3)
-            lines(f"Why: {h.declaration.basis}. Kept: {h.retention}.", 7.5, body, gap=1)
+            lines(f"{h.label} ({len(h.rows)})", 11, heading=True, gap=3)
+            lines(f"Why: {h.declaration.basis}. Kept: {h.retention}.", 7.5, gap=1)
             for row in h.rows:
-                lines("; ".join(f"{k.replace('__', ' ').replace('_', ' ')}: {_text(v)}" for k, v in row.items()), 8, body, gap=1)
+                lines("; ".join(f"{k.replace('__', ' ').replace('_', ' ')}: {_text(v)}" for k, v in row.items()), 8, gap=1)
     return bytes(pdf.output())

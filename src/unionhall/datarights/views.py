@@ -49,6 +49,15 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
+def _refused(request, exc: Refused, *, subject=None) -> None:
+    """Answer a refusal of bad input the issue lists (an export asked twice at
+    once, a period under its legal minimum) and record it: the service wrote
+    nothing, and the audit entry is the only trace."""
+    if exc.status not in (403, 404):
+        audit_record(actor=request.user, action=Action.DENIED, subject=subject, detail={"reason": str(exc)[:200], "path": request.path})
+    answer_refusal(request, exc, subject=subject)
+
+
 def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
     kind = "application/json" if fmt == "json" else "application/pdf"
     response = HttpResponse(content, content_type=kind)
@@ -76,7 +85,7 @@ def my_data_download(request):
     try:
         content, _ = export.member_export(member=request.member, actor=request.user, fmt=fmt)
     except Refused as exc:
-        answer_refusal(request, exc)
+        _refused(request, exc, subject=request.member)
         return redirect("datarights_my_data")
     return _download(content, fmt, "my-data")
 
@@ -206,7 +215,7 @@ def hq_retention(request):
                 retention.period_set(key=key, days=days, legal_reason=request.POST.get("reason", ""), actor=request.user)
             messages.success(request, "Saved.")
         except Refused as exc:
-            answer_refusal(request, exc)
+            _refused(request, exc, subject=("datarights.retentionperiod", key[:40]))
         return redirect("datarights_hq_retention")
     periods = retention.periods_ensure()
     rows = [(key, what, event, periods.get(key)) for key, (what, event) in personal_data.RETENTION_KEYS.items()]

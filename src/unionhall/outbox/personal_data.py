@@ -5,6 +5,7 @@ from collections.abc import Sequence
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from unionhall.outbox.models import AddressFlag, Message, Status
 from unionhall.personal_data import CONTRACT, LEGITIMATE_INTERESTS, Declaration, NoPersonalData, RetentionRule
@@ -14,8 +15,10 @@ UNFINISHED = (Status.QUEUED, Status.SENDING)
 
 
 def messages_due(before: dt.date, after_id: int, limit: int) -> list[int]:
+    # A bound on the column itself, not on its date: no function per row.
+    start = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
     return list(
-        Message.objects.filter(queued_at__date__lt=before, pk__gt=after_id)
+        Message.objects.filter(queued_at__lt=start, pk__gt=after_id)
         .exclude(status__in=UNFINISHED)
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]

@@ -92,3 +92,12 @@ def test_an_unknown_format_is_refused(people):
     with pytest.raises(Refused):
         export.member_export(member=people.alice, actor=people.alice.user, fmt="xml")
     assert not Export.objects.exists()
+
+
+def test_the_pdf_takes_names_beyond_latin_1(people):
+    people.alice.first_name = "Łucja Ōkubo"
+    people.alice.save()
+    pdf, data = export.member_export(member=people.alice, actor=people.alice.user, fmt="pdf")
+    assert pdf.startswith(b"%PDF") and data.row_count >= 1
+    assert export._latin1("Alice") and not export._latin1("Łucja")
+    assert list(export._wrap("aaa bbb ccc", 7)) == ["aaa bbb", "ccc"] and list(export._wrap("x" * 10, 4)) == ["xxxx", "xxxx", "xx"]

@@ -65,6 +65,8 @@ def test_a_download_asked_while_one_is_under_way_says_so_and_gives_nothing(clien
     response = client.post(reverse("datarights_download"), {"format": "json"}, follow=True)
     assert "already being prepared" in response.content.decode()
     assert Export.objects.count() == 1
+    refusal = AuditEntry.objects.filter(action=Action.DENIED, actor=people.alice.user).get()
+    assert "already being prepared" in refusal.detail["reason"]
 
 
 def test_downloads_are_rate_limited(client, people):
@@ -149,3 +151,15 @@ def test_an_active_member_cannot_ask_to_be_erased(client, people):
     response = client.post(reverse("datarights_erasure"), follow=True)
     assert "While you are a member" in response.content.decode()
     assert not ErasureRequest.objects.exists()
+
+
+def test_hq_setting_a_period_under_the_legal_minimum_is_told_why_and_it_is_audited(client, people):
+    from unionhall.datarights.models import RetentionPeriod
+    from unionhall.datarights.retention import minimum_set
+
+    minimum_set(key="ballot_roll", minimum_days=365, reason="Challenges to a result", actor=people.hq.user)
+    sign_in(client, people.hq)
+    response = client.post(reverse("datarights_hq_retention"), {"key": "ballot_roll", "days": "30", "reason": "x", "step": "period"}, follow=True)
+    assert "legal minimum of 365 days" in response.content.decode()
+    assert RetentionPeriod.objects.get(key="ballot_roll").days >= 365
+    assert AuditEntry.objects.filter(action=Action.DENIED, subject_id="ballot_roll").exists()
