@@ -41,8 +41,10 @@ def test_a_member_votes_finds_the_tracker_and_the_result_verifies(page, open_bal
     expect(page.get_by_role("heading", name="Your vote is cast")).to_be_visible()
     assert Cast.objects.get().tracker == tracker
 
-    page.get_by_role("link", name="Find it on the bulletin board").click()
+    page.get_by_role("link", name="Find it in the ballot box").click()
     expect(page.locator(f"tr[id='{tracker}']")).to_be_visible()
+    expect(page.locator(f"tr[id='{tracker}']")).to_have_class("found")
+    expect(page.locator(".find-answer")).to_contain_text("Found and counted")
     expect(page.locator(f"tr[id='audited-{code}']")).to_have_count(0)  # checked ballots wait for the close
 
     close(open_ballot)

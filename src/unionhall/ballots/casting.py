@@ -113,7 +113,7 @@ def _send_tracker(member: Member, ballot: Ballot, tracker: str) -> None:
         subject=f"Your vote in “{ballot.title}” was received",
         body=(
             f"Dear {member.first_name},\n\nYour encrypted ballot was received. Its tracker is:\n\n    {tracker}\n\n"
-            "Look for it on the ballot's bulletin board to check it was counted as cast. Nobody, including the union, "
+            "Look for it in the ballot's ballot box (on the ballot's page) to check it was counted as cast. Nobody, including the union, "
             "can see how you voted. You can vote again until the ballot closes; only your last vote counts.\n"
         ),
         to=[member.email],

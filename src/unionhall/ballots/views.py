@@ -131,7 +131,7 @@ def cast(request, slug: str):
         stored = do_cast_ballot(ballot=ballot, check=check, content=content)
     except Refused as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=exc.status)
-    return JsonResponse({"ok": True, "tracker": stored.tracker, "board": f"/ballots/{ballot.slug}/board/#{stored.tracker}"})
+    return JsonResponse({"ok": True, "tracker": stored.tracker, "board": f"/ballots/{ballot.slug}/board/?tracker={stored.tracker}#{stored.tracker}"})
 
 
 # The booth check answers anyone. Whatever would tell an outsider which
@@ -186,7 +186,7 @@ def audit(request, slug: str):
         return JsonResponse({"ok": False, "error": f"The booth's encryption did NOT match its claimed choices: {exc}"}, status=422)
     return JsonResponse({
         "ok": True, "code": audited.code, "board": f"/ballots/{ballot.slug}/board/#audited-{audited.code}",
-        "message": f"The encryption matches the choices shown: the booth is honest for this ballot. When voting closes it is published on the bulletin board as checked ballot {audited.code}, with its choices, so any device can check it again.",
+        "message": f"The encryption matches the choices shown: the booth is honest for this ballot. When voting closes it is published in the ballot box as checked ballot {audited.code}, with its choices, so any device can check it again.",
     })  # fmt: skip
 
 
@@ -205,9 +205,29 @@ def board_page(request, slug: str):
     # the replaced ones and the checked ones are published at the close:
     # watching them change during the vote could tie a checked choice, or a
     # change of mind, to whoever then drops off the turnout drive's list.
-    context = {"ballot": ballot, "entries": board(ballot), "not_counted": not_counted(ballot), "audited": audited, "roll_size": roll_size,
-               "sealed": ballot.status == Ballot.Status.OPEN}  # fmt: skip
+    entries, gone = board(ballot), not_counted(ballot)
+    context = {"ballot": ballot, "entries": entries, "not_counted": gone, "audited": audited, "roll_size": roll_size,
+               "sealed": ballot.status == Ballot.Status.OPEN, "sought": tracker_sought(request.GET.get("tracker", ""), entries, [] if ballot.status == Ballot.Status.OPEN else gone)}  # fmt: skip
     return render(request, "ballots/board.html", context)
+
+
+def tracker_sought(typed: str, entries: list[dict], gone: list[dict]) -> dict | None:
+    """Where a tracker a member typed or pasted (or followed from the booth) is
+    on the board: counted, replaced or withdrawn, or not there. Spaces and
+    letter case are forgiven; nothing else is, so a near miss is not found.
+    While voting is open ``gone`` is empty: the replaced ballots are sealed
+    until the close, so a replaced tracker gets the answer an unknown one does."""
+    typed = "".join(typed.split())[:200]
+    if not typed:
+        return None
+    wanted = typed.lower()
+    for entry in entries:
+        if entry["tracker"].lower() == wanted:
+            return {"typed": typed, "tracker": entry["tracker"], "state": "counted"}
+    for entry in gone:
+        if entry["tracker"].lower() == wanted:
+            return {"typed": typed, "tracker": entry["tracker"], "state": entry.get("why", "replaced")}
+    return {"typed": typed, "tracker": "", "state": "absent"}
 
 
 @login_required

@@ -65,7 +65,7 @@
       sealed.hidden = true;
       if (answer.ok) {
         show(outcome, "<h2>Your vote is cast</h2><p>Tracker <code class='tracker'>" + text(answer.tracker) +
-          "</code>. We have emailed it to you too.</p><p><a href='" + text(answer.board) + "'>Find it on the bulletin board</a> · <a href='" +
+          "</code>. We have emailed it to you too.</p><p><a href='" + text(answer.board) + "'>Find it in the ballot box</a> · <a href='" +
           text(form.dataset.detailUrl) + "'>Back to the ballot</a></p>");
       } else {
         show(outcome, "<h2>Your vote was not accepted</h2><p class='bad'>" + text(answer.error) + "</p>");
@@ -85,7 +85,7 @@
       var heading = answer.ok ? "The booth is honest" : answer.status === 422 ? "Warning: the booth cheated" : "The check was not made";
       show(outcome, "<h2>" + heading + "</h2><p class='" + (answer.ok ? "" : "bad") + "'>" +
         text(answer.ok ? answer.message : answer.error) + "</p>" +
-        (answer.ok ? "<p><a href='" + text(answer.board) + "'>See it on the bulletin board</a></p>" : "") +
+        (answer.ok ? "<p><a href='" + text(answer.board) + "'>See it in the ballot box</a></p>" : "") +
         "<p>That encrypted vote was spoilt, not cast. Choose again and cast a fresh one.</p>");
     });
   });
