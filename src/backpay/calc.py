@@ -166,35 +166,38 @@ def calculate(*, old: Scale, new: Scale, history: History, start: dt.date, end: 
     employer = history.employer
     months: dict[tuple[int, int], MonthOwed] = {}
     daily = convention == "daily"
+    one_day = dt.timedelta(days=1)
     for seg in segments(history, lambda band: new.top_point(employer, band)):
         a, z = max(seg.start, start), min(seg.end, end)
         if a > z:
             continue
         hours_h, fte_h = to_units(seg.hours), to_units(seg.full_time_hours)
+        old_rate = old.rate_finder(employer, seg.band, seg.point)
+        new_rate = new.rate_finder(employer, seg.band, seg.point)
         cuts = set(old.changes(employer, seg.band, seg.point, a, z)) | set(new.changes(employer, seg.band, seg.point, a, z))
         month = _next_month(a)
         while month <= z:
             cuts.add(month)
             month = _next_month(month)
-        edges = [a, *sorted(cuts), z + dt.timedelta(days=1)]
-        for piece_start, after in zip(edges, edges[1:]):
-            piece_end = after - dt.timedelta(days=1)
-            old_p = old.annual_pence(employer, seg.band, seg.point, piece_start)
-            new_p = new.annual_pence(employer, seg.band, seg.point, piece_start)
+        edges = [a, *sorted(cuts), z + one_day]
+        for i in range(len(edges) - 1):
+            piece_start, after = edges[i], edges[i + 1]
+            old_p = old_rate(piece_start)
+            new_p = new_rate(piece_start)
             days = (after - piece_start).days
-            dim = days_in_month(piece_start.year, piece_start.month)
+            year, mon = piece_start.year, piece_start.month
+            dim = days_in_month(year, mon)
             numerator = (new_p - old_p) * days * hours_h
             denominator = (365 if daily else 12 * dim) * fte_h
-            key = (piece_start.year, piece_start.month)
-            owed = months.get(key)
+            owed = months.get((year, mon))
             if owed is None:
-                owed = months[key] = MonthOwed(key[0], key[1], [], numerator, denominator)
+                owed = months[(year, mon)] = MonthOwed(year, mon, [], numerator, denominator)
             elif owed.denominator == denominator:
                 owed.numerator += numerator
             else:
                 owed.numerator = owed.numerator * denominator + numerator * owed.denominator
                 owed.denominator *= denominator
-            owed.steps.append(Step(piece_start, piece_end, seg.band, seg.point, seg.hours, seg.full_time_hours,
+            owed.steps.append(Step(piece_start, after - one_day, seg.band, seg.point, seg.hours, seg.full_time_hours,
                                    old_p, new_p, days, dim, numerator, denominator))  # fmt: skip
     periods = [months[k] for k in sorted(months)]
     return BackPay(history.employee_number, employer, start, end, convention, periods)

@@ -116,6 +116,24 @@ class Scale:
             raise BackpayError(f"{self.name} has no rate for {employer} band {band} point {point} on {on}")
         return self._pence[key][i]
 
+    def rate_finder(self, employer: str, band: str, point: int):
+        """A function day -> annual pence for one point (what ``annual_pence``
+        does, with the point's timeline looked up once: the hot path of a
+        calculation calls it for every step)."""
+        key = (employer, band, point)
+        starts = self._starts.get(key)
+        if starts is None:
+            raise BackpayError(f"{self.name} has no rate for {employer} band {band} point {point}")
+        ends, pence, name = self._ends[key], self._pence[key], self.name
+
+        def find(on: dt.date) -> int:
+            i = bisect.bisect_right(starts, on) - 1
+            if i < 0 or (ends[i] is not None and on > ends[i]):
+                raise BackpayError(f"{name} has no rate for {employer} band {band} point {point} on {on}")
+            return pence[i]
+
+        return find
+
     def annual(self, employer: str, band: str, point: int, on: dt.date) -> Decimal:
         return Decimal(self.annual_pence(employer, band, point, on)) / 100
 
