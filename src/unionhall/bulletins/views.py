@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from unionhall.audit.models import Action
@@ -55,11 +56,14 @@ def bulletin_detail(request, slug: str, number: int):
     replies = Prefetch("replies", queryset=Comment.objects.order_by("posted_at", "pk"))
     page = Paginator(threads(bulletin).prefetch_related(replies), THREADS_PER_PAGE).get_page(request.GET.get("page"))
     reader = reader_for(request.member)
+    # A comment that could not be posted comes back as it was typed (kept in the session by comment_post).
+    kept = request.session.pop(_draft_key(bulletin), None) or {}
+    initial = {"post_as": "pseudonym" if reader.pseudonym else "name", **kept}
     context = {
         "bulletin": bulletin,
         "comments": page,
         "reader": reader,
-        "comment_form": forms.CommentForm(initial={"post_as": "pseudonym" if reader.pseudonym else "name"}),
+        "comment_form": forms.CommentForm(initial=initial),
         "report_form": forms.ReportForm(),
     }
     return render(request, "bulletins/detail.html", context)
@@ -75,12 +79,26 @@ def comment_link(request, pk: int):
     return redirect(f"{reverse('bulletin_detail', args=[bulletin.series.slug, bulletin.number])}?page={comment_page(comment)}#comment-{comment.pk}")
 
 
+def _draft_key(bulletin) -> str:
+    return f"comment-draft-{bulletin.pk}"
+
+
+def _keep_draft(request, bulletin) -> None:
+    """Keep what the member typed for the page they are sent back to: no
+    refusal (no pseudonym yet, too long, suspended) throws their words away."""
+    request.session[_draft_key(bulletin)] = {
+        "body": request.POST.get("body", "")[: forms.COMMENT_MAX_CHARS * 2], "post_as": request.POST.get("post_as", ""),
+        "parent": request.POST.get("parent", ""),
+    }  # fmt: skip
+
+
 @member_required
 @require_POST
 def comment_post(request, slug: str, number: int):
     bulletin = _readable(request, slug, number)
     form = forms.CommentForm(request.POST)
     if not form.is_valid():
+        _keep_draft(request, bulletin)
         messages.error(request, "Write your comment and choose how to post it.")
         return redirect("bulletin_detail", slug=slug, number=number)
     parent = None
@@ -94,7 +112,8 @@ def comment_post(request, slug: str, number: int):
         comment = services.do_post_comment(member=request.member, bulletin=bulletin, draft=draft)
     except Refused as exc:
         answer_refusal(request, exc, subject=bulletin)
-        return redirect("bulletin_detail", slug=slug, number=number)
+        _keep_draft(request, bulletin)
+        return redirect(f"{reverse('bulletin_detail', args=[slug, number])}#comment-form")
     messages.success(request, f"Your comment is posted as {comment.author_label}.")
     return redirect("comment_link", pk=comment.pk)
 
@@ -128,10 +147,13 @@ def my_bulletin_settings(request):
             answer_refusal(request, exc, subject=reader)
         else:
             messages.success(request, "Your pseudonym is saved.")
+            back = request.POST.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+                return redirect(back)  # to the bulletin whose comment was waiting for it
             return redirect("bulletin_settings")
     feed_url = request.build_absolute_uri(reverse("bulletin_feed", args=[services.feed_token(reader)]))
     context = {
-        "reader": reader, "form": form, "feed_url": feed_url, "address_flag": open_address_flag(request.member),
+        "reader": reader, "form": form, "feed_url": feed_url, "next": request.GET.get("next") or request.POST.get("next", ""), "address_flag": open_address_flag(request.member),
         "email_form": forms.EmailPreferencesForm(initial={"reply_emails": reader.reply_emails, "weekly_digest": reader.weekly_digest}),
     }  # fmt: skip
     return render(request, "bulletins/settings.html", context)
