@@ -73,3 +73,15 @@ def test_closed_cases_are_deleted_after_six_years_keeping_only_counts(people, ca
     assert (stat.year, stat.kind, stat.employer_id, stat.outcome, stat.count) == (2026, "disciplinary", people.alice.employer_id, "upheld", 1)
     assert AuditEntry.objects.filter(detail__event="closed cases deleted after retention").exists()
     assert delete_expired_cases(now=NOW + dt.timedelta(days=6 * 365 + 10)) == 0
+
+
+def test_the_statistics_hide_small_groups(people, cast, union):
+    from unionhall.casework.statistics import closed_cases_table
+
+    CaseStat.objects.create(year=2020, kind="grievance", employer=union.pps, count=40)
+    CaseStat.objects.create(year=2020, kind="disciplinary", employer=union.pps, count=25)
+    CaseStat.objects.create(year=2020, kind="vetting", employer=union.pps, count=2)
+    table = closed_cases_table(2020)
+    assert table.shown("Public Probation Service", "Vetting failure and appeal") == "[c]"
+    # A lone small cell would be found by subtraction from the total: another is hidden too.
+    assert [table.shown("Public Probation Service", k) for k in ("Grievance", "Disciplinary")].count("[c]") >= 1
