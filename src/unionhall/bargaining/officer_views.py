@@ -6,13 +6,15 @@ import datetime as dt
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from unionhall.bargaining import bodies, commitments, disputes, meetings, pay
+from unionhall.bargaining import bodies, commitments, disputes, meetings, pay, reviews
 from unionhall.bargaining.forms import AgreementForm, BodyStatusForm, CommitmentForm, ScaleImportForm, StageForm
 from unionhall.bargaining.models import Agreement, BackPayQuery, BodyMeeting, Dispute, NegotiatingBody
 from unionhall.bargaining.roles import require_hq, require_negotiator
 from unionhall.conference import api as conference
+from unionhall.members.models import Employer
 from unionhall.members.access import answer_refusal, member_required, officer_required
 from unionhall.refusals import Refused
 
@@ -209,3 +211,49 @@ def _date(text):
         return dt.date.fromisoformat(text or "")
     except ValueError:
         return None
+
+
+@require_POST
+@member_required
+def dispute_new(request):
+    employer = Employer.objects.filter(pk=request.POST.get("employer") or 0).first()
+    try:
+        if employer is None:
+            raise Refused("Choose the employer the dispute is with.")
+        dispute = disputes.dispute_open(employer=employer, title=request.POST.get("title", ""), issue=request.POST.get("issue", ""),
+                                        opened_on=_date(request.POST.get("opened_on")) or timezone.localdate(), actor=request.user)  # fmt: skip
+        messages.success(request, "Dispute recorded.")
+        return redirect("bargaining_dispute", pk=dispute.pk)
+    except Refused as exc:
+        answer_refusal(request, exc)
+    return redirect("bargaining_disputes")
+
+
+@require_POST
+@member_required
+def dispute_ballot(request, pk):
+    dispute = get_object_or_404(Dispute, pk=pk)
+    try:
+        disputes.dispute_link_ballot(dispute=dispute, statutory_ballot_id=int(request.POST.get("statutory_ballot") or 0), actor=request.user)
+        messages.success(request, "The ballot is linked; its dates are on the timeline.")
+    except (Refused, ValueError) as exc:
+        answer_refusal(request, exc if isinstance(exc, Refused) else Refused("Choose a ballot."), subject=dispute)
+    return redirect("bargaining_dispute", pk=dispute.pk)
+
+
+@require_POST
+@member_required
+def review_new(request):
+    employer = Employer.objects.filter(pk=request.POST.get("employer") or 0).first()
+    try:
+        if employer is None:
+            raise Refused("Choose the employer.")
+        group = int(request.POST.get("priority_group") or 0)
+        reviews.review_add(employer=employer, role_title=request.POST.get("role_title", ""), priority_group=group,
+                           promised_on=_date(request.POST.get("promised_on")), actor=request.user)  # fmt: skip
+        messages.success(request, "Role added to the queue.")
+    except ValueError:
+        messages.error(request, "The priority group is a whole number (1 first).")
+    except Refused as exc:
+        answer_refusal(request, exc)
+    return redirect("bargaining_reviews")

@@ -13,6 +13,8 @@ from unionhall.bargaining.forms import QueryForm, UpdateForm
 from unionhall.bargaining.models import Agreement, Commitment, Dispute, Document, JobReview, NegotiatingBody, Settlement
 from unionhall.bargaining.roles import bargaining_employers, is_negotiator, may_negotiate
 from unionhall.conference import api as conference
+from unionhall.mandates import api as mandates
+from unionhall.members.models import Employer
 from unionhall.members.access import answer_refusal, member_required
 from unionhall.ratelimit import limited
 from unionhall.refusals import Refused
@@ -137,7 +139,13 @@ def disputes_view(request):
     rows = Dispute.objects.select_related("employer")
     if not everyone:
         rows = rows.filter(employer_id__in={request.member.employer_id, *employers})
-    return render(request, "bargaining/disputes.html", {"disputes": rows[:100]})
+    return render(request, "bargaining/disputes.html", {"disputes": rows[:100], "employers": _negotiable(everyone, employers)})
+
+
+def _negotiable(everyone: bool, employers) -> list:
+    """The employers a negotiator may record for (none for a plain member)."""
+    rows = Employer.objects.order_by("name")
+    return list(rows if everyone else rows.filter(pk__in=employers)) if (everyone or employers) else []
 
 
 @member_required
@@ -146,7 +154,9 @@ def dispute_view(request, pk):
     if not _sees(request, dispute.employer_id):
         raise Http404("No such dispute.")
     return render(request, "bargaining/dispute.html", {"dispute": dispute, "timeline": disputes.dispute_timeline(dispute),
-                                                       "can_manage": may_negotiate(request.user, dispute.employer_id), "stages": Dispute.Stage.choices})  # fmt: skip
+                                                       "can_manage": may_negotiate(request.user, dispute.employer_id), "stages": Dispute.Stage.choices,
+                                                       "ballots": mandates.statutory_ballots_for(employer_id=dispute.employer_id)
+                                                       if may_negotiate(request.user, dispute.employer_id) and not dispute.statutory_ballot_id else []})  # fmt: skip
 
 
 @member_required
@@ -164,6 +174,7 @@ def reviews_view(request):
     return render(request, "bargaining/reviews.html", {
         "groups": reviews.backlog(employer_id=employer_id, today=today), "queue": queue, "own": own,
         "own_late": tracker.lateness_words(own.days_late(today)) if own else "", "history": reviews.backlog_over_time(employer_id=employer_id, today=today),
+        "employers": _negotiable(everyone, employers),
         "interested": own is not None and own.interests.filter(member=request.member).exists(),
         "ahead": own and JobReview.objects.filter(employer_id=own.employer_id).exclude(status=JobReview.Status.COMPLETED)
                  .filter(priority_group__lt=own.priority_group).count(),

@@ -191,3 +191,27 @@ def test_a_link_officer_sees_their_employers_commitments_on_the_tracker(client, 
     Office.objects.create(member=people.frank, role=Role.LINK_OFFICER, employer=union.pps, starts_on=dt.date(2025, 1, 1))
     sign_in(client, people.frank, mfa=False)  # works for Northway, link officer for PPS
     assert commitment.title in client.get(reverse("bargaining_tracker")).content.decode()
+
+
+def test_a_link_officer_records_a_dispute_with_their_employer_but_not_another(client, people, union):
+    from unionhall.bargaining.models import Dispute
+
+    sign_in(client, people.gina)  # Northway's link officer
+    page = client.get(reverse("bargaining_disputes")).content.decode()
+    assert "Northway Justice Ltd" in page and "Public Probation Service</option>" not in page
+    response = client.post(reverse("bargaining_dispute_new"), {"employer": union.pps.pk, "title": "Caseloads", "issue": "x"})
+    assert response.status_code == 403 and not Dispute.objects.exists()
+    client.post(reverse("bargaining_dispute_new"), {"employer": union.northway.pk, "title": "Sessional pay", "issue": "Back pay formula", "opened_on": "2025-02-01"})
+    assert Dispute.objects.get().employer == union.northway
+
+
+def test_a_negotiator_adds_a_role_to_the_review_queue_and_a_member_cannot(client, people, union):
+    from unionhall.bargaining.models import JobReview
+
+    sign_in(client, people.alice, mfa=False)
+    assert "Add a role to the queue" not in client.get(reverse("bargaining_reviews")).content.decode()
+    assert client.post(reverse("bargaining_review_new"), {"employer": union.pps.pk, "role_title": "Receptionist", "priority_group": "1",
+                                                          "promised_on": "2022-01-01"}).status_code == 403  # fmt: skip
+    sign_in(client, people.hq)
+    client.post(reverse("bargaining_review_new"), {"employer": union.pps.pk, "role_title": "Receptionist", "priority_group": "1", "promised_on": "2022-01-01"})
+    assert JobReview.objects.get().priority_group == 1
