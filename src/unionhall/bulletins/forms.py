@@ -7,7 +7,7 @@ from unionhall.members.models import Branch, Employer, Grade, Member, User
 
 
 class BulletinForm(forms.Form):
-    series = forms.ModelChoiceField(queryset=Series.objects.all())
+    series = forms.ModelChoiceField(queryset=Series.objects.all(), empty_label="Choose a series")
     title = forms.CharField(max_length=200)
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text=Bulletin._meta.get_field("summary").help_text)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}), help_text=Bulletin._meta.get_field("body").help_text)
@@ -67,8 +67,8 @@ class ModeratorForm(forms.Form):
         queryset=Member.objects.filter(status=Member.Status.ACTIVE, user__isnull=False), to_field_name="membership_number",
         widget=forms.TextInput, label="Membership number",
     )  # fmt: skip
-    branch = forms.ModelChoiceField(queryset=Branch.objects.all(), required=False)
-    employer = forms.ModelChoiceField(queryset=Employer.objects.all(), required=False)
+    branch = forms.ModelChoiceField(queryset=Branch.objects.all(), required=False, empty_label="No branch")
+    employer = forms.ModelChoiceField(queryset=Employer.objects.all(), required=False, empty_label="No employer")
 
 
 class QuestionForm(forms.Form):
@@ -79,7 +79,7 @@ class QuestionForm(forms.Form):
 class EventForm(forms.Form):
     title = forms.CharField(max_length=200)
     speaker = forms.CharField(max_length=200)
-    bulletin = forms.ModelChoiceField(queryset=Bulletin.objects.filter(published_at__isnull=False), required=False, help_text="Optional: the event then has that bulletin's audience.")
+    bulletin = forms.ModelChoiceField(queryset=Bulletin.objects.filter(published_at__isnull=False), required=False, empty_label="No bulletin", help_text="Optional: the event then has that bulletin's audience.")
     starts_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     ends_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     moderators = forms.ModelMultipleChoiceField(

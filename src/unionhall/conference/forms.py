@@ -56,7 +56,7 @@ class ResolutionUpdateForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    body = forms.ModelChoiceField(queryset=Body.objects.all())
+    body = forms.ModelChoiceField(queryset=Body.objects.all(), empty_label="Choose a body")
     held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(max_length=200, required=False)
 

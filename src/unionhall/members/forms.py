@@ -16,12 +16,23 @@ def prefix_q(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__startswith": prefix})
 
 
+DASHES = "---------"  # Django's blank choice, which means nothing to anyone
+
+
 class PlainLabels:
-    """Labels without Django's trailing colon: clearer when read aloud."""
+    """Labels without Django's trailing colon (clearer when read aloud), and a
+    select's blank choice in words ("Choose…", or "None" where it may stay
+    blank) instead of Django's row of dashes."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            words = "None" if not field.required else "Choose…"
+            if getattr(field, "empty_label", None) == DASHES:
+                field.empty_label = words
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                field.choices = [(value, words if label == DASHES else label) for value, label in field.choices]
 
 
 class MemberSearchForm(PlainLabels, forms.Form):
