@@ -67,3 +67,15 @@ def test_overdue_requests_are_listed_for_hq_and_answered_ones_are_not(people):
     requests.sar_sent(sar=old, on=today, actor=people.hq.user)
     assert requests.sars_overdue(today) == []
     assert AuditEntry.objects.filter(detail__event="subject access request answered").get().detail["late"] is True
+
+
+def test_hqs_to_do_lists_overdue_and_open_requests_and_nobody_elses_does(people):
+    from unionhall.datarights.todo import to_do_for
+
+    today = timezone.localdate()
+    requests.sar_record(membership_number="A1", channel="letter", received_on=today - dt.timedelta(days=60), actor=people.hq.user)
+    requests.sar_record(membership_number="E1", channel="email", received_on=today, actor=people.hq.user)
+    items = to_do_for(people.hq.user)
+    assert [i.text.split(",")[0] for i in items] == ["1 subject access request is overdue", "1 subject access request to answer"]
+    assert items[0].urgent and not items[1].urgent
+    assert to_do_for(people.carol.user) == [] and to_do_for(people.alice.user) == []
