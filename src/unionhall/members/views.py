@@ -139,8 +139,13 @@ def directory(request):
             by_branch.setdefault(branch, []).append(office)
         else:
             national.append(office)
-    branches = sorted(by_branch.items(), key=lambda item: item[0].name)
-    return render(request, "members/directory.html", {"national": national, "branches": branches})
+    # The member's own branch comes first, and in it their own workplace's reps.
+    own_branch = member.branch_id if member else None
+    branches = sorted(by_branch.items(), key=lambda item: (item[0].pk != own_branch, item[0].name))
+    mine = next((offs for branch, offs in by_branch.items() if branch.pk == own_branch), [])
+    yours = [o for o in mine if o.role == Role.WORKPLACE_REP and member and o.workplace_id == member.workplace_id]
+    yours += [o for o in mine if o.role in (Role.BRANCH_SECRETARY, Role.BRANCH_CHAIR)]
+    return render(request, "members/directory.html", {"national": national, "branches": branches, "yours": yours, "own_branch": own_branch})
 
 
 def _search(request):

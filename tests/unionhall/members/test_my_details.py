@@ -145,6 +145,13 @@ def test_the_directory_lists_current_officers_for_members(client, people):
     assert "Hana Hughes" not in page  # HQ staff are not officers of the union
 
 
+def test_the_directory_opens_with_the_members_own_rep_and_branch_secretary(client, people):
+    sign_in(client, people.alice, mfa=False)
+    page = client.get(reverse("directory")).content.decode()
+    yours = page[page.index("Your rep and your branch") : page.index("</section>", page.index("Your rep and your branch"))]
+    assert "Bob Baker" in yours and "Carol Cooper" in yours and "Dave" not in yours  # South's secretary is not hers
+
+
 def test_the_directory_takes_the_same_few_queries_however_many_reps(client, people, union, django_assert_max_num_queries):
     from tests.unionhall.conftest import give_office, make_member
     from unionhall.members.models import Role
