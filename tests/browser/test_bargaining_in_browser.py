@@ -5,12 +5,11 @@ member is told, sees it on the tracker, and checks their back pay."""
 import datetime as dt
 
 import pytest
-from django.core import mail  # noqa: F401  (sign_in_by_link reads mail.outbox)
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.test_register_in_browser import sign_in_by_link, sign_in_officer
-from tests.unionhall.bargaining.conftest import scale_csv, settlement, worked_example  # noqa: F401  (fixtures)
+from tests.unionhall.bargaining.conftest import settlement, worked_example  # noqa: F401  (fixtures)
 from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
 from unionhall.bargaining import bodies, notifications
 from unionhall.bargaining.models import Commitment
