@@ -73,6 +73,10 @@ def build_demo(seed: int) -> list[str]:
     plain = [m for m in Member.objects.filter(branch=branch, status=Member.Status.ACTIVE, user__isnull=False).order_by("membership_number")
              if m.pk not in holders and m.pk != member.pk]  # fmt: skip
     rng.shuffle(plain)
+    # A small demo branch has few members without an office: officers can be members with cases too.
+    busy = {rep.pk, secretary.pk, member.pk, *(m.pk for m in other_reps[:1])}
+    plain += [m for m in Member.objects.filter(branch=branch, status=Member.Status.ACTIVE, pk__in=holders).order_by("membership_number") if m.pk not in busy]
+    plain = [plain[i % len(plain)] for i in range(6)]
 
     services.profile_save(user=admin.user, code=f"{branch.employer.code}-procedures", title=f"{branch.employer.name} procedures",
                           rules=PROFILE_RULES, employer=branch.employer)  # fmt: skip

@@ -47,8 +47,8 @@ def flag_idle_deadlines(*, today: dt.date | None = None, now: dt.datetime | None
     """Flag to the branch each open case with a deadline under seven days away
     and nothing recorded by its rep for seven days; each deadline is flagged
     once for its date. Returns how many were flagged now."""
-    today = today or timezone.localdate()
     now = now or timezone.now()
+    today = today or timezone.localdate(now)
     rows = list(
         CaseDeadline.objects.filter(met_at__isnull=True, flagged_on__isnull=True, due_on__gte=today,
                                     due_on__lt=today + dt.timedelta(days=FLAG_WITHIN_DAYS), case__status__in=OPEN,
