@@ -117,7 +117,15 @@ def bench_export() -> dict:
     t3 = time.perf_counter()
     found = looks.looks_at(member)
     t4 = time.perf_counter()
+    from unionhall import personal_data
+
+    slowest = []
+    for item in personal_data.declarations():
+        start = time.perf_counter()
+        export._rows(item, member.pk, False)
+        slowest.append((round(time.perf_counter() - start, 4), item.model))
     return {
+        "slowest_kinds_s": sorted(slowest, reverse=True)[:4],
         "rows": data.row_count,
         "gather_s": round(t1 - t0, 3),
         "json_s": round(t2 - t1, 3),

@@ -220,11 +220,21 @@ def member_rows(item: Declaration, member_id: int):
     for path in item.owner:
         where |= Q(**{path: member_id})
     rows = model._default_manager.filter(where)
-    return rows.distinct() if any("__" in path or _is_many(model, path) for path in item.owner) else rows
+    return rows.distinct() if any(_is_many(model, path) for path in item.owner) else rows
 
 
 def _is_many(model, path: str) -> bool:
-    try:
-        return model._meta.get_field(path).many_to_many
-    except Exception:  # noqa: BLE001 - a reverse path or a lookup: treat as possibly many
-        return True
+    """Whether following ``path`` from ``model`` can reach one row by several
+    routes (a many-to-many or a reverse foreign key on the way), so the rows
+    need DISTINCT; forward keys and one-to-ones cannot."""
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except Exception:  # noqa: BLE001 - a lookup, not a field: be safe
+            return True
+        if field.many_to_many or field.one_to_many:
+            return True
+        model = field.related_model
+        if model is None:
+            return False
+    return False

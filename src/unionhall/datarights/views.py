@@ -228,7 +228,8 @@ def hq_retention(request):
 @hq_required
 def hq_erasures(request):
     if request.method == "POST":
-        item = get_object_or_404(ErasureRequest, pk=request.POST.get("request"))
+        number = request.POST.get("request", "")
+        item = get_object_or_404(ErasureRequest, pk=int(number) if number.isdigit() else 0)
         try:
             erasure.erasure_confirm(request=item, actor=request.user)
             messages.success(request, "The member's data was erased; what the law requires is kept.")

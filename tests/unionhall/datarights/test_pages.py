@@ -163,3 +163,10 @@ def test_hq_setting_a_period_under_the_legal_minimum_is_told_why_and_it_is_audit
     assert "legal minimum of 365 days" in response.content.decode()
     assert RetentionPeriod.objects.get(key="ballot_roll").days >= 365
     assert AuditEntry.objects.filter(action=Action.DENIED, subject_id="ballot_roll").exists()
+
+
+def test_confirming_an_erasure_that_is_not_there_is_a_404_and_changes_nothing(client, people):
+    sign_in(client, people.hq)
+    assert client.post(reverse("datarights_hq_erasures"), {"request": "abc"}).status_code == 404
+    assert client.post(reverse("datarights_hq_erasures"), {"request": "999"}).status_code == 404
+    assert not ErasureRequest.objects.exists()
