@@ -56,3 +56,13 @@ def test_negotiators_are_reminded_once_before_a_commitment_falls_due_and_when_it
     assert list(Message.objects.filter(topic=notifications.REMINDER_TOPIC).values_list("address", flat=True)) == ["link.pps@example.org"]
     assert notifications.commitments_daily(c.due_on + dt.timedelta(days=1)) == {"reminded": 0, "overdue": 1}
     assert Message.objects.filter(topic=notifications.REMINDER_TOPIC, content__subject__startswith="Overdue").count() == 1
+
+
+def test_negotiators_see_what_waits_on_them_and_members_nothing(commitment, settlement, people):
+    from unionhall.bargaining import pay, todo
+
+    pay.query_raise(member=people.alice, settlement=settlement, employee_number="E20417", question="June?")
+    texts = [t.text for t in todo.to_do_for(people.hq.user)]
+    assert texts[0].startswith("1 back-pay query to answer") and "1 commitment is overdue" in texts[1]
+    assert todo.to_do_for(people.alice.user) == []
+    assert todo.to_do_for(people.gina.user) == []  # Northway's link officer: nothing of PPS
