@@ -279,3 +279,11 @@ if not CASEWORK_KEYS and DEBUG:
     CASEWORK_KEYS = [_b64.urlsafe_b64encode(_hashlib.sha256(b"casework-dev-key:" + SECRET_KEY.encode()).digest()).decode()]
 # Closed cases are deleted this many years after closing, keeping only counts.
 CASEWORK_RETENTION_YEARS = env_int("CASEWORK_RETENTION_YEARS", 6)
+
+# --- campaigns (issue 11) ---
+# Letters go to their real recipients (MPs, named people) only where this is
+# set: a demo or a test site writes to @letters.invalid instead.
+CAMPAIGNS_DELIVER_LETTERS = env_bool("CAMPAIGNS_DELIVER_LETTERS", False)
+# A sent letter's text and the writer's address are erased after this many
+# days (WriteToThem's 28), keeping only where it went, for the counts.
+CAMPAIGNS_KEEP_LETTERS_DAYS = env_int("CAMPAIGNS_KEEP_LETTERS_DAYS", 28)

@@ -94,4 +94,10 @@ JOBS: tuple[Job, ...] = (
         Daily(dt.time(4, 45)),
         "Finished background tasks are deleted after two weeks (failed ones after four) so the queue's table stays small.",
     ),
+    Job(
+        "campaign-letters-forget",
+        "unionhall.campaigns.services.letters_forget",
+        Daily(dt.time(5, 0)),
+        "A campaign letter's text and address are erased CAMPAIGNS_KEEP_LETTERS_DAYS after it is sent, and unconfirmed letters once their link expires; only where each went stays, for the count.",
+    ),
 )
