@@ -5,6 +5,7 @@ member is told, sees it on the tracker, and checks their back pay."""
 import datetime as dt
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -26,8 +27,17 @@ def phone(browser, live, settings):
     context.close()
 
 
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
 def no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def passes_axe(page):
+    found = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]})
+    problems = [f"{page.url}: axe {v['id']} ({v['impact']}) at {v['nodes'][0]['target']}" for v in found.response["violations"]]
+    assert not problems, "\n".join(problems)
 
 
 def test_an_officer_records_a_commitment_that_becomes_overdue_and_a_member_tracks_it_and_checks_back_pay(page, phone, people, union, settlement):
@@ -65,8 +75,18 @@ def test_an_officer_records_a_commitment_that_becomes_overdue_and_a_member_track
     expect(row).to_contain_text("Overdue")
     expect(row).to_contain_text("45")
     no_sideways_scroll(phone)
+    passes_axe(phone)
 
     phone.goto("/bargaining/pay/")
     expect(phone.get_by_text("Total owed: £406.86")).to_be_visible()
     expect(phone.get_by_role("heading", name="2024-06: £127.67")).to_be_visible()
     no_sideways_scroll(phone)
+    passes_axe(phone)
+    for path in (f"/bargaining/commitments/{commitment.pk}/", f"/bargaining/agreements/{commitment.agreement_id}/", f"/bargaining/bodies/{body.slug}/",
+                 "/bargaining/", "/bargaining/reviews/", "/bargaining/disputes/"):
+        phone.goto(path)
+        no_sideways_scroll(phone)
+        passes_axe(phone)
+    for path in (f"/bargaining/agreements/{commitment.agreement_id}/", f"/bargaining/bodies/{body.slug}/", "/bargaining/pay/scales/", "/bargaining/pay/queries/"):
+        page.goto(path)  # the officer's pages, with their forms
+        passes_axe(page)
