@@ -216,7 +216,9 @@ def case_handover(*, actor: Member, remit: Remit, case: Case, to: Member, note: 
         Case.objects.filter(pk=case.pk).update(rep=to, status=Case.Status.OPEN if taking else Case.Status.OFFERED,
                                                rep_accepted_at=now if taking else None, last_activity_at=now)  # fmt: skip
         text = f"{actor.full_name} handed the case from {before.full_name if before else 'nobody'} to {to.full_name}."
-        _event(case, actor, text + (f"\n\n{note}" if note else ""), now)
+        _event(case, actor, text, now)
+        if note:  # for whoever reads the whole case, not the member or the branch's overview
+            _event(case, actor, f"Handover note: {note}", now, kind=Entry.Kind.NOTE)
         audit_record(actor=actor.user, action=Action.CHANGE, subject=case,
                      detail={"event": "handed over", "from": before.membership_number if before else "", "to": to.membership_number})  # fmt: skip
         if not taking:
@@ -244,7 +246,7 @@ def case_refer(*, actor: Member, remit: Remit, case: Case, to: Member, note: str
         referral = Referral(case=case, to=to, by=actor, at=now)
         referral.seal("note", note)
         referral.save()
-        _event(case, actor, f"{actor.full_name} referred the case to {to.full_name}.\n\n{note}", now)
+        _event(case, actor, f"{actor.full_name} referred the case to {to.full_name}.", now)  # the note stays on the referral
         Case.objects.filter(pk=case.pk).update(last_activity_at=now)
         audit_record(actor=actor.user, action=Action.CHANGE, subject=case, detail={"event": "referred", "to": to.membership_number})
         _mail(case, [_address(to)], "a case referred to you",

@@ -171,3 +171,14 @@ def test_asking_for_help_is_rate_limited_but_the_form_is_not(client, people):
         client.post(reverse("casework_ask"), {"kind": "grievance", "what_happened": f"matter {i}", "nation": "england-wales"})
     response = client.post(reverse("casework_ask"), {"kind": "grievance", "what_happened": "one too many", "nation": "england-wales"})
     assert response.status_code == 429 and Case.objects.count() == 5
+
+
+def test_handover_and_referral_notes_reach_the_reps_not_the_member_or_the_branch(client, people, cast, case):
+    services.case_refer(actor=people.bob, remit=remit(people.bob), case=case, to=cast.nina, note="Tribunal risk: weak selection", now=NOW)
+    case = services.case_handover(actor=people.bob, remit=remit(people.bob), case=case, to=cast.ivy, note="Member anxious about the hearing", now=NOW)
+    case = services.case_accept(actor=cast.ivy, case=case, now=NOW)
+    for who, sees in ((people.alice, False), (people.carol, False), (cast.ivy, True), (cast.nina, True)):
+        sign_in(client, who, mfa=who != people.alice)
+        html = _page(client, case).content.decode()
+        assert ("Tribunal risk" in html) == sees and ("Member anxious" in html) == sees, who
+        assert "referred the case to Nina Noor" in html
