@@ -2,6 +2,7 @@ import datetime as dt
 import os
 import secrets
 import time
+from urllib.parse import urlencode
 from pathlib import Path
 
 from django.conf import settings
@@ -197,8 +198,15 @@ EXPORT_FIELDS = (
 @officer_required
 @require_POST
 def register_export(request):
-    """A CSV of the filtered list, streamed. POST so a link cannot trigger it."""
-    request.GET = request.POST  # the export form repeats the search filters
+    """A CSV of the filtered list, streamed. POST so a link cannot trigger it,
+    and only once the officer has confirmed they will keep the file safe: it
+    is members' personal data leaving the hall."""
+    filters = request.POST.copy()
+    if filters.pop("confirm", None) != ["yes"]:
+        messages.error(request, "Tick the box to confirm you will keep the file safe, then export again.")
+        kept = {k: v for k, v in filters.items() if k not in ("csrfmiddlewaretoken", "page")}
+        return redirect(reverse("register_search") + (f"?{urlencode(kept)}" if kept else ""))
+    request.GET = filters  # the export form repeats the search filters
     form, members = _search(request)
     count = members.count()
     audit_record(

@@ -129,7 +129,7 @@ def test_a_search_records_who_was_shown(client, people):
 
 def test_an_export_contains_the_remit_only_and_is_audited(client, people):
     sign_in(client, people.carol)
-    response = client.post(reverse("register_export"), {"status": "active"})
+    response = client.post(reverse("register_export"), {"status": "active", "confirm": "yes"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][0] == "membership_number"
@@ -148,7 +148,7 @@ def test_an_export_cannot_carry_a_spreadsheet_formula(client, people):
     people.alice.job_role = "+44 team"
     people.alice.save()
     sign_in(client, people.carol)
-    body = b"".join(client.post(reverse("register_export"), {"q": "A1"}).streaming_content).decode()
+    body = b"".join(client.post(reverse("register_export"), {"q": "A1", "confirm": "yes"}).streaming_content).decode()
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
     assert "'+44 team" in body
 
@@ -167,3 +167,12 @@ def test_lapsed_members_cannot_read_the_directory(client, people):
     people.alice.save()
     sign_in(client, people.alice, mfa=False)
     assert client.get(reverse("directory")).status_code == 403
+
+
+def test_an_export_needs_the_officer_to_confirm_they_will_keep_it_safe(client, people):
+    from unionhall.audit.models import Action, AuditEntry
+
+    sign_in(client, people.carol)
+    answer = client.post(reverse("register_export"), {"status": "active"})
+    assert answer.status_code == 302 and answer["Location"] == reverse("register_search") + "?status=active"
+    assert not AuditEntry.objects.filter(action=Action.EXPORT).exists()
