@@ -148,7 +148,7 @@ def scale_import(request):
     except Refused as exc:
         answer_refusal(request, exc)
     form = ScaleImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "file" in request.FILES and form.is_valid():
         d = form.cleaned_data
         try:
             text = d["file"].read(pay.MAX_CSV_BYTES + 1).decode("utf-8")
@@ -159,8 +159,21 @@ def scale_import(request):
             messages.error(request, "Nothing was imported: the file is not UTF-8 text.")
         except Refused as exc:
             answer_refusal(request, exc)
+    if request.method == "POST" and "histories" in request.FILES:
+        employer = Employer.objects.filter(pk=request.POST.get("history_employer") or 0).first()
+        try:
+            if employer is None:
+                raise Refused("Choose the employer.")
+            saved = pay.histories_import(employer=employer, csv_text=request.FILES["histories"].read(pay.MAX_CSV_BYTES + 1).decode("utf-8"), actor=request.user)
+            messages.success(request, f"Pay histories saved for {saved} members.")
+            return redirect("bargaining_scales")
+        except UnicodeDecodeError:
+            messages.error(request, "Nothing was imported: the file is not UTF-8 text.")
+        except Refused as exc:
+            answer_refusal(request, exc)
+        form = ScaleImportForm()
     scales = pay.PayScale.objects.select_related("employer").order_by("employer__name", "name")
-    return render(request, "bargaining/scales.html", {"form": form, "scales": scales})
+    return render(request, "bargaining/scales.html", {"form": form, "scales": scales, "employers": Employer.objects.order_by("name")})
 
 
 @require_POST

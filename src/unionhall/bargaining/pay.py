@@ -194,3 +194,50 @@ def query_answer(*, query: BackPayQuery, answer: str, actor, now: dt.datetime | 
     query.save(update_fields=["status", "answer", "answered_at"])
     audit_record(actor=actor, action=Action.CHANGE, subject=query.member, detail={"event": "back pay query answered", "query": query.pk})
     return query
+
+
+HISTORY_COLUMNS = ("membership_number", "employee_number", "from", "to", "band", "point", "hours", "full_time_hours")
+
+
+@transaction.atomic
+def histories_import(*, employer: Employer, csv_text: str, actor) -> int:
+    """Members' pay histories from CSV (membership_number, employee_number, from,
+    to, band, point, hours, full_time_hours[, anniversary]), one line a period:
+    every member's history is checked by backpay (no overlapping periods, hours
+    within full time) and all are saved or none. A member's history is replaced
+    whole. Returns how many members' histories were saved."""
+    require_hq(actor)
+    if len(csv_text.encode()) > MAX_CSV_BYTES:
+        raise Refused("That file is too large (over 1 MB).", status=413)
+    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in HISTORY_COLUMNS if c not in header]
+    if missing:
+        raise Refused(f"Nothing was imported. The header must name the columns {', '.join(HISTORY_COLUMNS)} (missing {', '.join(missing)}).")
+    by_member: dict[str, dict] = {}
+    problems = []
+    for number, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        entry = by_member.setdefault(row["membership_number"], {"employee_number": row["employee_number"], "anniversary": row.get("anniversary", ""),
+                                                                "periods": [], "lines": []})  # fmt: skip
+        if entry["employee_number"] != row["employee_number"]:
+            problems.append(f"line {number}: member {row['membership_number']} has two employee numbers")
+        entry["periods"].append({k: row[k] for k in ("from", "to", "band", "point", "hours", "full_time_hours")})
+        entry["lines"].append(number)
+    members = {m.membership_number: m for m in Member.objects.filter(membership_number__in=list(by_member), employer=employer)}
+    for membership_number, entry in by_member.items():
+        if membership_number not in members:
+            problems.append(f"line {entry['lines'][0]}: no member {membership_number!r} works for {employer}")
+            continue
+        try:
+            backpay.History.from_dict({"employee_number": entry["employee_number"], "employer": employer.code, "periods": entry["periods"],
+                                       "anniversary": entry["anniversary"] or None})  # fmt: skip
+        except backpay.BackpayError as error:
+            problems += [f"member {membership_number} (lines {entry['lines'][0]}-{entry['lines'][-1]}): {p}" for p in error.problems]
+    if problems:
+        raise Refused("Nothing was imported. " + " ".join(f"{p}." for p in problems[:20]) + (f" And {len(problems) - 20} more." if len(problems) > 20 else ""))
+    for membership_number, entry in by_member.items():
+        pay_record_set(member=members[membership_number], employee_number=entry["employee_number"], periods=entry["periods"], actor=actor,
+                       anniversary=dt.date.fromisoformat(entry["anniversary"]) if entry["anniversary"] else None)  # fmt: skip
+    audit_record(actor=actor, action=Action.IMPORT, subject=None, detail={"event": "pay histories imported", "members": len(by_member), "employer": employer.pk})
+    return len(by_member)

@@ -95,3 +95,22 @@ def test_a_query_is_answered_once_by_hq(settlement, people):
     pay.query_answer(query=q, answer="Yes, from 15 June.", actor=people.hq.user)
     with pytest.raises(Refused, match="has been answered"):
         pay.query_answer(query=q, answer="again", actor=people.hq.user)
+
+
+HISTORY_HEADER = "membership_number,employee_number,from,to,band,point,hours,full_time_hours,anniversary\n"
+
+
+def test_pay_histories_are_imported_whole(people, union):
+    text = HISTORY_HEADER + "A1,E1,2024-04-01,2024-05-19,4,1,18.5,37,2022-06-15\nA1,E1,2024-05-20,2024-07-31,4,1,37,37,2022-06-15\nB1,E2,2024-04-01,2024-07-31,4,2,37,37,\n"
+    assert pay.histories_import(employer=union.pps, csv_text=text, actor=people.hq.user) == 2
+    assert pay.own_record(people.alice).periods.count() == 2
+    assert pay.own_record(people.bob).employee_number == "E2"
+
+
+def test_one_bad_history_imports_none(people, union):
+    text = HISTORY_HEADER + "A1,E1,2024-04-01,2024-05-19,4,1,18.5,37,\nB1,E2,2024-04-01,2024-07-31,4,2,37,37,\nB1,E2,2024-07-01,2024-08-31,4,2,37,37,\nF1,E3,2024-04-01,2024-07-31,4,2,37,37,\n"
+    with pytest.raises(Refused) as e:
+        pay.histories_import(employer=union.pps, csv_text=text, actor=people.hq.user)
+    assert "member B1 (lines 3-4): history: the period from 2024-07-01 overlaps" in str(e.value)
+    assert "no member 'F1' works for Public Probation Service" in str(e.value)  # Frank works for Northway
+    assert not PayPeriod.objects.exists()
