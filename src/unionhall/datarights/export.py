@@ -127,6 +127,30 @@ def _rows(item: personal_data.Declaration, member_id: int, redact: bool) -> list
     return rows
 
 
+# The order "My data" shows purposes in: the member's own record first, the
+# officer's records and the audit log last. A purpose not listed goes before those.
+PURPOSE_ORDER = (
+    "Your membership: register details",
+    "Offices you hold or held",
+    "Ballots you were entitled to vote in",
+    "Elections you stood in or nominated for",
+    "Conference and meetings",
+    "Your comments, questions and pseudonym",
+    "Messages the union sent you",
+    "Signing in",
+    "Your data-rights requests",
+)
+LAST = ("Records of your work as an officer", "What you did in the union's system (the audit log)")
+
+
+def _purpose_rank(purpose: str) -> tuple[int, str]:
+    if purpose in PURPOSE_ORDER:
+        return PURPOSE_ORDER.index(purpose), ""
+    if purpose in LAST:
+        return 1000 + LAST.index(purpose), ""
+    return 500, purpose
+
+
 def member_data(member: Member, *, redact: bool = False) -> MemberData:
     """Everything declared about ``member``, grouped by purpose, in the order
     the declarations give. One query per declaration whatever the history's
@@ -139,6 +163,7 @@ def member_data(member: Member, *, redact: bool = False) -> MemberData:
             continue
         label = item.label or str(apps.get_model(item.model)._meta.verbose_name_plural).capitalize()
         found.sections.setdefault(item.purpose, []).append(Held(item, label, rows, words[item.retention]))
+    found.sections = dict(sorted(found.sections.items(), key=lambda kv: _purpose_rank(kv[0])))
     return found
 
 

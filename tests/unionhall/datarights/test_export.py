@@ -101,3 +101,12 @@ def test_the_pdf_takes_names_beyond_latin_1(people):
     assert pdf.startswith(b"%PDF") and data.row_count >= 1
     assert export._latin1("Alice") and not export._latin1("Łucja")
     assert list(export._wrap("aaa bbb ccc", 7)) == ["aaa bbb", "ccc"] and list(export._wrap("x" * 10, 4)) == ["xxxx", "xxxx", "xx"]
+
+
+def test_my_data_shows_the_register_first_and_the_audit_log_last(history, people):
+    from unionhall.audit.services import audit_record
+
+    audit_record(actor=people.alice.user, action=Action.VIEW, subject=people.alice, detail={"page": "my data"})
+    purposes = list(export.member_data(people.alice).sections)
+    assert purposes[0] == "Your membership: register details"
+    assert purposes[-1] == "What you did in the union's system (the audit log)"
