@@ -63,6 +63,13 @@ class MemberSearchForm(PlainLabels, forms.Form):
         self.fields["employer"].queryset = employers
         self.fields["branch"].queryset = branches
         self.fields["workplace"].queryset = workplaces.select_related("branch")
+        if not remit.everyone:
+            # A filter with one choice filters nothing: a rep with one
+            # workplace is not shown an employer, a branch and a workplace to
+            # pick from (on a phone they pushed the results off the screen).
+            for name, choices in (("employer", employers), ("branch", branches), ("workplace", workplaces)):
+                if len(choices[:2]) < 2:
+                    del self.fields[name]
 
     def filter(self, members):
         data = self.cleaned_data

@@ -176,3 +176,13 @@ def test_an_export_needs_the_officer_to_confirm_they_will_keep_it_safe(client, p
     answer = client.post(reverse("register_export"), {"status": "active"})
     assert answer.status_code == 302 and answer["Location"] == reverse("register_search") + "?status=active"
     assert not AuditEntry.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_a_rep_with_one_workplace_gets_no_filters_that_offer_one_choice(client, people):
+    sign_in(client, people.bob)
+    page = client.get(reverse("register_search")).content.decode()
+    assert 'name="workplace"' not in page and 'name="branch"' not in page and 'name="employer"' not in page
+    assert 'name="grade"' in page
+    client.logout()
+    sign_in(client, people.hq)
+    assert 'name="workplace"' in client.get(reverse("register_search")).content.decode()
