@@ -49,5 +49,10 @@
     });
   }
   focusableScrollers();
+
+  // A form sent back with errors: its summary (at the top, each error linking
+  // to its field) takes focus, so a screen reader hears it first.
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
   window.addEventListener("resize", focusableScrollers);
 })();
