@@ -21,7 +21,10 @@ class PrivacyNoticeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method == "GET" and getattr(request, "user", None) is not None and request.user.is_authenticated \
+        # Only a page a person navigated to (asking for HTML): a feed, a JSON
+        # poll or a file download is never answered with a redirect.
+        if request.method == "GET" and "text/html" in request.headers.get("Accept", "") \
+                and getattr(request, "user", None) is not None and request.user.is_authenticated \
                 and not request.path.startswith(EXEMPT):  # fmt: skip
             notice = notice_current()
             if notice is not None and request.session.get(SESSION_KEY) != notice.version:
