@@ -92,7 +92,7 @@ def test_a_handover_moves_the_case_and_its_history_and_the_old_rep_loses_it(peop
     with pytest.raises(Refused) as exc:
         case_level(member=people.bob, remit=remit(people.bob), case=case)
     assert exc.value.status == 403
-    assert [e.opened("body") for e in case.entries.filter(kind="note")] == ["Met the member"]
+    assert [e.opened("body") for e in case.entries.filter(kind="note")] == ["Met the member", "Handover note: Over to Ivy"]
 
 
 def test_the_secretary_takes_a_case_over_and_then_reads_its_notes(people, cast):
