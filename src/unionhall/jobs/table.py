@@ -100,4 +100,10 @@ JOBS: tuple[Job, ...] = (
         Daily(dt.time(5, 0)),
         "A campaign letter's text and address are erased CAMPAIGNS_KEEP_LETTERS_DAYS after it is sent, and unconfirmed letters once their link expires; only where each went stays, for the count.",
     ),
+    Job(
+        "bargaining-commitments",
+        "unionhall.bargaining.notifications.commitments_daily",
+        Daily(dt.time(6, 30)),
+        "Negotiators are reminded of commitments due within two weeks; followers and negotiators are told once when a commitment becomes overdue.",
+    ),
 )
