@@ -77,7 +77,7 @@ def build_demo(seed: int) -> list[str]:
         survey = services.pulse_start(by=hq.member.user, remit=remit_for(hq.member.user), now=first_open, open_now=False)
         questions = list(survey.questions.all())
         members = list(Member.objects.filter(status=Member.Status.ACTIVE).order_by("pk").values_list("pk", "grade", "employer__code", "branch__code"))
-        branch_rate = {b: rng.uniform(0.25, 0.6) for b in {m[3] for m in members}}
+        branch_rate = {b: rng.uniform(0.25, 0.6) for b in sorted({m[3] for m in members})}
         for number in (1, 2, 3):
             opens = first_open + dt.timedelta(days=30 * (number - 1))
             run = services.run_open(survey, now=opens, invite=False)

@@ -29,8 +29,11 @@ def breakdown_table(table: dict, *, by: str, caption: str, unit: str = "") -> Sa
         for r in table["rows"]:
             body.append(_row(r, [_v(r["values"][0])]))
     thead = "".join(f'<th scope="col">{h}</th>' for h in head)
+    note = ""
+    if _nothing_shown(table):
+        note = '<p class="hint">This breakdown cannot be published safely: its groups are too small, so every figure for a group with anyone in it is hidden.</p>'
     return mark_safe(
-        f'<div class="table-wrap"><table><caption>{escape(caption)}</caption><thead><tr>{thead}</tr></thead>'
+        f'{note}<div class="table-wrap"><table><caption>{escape(caption)}</caption><thead><tr>{thead}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
@@ -38,3 +41,13 @@ def breakdown_table(table: dict, *, by: str, caption: str, unit: str = "") -> Sa
 def _row(r: dict, cells: list[str]) -> str:
     cls = ' class="total"' if r.get("total") else ""
     return f'<tr{cls}><th scope="row">{escape(r["label"])}</th>' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def _nothing_shown(table: dict) -> bool:
+    """Every group with anyone in it is hidden (empty groups show 0)."""
+    rows = [r for r in table["rows"] if not r.get("total")]
+    if table["kind"] == "magnitude":
+        figures = [v for r in rows for v in (r["count"],)]
+    else:
+        figures = [v for r in rows for v in r["values"]]
+    return None in figures and all(v in (None, 0) for v in figures)

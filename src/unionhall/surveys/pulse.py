@@ -45,8 +45,10 @@ def questions() -> list[dict]:
         out.append(dict(kind="single", text=item, label=f"HSE demands {i}", choices="\n".join(FREQUENCY), required=True,
                         help="How often, in the last month?", breakdown=False))
     out += [
+        # Union-wide only: most answers are 0, and sums of zeros cannot help hide a
+        # small branch's figure, so a breakdown would cost the union-wide mean itself.
         dict(kind="number", text="Days off sick in the last month", label="Sickness days", unit="days",
-             min_value=0, max_value=31, required=True),
+             min_value=0, max_value=31, required=True, breakdown=False),
         dict(kind="text", text="Anything else about your workload? (Leave out names and anything that would identify you.)",
              label="Comments", required=False, breakdown=False),
     ]

@@ -77,6 +77,11 @@ def compute(run: Run, *, rows=None) -> dict:
     cats = categories(run)
     if rows is None:
         rows = list(run.responses.values_list("employer", "branch", "grade", "answers").iterator(chunk_size=5000))
+    # Answers keep the attributes of the day they were given: a member who
+    # has since left the audience still counts where they were.
+    for d, i in (("employer", 0), ("branch", 1), ("grade", 2)):
+        known = {c for c, _ in cats[d]}
+        cats[d] += [(c, c) for c in sorted({r[i] for r in rows} - known) if c]
     questions = [q for q in survey.questions.all() if q.kind != QuestionKind.TEXT]
     geo = [d for d in GEO if d in attrs]
     use_grade = "grade" in attrs
@@ -108,8 +113,12 @@ def compute(run: Run, *, rows=None) -> dict:
         measure = "respondents" if q.required else f"answers to {q.key}"
         dim = f"{q.key} answer"
         if q.kind == QuestionKind.NUMBER:
-            add(Table.magnitude(f"{q.key} overall", ("all",), [(("all",), v) for *_, v in answered], categories=[["all"]],
-                                measure=f"{q.key} sum", count_measure=measure), question=q.key, view="overall")  # fmt: skip
+            if not (q.breakdown and (geo or use_grade)):
+                # The union-wide mean is otherwise the grand total of a breakdown: a
+                # one-category table beside them would only give secondary
+                # suppression a degenerate dimension to hide totals along.
+                add(Table.magnitude(f"{q.key} overall", ("all",), [(("all",), v) for *_, v in answered], categories=[["all"]],
+                                    measure=f"{q.key} sum", count_measure=measure), question=q.key, view="overall")  # fmt: skip
             if q.breakdown and geo:
                 add(Table.magnitude(f"{q.key} by place", geo, [(geo_key(e, b), v) for e, b, g, v in answered], categories=geo_cats,
                                     measure=f"{q.key} sum", count_measure=measure), question=q.key, view="place")  # fmt: skip
@@ -215,13 +224,13 @@ def response_rate(results: dict) -> str | None:
 
 def overall_rows(results: dict, q: Question) -> list[dict]:
     """Members' view of one question: each answer's count and share (or the mean)."""
-    t = table_of(results, q.key, "overall")
+    t = table_of(results, q.key, "overall") or table_of(results, q.key, "grade") or table_of(results, q.key, "place")
     if t is None:
         return []
     cells = lookup(t)
     threshold = results["threshold"]
     if t["kind"] == "magnitude":
-        mean, count, _ = cells[(TOTAL,)]
+        mean, count, _ = cells[(TOTAL,) * len(t["dims"])]
         return [{"label": "All", "mean": mean, "count": count}]
     total = cells[(TOTAL,)][0]
     return [

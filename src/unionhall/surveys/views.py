@@ -110,6 +110,7 @@ def survey_results(request, pk: int):
 
 
 @member_required
+@limited("survey_equality", limit=20, per=600)
 def equality_mine(request):
     existing = Characteristics.objects.filter(member=request.member).first()
     if request.method == "POST":

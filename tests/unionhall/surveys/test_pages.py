@@ -184,3 +184,26 @@ def test_the_breakdown_page_takes_a_fixed_number_of_queries(client, people, unio
     with CaptureQueriesContext(connection) as again:
         client.get(url)
     assert len(again) == len(few) and len(few) < 30
+
+
+def test_a_breakdown_with_only_small_groups_says_it_cannot_be_published(client, people, union):
+    run = closed_run(people, union, north=6, south=5)
+    sign_in(client, people.hq)
+    page = client.get(reverse("surveys_officer_results", args=[run.pk]) + "?by=branch").content.decode()
+    assert "cannot be published safely" in page
+    assert ">6<" not in page and ">5<" not in page
+
+
+def test_a_survey_built_from_the_form_with_a_bad_question_line_is_refused_and_nothing_is_written(client, people):
+    sign_in(client, people.hq)
+    form = {"title": "Stress", "kind": "anonymous", "threshold": "10", "repeat": "once", "window_days": "14",
+            "questions": "number | Caseload | cases 0-500 | required\nsingle | Leaving? | Yes | required"}  # fmt: skip
+    page = client.post(reverse("surveys_create"), form)
+    assert page.status_code == 200 and Survey.objects.count() == 0
+    form["questions"] = "bogus | Caseload"
+    assert "the kind must be one of" in client.post(reverse("surveys_create"), form).content.decode()
+    form["questions"] = "number | Caseload | cases 0-500 | required\nsingle | Leaving? | Yes; No | optional"
+    assert client.post(reverse("surveys_create"), form).status_code == 302
+    survey = Survey.objects.get()
+    q1, q2 = survey.questions.all()
+    assert (q1.unit, q1.max_value, q2.choice_list, q2.required) == ("cases", 500, ["Yes", "No"], False)
