@@ -63,9 +63,11 @@ def test_a_case_from_request_to_handover_and_an_outsider_refused(browser, live, 
     case = Case.objects.get()
 
     # The branch secretary sees it in the queue and asks Bob to take it.
-    secretary = signed_in(browser, live, people.carol)
+    secretary = signed_in(browser, live, people.carol, phone=True)
     secretary.goto("/casework/branch/")
+    assert secretary.evaluate("document.documentElement.scrollWidth") <= 390
     secretary.get_by_role("link", name="Alice Archer").click()
+    assert secretary.evaluate("document.documentElement.scrollWidth") <= 390
     expect(secretary.get_by_text("late report")).to_have_count(0)  # the secretary does not read what happened
     secretary.locator("#assign-form select").select_option(label="Bob Baker")
     secretary.locator("#assign-form").get_by_role("button", name="Ask this rep").click()
