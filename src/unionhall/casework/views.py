@@ -1,7 +1,6 @@
 """Pages. Each view parses input, calls a service or query, and answers a
 refusal through ``answer_refusal`` (403s are audited there)."""
 
-import datetime as dt
 import json
 
 from allauth.mfa.models import Authenticator
@@ -321,8 +320,8 @@ def profiles(request):
     if request.method == "POST" and form.is_valid():
         try:
             rules = json.loads(form.cleaned_data["rules"])
-            services_profile = RuleProfile.objects.filter(code=request.POST.get("code", "")).first()
-            profile = services.profile_save(user=request.user, profile=services_profile, code=request.POST.get("code", ""),
+            existing = RuleProfile.objects.filter(code=request.POST.get("code", "")).first()
+            profile = services.profile_save(user=request.user, profile=existing, code=request.POST.get("code", ""),
                                             title=form.cleaned_data["title"], rules=rules)  # fmt: skip
             messages.success(request, f"Rule profile “{profile.title}” saved; open cases under it are worked out again.")
             return redirect("casework_profiles")
