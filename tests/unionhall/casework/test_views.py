@@ -182,3 +182,26 @@ def test_handover_and_referral_notes_reach_the_reps_not_the_member_or_the_branch
         html = _page(client, case).content.decode()
         assert ("Tribunal risk" in html) == sees and ("Member anxious" in html) == sees, who
         assert "referred the case to Nina Noor" in html
+
+
+def test_hq_saves_a_rule_profile_and_records_commencement_from_the_page(client, people):
+    from unionhall.casework.models import Commencement, RuleProfile
+
+    sign_in(client, people.hq)
+    rules = '[{"code": "appeal", "title": "Appeal in 5 working days", "count": 5, "unit": "working-days", "from": "outcome"}]'
+    client.post(reverse("casework_profiles"), {"code": "pps", "title": "PPS procedures", "rules": rules})
+    assert RuleProfile.objects.get(code="pps").rules[0]["from"] == "outcome"
+    response = client.post(reverse("casework_profiles"), {"code": "bad", "title": "Bad", "rules": "[{"}, follow=True)
+    assert "not valid JSON" in response.content.decode() and not RuleProfile.objects.filter(code="bad").exists()
+    client.post(reverse("casework_commencement"), {"commenced_on": "2026-10-01"})
+    assert Commencement.objects.get().commenced_on == dt.date(2026, 10, 1)
+
+
+def test_a_branch_secretary_cannot_edit_rule_profiles(client, people):
+    from unionhall.casework.models import RuleProfile
+
+    sign_in(client, people.carol)
+    rules = '[{"code": "a", "title": "A", "count": 5, "unit": "working-days", "from": "outcome"}]'
+    assert client.post(reverse("casework_profiles"), {"code": "x", "title": "X", "rules": rules}).status_code == 403
+    assert client.post(reverse("casework_commencement"), {"commenced_on": "2026-10-01"}).status_code == 403
+    assert not RuleProfile.objects.exists()
