@@ -1,6 +1,7 @@
 from django import forms
 
 from unionhall.campaigns.models import LETTER_MAX_CHARS, Campaign
+from unionhall.campaigns.replies import REPLY_MAX_CHARS, ReplyAnswer
 from unionhall.campaigns.services import CampaignDraft, LetterDraft
 from unionhall.members.models import Branch
 
@@ -10,12 +11,15 @@ class CampaignForm(forms.Form):
     summary = forms.CharField(max_length=300, help_text="One or two sentences: what we want and why.")
     brief = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=20_000, help_text="Markdown: the background members need to write well.")  # fmt: skip
     points = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=4_000, label="Points to make", help_text="One a line. Members make them in their own words.")  # fmt: skip
+    kind = forms.ChoiceField(choices=Campaign.Kind.choices, widget=forms.RadioSelect, initial=Campaign.Kind.LETTER, label="Members", required=False)
+    evidence_prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4_000, required=False, label="What evidence we ask for",
+                                      help_text="For a call for evidence: what members are asked to tell us and show.")  # fmt: skip
     model_letter = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 12}), max_length=LETTER_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 12}), max_length=LETTER_MAX_CHARS, required=False,
         help_text="A starting point with blanks in square brackets. [name], [employer], [workplace], [constituency] and [representative] "
         "are filled in for each member; other blanks, such as [your caseload], the member fills in.",
     )  # fmt: skip
-    subject = forms.CharField(max_length=150, help_text="The letter's subject line.")
+    subject = forms.CharField(max_length=150, required=False, help_text="The letter's subject line (letters only).")
     target = forms.ChoiceField(choices=Campaign.Target.choices, widget=forms.RadioSelect, initial=Campaign.Target.MP, label="Letters go to")
     target_name = forms.CharField(max_length=150, required=False, label="Named person", help_text="Only for one named person: how the letter addresses them.")  # fmt: skip
     target_email = forms.EmailField(required=False, label="Their email address")
@@ -30,6 +34,7 @@ class CampaignForm(forms.Form):
     def draft(self) -> CampaignDraft:
         data = dict(self.cleaned_data)
         data["branch_ids"] = tuple(b.pk for b in data.pop("branches"))
+        data["kind"] = data.get("kind") or Campaign.Kind.LETTER
         return CampaignDraft(**data)
 
 
@@ -54,3 +59,29 @@ class LetterForm(forms.Form):
 
     def draft(self) -> LetterDraft:
         return LetterDraft(**{"postcode": "", "constituency_code": "", **self.cleaned_data})
+
+
+class ReplyForm(forms.Form):
+    got_reply = forms.TypedChoiceField(choices=[("yes", "Yes, they replied"), ("no", "No reply yet")], coerce=lambda v: v == "yes",
+                                       widget=forms.RadioSelect, label="Did they reply?")  # fmt: skip
+    after_days = forms.IntegerField(required=False, min_value=0, max_value=365, label="After how many days?")
+    answered = forms.ChoiceField(required=False, choices=[("", "—"), ("yes", "Yes"), ("partly", "Partly"), ("no", "No")],
+                                 label="Did the reply answer the points you made?")  # fmt: skip
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}), max_length=REPLY_MAX_CHARS,
+                           label="Paste the reply (optional)")  # fmt: skip
+    keep_text = forms.BooleanField(required=False, label="You may keep the reply's text for the campaign's officers to read")
+
+    def answer(self) -> ReplyAnswer:
+        return ReplyAnswer(**self.cleaned_data)
+
+
+class EvidenceForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), max_length=20_000, label="What happened")
+    keep_name_from_officers = forms.BooleanField(required=False, label="Keep my name from officers",
+        help_text="We store your evidence with no link to you that any officer can see, and give you a receipt code to follow it up.")  # fmt: skip
+    consent_quote = forms.BooleanField(required=False, label="You may quote my words in a public submission")
+    consent_name = forms.BooleanField(required=False, label="You may give my name with them")
+
+
+class TagForm(forms.Form):
+    tags = forms.CharField(max_length=400, required=False, help_text="Separated by commas.")

@@ -33,8 +33,10 @@ def _shade(letters: int) -> int:
     return sum(1 for step in STEPS if letters >= step)
 
 
-def hex_map(counts: dict[str, int]) -> HexMap:
-    """The map for letters sent by constituency code."""
+def hex_map(counts: dict[str, int], *, exact: bool = True) -> HexMap:
+    """The map for letters sent by constituency code. Not ``exact`` (anyone
+    outside HQ), a count under 10 is neither shown nor told apart by shade:
+    all of 1 to 9 share one shade and read "fewer than 10"."""
     cells = hexes()
     reps = representatives()
     min_q = min(q for q, _ in cells.values())
@@ -46,8 +48,11 @@ def hex_map(counts: dict[str, int]) -> HexMap:
         corners = [(cx + SIZE * math.cos(math.radians(60 * i - 30)), cy + SIZE * math.sin(math.radians(60 * i - 30))) for i in range(6)]
         letters = counts.get(code, 0)
         name = reps[code].constituency if code in reps else code
-        drawn.append(Hexagon(code, " ".join(f"{x:.1f},{y:.1f}" for x, y in corners), _shade(letters),
-                             f"{name}: {letters} letter{'' if letters == 1 else 's'}"))  # fmt: skip
+        if exact or letters == 0 or letters >= 10:
+            shade, told = _shade(letters), f"{letters} letter{'' if letters == 1 else 's'}"
+        else:
+            shade, told = 2, "fewer than 10 letters"
+        drawn.append(Hexagon(code, " ".join(f"{x:.1f},{y:.1f}" for x, y in corners), shade, f"{name}: {told}"))
     width = (max(q for q, _ in cells.values()) - min_q + 2) * WIDTH
     height = (max_r - min(r for _, r in cells.values()) + 1) * 1.5 * SIZE + SIZE
     return HexMap(round(width, 1), round(height, 1), tuple(drawn))

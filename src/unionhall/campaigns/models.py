@@ -6,9 +6,11 @@ their postcode) or one named person. A letter is the member's own: written
 from the model, changed and signed by them, and sent only once they confirm
 it from a link emailed to them. The letter says the member belongs to the
 union (special-category data), so its text and the member's address are
-erased ``settings.CAMPAIGNS_KEEP_LETTERS_DAYS`` after it is sent or
+erased ``settings.CAMPAIGNS_KEEP_LETTERS_DAYS`` (default 28, as WriteToThem) after it is sent or
 abandoned; what stays is that a letter went to a constituency, for the
 count."""
+
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +26,10 @@ class Campaign(models.Model):
         MP = "mp", "Each member's MP"
         NAMED = "named", "One named person"
 
+    class Kind(models.TextChoices):
+        LETTER = "letter", "Letters to a representative"
+        EVIDENCE = "evidence", "A call for evidence"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         OPEN = "open", "Open for letters"
@@ -35,10 +41,14 @@ class Campaign(models.Model):
     brief = models.TextField(help_text="Markdown: the background members need to write well.")
     points = models.TextField(help_text="Points to make in your own words, one a line.")
     model_letter = models.TextField(
+        blank=True,
         help_text="A starting point with blanks in square brackets, e.g. [your caseload]. "
         "[employer], [workplace], [constituency], [representative] and [name] are filled in for each member."
     )
-    subject = models.CharField(max_length=150, help_text="The letter's subject line.")
+    subject = models.CharField(max_length=150, blank=True, help_text="The letter's subject line.")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.LETTER)
+    # For a call for evidence: what members are asked to tell us and show.
+    evidence_prompt = models.TextField(blank=True)
     target = models.CharField(max_length=5, choices=Target.choices, default=Target.MP)
     target_name = models.CharField(max_length=150, blank=True, help_text="For one named person: how the letter addresses them.")
     target_email = models.EmailField(blank=True)
@@ -98,6 +108,14 @@ class Letter(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     forgotten_at = models.DateTimeField(null=True, blank=True)
+    # The follow-up two weeks after sending (replies.py): whether the
+    # recipient answered. The reply's text is kept only with the writer's consent.
+    reply_asked_at = models.DateTimeField(null=True, blank=True)
+    reply_recorded_at = models.DateTimeField(null=True, blank=True)
+    got_reply = models.BooleanField(null=True, blank=True)
+    reply_after_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    reply_answered = models.CharField(max_length=6, blank=True, choices=[("yes", "Yes"), ("partly", "Partly"), ("no", "No")])
+    reply_text = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-written_at", "-pk"]
@@ -106,6 +124,7 @@ class Letter(models.Model):
             models.Index(fields=["campaign", "status", "constituency_code"], name="letter_count"),
             models.Index(fields=["campaign", "status", "written_at"], name="letter_queue"),
             models.Index(fields=["forgotten_at", "written_at"], name="letter_forget"),
+            models.Index(fields=["status", "reply_asked_at", "sent_at"], name="letter_reply_due"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -127,3 +146,66 @@ class LetterSketch(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["campaign", "hash"], name="letter_sketch_hash")]
+
+
+class Supporter(models.Model):
+    """An MP an officer marked as already supporting the campaign: off the
+    list of MPs to write to, and members are not asked to write to them."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="supporters")
+    constituency_code = models.CharField(max_length=9)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "constituency_code"], name="supporter_once")]
+
+
+class Submission(models.Model):
+    """One member's evidence to a call for evidence. Kept from officers'
+    sight of who sent it (``member`` empty) when the member asked: then only
+    the receipt code the member was given finds it again."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="submissions")
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    consent_quote = models.BooleanField(default=False)
+    consent_name = models.BooleanField(default=False)  # their name may go with it in the pack
+    receipt_hash = models.CharField(max_length=64, unique=True)  # sha256 of the receipt code
+    tags = models.CharField(max_length=200, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        indexes = [models.Index(fields=["campaign", "submitted_at"], name="submission_campaign")]
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split(",") if t]
+
+
+def evidence_path(instance, filename: str) -> str:
+    # A random name under MEDIA_ROOT, which is never routed: files are served
+    # by views.evidence_file only to those allowed.
+    return f"campaigns/evidence/{secrets.token_hex(16)}.{instance.extension}"
+
+
+class EvidenceFile(models.Model):
+    """A photo (re-encoded, without its metadata) or a PDF, checked to be what it claims."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(max_length=4, choices=[("jpeg", "Photo (JPEG)"), ("png", "Image (PNG)"), ("pdf", "PDF")])
+    file = models.FileField(upload_to=evidence_path)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["submission", "pk"]
+
+    @property
+    def extension(self) -> str:
+        return {"jpeg": "jpg"}.get(self.kind, self.kind)
+
+    @property
+    def content_type(self) -> str:
+        return {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}[self.kind]

@@ -50,7 +50,18 @@ def delivering() -> bool:
 
 
 def keep_days() -> int:
-    return int(getattr(settings, "CAMPAIGNS_KEEP_LETTERS_DAYS", 90))
+    return int(getattr(settings, "CAMPAIGNS_KEEP_LETTERS_DAYS", 28))
+
+
+def member_letters_per_day() -> int:
+    """At most this many letters written by one member in 24 hours, in all campaigns."""
+    return int(getattr(settings, "CAMPAIGNS_MEMBER_LETTERS_PER_DAY", 5))
+
+
+def target_letters_per_hour() -> int:
+    """At most this many letters written to one recipient in an hour, in all
+    campaigns: a flood reads as a form campaign and is binned."""
+    return int(getattr(settings, "CAMPAIGNS_TARGET_LETTERS_PER_HOUR", 60))
 
 
 # --- Campaigns (officers) ----------------------------------------------------------------
@@ -95,6 +106,8 @@ class CampaignDraft:
     target_email: str = ""
     branch_ids: tuple[int, ...] = ()
     closes_on: dt.date | None = None
+    kind: str = Campaign.Kind.LETTER
+    evidence_prompt: str = ""
 
 
 def check_campaign(*, remit: Remit, draft: CampaignDraft) -> None:
@@ -107,6 +120,12 @@ def check_campaign(*, remit: Remit, draft: CampaignDraft) -> None:
         raise Refused("A letter to one named person needs their name and email address.")
     if draft.target not in Campaign.Target.values:
         raise Refused("Choose whom the letters go to.")
+    if draft.kind not in Campaign.Kind.values:
+        raise Refused("Choose whether the campaign collects letters or evidence.")
+    if draft.kind == Campaign.Kind.EVIDENCE and not draft.evidence_prompt.strip():
+        raise Refused("Say what evidence members are asked for.")
+    if draft.kind == Campaign.Kind.LETTER and not (draft.model_letter.strip() and draft.subject.strip()):
+        raise Refused("A letter campaign needs a model letter and a subject line.")
     if not draft.points.strip():
         raise Refused("Give members at least one point to make in their own words.")
     if draft.closes_on and draft.closes_on < timezone.localdate(_now()):
@@ -122,7 +141,7 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
-RESERVED_SLUGS = {"manage", "new", "letters", "confirm", "map"}
+RESERVED_SLUGS = {"manage", "new", "letters", "confirm", "map", "receipt", "evidence"}
 
 
 @transaction.atomic
@@ -134,7 +153,7 @@ def campaign_create(*, user, remit: Remit, draft: CampaignDraft) -> Campaign:
         points=draft.points, model_letter=draft.model_letter, subject=draft.subject.strip(), target=draft.target,
         target_name=draft.target_name.strip() if draft.target == Campaign.Target.NAMED else "",
         target_email=draft.target_email.strip() if draft.target == Campaign.Target.NAMED else "",
-        closes_on=draft.closes_on, created_by=user, created_at=_now(),
+        closes_on=draft.closes_on, created_by=user, created_at=_now(), kind=draft.kind, evidence_prompt=draft.evidence_prompt,
     )  # fmt: skip
     campaign.full_clean(exclude=["branches"])
     campaign.save()
@@ -154,6 +173,9 @@ def campaign_update(*, remit: Remit, campaign: Campaign, draft: CampaignDraft) -
         setattr(campaign, field, getattr(draft, field).strip() if named or not field.startswith("target_") else "")
     campaign.brief, campaign.points, campaign.model_letter = draft.brief, draft.points, draft.model_letter
     campaign.target, campaign.closes_on = draft.target, draft.closes_on
+    if campaign.kind != draft.kind and (campaign.letters.exists() or campaign.submissions.exists()):
+        raise Refused("Members have written in this campaign already, so it cannot change from letters to evidence or back.", status=409)
+    campaign.kind, campaign.evidence_prompt = draft.kind, draft.evidence_prompt
     campaign.full_clean(exclude=["branches"])
     campaign.save()
     campaign.branches.set(draft.branch_ids)
@@ -293,7 +315,19 @@ def check_letter_write(*, member: Member, campaign: Campaign, draft: LetterDraft
         raise Refused("Sign your letter with your name.")
     if campaign.target == Campaign.Target.MP and not draft.address.strip():
         raise Refused("An MP answers only their own constituents: give your home address.")
+    if campaign.kind != Campaign.Kind.LETTER:
+        raise Refused("This campaign collects evidence, not letters.", status=409)
+    day_ago = _now() - dt.timedelta(days=1)
+    if Letter.objects.filter(member=member, written_at__gte=day_ago).count() >= member_letters_per_day():
+        raise Refused(f"You have written {member_letters_per_day()} letters today, the most we send for one member in a day. "
+                      "Please write again tomorrow.", status=429)  # fmt: skip
     recipient = recipient_for(campaign=campaign, postcode=draft.postcode, constituency_code=draft.constituency_code)
+    if recipient.constituency_code and campaign.supporters.filter(constituency_code=recipient.constituency_code).exists():
+        raise Refused(f"{recipient.name} already supports this campaign, so there is no need to write. Thank you!", status=409)
+    hour_ago = _now() - dt.timedelta(hours=1)
+    if Letter.objects.filter(recipient_email=recipient.email, written_at__gte=hour_ago).count() >= target_letters_per_hour():
+        raise Refused(f"Many letters have gone to {recipient.name} in the last hour; to keep them read, please try again "
+                      "in an hour.", status=429)  # fmt: skip
     model = fill_model_letter(campaign, member, representative=recipient.name, constituency=recipient.constituency_name)
     if likeness.own_runs(likeness.shingles(body), likeness.shingles(model)) < likeness.OWN_RUNS_AT_LEAST:
         raise Refused(
@@ -514,6 +548,59 @@ def sent_total(campaign: Campaign) -> int:
     return Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT).count()
 
 
+FEWER_THAN = 10
+
+
+def shown(count: int, *, exact: bool) -> int | str:
+    """A count as shown: exactly to HQ; to anyone else a count from 1 to 9 is
+    "fewer than 10", so a small branch's count does not point at a member."""
+    return count if exact or count == 0 or count >= FEWER_THAN else f"fewer than {FEWER_THAN}"
+
+
+@dataclass(frozen=True)
+class BranchCount:
+    branch: str
+    letters: int
+
+
+def branch_counts(campaign: Campaign) -> list[BranchCount]:
+    """Letters sent in the campaign by the writer's branch, most first. One query."""
+    rows = (
+        Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT)
+        .values("member__branch__name").annotate(n=Count("id")).order_by("-n", "member__branch__name")
+    )  # fmt: skip
+    return [BranchCount(r["member__branch__name"] or "(no branch)", r["n"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Unreached:
+    representative: constituencies.Representative
+    members: int  # members within the remit whose home postcode is there
+
+
+def mps_not_reached(*, remit: Remit, campaign: Campaign) -> list[Unreached]:
+    """MPs whose constituency has members of the union (within the officer's
+    remit, and the campaign's branches if it has any) but no letter sent yet,
+    and not marked as supporting; most members first. A member's
+    constituency is their postcode's largest share (a split sector counts
+    once, where most of it lies). Three queries whatever the numbers."""
+    members = Member.objects.filter(remit.members_q()).exclude(postcode="")
+    branch_ids = list(campaign.branches.values_list("pk", flat=True))
+    if branch_ids:
+        members = members.filter(branch_id__in=branch_ids)
+    where: dict[str, int] = {}
+    for postcode in members.values_list("postcode", flat=True).iterator(chunk_size=5000):
+        found = constituencies.find(postcode)
+        if found and found.candidates and found.by != "northern_ireland":
+            code = found.candidates[0].representative.code
+            where[code] = where.get(code, 0) + 1
+    reached = set(
+        Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT).values_list("constituency_code", flat=True).distinct()
+    ) | set(campaign.supporters.values_list("constituency_code", flat=True))
+    reps = constituencies.representatives()
+    return sorted((Unreached(reps[c], n) for c, n in where.items() if c not in reached), key=lambda u: (-u.members, u.representative.constituency))
+
+
 # --- Keeping letters shortest --------------------------------------------------------------
 
 
@@ -530,9 +617,11 @@ def letters_erase(*, member_id: int) -> int:
     how many letters it changed; run again, it changes none."""
     erased = 0
     with transaction.atomic():
-        for letter in Letter.objects.select_for_update().filter(member_id=member_id, forgotten_at__isnull=True):
+        for letter in Letter.objects.select_for_update().filter(Q(forgotten_at__isnull=True) | ~Q(reply_text=""), member_id=member_id):
             if letter.status in (Letter.Status.UNCONFIRMED, Letter.Status.HELD):
                 letter.status = Letter.Status.WITHDRAWN
+            letter.reply_text = ""  # kept past the letter with consent; erasure ends that too
+            letter.save(update_fields=["reply_text"])
             _forget(letter)
             erased += 1
         if erased:

@@ -2,15 +2,17 @@
 service's 404 answers exactly as a campaign that does not exist."""
 
 from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.bulletins.markup import render_bulletin
-from unionhall.campaigns import constituencies, forms, services
+from unionhall.campaigns import constituencies, evidence, forms, replies, services
 from unionhall.campaigns.mapping import hex_map
-from unionhall.campaigns.models import Campaign, Letter
+from unionhall.campaigns.models import Campaign, EvidenceFile, Letter
+from unionhall.csvexport import csv_download
 from unionhall.members.access import answer_refusal, member_required, officer_required
 from unionhall.members.models import Branch
 from unionhall.members.remit import request_remit
@@ -67,6 +69,8 @@ def campaign_detail(request, slug: str):
         campaign = services.campaign_for(request.member, slug)
     except Refused as exc:
         answer_refusal(request, exc)
+    if campaign.kind == Campaign.Kind.EVIDENCE:
+        return _evidence_detail(request, campaign)
     member = request.member
     letter = services.current_letter(member, campaign)
     choices, likeliest = _choices(request.POST.get("postcode", member.postcode)[:10])
@@ -86,9 +90,45 @@ def campaign_detail(request, slug: str):
         audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "own letter"})
     context = {
         "campaign": campaign, "letter": letter, "form": form, "brief": render_bulletin(campaign.brief),
-        "sent": services.sent_total(campaign), "delivering": services.delivering(),
+        "sent": services.shown(services.sent_total(campaign), exact=False), "delivering": services.delivering(),
     }  # fmt: skip
     return render(request, "campaigns/detail.html", context)
+
+
+def _evidence_detail(request, campaign: Campaign):
+    """A call for evidence: the prompt and the form. Files are read at most
+    one byte past the limit, so a huge upload is refused without holding it."""
+    form = forms.EvidenceForm(request.POST or None)
+    if request.method == "POST" and not _too_many(request, "evidence", limit=10, per=3600) and form.is_valid():
+        uploads = tuple(evidence.Upload(f.name, f.read(evidence.MAX_FILE_BYTES + 1)) for f in request.FILES.getlist("files")[: evidence.MAX_FILES + 1])
+        try:
+            submission, code = _submit_evidence(request, campaign, form, uploads)
+        except Refused as exc:
+            answer_refusal(request, exc, subject=campaign)
+        else:
+            return render(request, "campaigns/evidence_sent.html", {"campaign": campaign, "code": code, "submission": submission})
+    context = {"campaign": campaign, "form": form, "brief": render_bulletin(campaign.brief), "max_files": evidence.MAX_FILES,
+               "max_mb": evidence.MAX_FILE_BYTES // (1024 * 1024)}  # fmt: skip
+    return render(request, "campaigns/evidence.html", context)
+
+
+def _submit_evidence(request, campaign, form, uploads):
+    draft = evidence.EvidenceDraft(uploads=uploads, **form.cleaned_data)
+    return evidence.evidence_submit(member=request.member, campaign=campaign, draft=draft)
+
+
+@member_required
+def evidence_receipt(request):
+    """A member follows up their evidence with its receipt code (the only way
+    to find evidence kept from officers). Rate limited: codes cannot be guessed."""
+    submission = None
+    code = request.GET.get("code", "")[:40]
+    if code and not _too_many(request, "receipt", limit=20, per=3600):
+        try:
+            submission = evidence.submission_by_receipt(code)
+        except Refused as exc:
+            messages.error(request, str(exc))
+    return render(request, "campaigns/receipt.html", {"submission": submission, "code": code})
 
 
 @member_required
@@ -101,6 +141,25 @@ def letter_withdraw(request, pk: int):
         return redirect("campaigns_list")
     messages.success(request, "Your letter is withdrawn and its text deleted. You can write another.")
     return redirect("campaigns_detail", slug=letter.campaign.slug)
+
+
+@member_required
+def letter_reply(request, pk: int):
+    """The member tells us whether their letter was answered."""
+    letter = get_object_or_404(Letter.objects.select_related("campaign"), pk=pk, member=request.member)
+    initial = {"got_reply": "yes" if letter.got_reply else "no" if letter.got_reply is False else None,
+               "after_days": letter.reply_after_days, "answered": letter.reply_answered, "text": letter.reply_text,
+               "keep_text": bool(letter.reply_text)}  # fmt: skip
+    form = forms.ReplyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and not _too_many(request, "reply", limit=20, per=3600) and form.is_valid():
+        try:
+            replies.letter_reply_record(member=request.member, letter_id=pk, answer=form.answer())
+        except Refused as exc:
+            answer_refusal(request, exc, subject=letter)
+        else:
+            messages.success(request, "Thank you: that tells the campaign where to press next.")
+            return redirect("campaigns_detail", slug=letter.campaign.slug) if letter.campaign.status == Campaign.Status.OPEN else redirect("campaigns_list")
+    return render(request, "campaigns/reply.html", {"letter": letter, "form": form})
 
 
 def letter_confirm(request, token: str):
@@ -123,7 +182,8 @@ def letter_confirm(request, token: str):
     return render(request, "campaigns/confirm.html", {"letter": letter})
 
 
-HELD_PER_PAGE = 20  # the oldest first; deciding them brings on the next
+HELD_PER_PAGE = 20
+UNREACHED_SHOWN = 50  # the oldest first; deciding them brings on the next
 
 
 # --- Officers -----------------------------------------------------------------------------
@@ -160,7 +220,7 @@ def campaign_create(request):
 def campaign_edit(request, slug: str):
     campaign = _run(request, slug)
     remit = request_remit(request)
-    initial = {f: getattr(campaign, f) for f in ("title", "summary", "brief", "points", "model_letter", "subject", "target", "target_name", "target_email", "closes_on")}
+    initial = {f: getattr(campaign, f) for f in ("title", "summary", "brief", "points", "model_letter", "subject", "target", "target_name", "target_email", "closes_on", "kind", "evidence_prompt")}
     initial["branches"] = list(campaign.branches.all())
     form = forms.CampaignForm(request.POST or None, branches=_branches_for(remit), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -188,15 +248,28 @@ def campaign_report(request, slug: str):
     """Letters sent by constituency (counts only) and the held letters of
     members within the officer's remit (their text: audited, one entry a letter)."""
     campaign = _run(request, slug)
+    remit = request_remit(request)
+    exact = remit.everyone  # HQ; anyone else sees "fewer than 10" for counts from 1 to 9
     counts = services.letter_counts(campaign)
-    held_all = services.held_letters(remit=request_remit(request), campaign=campaign)
+    held_all = services.held_letters(remit=remit, campaign=campaign)
     held = list(held_all[:HELD_PER_PAGE])
     for letter in held:
         audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "held letters"})
+    kept = replies.replies_kept(remit=request_remit(request), campaign=campaign)
+    for letter in kept:
+        audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "replies"})
+    responsiveness = replies.responsiveness(campaign)
+    unreached = services.mps_not_reached(remit=remit, campaign=campaign) if campaign.target == Campaign.Target.MP else []
     context = {
         "campaign": campaign, "counts": counts, "held": held, "held_count": held_all.count() if len(held) == HELD_PER_PAGE else len(held),
-        "total": sum(c.letters for c in counts),
-        "map": hex_map({c.code: c.letters for c in counts}), "brief": render_bulletin(campaign.brief),
+        "total": services.shown(sum(c.letters for c in counts), exact=exact), "exact": exact,
+        "rows": [(c.name, services.shown(c.letters, exact=exact)) for c in counts],
+        "branches": [(b.branch, services.shown(b.letters, exact=exact)) for b in services.branch_counts(campaign)],
+        "unreached": [(u.representative, services.shown(u.members, exact=exact)) for u in unreached[:UNREACHED_SHOWN]],
+        "unreached_count": len(unreached), "mps_written": len({c.code for c in counts if c.code}),
+        "map": hex_map({c.code: c.letters for c in counts}, exact=exact), "brief": render_bulletin(campaign.brief),
+        "responsiveness": [_masked(r, exact) for r in responsiveness],
+        "replies_total": services.shown(sum(r.replies for r in responsiveness), exact=exact), "replies_kept": kept,
     }  # fmt: skip
     return render(request, "campaigns/report.html", context)
 
@@ -214,6 +287,42 @@ def campaign_status(request, slug: str):
     return redirect("campaigns_report", slug=slug)
 
 
+def _masked(row: replies.Responsiveness, exact: bool) -> dict:
+    counts = ("sent", "asked", "replies", "answered_points")
+    return {**row.__dict__, **{f: services.shown(getattr(row, f), exact=exact) for f in counts}}
+
+
+@officer_required
+def campaign_export(request, slug: str):
+    """The report as CSV: for each recipient, letters sent, replies and
+    whether marked supporting; counts under 10 masked outside HQ."""
+    campaign = _run(request, slug)
+    exact = request_remit(request).everyone
+    rows = replies.responsiveness(campaign)
+    audit_record(actor=request.user, action=Action.EXPORT, subject=campaign, detail={"campaign_report": "csv"})
+    header = ("Constituency code", "Constituency", "Written to", "Letters sent", "Replies reported", "Answered the points", "Supporting")
+    return csv_download(f"campaign-{campaign.slug}.csv", header, (
+        (r.code, r.constituency, r.name, services.shown(r.sent, exact=exact), services.shown(r.replies, exact=exact),
+         services.shown(r.answered_points, exact=exact), "yes" if r.supporting else "")
+        for r in rows
+    ))  # fmt: skip
+
+
+@officer_required
+@require_POST
+def supporter_set(request, slug: str):
+    campaign = _run(request, slug)
+    supporting = request.POST.get("supporting") == "yes"
+    try:
+        replies.supporter_set(user=request.user, remit=request_remit(request), campaign=campaign,
+                              constituency_code=request.POST.get("code", "")[:9], supporting=supporting)  # fmt: skip
+    except Refused as exc:
+        answer_refusal(request, exc, subject=campaign)
+    else:
+        messages.success(request, "Marked as already supporting: members are not asked to write to them." if supporting else "No longer marked as supporting.")
+    return redirect("campaigns_report", slug=slug)
+
+
 @officer_required
 @require_POST
 def letter_decide(request, pk: int):
@@ -224,3 +333,57 @@ def letter_decide(request, pk: int):
         return redirect("campaigns_manage")
     messages.success(request, "The letter is sent." if letter.status == Letter.Status.SENT else "The letter is held back; its writer is told.")
     return redirect("campaigns_report", slug=letter.campaign.slug)
+
+
+# --- Officers: evidence -------------------------------------------------------------------
+
+
+@officer_required
+def evidence_review(request, slug: str):
+    campaign = _run(request, slug)
+    remit = request_remit(request)
+    if request.method == "POST":
+        try:
+            evidence.submission_review(user=request.user, remit=remit, submission_id=int(request.POST.get("submission", 0) or 0),
+                                       tags=request.POST.get("tags", "")[:400])  # fmt: skip
+        except (Refused, ValueError) as exc:
+            answer_refusal(request, exc if isinstance(exc, Refused) else Refused("No such evidence.", status=404), subject=campaign)
+        else:
+            messages.success(request, "Tagged and marked reviewed.")
+        return redirect("campaigns_evidence", slug=slug)
+    submissions = list(evidence.submissions_for(remit=remit, campaign=campaign)[:200])
+    for s in submissions:
+        audit_record(actor=request.user, action=Action.VIEW, subject=s, detail={"page": "evidence"})
+    return render(request, "campaigns/evidence_review.html", {"campaign": campaign, "submissions": submissions})
+
+
+@officer_required
+def evidence_pack(request, slug: str, fmt: str):
+    """The pack for a consultation, PDF or CSV: names only where agreed."""
+    if fmt not in ("pdf", "csv"):
+        raise Http404("No such pack.")
+    campaign = _run(request, slug)
+    entries = evidence.pack_entries(evidence.submissions_for(remit=request_remit(request), campaign=campaign))
+    audit_record(actor=request.user, action=Action.EXPORT, subject=campaign, detail={"evidence_pack": fmt, "entries": len(entries)})
+    if fmt == "csv":
+        return csv_download(f"evidence-{campaign.slug}.csv", evidence.CSV_HEADER, evidence.pack_rows(entries))
+    response = HttpResponse(evidence.pack_pdf(campaign, entries), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="evidence-{campaign.slug}.pdf"'
+    return response
+
+
+@officer_required
+def evidence_file(request, pk: int):
+    """A photo or PDF, only to an officer who may see its submission."""
+    file = get_object_or_404(EvidenceFile.objects.select_related("submission__campaign"), pk=pk)
+    campaign = file.submission.campaign
+    try:
+        visible = evidence.submissions_for(remit=request_remit(request), campaign=campaign).filter(pk=file.submission_id).exists()
+    except Refused:
+        visible = False
+    if not visible:
+        raise Http404("No such file.")
+    audit_record(actor=request.user, action=Action.VIEW, subject=file.submission, detail={"evidence_file": file.pk})
+    response = FileResponse(file.file.open("rb"), as_attachment=True, filename=f"evidence-{file.pk}.{file.extension}", content_type=file.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

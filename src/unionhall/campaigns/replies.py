@@ -1,0 +1,175 @@
+"""After a letter is sent: did its recipient reply? And which MPs already
+support the campaign (so members are not asked to write to them).
+
+``letters_ask_replies`` is the periodic job: two weeks after a letter went,
+its writer is asked (once: the email's key is the letter) whether they got a
+reply. The member answers on a signed-in page; the reply's text is kept only
+if they tick that we may keep it."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Avg, Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from unionhall.audit.models import Action
+from unionhall.audit.services import audit_record
+from unionhall.campaigns import constituencies
+from unionhall.campaigns.models import Campaign, Letter, Supporter
+from unionhall.mail import queue_email
+from unionhall.members.models import Member
+from unionhall.members.remit import Remit
+from unionhall.outbox.links import site_url
+from unionhall.refusals import Refused
+
+TOPIC_ASK_REPLY = "campaign_reply_ask"
+ASK_AFTER = dt.timedelta(days=14)
+REPLY_MAX_CHARS = 20_000
+ANSWERED = ("yes", "partly", "no")
+
+
+def letters_ask_replies(now: dt.datetime | None = None, *, batch: int = 500) -> int:
+    """The periodic job (daily): ask each writer of a letter sent at least two
+    weeks ago, and not yet asked, whether it was answered. Safe to run again:
+    a letter is marked asked in the transaction that queues the email, and the
+    email's key is the letter's, so it is sent once. Returns how many were asked."""
+    now = now or timezone.now()
+    due = Letter.objects.filter(status=Letter.Status.SENT, reply_asked_at__isnull=True, sent_at__lte=now - ASK_AFTER)
+    asked = 0
+    while ids := list(due.order_by("pk").values_list("pk", flat=True)[:batch]):
+        with transaction.atomic():
+            letters = Letter.objects.select_for_update().select_related("campaign", "member").filter(pk__in=ids, reply_asked_at__isnull=True)
+            for letter in letters:
+                letter.reply_asked_at = now
+                letter.save(update_fields=["reply_asked_at"])
+                if not letter.member.email:
+                    continue
+                link = site_url(reverse("campaigns_letter_reply", args=[letter.pk]))
+                queue_email(
+                    subject=f"Did {letter.recipient_name} reply to your letter?", to=[letter.member.email],
+                    member_id=letter.member_id, topic=TOPIC_ASK_REPLY, key=f"{TOPIC_ASK_REPLY}:{letter.pk}", about=letter,
+                    body=(
+                        f"Two weeks ago your letter in the campaign \"{letter.campaign.title}\" went to {letter.recipient_name}.\n\n"
+                        f"Did they reply? Tell us in a minute (after signing in):\n{link}\n\n"
+                        "Knowing who answers, and whether they answered the points, tells the campaign where to press next."
+                    ),
+                )  # fmt: skip
+                asked += 1
+    return asked
+
+
+@dataclass(frozen=True)
+class ReplyAnswer:
+    got_reply: bool
+    after_days: int | None = None
+    answered: str = ""
+    text: str = ""
+    keep_text: bool = False
+
+
+def check_reply(*, member: Member, letter_id: int, answer: ReplyAnswer) -> Letter:
+    letter = Letter.objects.select_related("campaign").filter(pk=letter_id, member=member).first()
+    if letter is None:
+        raise Refused("No such letter.", status=404)
+    if letter.status != Letter.Status.SENT:
+        raise Refused("Only a letter that was sent can have a reply.", status=409)
+    if answer.got_reply:
+        if answer.after_days is None or not 0 <= answer.after_days <= 365:
+            raise Refused("Say after how many days the reply came (0 to 365).")
+        if answer.answered not in ANSWERED:
+            raise Refused("Say whether the reply answered the points you made.")
+    if len(answer.text) > REPLY_MAX_CHARS:
+        raise Refused(f"The reply is {len(answer.text):,} characters long; paste at most {REPLY_MAX_CHARS:,}.", status=413)
+    if answer.text.strip() and not answer.keep_text:
+        raise Refused("You pasted the reply but did not say we may keep it. Tick the box, or clear the text.")
+    return letter
+
+
+@transaction.atomic
+def letter_reply_record(*, member: Member, letter_id: int, answer: ReplyAnswer) -> Letter:
+    """Record whether the letter was answered (the member may change their
+    answer). The reply's text is stored only with the member's consent."""
+    check_reply(member=member, letter_id=letter_id, answer=answer)
+    letter = Letter.objects.select_for_update().get(pk=letter_id)
+    letter.got_reply = answer.got_reply
+    letter.reply_after_days = answer.after_days if answer.got_reply else None
+    letter.reply_answered = answer.answered if answer.got_reply else ""
+    letter.reply_text = answer.text.strip() if answer.got_reply and answer.keep_text else ""
+    letter.reply_recorded_at = timezone.now()
+    letter.save(update_fields=["got_reply", "reply_after_days", "reply_answered", "reply_text", "reply_recorded_at"])
+    audit_record(actor=member.user, action=Action.CHANGE, subject=letter, detail={"letter": "reply recorded", "kept_text": bool(letter.reply_text)})
+    return letter
+
+
+# --- Officers -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Responsiveness:
+    code: str
+    name: str  # the recipient as letters were addressed
+    constituency: str
+    sent: int
+    asked: int
+    answered_by_member: int  # members who told us either way
+    replies: int
+    answered_points: int
+    mean_days: float | None
+    supporting: bool
+
+
+def responsiveness(campaign: Campaign) -> list[Responsiveness]:
+    """For each recipient of the campaign's letters: letters sent, replies
+    reported, how fast and whether they answered the points; most letters
+    first. Two queries (the aggregate, the supporters)."""
+    rows = (
+        Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT)
+        .values("constituency_code", "recipient_name", "constituency_name")
+        .annotate(
+            sent=Count("id"), asked=Count("id", filter=Q(reply_asked_at__isnull=False)),
+            told=Count("id", filter=Q(got_reply__isnull=False)), replies=Count("id", filter=Q(got_reply=True)),
+            points=Count("id", filter=Q(reply_answered="yes")), days=Avg("reply_after_days", filter=Q(got_reply=True)),
+        )
+        .order_by("-sent", "constituency_code", "recipient_name")
+    )  # fmt: skip
+    supporting = set(campaign.supporters.values_list("constituency_code", flat=True))
+    return [
+        Responsiveness(
+            code=r["constituency_code"], name=r["recipient_name"], constituency=r["constituency_name"], sent=r["sent"],
+            asked=r["asked"], answered_by_member=r["told"], replies=r["replies"], answered_points=r["points"],
+            mean_days=r["days"], supporting=r["constituency_code"] in supporting,
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+def replies_kept(*, remit: Remit, campaign: Campaign, limit: int = 50) -> list[Letter]:
+    """Replies members pasted and agreed we keep, of members within the
+    officer's remit, newest first."""
+    return list(
+        Letter.objects.filter(remit.members_q("member__"), campaign=campaign, got_reply=True).exclude(reply_text="")
+        .select_related("member").order_by("-reply_recorded_at", "-pk")[:limit]
+    )  # fmt: skip
+
+
+@transaction.atomic
+def supporter_set(*, user, remit: Remit, campaign: Campaign, constituency_code: str, supporting: bool) -> bool:
+    """Mark (or unmark) a constituency's MP as already supporting the
+    campaign. Returns whether they are now marked."""
+    from unionhall.campaigns.services import check_run  # services imports nothing of this module
+
+    check_run(remit=remit, campaign=campaign)
+    if campaign.target != Campaign.Target.MP:
+        raise Refused("Only a campaign to members' MPs has MPs to mark.", status=409)
+    if constituency_code not in constituencies.representatives():
+        raise Refused("No such constituency.")
+    if supporting:
+        Supporter.objects.get_or_create(
+            campaign=campaign, constituency_code=constituency_code, defaults={"marked_by": user, "marked_at": timezone.now()}
+        )
+    else:
+        Supporter.objects.filter(campaign=campaign, constituency_code=constituency_code).delete()
+    audit_record(actor=user, action=Action.CHANGE, subject=campaign, detail={"supporter": constituency_code, "supporting": supporting})
+    return supporting
