@@ -106,4 +106,17 @@ JOBS: tuple[Job, ...] = (
         Daily(dt.time(6, 30)),
         "Negotiators are reminded of commitments due within two weeks; followers and negotiators are told once when a commitment becomes overdue.",
     ),
+    Job(
+        "survey-runs-open",
+        "unionhall.surveys.services.open_due_runs",
+        Daily(dt.time(6, 10)),
+        "Monthly surveys (the workload pulse) open their next run a month after the last, and invite their audience.",
+    ),
+    Job(
+        "survey-runs-close",
+        "unionhall.surveys.services.close_due_runs",
+        Every(MINUTE * 60),
+        "A survey run whose window has passed is closed: answers shuffled, free text queued for review, results protected and published.",
+        timeout=dt.timedelta(hours=3),
+    ),
 )
