@@ -119,4 +119,22 @@ JOBS: tuple[Job, ...] = (
         "A survey run whose window has passed is closed: answers shuffled, free text queued for review, results protected and published.",
         timeout=dt.timedelta(hours=3),
     ),
+    Job(
+        "casework-reminders",
+        "unionhall.casework.reminders.send_deadline_reminders",
+        Daily(dt.time(6, 15)),
+        "Reps and branch secretaries hear 14, 7, 3 and 1 days before a case deadline; each reminder is queued once.",
+    ),
+    Job(
+        "casework-idle-flags",
+        "unionhall.casework.reminders.flag_idle_deadlines",
+        Daily(dt.time(6, 20)),
+        "A case with a deadline under seven days away and nothing recorded by its rep for seven days is flagged to the branch.",
+    ),
+    Job(
+        "casework-retention",
+        "unionhall.casework.retention.delete_expired_cases",
+        Daily(dt.time(2, 30)),
+        "Closed cases are deleted CASEWORK_RETENTION_YEARS (six) years after closing, keeping only anonymous counts.",
+    ),
 )
