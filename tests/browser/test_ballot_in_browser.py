@@ -27,6 +27,9 @@ def test_a_member_votes_finds_the_tracker_and_the_result_verifies(page, open_bal
     page.get_by_role("button", name="Encrypt my vote").click()
     tracker = page.locator("#tracker").inner_text()
     assert re.fullmatch(r"[\w-]+", tracker)
+    # The member reads what they are about to cast, and the focus is on it.
+    expect(page.locator("#your-choices")).to_contain_text(": Yes")
+    expect(page.locator("#sealed-heading")).to_be_focused()
 
     # Audit first (Benaloh): the booth proves it encrypted "Yes"; that ballot is spoilt.
     page.get_by_role("button", name="Check the encryption instead").click()

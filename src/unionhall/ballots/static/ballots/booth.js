@@ -54,8 +54,30 @@
     outcome.hidden = true;
     current = window.UnionhallBooth.encryptBallot(data.manifest, data.jointKey, data.alias, rows);
     document.getElementById("tracker").textContent = current.tracker;
+    showChoices();
     form.hidden = true;
     sealed.hidden = false;
+    document.getElementById("sealed-heading").focus();
+  });
+
+  // What is about to be cast, in the words of the form, to read before casting.
+  function showChoices() {
+    var list = document.getElementById("your-choices");
+    list.textContent = "";
+    Array.prototype.forEach.call(form.querySelectorAll("fieldset.question"), function (fs) {
+      var picked = Array.prototype.map.call(fs.querySelectorAll("input:checked"), function (input) { return input.parentNode.textContent.trim(); });
+      var item = document.createElement("li");
+      item.textContent = fs.querySelector("legend").textContent.trim() + ": " + (picked.length ? picked.join(", ") : "no choice");
+      list.appendChild(item);
+    });
+  }
+
+  // Going back throws this encryption away (it was never cast); the choices stay as they were.
+  document.getElementById("change").addEventListener("click", function () {
+    current = null;
+    sealed.hidden = true;
+    form.hidden = false;
+    form.querySelector("#encrypt").focus();
   });
 
   document.getElementById("cast").addEventListener("click", function () {
