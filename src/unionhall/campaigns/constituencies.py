@@ -65,10 +65,20 @@ class Lookup:
         return len(self.candidates) != 1
 
 
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DIGITS = frozenset("0123456789")
+
+
 def normalise_postcode(text: str) -> str | None:
     """A UK postcode in its standard form ("ab101aa" -> "AB10 1AA"), or None if
-    ``text`` is not shaped like a full postcode."""
-    compact = re.sub(r"\s+", "", text or "").upper()
+    ``text`` is not shaped like a full postcode. A cheap check first (the
+    inward code, and an outward code the data knows), the regular expressions
+    only for outward codes the data does not know: most look-ups never run one."""
+    compact = "".join((text or "").split()).upper()
+    if 5 <= len(compact) <= 7:
+        outward, inward = compact[:-3], compact[-3:]
+        if inward[0] in _DIGITS and inward[1] in _LETTERS and inward[2] in _LETTERS and outward in _known_outward():
+            return f"{outward} {inward}"
     match = _POSTCODE.match(compact)
     if not match:
         return None
@@ -76,6 +86,14 @@ def normalise_postcode(text: str) -> str | None:
     if not _OUTWARD.match(outward):
         return None
     return f"{outward} {sector_digit}{unit}"
+
+
+@cache
+def _known_outward() -> frozenset[str]:
+    """Outward codes in the data, each of which matches _OUTWARD (checked once, here)."""
+    return frozenset(d for d in districts() if _OUTWARD.match(d)) | frozenset(
+        s.split(" ")[0] for s in sectors() if _OUTWARD.match(s.split(" ")[0])
+    )
 
 
 @cache
@@ -115,20 +133,34 @@ def northern_ireland() -> list[Representative]:
     return sorted((r for r in representatives().values() if r.country == NORTHERN_IRELAND), key=lambda r: r.constituency)
 
 
+@cache
+def _candidates() -> tuple[dict[str, tuple[Candidate, ...]], dict[str, tuple[Candidate, ...]], tuple[Candidate, ...]]:
+    """Sector and district tables as ready-made candidates, and Northern
+    Ireland's 18: built once, so a look-up is two dictionary reads."""
+    reps = representatives()
+
+    def build(table):
+        return {k: tuple(Candidate(reps[code], share) for code, share in rows if code in reps) for k, rows in table.items()}
+
+    return build(sectors()), build(districts()), tuple(Candidate(r, 0.0) for r in northern_ireland())
+
+
 def find(postcode: str) -> Lookup | None:
     """The constituencies ``postcode`` may lie in, largest share first; None
     if it is not a postcode at all."""
     normal = normalise_postcode(postcode)
     if normal is None:
         return None
-    outward, inward = normal.split(" ")
-    reps = representatives()
-    if outward.startswith("BT") and not outward[2:3].isalpha():
-        return Lookup(normal, tuple(Candidate(r, 0.0) for r in northern_ireland()), "northern_ireland")
-    for by, table, key in (("sector", sectors(), f"{outward} {inward[0]}"), ("district", districts(), outward)):
-        rows = table.get(key)
-        if rows:
-            return Lookup(normal, tuple(Candidate(reps[code], share) for code, share in rows if code in reps), by)
+    by_sector, by_district, ni = _candidates()
+    outward = normal[:-4]
+    if outward.startswith("BT") and outward[2:3].isdigit():
+        return Lookup(normal, ni, "northern_ireland")
+    found = by_sector.get(normal[:-2])
+    if found:
+        return Lookup(normal, found, "sector")
+    found = by_district.get(outward)
+    if found:
+        return Lookup(normal, found, "district")
     return Lookup(normal, (), "")
 
 

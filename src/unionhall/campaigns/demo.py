@@ -200,8 +200,162 @@ def build_demo(seed: int) -> list[str]:
         sketches += [LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in likeness.sketch(likeness.shingles(letter.body))]
     LetterSketch.objects.bulk_create(sketches, batch_size=2000)
     sent = sum(1 for l in letters if l.campaign_id == caseloads.pk and l.status == Letter.Status.SENT)
-    seats = len({l.constituency_code for l in letters if l.campaign_id == caseloads.pk})
+    seats = len({l.constituency_code for l in letters if l.campaign_id == caseloads.pk and l.status == Letter.Status.SENT})
+    hq_user = hq.member.user
+    bulletin = _announce(caseloads, hq_user, now)
+    wrote = {l.member_id for l in letters}
+    live = _write_and_confirm(rng, caseloads, [m for m in writers if m.pk not in wrote][:LIVE_LETTERS])
+    replied = _replies(rng, caseloads, [l for l in letters if l.campaign_id == caseloads.pk and l.status == Letter.Status.SENT], hq_user, now)
+    scrubbed = _older_campaign(rng, hq_user, writers, now)
+    call, anonymous = _call_for_evidence(rng, hq_user, writers, now)
     return [
         f"Campaigns: \"{caseloads.title}\" to members' MPs ({sent} letters sent to {seats} constituencies, {held} held) and",
         f"  \"{estates.title}\" to a named person, at /campaigns/; officers run them at /campaigns/manage/",
+        f"  announced in bulletin \"{bulletin}\"; {live} letters written and confirmed through the outbox; {replied} replies recorded",
+        f"  an older campaign's {scrubbed} letters scrubbed; \"{call.title}\" has {anonymous} anonymous submissions"
+        f" (pack at /campaigns/manage/{call.slug}/evidence/)",
     ]
+
+
+LIVE_LETTERS = 4
+PERSONAL = [
+    "Last {day} I had {n} appointments back to back and wrote up none of them until after nine at night.",
+    "On {day} a man I supervise waited {n} minutes in reception because every interview room was taken.",
+    "This {day} I covered {n} cases for a colleague on sick leave on top of my own.",
+    "I was asked on {day} to take {n} more transfers from another office, with no end date.",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+def _announce(campaign: Campaign, user, now) -> str:
+    """A bulletin announcing the campaign, through bulletins' own services (a
+    series is found from a bulletin already published; the demo's bulletins
+    exist by now). Not emailed: the demo's members have had their bulletins."""
+    from unionhall.bulletins import queries as bulletin_queries
+    from unionhall.bulletins import services as bulletin_services
+
+    latest = bulletin_queries.published(now).order_by("-published_at").select_related("series").first()
+    if latest is None:
+        return "(no bulletin series in the demo)"
+    draft = bulletin_services.BulletinDraft(
+        series=latest.series, title=f"Write to your MP: {campaign.title}", summary=campaign.summary,
+        body=(f"{campaign.summary}\n\nIt takes two minutes: open [the campaign](/campaigns/{campaign.slug}/), fill in the blanks "
+              "and write a sentence or two of your own. Nothing is sent until you confirm it from the email we send you."),
+        publish_at=now - dt.timedelta(days=20), by_email=False,
+    )  # fmt: skip
+    bulletin = bulletin_services.do_write_bulletin(user=user, draft=draft, now=now - dt.timedelta(days=20))
+    bulletin = bulletin_services.do_publish_bulletin(bulletin=bulletin, user=user, now=now - dt.timedelta(days=20))
+    return str(bulletin)
+
+
+def _write_and_confirm(rng: random.Random, campaign: Campaign, members: list[Member]) -> int:
+    """Letters written and confirmed as a member would: the confirmation
+    email's link, then the letter and the member's copy queued in the outbox
+    (to letters.invalid: the demo site does not deliver to MPs)."""
+    import re
+
+    from unionhall.campaigns import services
+    from unionhall.outbox.models import Message
+
+    done = 0
+    for member in members:
+        rep = _recipient(rng, member)
+        if rep is None or not member.email:
+            continue
+        body = _letter_text(rng, rep.title, member.full_name).replace(
+            "\n\nYours sincerely", "\n\n" + rng.choice(PERSONAL).format(day=rng.choice(DAYS), n=rng.randint(6, 14)) + "\n\nYours sincerely"
+        )
+        draft = services.LetterDraft(body=body, signed_name=member.full_name, address=_address(member), postcode=member.postcode,
+                                     constituency_code=rep.code)  # fmt: skip
+        try:
+            letter = services.letter_write(member=member, campaign=campaign, draft=draft)
+        except Exception:  # a refusal (say, a postcode the data does not know): the demo carries on
+            continue
+        text = Message.objects.filter(topic=services.TOPIC_CONFIRM, about_id=letter.pk).values_list("content__text", flat=True).first() or ""
+        token = re.search(r"/campaigns/confirm/([^/\s]+)/", text)
+        if token:
+            services.letter_confirm(token=token.group(1))
+            done += 1
+    return done
+
+
+def _replies(rng: random.Random, campaign: Campaign, sent: list[Letter], hq_user, now) -> int:
+    """Writers of the oldest letters were asked (two weeks on) and a few say
+    their MP replied; one MP is marked as already supporting."""
+    from unionhall.campaigns import replies
+    from unionhall.members.remit import remit_for
+
+    old = sorted((l for l in sent if l.sent_at <= now - replies.ASK_AFTER), key=lambda l: l.sent_at)[:12]
+    Letter.objects.filter(pk__in=[l.pk for l in old]).update(reply_asked_at=now - dt.timedelta(days=2))
+    recorded = 0
+    for letter in old[:6]:
+        got = rng.random() < 0.7
+        answer = replies.ReplyAnswer(
+            got_reply=got, after_days=rng.randint(3, 12) if got else None, answered=rng.choice(["yes", "partly", "no"]) if got else "",
+            text="Thank you for your letter. I have written to the minister and will share the reply." if got and recorded == 0 else "",
+            keep_text=got and recorded == 0,
+        )  # fmt: skip
+        replies.letter_reply_record(member=letter.member, letter_id=letter.pk, answer=answer)
+        recorded += 1
+    if old:
+        replies.supporter_set(user=hq_user, remit=remit_for(hq_user), campaign=campaign, constituency_code=old[-1].constituency_code, supporting=True)
+    return recorded
+
+
+def _older_campaign(rng: random.Random, hq_user, writers: list[Member], now) -> int:
+    """A closed campaign from the spring: its letters went long ago, so the
+    scrub job erases their text and addresses and only the counts remain."""
+    from unionhall.campaigns import services
+
+    older = Campaign.objects.create(
+        title="Protect the pension scheme", slug="protect-the-pension-scheme", status=Campaign.Status.CLOSED,
+        summary="Ask your MP to oppose closing the pension scheme to new staff.", brief="The consultation has closed.",
+        points="What the pension means to you", model_letter="Dear [representative],\n\n[Your words]\n\n[name]",
+        subject="The pension scheme", created_by=hq_user, created_at=now - dt.timedelta(days=120),
+    )  # fmt: skip
+    old_letters = []
+    for member in rng.sample(writers, min(30, len(writers))):
+        rep = _recipient(rng, member)
+        if rep is None:
+            continue
+        written = now - dt.timedelta(days=100) + dt.timedelta(minutes=rng.randint(0, 20 * 24 * 60))
+        old_letters.append(Letter(
+            campaign=older, member=member, status=Letter.Status.SENT, constituency_code=rep.code, constituency_name=rep.constituency,
+            recipient_name=rep.title, recipient_email=rep.email, body=f"Dear {rep.title},\n\nMy pension matters to me.\n\n{member.full_name}",
+            signed_name=member.full_name, address=_address(member), written_at=written, confirmed_at=written, sent_at=written,
+        ))  # fmt: skip
+    Letter.objects.bulk_create(old_letters, batch_size=500)
+    return services.letters_forget(now=now)
+
+
+EVIDENCE = [
+    "The ceiling in the {room} has been leaking since {month}; buckets are still on the floor.",
+    "We have had no hot water in the {room} since {month}, and the kitchen is closed.",
+    "Mould has grown on the walls of the {room} since {month}; two colleagues have asthma.",
+    "The {room} door lock has been broken since {month}, so we cannot interview anyone in private.",
+]
+ROOMS = ["interview room", "open-plan office", "reception", "staff kitchen", "group room"]
+
+
+def _call_for_evidence(rng: random.Random, hq_user, writers: list[Member], now) -> tuple[Campaign, int]:
+    """HQ's call for evidence on the state of offices, with members'
+    submissions, some kept from officers; no files, so the demo writes nothing to disk."""
+    from unionhall.campaigns import evidence
+
+    call = Campaign.objects.create(
+        title="Estates horror stories", slug="estates-evidence", status=Campaign.Status.OPEN, kind=Campaign.Kind.EVIDENCE,
+        summary="Tell us what is wrong with your building, for our submission to the estates consultation.",
+        brief="The employer is consulting on its estates strategy. Your accounts, with photos, make our submission.",
+        evidence_prompt="What is wrong with your building, since when, and what it means for you and the people you see.",
+        points="What is wrong\nSince when\nWhat it means", created_by=hq_user, created_at=now - dt.timedelta(days=6),
+    )  # fmt: skip
+    anonymous = 0
+    for i, member in enumerate(rng.sample(writers, min(10, len(writers)))):
+        kept = i % 3 == 0  # about a third keep their name from officers
+        draft = evidence.EvidenceDraft(
+            text=rng.choice(EVIDENCE).format(room=rng.choice(ROOMS), month=rng.choice(MONTHS)), keep_name_from_officers=kept,
+            consent_quote=rng.random() < 0.8, consent_name=not kept and rng.random() < 0.5,
+        )  # fmt: skip
+        evidence.evidence_submit(member=member, campaign=call, draft=draft)
+        anonymous += kept
+    return call, anonymous

@@ -54,3 +54,18 @@ def test_the_map_shades_constituencies_by_letters():
     assert len(drawn) == 650
     assert (drawn["E14001063"].shade, drawn["E14001064"].shade) == (1, 4)
     assert drawn["E14001064"].label == "Aldridge-Brownhills: 12 letters"
+
+
+@given(st.text(alphabet="AB1 2TXYZ0b³٣", max_size=9))
+def test_the_fast_path_agrees_with_the_regular_expressions(text):
+    """normalise_postcode's cheap check gives what the regular expressions alone give."""
+    compact = "".join(text.split()).upper()
+    match = constituencies._POSTCODE.match(compact)
+    expected = f"{match.group(1)} {match.group(2)}{match.group(3)}" if match and constituencies._OUTWARD.match(match.group(1)) else None
+    assert constituencies.normalise_postcode(text) == expected
+
+
+def test_short_outward_codes_and_northern_ireland():
+    assert constituencies.find("B1 1AA").by in ("sector", "district")
+    assert constituencies.find("bt1 1aa").by == "northern_ireland" and len(constituencies.find("BT1 1AA").candidates) == 18
+    assert constituencies.find("GY1 1AA").candidates == ()  # Guernsey: a Crown dependency, no MP
