@@ -484,6 +484,25 @@ def letter_withdraw(*, member: Member, letter_id: int) -> Letter:
     return letter
 
 
+@transaction.atomic
+def letter_delete_own(*, member: Member, letter_id: int) -> Letter:
+    """The member deletes their own letter now: its text, signature, address
+    and any reply they shared. A sent letter still counts (that one went to a
+    constituency); an unsent one is withdrawn."""
+    letter = Letter.objects.select_for_update().filter(pk=letter_id, member=member).first()
+    if letter is None:
+        raise Refused("No such letter.", status=404)
+    if letter.forgotten_at and not letter.reply_text:
+        raise Refused("This letter's text is deleted already.", status=409)
+    if letter.status in (Letter.Status.UNCONFIRMED, Letter.Status.HELD):
+        letter.status = Letter.Status.WITHDRAWN
+    letter.reply_text = ""
+    letter.save(update_fields=["reply_text"])
+    _forget(letter)
+    audit_record(actor=member.user, action=Action.CHANGE, subject=letter, detail={"letter": "deleted by its writer"})
+    return letter
+
+
 # --- Officers: held letters and counts -----------------------------------------------------
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("evidence/files/<int:pk>/", views.evidence_file, name="campaigns_evidence_file"),
     path("manage/<slug:slug>/evidence/", views.evidence_review, name="campaigns_evidence"),
     path("manage/<slug:slug>/evidence/pack.<str:fmt>", views.evidence_pack, name="campaigns_evidence_pack"),
+    path("letters/<int:pk>/delete/", views.letter_delete, name="campaigns_letter_delete"),
     path("letters/<int:pk>/reply/", views.letter_reply, name="campaigns_letter_reply"),
     path("manage/<slug:slug>/letters.csv", views.campaign_export, name="campaigns_export"),
     path("manage/<slug:slug>/supporter/", views.supporter_set, name="campaigns_supporter"),

@@ -90,7 +90,7 @@ def campaign_detail(request, slug: str):
         audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "own letter"})
     context = {
         "campaign": campaign, "letter": letter, "form": form, "brief": render_bulletin(campaign.brief),
-        "sent": services.shown(services.sent_total(campaign), exact=False), "delivering": services.delivering(),
+        "sent": services.shown(services.sent_total(campaign), exact=False), "keep_days": services.keep_days(), "delivering": services.delivering(),
     }  # fmt: skip
     return render(request, "campaigns/detail.html", context)
 
@@ -129,6 +129,18 @@ def evidence_receipt(request):
         except Refused as exc:
             messages.error(request, str(exc))
     return render(request, "campaigns/receipt.html", {"submission": submission, "code": code})
+
+
+@member_required
+@require_POST
+def letter_delete(request, pk: int):
+    try:
+        letter = services.letter_delete_own(member=request.member, letter_id=pk)
+    except Refused as exc:
+        answer_refusal(request, exc)
+        return redirect("campaigns_list")
+    messages.success(request, "Your letter's text and your address are deleted. We keep only that a letter was sent, for the count.")
+    return redirect("campaigns_list")
 
 
 @member_required
@@ -183,7 +195,8 @@ def letter_confirm(request, token: str):
 
 
 HELD_PER_PAGE = 20
-UNREACHED_SHOWN = 50  # the oldest first; deciding them brings on the next
+UNREACHED_SHOWN = 50
+EVIDENCE_PER_PAGE = 200  # the oldest first; deciding them brings on the next
 
 
 # --- Officers -----------------------------------------------------------------------------
@@ -351,9 +364,9 @@ def evidence_review(request, slug: str):
         else:
             messages.success(request, "Tagged and marked reviewed.")
         return redirect("campaigns_evidence", slug=slug)
-    submissions = list(evidence.submissions_for(remit=remit, campaign=campaign)[:200])
-    for s in submissions:
-        audit_record(actor=request.user, action=Action.VIEW, subject=s, detail={"page": "evidence"})
+    submissions = list(evidence.submissions_for(remit=remit, campaign=campaign)[:EVIDENCE_PER_PAGE])
+    # One entry naming every submission read, so the page's queries stay bounded.
+    audit_record(actor=request.user, action=Action.VIEW, subject=campaign, detail={"page": "evidence", "submissions": [s.pk for s in submissions]})
     return render(request, "campaigns/evidence_review.html", {"campaign": campaign, "submissions": submissions})
 
 

@@ -198,3 +198,23 @@ def test_an_evidence_campaign_needs_its_prompt(people):
     ok = services.campaign_create(user=people.hq.user, remit=remit_for(people.hq.user), draft=services.CampaignDraft(
         title="Estates", summary="s", brief="b", points="p", model_letter="", subject="", kind=Campaign.Kind.EVIDENCE, evidence_prompt="Photos"))  # fmt: skip
     assert ok.kind == Campaign.Kind.EVIDENCE
+
+
+def test_the_review_page_reads_a_fixed_number_of_queries_and_audits_what_was_read(client, people, call):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submit(people.alice, call, evidence.Upload("a.pdf", PDF))
+    sign_in(client, people.hq)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("campaigns_evidence", args=[call.slug])).status_code == 200
+        return len(ctx)
+
+    few = count()
+    for member in (people.bob, people.carol, people.dave):
+        submit(member, call, evidence.Upload("b.pdf", PDF), keep_name_from_officers=member == people.dave)
+    assert count() == few
+    read = AuditEntry.objects.filter(detail__page="evidence").order_by("-pk").first()
+    assert sorted(read.detail["submissions"]) == sorted(Submission.objects.values_list("pk", flat=True))

@@ -154,3 +154,20 @@ def _hq_remit(people):
     from unionhall.members.remit import remit_for
 
     return remit_for(people.hq.user)
+
+
+def test_a_member_deletes_their_own_sent_letter_and_it_still_counts(client, people, campaign):
+    letter = write_and_confirm(people.alice, campaign)
+    url = reverse("campaigns_letter_delete", args=[letter.pk])
+    sign_in(client, people.bob, mfa=False)  # a colleague
+    assert client.post(url).status_code == 404
+    letter.refresh_from_db()
+    assert letter.body and letter.address
+    sign_in(client, people.alice, mfa=False)
+    assert "Delete my letter" in client.get(reverse("campaigns_detail", args=[campaign.slug])).content.decode()
+    client.post(url)
+    letter.refresh_from_db()
+    assert (letter.body, letter.address, letter.signed_name, letter.status) == ("", "", "", Letter.Status.SENT)
+    assert services.sent_total(campaign) == 1
+    with pytest.raises(Refused, match="deleted already"):
+        services.letter_delete_own(member=people.alice, letter_id=letter.pk)
