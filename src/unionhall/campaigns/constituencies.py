@@ -99,15 +99,46 @@ def _known_outward() -> frozenset[str]:
 @cache
 def representatives() -> dict[str, Representative]:
     """Every constituency's representative, by ONS code."""
-    with MPS_FILE.open(encoding="utf-8", newline="") as handle:
+    return read_representatives(MPS_FILE)
+
+
+MPS_COLUMNS = ("pcon24cd", "pcon24nm", "country", "mp_name", "full_title", "party", "email", "contact_url")
+
+
+def read_representatives(path: Path) -> dict[str, Representative]:
+    """The representatives in an MPs file of the columns in MPS_COLUMNS."""
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in MPS_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path} lacks the columns {', '.join(missing)}")
         return {
             row["pcon24cd"]: Representative(
                 code=row["pcon24cd"], constituency=row["pcon24nm"], country=row["country"], name=row["mp_name"],
                 title=row["full_title"] or row["mp_name"], party=row["party"], email=row["email"].strip(),
                 contact_url=row["contact_url"],
             )  # fmt: skip
-            for row in csv.DictReader(handle)
+            for row in reader
         }
+
+
+@dataclass(frozen=True)
+class Change:
+    code: str
+    constituency: str
+    before: str  # the MP's name, or "" for a seat new to the file
+    after: str
+
+
+def mp_changes(old: dict[str, Representative], new: dict[str, Representative]) -> list[Change]:
+    """Seats whose MP (or their email) differs between two snapshots: a
+    by-election, a general election, a new address. By constituency name."""
+    changes = []
+    for code in sorted(set(old) | set(new), key=lambda c: (new.get(c) or old[c]).constituency):
+        a, b = old.get(code), new.get(code)
+        if a is None or b is None or (a.name, a.email) != (b.name, b.email):
+            changes.append(Change(code, (b or a).constituency, a.name if a else "", b.name if b else ""))
+    return changes
 
 
 def _shares(path: Path, key: str) -> dict[str, tuple[tuple[str, float], ...]]:

@@ -118,6 +118,7 @@ class Responsiveness:
     answered_points: int
     mean_days: float | None
     supporting: bool
+    now: str = ""  # the seat's MP today, when not the one these letters went to (a by-election)
 
 
 def responsiveness(campaign: Campaign) -> list[Responsiveness]:
@@ -135,11 +136,18 @@ def responsiveness(campaign: Campaign) -> list[Responsiveness]:
         .order_by("-sent", "constituency_code", "recipient_name")
     )  # fmt: skip
     supporting = set(campaign.supporters.values_list("constituency_code", flat=True))
+    reps = constituencies.representatives()
+
+    def now(code: str, name: str) -> str:
+        rep = reps.get(code)
+        return rep.title if rep and rep.title != name else ""
+
     return [
         Responsiveness(
             code=r["constituency_code"], name=r["recipient_name"], constituency=r["constituency_name"], sent=r["sent"],
             asked=r["asked"], answered_by_member=r["told"], replies=r["replies"], answered_points=r["points"],
             mean_days=r["days"], supporting=r["constituency_code"] in supporting,
+            now=now(r["constituency_code"], r["recipient_name"]) if r["constituency_code"] else "",
         )
         for r in rows
     ]  # fmt: skip
