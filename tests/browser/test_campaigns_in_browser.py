@@ -1,17 +1,21 @@
 """Campaigns in a real chromium: HQ writes a campaign and opens it; a member
 on a phone writes to her MP from the model letter (her postcode is split, so
 she confirms her constituency), confirms from the emailed link, and the
-letter appears in HQ's count by constituency."""
+letter appears in HQ's count by constituency. Then a call for evidence: the
+member sends a photo keeping her name from officers, gets a receipt code,
+and HQ reviews it without her name and exports the pack."""
 
 import re
 
 import pytest
+from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.test_register_in_browser import sign_in_by_link, sign_in_officer
 from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
 from unionhall.campaigns import services
-from unionhall.campaigns.models import Campaign, Letter
+from unionhall.campaigns.models import Campaign, Letter, Submission
 from unionhall.outbox.models import Message
 
 
@@ -81,6 +85,42 @@ def test_a_member_writes_to_her_mp_confirms_from_the_email_and_hq_counts_it(page
     assert Letter.objects.get().status == Letter.Status.SENT
 
     hq.goto(f"/campaigns/manage/{Campaign.objects.get().slug}/")
-    row = hq.locator("tr", has_text="Aberdeen North")
+    row = hq.locator("tr", has_text="Aberdeen North").first  # the count by constituency; replies' table follows
     expect(row).to_contain_text("1")
     expect(hq.locator("polygon title", has_text="Aberdeen North: 1 letter")).to_have_count(1)
+
+
+def test_a_member_sends_evidence_kept_from_officers_and_hq_exports_the_pack(pages, people, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    hq, member = pages
+    Campaign.objects.create(
+        title="Estates stories", slug="estates", summary="Tell us about your building.", brief="For the consultation.",
+        points="What is wrong", kind=Campaign.Kind.EVIDENCE, evidence_prompt="What is wrong with your office?",
+        status=Campaign.Status.OPEN, created_by=people.hq.user, created_at=timezone.now(),
+    )  # fmt: skip
+    photo = tmp_path / "office.jpg"
+    exif = Image.Exif()
+    exif[0x010F] = "SnoopCam"
+    Image.new("RGB", (60, 40), (10, 120, 200)).save(photo, format="JPEG", exif=exif)
+
+    sign_in_by_link(member, "a1@example.org")
+    member.goto("/campaigns/estates/")
+    member.get_by_label("What happened").fill("Water comes through the ceiling of room 3 when it rains.")
+    member.get_by_label("Keep my name from officers").check()
+    member.get_by_label("You may quote my words in a public submission").check()
+    member.locator("#id_files").set_input_files(str(photo))
+    assert no_sideways_scroll(member)
+    member.get_by_role("button", name="Send it").click()
+    code = member.locator("#receipt-code").inner_text()
+    assert re.fullmatch(r"[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}", code)
+    submission = Submission.objects.get()
+    assert submission.member_id is None
+    assert b"SnoopCam" not in submission.files.get().file.read()
+
+    sign_in_officer(hq, people.hq)
+    hq.goto("/campaigns/manage/estates/evidence/")
+    expect(hq.get_by_text("A member who kept their name from officers")).to_be_visible()
+    expect(hq.get_by_text("Alice")).to_have_count(0)
+    with hq.expect_download() as download:
+        hq.get_by_role("link", name="Export the pack (PDF)").click()
+    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
