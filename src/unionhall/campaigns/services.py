@@ -620,6 +620,47 @@ def mps_not_reached(*, remit: Remit, campaign: Campaign) -> list[Unreached]:
     return sorted((Unreached(reps[c], n) for c, n in where.items() if c not in reached), key=lambda u: (-u.members, u.representative.constituency))
 
 
+# --- Delivery: bounces and failures, for the writer and the officers ------------------------
+
+NOT_DELIVERED = ("failed", "bounced", "suppressed")
+
+
+def _letter_messages():
+    from unionhall.outbox.models import Message  # the foundation's outbox: what became of each email
+
+    return Message.objects.filter(topic=TOPIC_LETTER, about_type=Letter._meta.label_lower)
+
+
+def delivery_of(letter: Letter) -> tuple[str, str]:
+    """What became of the email carrying a sent letter: the outbox status
+    ("queued", "sent", "failed", "bounced", ...) and its last error. One query."""
+    row = _letter_messages().filter(about_id=letter.pk).values_list("status", "last_error").first()
+    return row or ("", "")
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    letter_id: int
+    recipient: str
+    constituency: str
+    status: str
+    error: str
+
+
+def undelivered(campaign: Campaign, *, limit: int = 50) -> tuple[int, list[Undelivered]]:
+    """Letters of the campaign whose email failed or bounced: how many, and
+    the first ``limit`` (whom to, and why; no writer's name). Two queries."""
+    ids = Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT).values("pk")
+    failed = _letter_messages().filter(about_id__in=ids, status__in=NOT_DELIVERED)
+    rows = list(failed.order_by("about_id").values_list("about_id", "status", "last_error")[:limit])
+    letters = {l.pk: l for l in Letter.objects.filter(pk__in=[r[0] for r in rows]).only("recipient_name", "constituency_name")}
+    count = failed.count() if len(rows) == limit else len(rows)
+    return count, [
+        Undelivered(pk, letters[pk].recipient_name, letters[pk].constituency_name, status, error)
+        for pk, status, error in rows if pk in letters
+    ]  # fmt: skip
+
+
 # --- Keeping letters shortest --------------------------------------------------------------
 
 

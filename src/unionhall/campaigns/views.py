@@ -86,11 +86,14 @@ def campaign_detail(request, slug: str):
         else:
             messages.success(request, f"Nearly done: we have emailed {member.email} a link. Open it to read your letter once more and send it.")
             return redirect("campaigns_detail", slug=slug)
+    delivery = ("", "")
     if letter is not None:
         audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "own letter"})
+        if letter.status == Letter.Status.SENT:
+            delivery = services.delivery_of(letter)
     context = {
         "campaign": campaign, "letter": letter, "form": form, "brief": render_bulletin(campaign.brief),
-        "sent": services.shown(services.sent_total(campaign), exact=False), "keep_days": services.keep_days(), "delivering": services.delivering(),
+        "sent": services.shown(services.sent_total(campaign), exact=False), "keep_days": services.keep_days(), "not_delivered": delivery[0] in services.NOT_DELIVERED, "delivering": services.delivering(),
     }  # fmt: skip
     return render(request, "campaigns/detail.html", context)
 
@@ -272,6 +275,7 @@ def campaign_report(request, slug: str):
     for letter in kept:
         audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "replies"})
     responsiveness = replies.responsiveness(campaign)
+    undelivered_count, undelivered = services.undelivered(campaign)
     unreached = services.mps_not_reached(remit=remit, campaign=campaign) if campaign.target == Campaign.Target.MP else []
     context = {
         "campaign": campaign, "counts": counts, "held": held, "held_count": held_all.count() if len(held) == HELD_PER_PAGE else len(held),
@@ -281,6 +285,7 @@ def campaign_report(request, slug: str):
         "unreached": [(u.representative, services.shown(u.members, exact=exact)) for u in unreached[:UNREACHED_SHOWN]],
         "unreached_count": len(unreached), "mps_written": len({c.code for c in counts if c.code}),
         "map": hex_map({c.code: c.letters for c in counts}, exact=exact), "brief": render_bulletin(campaign.brief),
+        "undelivered_count": undelivered_count, "undelivered": undelivered,
         "responsiveness": [_masked(r, exact) for r in responsiveness],
         "replies_total": services.shown(sum(r.replies for r in responsiveness), exact=exact), "replies_kept": kept,
     }  # fmt: skip

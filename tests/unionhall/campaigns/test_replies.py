@@ -171,3 +171,15 @@ def test_a_member_deletes_their_own_sent_letter_and_it_still_counts(client, peop
     assert services.sent_total(campaign) == 1
     with pytest.raises(Refused, match="deleted already"):
         services.letter_delete_own(member=people.alice, letter_id=letter.pk)
+
+
+def test_a_bounced_letter_is_shown_to_its_writer_and_to_hq(client, people, campaign):
+    letter = write_and_confirm(people.alice, campaign)
+    sign_in(client, people.alice, mfa=False)
+    assert "could not be delivered" not in client.get(reverse("campaigns_detail", args=[campaign.slug])).content.decode()
+    Message.objects.filter(topic=services.TOPIC_LETTER).update(status="bounced", last_error="550 <b>no such user</b>")
+    assert services.delivery_of(letter) == ("bounced", "550 <b>no such user</b>")
+    assert "could not be delivered to Dame Chi Onwurah MP" in client.get(reverse("campaigns_detail", args=[campaign.slug])).content.decode()
+    sign_in(client, people.hq)
+    page = client.get(reverse("campaigns_report", args=[campaign.slug])).content.decode()
+    assert "Letters not delivered: 1" in page and "bounced: 550 &lt;b&gt;no such user&lt;/b&gt;" in page
