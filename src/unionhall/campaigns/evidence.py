@@ -160,6 +160,21 @@ def submission_by_receipt(code: str) -> Submission:
     return submission
 
 
+def submissions_erase(*, member_id: int) -> int:
+    """Erasure: delete the member's named submissions and their files now.
+    Returns how many; run again, none."""
+    erased = 0
+    with transaction.atomic():
+        for submission in Submission.objects.select_for_update().filter(member_id=member_id).prefetch_related("files"):
+            for f in submission.files.all():
+                f.file.delete(save=False)
+            submission.delete()
+            erased += 1
+        if erased:
+            audit_record(actor=None, action=Action.CHANGE, subject=("members.member", member_id), detail={"evidence": "erased", "count": erased})
+    return erased
+
+
 # --- Officers -----------------------------------------------------------------------------
 
 

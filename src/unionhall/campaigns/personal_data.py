@@ -16,6 +16,15 @@ def _erase_letters(member_id: int) -> int:
     return letters_erase(member_id=member_id)
 
 
+def _erase_evidence(member_id: int) -> int:
+    """Delete the member's named evidence and its files. Evidence they kept
+    from officers is linked to no one, so it cannot be found by member: only
+    its receipt code finds it."""
+    from unionhall.campaigns.evidence import submissions_erase
+
+    return submissions_erase(member_id=member_id)
+
+
 DECLARATIONS = [
     Declaration(
         model="campaigns.Letter",
@@ -29,7 +38,31 @@ DECLARATIONS = [
         recipients="The person you wrote to; officers who run the campaign see a letter only if it was held as very like another",
         erasure=ANONYMISE,
         erase=_erase_letters,
-        note="Kept in full only until CAMPAIGNS_KEEP_LETTERS_DAYS (90 unless set) after it was sent; then only whom it went to, for the count.",
+        note="Kept in full only until CAMPAIGNS_KEEP_LETTERS_DAYS (28 unless set, as WriteToThem) after it was sent; then only whom it went to, for the count.",
+    ),
+    Declaration(
+        model="campaigns.Submission",
+        purpose="Evidence you sent to calls for evidence",
+        fields=("member", "text"),
+        export=("campaign__title", "text", "consent_quote", "consent_name", "tags", "submitted_at"),
+        basis=CONSENT,
+        special=NOT_FOR_PROFIT,
+        retention="delivery_record",
+        owner=("member",),
+        recipients="Officers who run the call; a pack for a consultation quotes it only if you agreed, and names you only if you agreed",
+        erase=_erase_evidence,
+        note="Evidence you kept from officers is stored with no link to you, so it is not in this export: your receipt code finds it.",
+    ),
+    Declaration(
+        model="campaigns.Supporter",
+        purpose="Records of your work as an officer",
+        fields=("marked_by",),
+        export=("campaign__title", "constituency_code", "marked_at"),
+        basis=LEGITIMATE_INTERESTS,
+        retention="office_record",
+        owner=("marked_by__member",),
+        erasure=KEEP,
+        keep_reason="Which MP an officer marked as supporting a campaign is the campaign's record.",
     ),
     Declaration(
         model="campaigns.Campaign",

@@ -218,3 +218,13 @@ def test_the_review_page_reads_a_fixed_number_of_queries_and_audits_what_was_rea
     assert count() == few
     read = AuditEntry.objects.filter(detail__page="evidence").order_by("-pk").first()
     assert sorted(read.detail["submissions"]) == sorted(Submission.objects.values_list("pk", flat=True))
+
+
+def test_erasure_deletes_named_evidence_and_its_files_but_cannot_find_anonymous(people, call, settings):
+    named, _ = submit(people.alice, call, evidence.Upload("a.pdf", PDF))
+    anonymous, _ = submit(people.alice, call, evidence.Upload("b.pdf", PDF), keep_name_from_officers=True)
+    assert len(stored_files(settings)) == 2
+    assert evidence.submissions_erase(member_id=people.alice.pk) == 1
+    assert list(Submission.objects.values_list("pk", flat=True)) == [anonymous.pk]
+    assert len(stored_files(settings)) == 1
+    assert evidence.submissions_erase(member_id=people.alice.pk) == 0
