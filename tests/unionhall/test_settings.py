@@ -1,6 +1,7 @@
 """Production settings fail loudly when a secret is missing and pass Django's
 deployment checks when configured as the README says."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -27,9 +28,15 @@ def test_the_deployment_check_reports_nothing_when_configured():
     result = manage(
         "check", "--deploy", "--fail-level", "WARNING",
         DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="union.example.org",
+        CASEWORK_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_deployment_check_fails_without_the_case_file_keys():
+    result = manage("check", "--deploy", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="union.example.org")
+    assert result.returncode != 0 and "CASEWORK_KEYS is not set" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():

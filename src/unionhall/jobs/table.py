@@ -137,4 +137,11 @@ JOBS: tuple[Job, ...] = (
         Daily(dt.time(2, 30)),
         "Closed cases are deleted CASEWORK_RETENTION_YEARS (six) years after closing, keeping only anonymous counts.",
     ),
+    Job(
+        "retention",
+        "unionhall.datarights.retention.retention_nightly",
+        Daily(dt.time(2, 45)),
+        "HQ's retention schedule is applied: what is due is deleted or anonymised in batches, an unfinished run resumed; one audit entry per kind with how many.",
+        timeout=dt.timedelta(hours=3),
+    ),
 )
