@@ -55,6 +55,10 @@ RETENTION_KEYS: dict[str, tuple[str, str]] = {
     "delivery_record": ("Messages sent to a member and their delivery", "when the message was queued"),
     "audit_entry": ("Audit entries: who read or changed personal data", "the entry"),
     "data_rights": ("Subject access and erasure requests, and notices shown", "the request's close"),
+    "survey_response": ("Confidential survey answers, drafts and marks that you answered", "the survey run's close"),
+    "equality_data": ("Equality monitoring answers, given with consent", "consent is withdrawn"),
+    "case_file": ("Case files: requests for help, notes, meetings and documents", "the case's close"),
+    "bargaining_query": ("Back-pay queries, pay records, job-review interest and commitments followed", "the query's answer or the settlement's end"),
 }
 
 

@@ -39,6 +39,10 @@ DEFAULTS: dict[str, tuple[int, str, int, str]] = {
     "delivery_record": (YEAR, "A year after queueing: enough to answer \"did you send me this?\".", 0, ""),
     "audit_entry": (6 * YEAR, "Evidence of who read or changed members' data (Art. 5(2)); the log is append-only.", 0, ""),
     "data_rights": (2 * YEAR, "Shows how requests were answered, if the ICO asks.", 0, ""),
+    "survey_response": (2 * YEAR, "Two years after the run closed: long enough to compare runs and answer questions on the results.", 0, ""),
+    "equality_data": (0, "Kept while you consent: withdrawing consent deletes your answers at once.", 0, ""),
+    "case_file": (6 * YEAR, "Six years after the case closed: claims arising from it (Limitation Act 1980 ss.2, 5).", 0, ""),
+    "bargaining_query": (6 * YEAR, "Six years: claims for unpaid pay (Limitation Act 1980 s.5).", 0, ""),
 }
 
 
