@@ -8,6 +8,13 @@ class CaseworkConfig(AppConfig):
     name = "unionhall.casework"
     label = "casework"
 
+    def ready(self):
+        # Declare the personal data this app holds (issue 17; unionhall.personal_data).
+        from unionhall import personal_data
+        from unionhall.casework import personal_data as declared
+
+        personal_data.register(*declared.DECLARATIONS)
+
 
 @register(Tags.security, deploy=True)
 def check_casework_keys(app_configs, **kwargs):
