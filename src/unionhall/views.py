@@ -10,13 +10,14 @@ from unionhall.bargaining import todo as bargaining_todo
 from unionhall.bulletins import todo as bulletin_todo
 from unionhall.datarights import todo as datarights_todo
 from unionhall.bulletins.queries import bulletins_for
+from unionhall.casework import todo as casework_todo
 from unionhall.members.access import active_member
 from unionhall.members.views import home_context
 from django.shortcuts import render
 
 
 # Each app's ``to_do_for(user)``: what waits on this officer, listed first on the home page.
-TO_DO_SOURCES = (ballot_queries.to_do_for, bulletin_todo.to_do_for, bargaining_todo.to_do_for, datarights_todo.to_do_for)
+TO_DO_SOURCES = (ballot_queries.to_do_for, bulletin_todo.to_do_for, bargaining_todo.to_do_for, casework_todo.to_do_for, datarights_todo.to_do_for)
 
 
 @login_required
