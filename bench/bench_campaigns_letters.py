@@ -136,17 +136,19 @@ def run(engine: str, n: int, writers: int) -> None:
     from unionhall.campaigns import replies
     from unionhall.members.remit import Remit
 
-    report_ms, full_report_ms = [], []
+    report_ms, full_report_ms, parts_ms = [], [], {}
     for _ in range(10):
         t = time.perf_counter()
         counts = services.letter_counts(campaign)
         hex_map({c.code: c.letters for c in counts})
         report_ms.append((time.perf_counter() - t) * 1000)
         # Everything else the page computes: by branch, responsiveness, undelivered, MPs not reached (HQ's remit: every member).
-        services.branch_counts(campaign)
-        replies.responsiveness(campaign)
-        services.undelivered(campaign)
-        services.mps_not_reached(remit=Remit(everyone=True), campaign=campaign)
+        for name, part in (("branch_counts", lambda: services.branch_counts(campaign)), ("responsiveness", lambda: replies.responsiveness(campaign)),
+                           ("undelivered", lambda: services.undelivered(campaign)),
+                           ("mps_not_reached", lambda: services.mps_not_reached(remit=Remit(everyone=True), campaign=campaign))):  # fmt: skip
+            t_part = time.perf_counter()
+            part()
+            parts_ms.setdefault(name, []).append((time.perf_counter() - t_part) * 1000)
         full_report_ms.append((time.perf_counter() - t) * 1000)
 
     print(json.dumps({
@@ -163,6 +165,7 @@ def run(engine: str, n: int, writers: int) -> None:
         "copies_held": f"{held_copies}/{copies}",
         "own_letters_held": own_held,
         "report_ms": {"p50": p(report_ms, 0.5), "max": round(max(report_ms), 1)},
+        "report_parts_p50_ms": {name: p(values, 0.5) for name, values in parts_ms.items()},
         "full_report_ms": {"p50": p(full_report_ms, 0.5), "p95": p(full_report_ms, 0.95), "max": round(max(full_report_ms), 1)},
         "constituencies": len(counts),
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
