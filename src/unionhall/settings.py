@@ -288,3 +288,6 @@ CAMPAIGNS_DELIVER_LETTERS = env_bool("CAMPAIGNS_DELIVER_LETTERS", False)
 # A sent letter's text and the writer's address are erased after this many
 # days (WriteToThem's 28), keeping only where it went, for the counts.
 CAMPAIGNS_KEEP_LETTERS_DAYS = env_int("CAMPAIGNS_KEEP_LETTERS_DAYS", 28)
+# Limits on letters: per member per day, and to one recipient per hour.
+CAMPAIGNS_MEMBER_LETTERS_PER_DAY = env_int("CAMPAIGNS_MEMBER_LETTERS_PER_DAY", 5)
+CAMPAIGNS_TARGET_LETTERS_PER_HOUR = env_int("CAMPAIGNS_TARGET_LETTERS_PER_HOUR", 60)

@@ -144,4 +144,10 @@ JOBS: tuple[Job, ...] = (
         "HQ's retention schedule is applied: what is due is deleted or anonymised in batches, an unfinished run resumed; one audit entry per kind with how many.",
         timeout=dt.timedelta(hours=3),
     ),
+    Job(
+        "campaign-reply-asks",
+        "unionhall.campaigns.replies.letters_ask_replies",
+        Daily(dt.time(10, 0)),
+        "Two weeks after a campaign letter went, its writer is asked once whether the recipient replied.",
+    ),
 )
