@@ -7,17 +7,14 @@ periods, and their back-pay queries. The rest is the union's bargaining
 record (bodies, meetings, agreements, disputes, pay scales), which names
 only the officer who recorded each thing."""
 
-from unionhall.personal_data import CONSENT, KEEP, LEGITIMATE_INTERESTS, NOT_FOR_PROFIT, Declaration, NoPersonalData
+from unionhall.personal_data import CONSENT, LEGITIMATE_INTERESTS, NOT_FOR_PROFIT, Declaration, NoPersonalData, officer_record
 
 PAY = "Your pay, back pay and job-evaluation reviews"
 RECORD = "A bargaining record says who recorded it; it holds no member's data."
 
 
 def _officer(model, fields, export, owner, reason=RECORD):
-    return Declaration(
-        model=model, purpose="Records of your work as an officer", fields=fields, export=export, owner=owner,
-        basis=LEGITIMATE_INTERESTS, retention="office_record", erasure=KEEP, keep_reason=reason,
-    )  # fmt: skip
+    return officer_record(model, fields, export, owner, reason)
 
 
 DECLARATIONS = [

@@ -18,6 +18,7 @@ from unionhall.personal_data import (
     Declaration,
     NoPersonalData,
     RetentionRule,
+    officer_record,
 )
 
 FORMER = "A former member"
@@ -62,10 +63,7 @@ def _erase_questions(member_id: int) -> int:
 
 
 def _officer(model, fields, export, owner, reason=MODERATION, retention="moderation_record"):
-    return Declaration(
-        model=model, purpose="Records of your work as an officer", fields=fields, export=export, owner=owner,
-        basis=LEGITIMATE_INTERESTS, retention=retention, erasure=KEEP, keep_reason=reason,
-    )  # fmt: skip
+    return officer_record(model, fields, export, owner, reason, retention)
 
 
 DECLARATIONS = [

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.db.models import Count, F
 
-from unionhall.personal_data import DELETE, KEEP, LEGITIMATE_INTERESTS, LEGAL_CLAIMS, NOT_FOR_PROFIT, Declaration, RetentionRule
+from unionhall.personal_data import DELETE, KEEP, LEGITIMATE_INTERESTS, LEGAL_CLAIMS, NOT_FOR_PROFIT, Declaration, RetentionRule, officer_record
 
 CASES = "Your cases: help you asked for and its record"
 SPECIAL = f"{NOT_FOR_PROFIT}; {LEGAL_CLAIMS}"
@@ -41,11 +41,7 @@ def _case_part(model, fields, export, owner, label, note=""):
     )  # fmt: skip
 
 
-def _officer(model, fields, export, owner, reason):
-    return Declaration(
-        model=model, purpose="Records of your work as an officer", fields=fields, export=export, owner=owner,
-        basis=LEGITIMATE_INTERESTS, retention="office_record", erasure=KEEP, keep_reason=reason,
-    )  # fmt: skip
+_officer = officer_record
 
 
 def cases_due(before: dt.date, after_id: int, limit: int) -> list[int]:

@@ -14,7 +14,7 @@ What is a member's, and what is not:
   with explicit consent; the member sees their own answers, officers only
   aggregates (equality.py)."""
 
-from unionhall.personal_data import CONSENT, KEEP, LEGITIMATE_INTERESTS, NOT_FOR_PROFIT, Declaration
+from unionhall.personal_data import CONSENT, LEGITIMATE_INTERESTS, NOT_FOR_PROFIT, Declaration, officer_record
 
 EXPLICIT_CONSENT = (
     "Art. 9(2)(a): your explicit consent, for equality monitoring "
@@ -23,11 +23,7 @@ EXPLICIT_CONSENT = (
 SURVEYS = "Your survey answers and equality monitoring"
 
 
-def _officer(model, fields, export, owner, reason):
-    return Declaration(
-        model=model, purpose="Records of your work as an officer", fields=fields, export=export, owner=owner,
-        basis=LEGITIMATE_INTERESTS, retention="office_record", erasure=KEEP, keep_reason=reason,
-    )  # fmt: skip
+_officer = officer_record
 
 
 DECLARATIONS = [
