@@ -62,12 +62,20 @@ def pytest_runtest_teardown(item, nextitem):
 @pytest.fixture
 def live(live_server):
     """The live server, over a database whose seed data (the statutory rule
-    profiles, put there by a migration) an earlier live test's flush removed."""
+    profiles and conference's bodies, put there by migrations) an earlier live
+    test's flush removed."""
+    import importlib
+
+    from django.apps import apps
+
+    from unionhall.conference.models import Body
     from unionhall.mandates.models import Profile, Rule
     from unionhall.mandates.rules import seed_rules
 
     if not Profile.objects.exists():
         seed_rules(Profile, Rule)
+    if not Body.objects.exists():  # the NEC and officers group, put there by conference's 0002
+        importlib.import_module("unionhall.conference.migrations.0002_bodies").create_bodies(apps, None)
     return live_server
 
 

@@ -6,6 +6,7 @@ download, which recounts to the published result. The online first-past-
 the-post route is covered by tests/unionhall/elections/test_online.py."""
 
 import datetime as dt
+import re
 
 import stvcount
 from django.utils import timezone
@@ -38,7 +39,9 @@ def call_election(page):
     page.get_by_label("The term starts on").fill(f"{now.date() + dt.timedelta(days=30):%Y-%m-%d}")
     page.get_by_label("Term (years)").fill("7")
     page.get_by_role("button", name="Call the election").click()
-    expect(page.get_by_text("must be re-elected at least every 5 years")).to_be_visible()  # the law's limit, before anything is stored
+    # The law's limit, before anything is stored: in the error summary, linking to the field, and at the field.
+    expect(page.locator("#error-summary").get_by_role("link", name=re.compile("must be re-elected at least every 5 years"))).to_be_visible()
+    expect(page.locator("#id_term_years_error")).to_contain_text("must be re-elected at least every 5 years")
     assert not Election.objects.exists()
     page.get_by_label("Term (years)").fill("3")
     page.get_by_role("button", name="Call the election").click()
