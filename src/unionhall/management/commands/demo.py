@@ -66,9 +66,9 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
 
-        def step(what: str) -> None:
+        def step(what: str, *, last: bool = False) -> None:
             """A line per part as it starts: a first `make demo` takes a few minutes."""
-            self.stderr.write(f"[{time.monotonic() - started:5.0f} s] {what}…")
+            self.stderr.write(f"[{time.monotonic() - started:5.0f} s] {what}{'.' if last else '…'}")
             self.stderr.flush()
 
         step(f"the register: {members} members, their branches, workplaces and offices")
@@ -96,7 +96,7 @@ class Command(BaseCommand):
             step(name)
             with tasks_held():
                 told.extend(builder(seed))
-        step("done")
+        step("built", last=True)
         self.stdout.write(self.style.SUCCESS(f"Demo union built: {members} members (seed {seed})."))
         self.stdout.write("Sign in at /accounts/login/ with a password, or ask for an emailed link")
         self.stdout.write("(while `make demo` serves, mail goes to the SMTP sink's var/mail-sink/).\n")
