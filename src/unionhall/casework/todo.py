@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db.models import Count, Min
 from django.urls import reverse
 
 from unionhall.casework.access import has_oversight, oversight_q
@@ -25,9 +26,9 @@ def to_do_for(user, *, today: dt.date | None = None) -> list[ToDo]:
         if offered:
             items.append(ToDo(f"{offered} case{'s' if offered != 1 else ''} offered to you to accept", reverse("casework_home"), urgent=True))
         mine = CaseDeadline.objects.filter(case__rep=member, case__status=Case.Status.OPEN, met_at__isnull=True, due_on__gte=today, due_on__lte=week)
-        soonest = mine.order_by("due_on").values_list("due_on", flat=True).first()
-        if soonest:
-            n = mine.count()
+        week_of_mine = mine.aggregate(n=Count("pk"), soonest=Min("due_on"))  # one query for both
+        n, soonest = week_of_mine["n"], week_of_mine["soonest"]
+        if n:
             items.append(ToDo(f"{n} deadline{'s' if n != 1 else ''} in your cases this week", reverse("casework_home"), urgent=True, due=soonest))
     remit = remit_for(user)
     if has_oversight(remit):
