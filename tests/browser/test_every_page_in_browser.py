@@ -62,11 +62,9 @@ def shape(path: str) -> str:
     return "/".join([head, *named]) if head else "/"
 
 
-landed: set[str] = set()  # the pages the visits ended on, after any redirect
-
-
-def pages_reached(page, role: str, problems: list) -> list[str]:
-    """The HTML pages reachable from the menu within DEPTH steps, one per shape."""
+def pages_reached(page, role: str, problems: list, landed: set[str]) -> list[str]:
+    """The HTML pages reachable from the menu within DEPTH steps, one per shape;
+    ``landed`` gathers the pages the visits ended on, after any redirect."""
     menu = page.eval_on_selector_all("nav.main-nav a", "links => links.map(a => a.getAttribute('href'))")
     queue = list(dict.fromkeys(menu))
     depth = dict.fromkeys(queue, 0)
@@ -104,12 +102,13 @@ def test_every_page_in_every_role_fits_a_phone_and_passes_axe(browser, live):
     axe = Axe()
     problems: list[str] = []
     visited = 0
+    landed: set[str] = set()
     for role in ROLES:
         context = browser.new_context(base_url=live.url, viewport={"width": WIDTHS[0], "height": 900})
         page = context.new_page()
         page.set_default_timeout(20_000)
         sign_in(page, role)
-        paths = pages_reached(page, role, problems)
+        paths = pages_reached(page, role, problems, landed)
         visited += len(paths)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
