@@ -52,6 +52,11 @@ class Ballot(models.Model):
     # Decrypted per-slot counts by area ("" = headline).
     counts = models.JSONField(default=dict, blank=True)
     roll_frozen_at = models.DateTimeField(null=True, blank=True)
+    # Published the moment the roll freezes (votecrypt's roll commitment over
+    # the frozen aliases): in each invitation, on the ballot's public page and
+    # signed by the trustees (trustee index -> signature).
+    roll_commitment = models.CharField(max_length=64, blank=True)
+    roll_commitment_signatures = models.JSONField(default=dict, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # At close: the share of the final votes in by each twentieth of the window
     # (ballots.curves), which later ballots' turnout projections learn from.
