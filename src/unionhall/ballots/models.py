@@ -43,6 +43,11 @@ class Ballot(models.Model):
     # Raised each time the key ceremony restarts: it is part of the manifest, so
     # a restart needs fresh polynomials and nothing from an earlier attempt fits.
     ceremony_attempt = models.PositiveSmallIntegerField(default=1)
+    # A restart needs two HQ officers: the first asks (these three fields),
+    # a second, different officer confirms.
+    ceremony_restart_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ceremony_restart_requested_at = models.DateTimeField(null=True, blank=True)
+    ceremony_restart_reason = models.CharField(max_length=300, blank=True)
     # votecrypt artefacts, set up before opening.
     manifest = models.JSONField(null=True, blank=True)
     joint_key = models.CharField(max_length=64, blank=True)
@@ -114,6 +119,12 @@ class Trustee(models.Model):
     dkg_public = models.JSONField(null=True, blank=True)
     box_public = models.CharField(max_length=64, blank=True)
     sealed_shares = models.JSONField(default=dict, blank=True)  # recipient index -> sealed share
+    # Commit before reveal: the hash of this trustee's key-ceremony commitments,
+    # posted before anyone's commitments are shown; and, for tie lots, the hash
+    # of a random value committed at the ceremony and the value revealed at the count.
+    dkg_commitment_digest = models.CharField(max_length=64, blank=True)
+    seed_commitment = models.CharField(max_length=64, blank=True)
+    seed_reveal = models.CharField(max_length=64, blank=True)
     confirmed_key = models.CharField(max_length=64, blank=True)
     # Decryption shares posted by this trustee, by area ("" = headline).
     shares = models.JSONField(default=dict, blank=True)
