@@ -278,8 +278,6 @@ if not CASEWORK_KEYS and DEBUG:
     import hashlib as _hashlib
 
     CASEWORK_KEYS = [_b64.urlsafe_b64encode(_hashlib.sha256(b"casework-dev-key:" + SECRET_KEY.encode()).digest()).decode()]
-# Closed cases are deleted this many years after closing, keeping only counts.
-CASEWORK_RETENTION_YEARS = env_int("CASEWORK_RETENTION_YEARS", 6)
 
 # --- campaigns (issue 11) ---
 # Letters go to their real recipients (MPs, named people) only where this is

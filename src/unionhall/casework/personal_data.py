@@ -4,9 +4,12 @@ CaseworkConfig.ready().
 A case file is the member's, and often special category: it shows they are in
 the union (Art. 9(2)(d)), may hold health details, and is kept to bring or
 defend legal claims (Art. 9(2)(f)). It is kept until the case_file period has
-run from the case's close, then deleted with its files (the rule below, as
-casework.retention does with CASEWORK_RETENTION_YEARS); only anonymous counts
-stay (CaseStat).
+run from the case's close, then deleted with its entries, meetings, referrals,
+deadlines and its documents' sealed files on disk; only anonymous counts stay
+(CaseStat). The rule below is the only way closed cases are deleted: HQ sets
+the period on the data-rights retention schedule (six years unless changed),
+and datarights' nightly job applies it through ``cases_due`` and
+``cases_delete``.
 
 Sealed fields are not exported. Everything anyone wrote in a case (what
 happened, health details, notes, messages, referral notes, meeting notes,
@@ -56,9 +59,11 @@ def cases_due(before: dt.date, after_id: int, limit: int) -> list[int]:
 
 
 def cases_delete(ids: Sequence[int]) -> int:
-    """Delete the closed cases ``ids`` (re-checked: still there, still closed),
-    counting each into the anonymous statistics first, as casework.retention
-    does; their sealed files go once the transaction commits."""
+    """Delete the closed cases ``ids`` (re-checked: still there, still closed)
+    with everything in them, counting each into the anonymous statistics
+    first. Their documents' sealed files are removed from disk once the
+    deletion commits (not before: a rolled-back run must not leave a kept
+    case without its files)."""
     from unionhall.casework import documents
     from unionhall.casework.models import Case, CaseStat, Document
 

@@ -132,12 +132,6 @@ JOBS: tuple[Job, ...] = (
         "A case with a deadline under seven days away and nothing recorded by its rep for seven days is flagged to the branch.",
     ),
     Job(
-        "casework-retention",
-        "unionhall.casework.retention.delete_expired_cases",
-        Daily(dt.time(2, 30)),
-        "Closed cases are deleted CASEWORK_RETENTION_YEARS (six) years after closing, keeping only anonymous counts.",
-    ),
-    Job(
         "retention",
         "unionhall.datarights.retention.retention_nightly",
         Daily(dt.time(2, 45)),

@@ -1,14 +1,11 @@
-"""Reminders at 14, 7, 3 and 1 days, each once; the no-action flag; retention."""
+"""Reminders at 14, 7, 3 and 1 days, each once; the no-action flag; the anonymous statistics."""
 
 import datetime as dt
 
-from tests.unionhall.casework.conftest import NOW, open_case, pdf_upload, remit
-from unionhall.audit.models import AuditEntry
+from tests.unionhall.casework.conftest import NOW, open_case, remit
 from unionhall.casework import services
-from unionhall.casework.documents import path_of
-from unionhall.casework.models import Case, CaseDeadline, CaseStat, Entry
+from unionhall.casework.models import Case, CaseDeadline, CaseStat
 from unionhall.casework.reminders import flag_idle_deadlines, send_deadline_reminders
-from unionhall.casework.retention import delete_expired_cases
 from unionhall.outbox.models import Message
 
 
@@ -56,23 +53,6 @@ def test_a_deadline_with_recent_action_is_not_flagged(people, cast):
     today = d.due_on - dt.timedelta(days=5)
     Case.objects.filter(pk=case.pk).update(last_activity_at=dt.datetime.combine(today, dt.time(5), tzinfo=dt.UTC))
     assert flag_idle_deadlines(today=today, now=dt.datetime.combine(today, dt.time(6), tzinfo=dt.UTC)) == 0
-
-
-def test_closed_cases_are_deleted_after_six_years_keeping_only_counts(people, cast, django_capture_on_commit_callbacks):
-    old = open_case(people, rep=people.bob, uploads=[pdf_upload()])
-    recent = open_case(people, rep=people.bob, kind="grievance")
-    services.case_close(actor=people.bob, remit=remit(people.bob), case=old, outcome="upheld", closure="resolved", now=NOW)
-    services.case_close(actor=people.bob, remit=remit(people.bob), case=recent, outcome="settled", closure="resolved", now=NOW)
-    Case.objects.filter(pk=recent.pk).update(closed_at=NOW + dt.timedelta(days=400))
-    doc_path = path_of(old.documents.get())
-    with django_capture_on_commit_callbacks(execute=True):  # the files go once the rows have gone
-        assert delete_expired_cases(now=NOW + dt.timedelta(days=6 * 365 + 10)) == 1
-    assert list(Case.objects.values_list("pk", flat=True)) == [recent.pk]
-    assert not Entry.objects.filter(case_id=old.pk).exists() and not doc_path.exists()
-    stat = CaseStat.objects.get()
-    assert (stat.year, stat.kind, stat.employer_id, stat.outcome, stat.count) == (2026, "disciplinary", people.alice.employer_id, "upheld", 1)
-    assert AuditEntry.objects.filter(detail__event="closed cases deleted after retention").exists()
-    assert delete_expired_cases(now=NOW + dt.timedelta(days=6 * 365 + 10)) == 0
 
 
 def test_the_statistics_hide_small_groups(people, cast, union):
