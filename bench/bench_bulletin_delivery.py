@@ -71,7 +71,7 @@ def run(engine, args, port):
 
     from unionhall.bulletins.delivery import email_recipients
     from unionhall.bulletins.models import Audience, Bulletin, Series
-    from unionhall.bulletins.services import BulletinDraft, do_publish_bulletin, do_write_bulletin
+    from unionhall.bulletins.publishing import BulletinDraft, do_publish_bulletin, do_write_bulletin
     from unionhall.mailsink import start_sink
     from unionhall.members.demo.builder import build_demo_union
     from unionhall.members.models import Member, Office, Role

@@ -39,7 +39,7 @@ def run(args):
     from django.utils import timezone
 
     from unionhall.bulletins.models import Comment, Series
-    from unionhall.bulletins.services import BulletinDraft, do_publish_bulletin, do_write_bulletin
+    from unionhall.bulletins.publishing import BulletinDraft, do_publish_bulletin, do_write_bulletin
     from unionhall.members.demo.builder import build_demo_union
     from unionhall.members.models import Member, Office, Role
 

@@ -14,9 +14,15 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from unionhall.bulletins import delivery, events, services
+from unionhall.bulletins import delivery, events
+from unionhall.bulletins.comments import CommentDraft, do_post_comment
 from unionhall.bulletins.models import Audience, Bulletin, Series
+from unionhall.bulletins.moderation import do_report_comment
+from unionhall.bulletins.pseudonyms import do_set_pseudonym
+from unionhall.bulletins.publishing import BulletinDraft, do_publish_bulletin, do_write_bulletin
 from unionhall.bulletins.queries import reader_for
+from unionhall.bulletins.reveal import do_request_reveal
+from unionhall.bulletins.roles import do_assign_moderator
 from unionhall.members.demo.builder import DEMO_DOMAIN
 from unionhall.members.models import Member, Office, Role
 
@@ -86,9 +92,9 @@ def build_demo_bulletins(seed: int = 1) -> list[Bulletin]:
     for slug, days_ago, audience, by_email, title, summary, body in BULLETINS:
         publish_at = _at(today - dt.timedelta(days=days_ago))
         written = min(publish_at, timezone.now()) - dt.timedelta(days=2)
-        draft = services.BulletinDraft(series=series[slug], title=title, summary=summary, body=body, publish_at=publish_at, audience=audience, by_email=by_email)
-        bulletin = services.do_write_bulletin(user=hq, draft=draft, now=written)
-        bulletins.append(services.do_publish_bulletin(bulletin=bulletin, user=hq, now=written + dt.timedelta(hours=1)))
+        draft = BulletinDraft(series=series[slug], title=title, summary=summary, body=body, publish_at=publish_at, audience=audience, by_email=by_email)
+        bulletin = do_write_bulletin(user=hq, draft=draft, now=written)
+        bulletins.append(do_publish_bulletin(bulletin=bulletin, user=hq, now=written + dt.timedelta(hours=1)))
 
     # A discussion under the first bulletin, by members with sign-in accounts.
     candidates = list(Member.objects.filter(status=Member.Status.ACTIVE, user__isnull=False).order_by("pk")[:400])
@@ -97,21 +103,21 @@ def build_demo_bulletins(seed: int = 1) -> list[Bulletin]:
     posted_at = first.publish_at + dt.timedelta(hours=2)
     comments = []
     for (pseudonym, text), member in zip(COMMENTS, commenters, strict=False):
-        services.do_set_pseudonym(member=member, pseudonym=pseudonym, now=posted_at - dt.timedelta(days=60))
-        comments.append(services.do_post_comment(member=member, bulletin=first, draft=services.CommentDraft(body=text, as_pseudonym=True), now=posted_at))
+        do_set_pseudonym(member=member, pseudonym=pseudonym, now=posted_at - dt.timedelta(days=60))
+        comments.append(do_post_comment(member=member, bulletin=first, draft=CommentDraft(body=text, as_pseudonym=True), now=posted_at))
         posted_at += dt.timedelta(minutes=rng.randint(5, 90))
     rep = _holder(Role.WORKPLACE_REP)
-    services.do_post_comment(member=rep, bulletin=first, draft=services.CommentDraft(body=REPLY, as_pseudonym=False, parent=comments[1]), now=posted_at)
+    do_post_comment(member=rep, bulletin=first, draft=CommentDraft(body=REPLY, as_pseudonym=False, parent=comments[1]), now=posted_at)
     secretary = Member.objects.select_related("user").get(email__startswith="secretary@")
     writer = next(m for m in candidates if m.branch_id == secretary.branch_id and m not in commenters and not m.email.endswith(DEMO_DOMAIN))
-    services.do_set_pseudonym(member=writer, pseudonym="Fed Up Again", now=posted_at - dt.timedelta(days=60))
-    reported = services.do_post_comment(member=writer, bulletin=first, draft=services.CommentDraft(body=REPORTED, as_pseudonym=True), now=posted_at + dt.timedelta(minutes=3))
-    services.do_report_comment(member=commenters[-1], comment=reported, reason="It points at a named colleague.", now=posted_at + dt.timedelta(hours=1))
+    do_set_pseudonym(member=writer, pseudonym="Fed Up Again", now=posted_at - dt.timedelta(days=60))
+    reported = do_post_comment(member=writer, bulletin=first, draft=CommentDraft(body=REPORTED, as_pseudonym=True), now=posted_at + dt.timedelta(minutes=3))
+    do_report_comment(member=commenters[-1], comment=reported, reason="It points at a named colleague.", now=posted_at + dt.timedelta(hours=1))
 
     # The branch secretary moderates their branch's discussion; HQ asks who wrote
     # the reported comment, and the secretary is the second moderator who may decide.
-    services.do_assign_moderator(actor=hq, member=secretary, branch=secretary.branch)
-    services.do_request_reveal(user=hq, comment=reported, reason=REVEAL_REASON)
+    do_assign_moderator(actor=hq, member=secretary, branch=secretary.branch)
+    do_request_reveal(user=hq, comment=reported, reason=REVEAL_REASON)
     _bounce_one_rep(bulletins[2])
     _qa_event(hq, secretary, [*commenters[: len(COMMENTS)], writer], rng)
     return bulletins

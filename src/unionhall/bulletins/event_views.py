@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from unionhall.bulletins import events, forms
 from unionhall.bulletins.models import QAEvent, Question
 from unionhall.bulletins.queries import reader_for
-from unionhall.bulletins.services import may_write
+from unionhall.bulletins.roles import may_write
 from unionhall.members.access import answer_refusal, hq_required, member_required
 from unionhall.refusals import Refused
 

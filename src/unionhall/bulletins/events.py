@@ -15,7 +15,8 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.bulletins.models import QUESTION_MAX_CHARS, Bulletin, QAEvent, Question, QuestionVote, Reader
 from unionhall.bulletins.queries import bulletins_for, reader_for
-from unionhall.bulletins.services import check_reads, may_write
+from unionhall.bulletins.reading import check_reads
+from unionhall.bulletins.roles import may_write
 from unionhall.members.models import Member
 from unionhall.members.remit import remit_for
 from unionhall.refusals import Refused

@@ -2,7 +2,8 @@ from django import forms
 
 from unionhall.bulletins.events import EventDraft
 from unionhall.bulletins.models import COMMENT_MAX_CHARS, QUESTION_MAX_CHARS, Audience, Bulletin, ModerationDecision, Series
-from unionhall.bulletins.services import MAX_SUSPEND_DAYS, BulletinDraft
+from unionhall.bulletins.moderation import MAX_SUSPEND_DAYS
+from unionhall.bulletins.publishing import BulletinDraft
 from unionhall.members.models import Branch, Employer, Grade, Member, User
 
 

@@ -135,7 +135,7 @@ class Reader(models.Model):
     pseudonym = models.CharField(max_length=40, blank=True)
     # Case-folded copy, unique, so "Night Owl" and "night owl" cannot both exist.
     pseudonym_key = models.CharField(max_length=40, null=True, blank=True, unique=True, editable=False)
-    # What it looks like (bulletins.services.lookalike_key), unique: two members
+    # What it looks like (bulletins.pseudonyms.lookalike_key), unique: two members
     # can never hold pseudonyms that read alike, even saving at the same moment.
     pseudonym_lookalike = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False)
     pseudonym_set_at = models.DateTimeField(null=True, blank=True)

@@ -2,20 +2,22 @@
 
 from django.urls import reverse
 
-from unionhall.bulletins import services
+from unionhall.bulletins.appeals import pending_appeals
+from unionhall.bulletins.moderation import moderation_queue
+from unionhall.bulletins.roles import may_moderate
 from unionhall.todo import ToDo
 
 
 def to_do_for(user) -> list[ToDo]:
     """Comments held, hidden or reported in the user's moderation scope, and
     appeals against others' decisions there."""
-    if not services.may_moderate(user):
+    if not may_moderate(user):
         return []
     items = []
-    comments = services.moderation_queue(user).count()
+    comments = moderation_queue(user).count()
     if comments:
         items.append(ToDo(f"{comments} comment{'s wait' if comments != 1 else ' waits'} for a moderator", reverse("moderation_queue"), urgent=True))
-    appeals = services.pending_appeals(user).count()
+    appeals = pending_appeals(user).count()
     if appeals:
         items.append(ToDo(f"{appeals} appeal{'s' if appeals != 1 else ''} against a moderation decision to decide", reverse("moderation_queue")))
     return items

@@ -19,10 +19,17 @@ from django.views.decorators.http import require_POST
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.bulletins import delivery, forms, notifications, services
+from unionhall.bulletins import delivery, forms, moderation, notifications
+from unionhall.bulletins.appeals import do_appeal, do_rule_appeal, pending_appeals
+from unionhall.bulletins.comments import CommentDraft, do_post_comment
 from unionhall.bulletins.markup import render_bulletin
 from unionhall.bulletins.models import Appeal, Attachment, Bulletin, Comment, ModeratorAssignment, RevealRequest
+from unionhall.bulletins.pseudonyms import do_set_pseudonym
+from unionhall.bulletins.publishing import do_attach, do_edit_draft, do_publish_bulletin, do_write_bulletin
 from unionhall.bulletins.queries import THREADS_PER_PAGE, address_flags_in, bulletins_for, comment_page, open_address_flag, reader_for, search_bulletins, threads
+from unionhall.bulletins.reading import do_reset_feed, feed_token, reader_from_feed_token
+from unionhall.bulletins.reveal import do_decide_reveal, do_request_reveal, reveal_requests_for, see_identity
+from unionhall.bulletins.roles import do_assign_moderator, may_moderate, may_write
 from unionhall.csvexport import csv_download
 from unionhall.members.access import answer_refusal, deny, hq_required, member_required, officer_required
 from unionhall.members.remit import request_remit
@@ -44,7 +51,7 @@ def bulletin_list(request):
     query = request.GET.get("q", "")[:200]
     bulletins = search_bulletins(bulletins_for(request.member), query)
     page = Paginator(bulletins, 20).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "can_write": services.may_write(request.user), "can_moderate": services.may_moderate(request.user)}
+    context = {"page": page, "query": query, "can_write": may_write(request.user), "can_moderate": may_moderate(request.user)}
     return render(request, "bulletins/list.html", context)
 
 
@@ -107,9 +114,9 @@ def comment_post(request, slug: str, number: int):
         if parent is None:
             messages.error(request, "The comment you replied to is not under this bulletin.")
             return redirect("bulletin_detail", slug=slug, number=number)
-    draft = services.CommentDraft(body=form.cleaned_data["body"], as_pseudonym=form.cleaned_data["post_as"] == "pseudonym", parent=parent)
+    draft = CommentDraft(body=form.cleaned_data["body"], as_pseudonym=form.cleaned_data["post_as"] == "pseudonym", parent=parent)
     try:
-        comment = services.do_post_comment(member=request.member, bulletin=bulletin, draft=draft)
+        comment = do_post_comment(member=request.member, bulletin=bulletin, draft=draft)
     except Refused as exc:
         answer_refusal(request, exc, subject=bulletin)
         _keep_draft(request, bulletin)
@@ -125,7 +132,7 @@ def comment_report(request, pk: int):
     form = forms.ReportForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.do_report_comment(member=request.member, comment=comment, reason=reason)
+        moderation.do_report_comment(member=request.member, comment=comment, reason=reason)
     except Refused as exc:
         answer_refusal(request, exc, subject=comment)
     else:
@@ -142,7 +149,7 @@ def my_bulletin_settings(request):
     form = forms.PseudonymForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_set_pseudonym(member=request.member, pseudonym=form.cleaned_data["pseudonym"])
+            do_set_pseudonym(member=request.member, pseudonym=form.cleaned_data["pseudonym"])
         except Refused as exc:
             answer_refusal(request, exc, subject=reader)
         else:
@@ -151,7 +158,7 @@ def my_bulletin_settings(request):
             if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
                 return redirect(back)  # to the bulletin whose comment was waiting for it
             return redirect("bulletin_settings")
-    feed_url = request.build_absolute_uri(reverse("bulletin_feed", args=[services.feed_token(reader)]))
+    feed_url = request.build_absolute_uri(reverse("bulletin_feed", args=[feed_token(reader)]))
     context = {
         "reader": reader, "form": form, "feed_url": feed_url, "next": request.GET.get("next") or request.POST.get("next", ""), "address_flag": open_address_flag(request.member),
         "email_form": forms.EmailPreferencesForm(initial={"reply_emails": reader.reply_emails, "weekly_digest": reader.weekly_digest}),
@@ -172,7 +179,7 @@ def email_preferences(request):
 @member_required
 @require_POST
 def feed_reset(request):
-    services.do_reset_feed(member=request.member)
+    do_reset_feed(member=request.member)
     messages.success(request, "Your feed has a new address. The old one no longer works.")
     return redirect("bulletin_settings")
 
@@ -180,7 +187,7 @@ def feed_reset(request):
 def bulletin_feed(request, token: str):
     """A member's private Atom feed: titles and summaries only, so a feed
     reader service never holds the text of an activists-only bulletin."""
-    reader = services.reader_from_feed_token(token)
+    reader = reader_from_feed_token(token)
     if reader is None:
         raise Http404("No such feed.")
     feed = Atom1Feed(
@@ -220,9 +227,9 @@ def bulletin_write(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             if bulletin:
-                bulletin = services.do_edit_draft(bulletin=bulletin, user=request.user, draft=form.draft())
+                bulletin = do_edit_draft(bulletin=bulletin, user=request.user, draft=form.draft())
             else:
-                bulletin = services.do_write_bulletin(user=request.user, draft=form.draft())
+                bulletin = do_write_bulletin(user=request.user, draft=form.draft())
         except Refused as exc:
             answer_refusal(request, exc)
         else:
@@ -246,7 +253,7 @@ def markdown_preview(request):
 def attachment_add(request, pk: int):
     bulletin = get_object_or_404(Bulletin, pk=pk)
     try:
-        services.do_attach(user=request.user, bulletin=bulletin, title=request.POST.get("title", ""), upload=request.FILES.get("file"))
+        do_attach(user=request.user, bulletin=bulletin, title=request.POST.get("title", ""), upload=request.FILES.get("file"))
     except Refused as exc:
         answer_refusal(request, exc, subject=bulletin)
     else:
@@ -259,7 +266,7 @@ def attachment_download(request, pk: int):
     """Only to those who may read the bulletin (or HQ, for a draft)."""
     attachment = get_object_or_404(Attachment.objects.select_related("bulletin"), pk=pk)
     readable = bulletins_for(request.member).filter(pk=attachment.bulletin_id).exists()
-    if not readable and not services.may_write(request.user):
+    if not readable and not may_write(request.user):
         raise Http404("No such attachment.")
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename, content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
@@ -277,7 +284,7 @@ def bulletin_preview(request, pk: int):
 def bulletin_publish(request, pk: int):
     bulletin = get_object_or_404(Bulletin, pk=pk)
     try:
-        bulletin = services.do_publish_bulletin(bulletin=bulletin, user=request.user)
+        bulletin = do_publish_bulletin(bulletin=bulletin, user=request.user)
     except Refused as exc:
         answer_refusal(request, exc, subject=bulletin)
         return redirect("bulletin_preview", pk=pk)
@@ -296,7 +303,7 @@ def moderator_required(view):
     @member_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not services.may_moderate(request.user):
+        if not may_moderate(request.user):
             deny(request, reason="moderators only", path=request.path)
         return view(request, *args, **kwargs)
 
@@ -306,7 +313,7 @@ def moderator_required(view):
 @moderator_required
 def moderation_queue(request):
     context = {
-        "comments": services.moderation_queue(request.user), "appeals": services.pending_appeals(request.user),
+        "comments": moderation.moderation_queue(request.user), "appeals": pending_appeals(request.user),
         "form": forms.ModerationForm(), "is_hq": request_remit(request).everyone,
     }  # fmt: skip
     return render(request, "bulletins/moderation.html", context)
@@ -321,7 +328,7 @@ def moderate(request, pk: int):
         messages.error(request, "Choose keep, hide or remove, and give the reason.")
         return redirect("moderation_queue")
     try:
-        services.do_moderate(
+        moderation.do_moderate(
             user=request.user, comment=comment, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"],
             suspend_days=form.cleaned_data["suspend_days"] or 0,
         )  # fmt: skip
@@ -341,7 +348,7 @@ def comment_appeal(request, pk: int):
     if decision is None:
         raise Http404("No decision to appeal.")
     try:
-        services.do_appeal(member=request.member, decision=decision, reason=request.POST.get("reason", "")[:1100])
+        do_appeal(member=request.member, decision=decision, reason=request.POST.get("reason", "")[:1100])
     except Refused as exc:
         answer_refusal(request, exc, subject=comment)
     else:
@@ -354,7 +361,7 @@ def comment_appeal(request, pk: int):
 def appeal_rule(request, pk: int):
     appeal = get_object_or_404(Appeal, pk=pk)
     try:
-        services.do_rule_appeal(user=request.user, appeal=appeal, overturn=request.POST.get("ruling_outcome") == "overturn", ruling=request.POST.get("ruling", "")[:300])
+        do_rule_appeal(user=request.user, appeal=appeal, overturn=request.POST.get("ruling_outcome") == "overturn", ruling=request.POST.get("ruling", "")[:300])
     except Refused as exc:
         answer_refusal(request, exc, subject=appeal)
     else:
@@ -367,7 +374,7 @@ def moderators(request):
     form = forms.ModeratorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.do_assign_moderator(actor=request.user, **form.cleaned_data)
+            do_assign_moderator(actor=request.user, **form.cleaned_data)
         except Refused as exc:
             answer_refusal(request, exc)
         else:
@@ -412,7 +419,7 @@ def address_flags(request):
 def reveal_request(request, pk: int):
     comment = get_object_or_404(Comment, pk=pk)
     try:
-        services.do_request_reveal(user=request.user, comment=comment, reason=request.POST.get("reason", "")[:600])
+        do_request_reveal(user=request.user, comment=comment, reason=request.POST.get("reason", "")[:600])
     except Refused as exc:
         answer_refusal(request, exc, subject=comment)
         return redirect("moderation_queue")
@@ -422,7 +429,7 @@ def reveal_request(request, pk: int):
 
 @moderator_required
 def reveal_list(request):
-    return render(request, "bulletins/reveals.html", {"requests": services.reveal_requests_for(request.user)})
+    return render(request, "bulletins/reveals.html", {"requests": reveal_requests_for(request.user)})
 
 
 @moderator_required
@@ -435,7 +442,7 @@ def reveal_decide(request, pk: int):
         return redirect("reveal_list")
     approve = decision == "approve"
     try:
-        services.do_decide_reveal(user=request.user, request=reveal, approve=approve, reason=request.POST.get("reason", "")[:400])
+        do_decide_reveal(user=request.user, request=reveal, approve=approve, reason=request.POST.get("reason", "")[:400])
     except Refused as exc:
         answer_refusal(request, exc, subject=reveal)
     else:
@@ -447,7 +454,7 @@ def reveal_decide(request, pk: int):
 def reveal_identity(request, pk: int):
     reveal = get_object_or_404(RevealRequest.objects.select_related("comment__bulletin__series"), pk=pk)
     try:
-        member = services.see_identity(user=request.user, request=reveal)
+        member = see_identity(user=request.user, request=reveal)
     except Refused as exc:
         answer_refusal(request, exc, subject=reveal)
         return redirect("reveal_list")

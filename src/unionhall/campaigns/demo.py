@@ -232,7 +232,7 @@ def _announce(campaign: Campaign, user, now) -> str:
     series is found from a bulletin already published; the demo's bulletins
     exist by now). Not emailed: the demo's members have had their bulletins."""
     from unionhall.bulletins import queries as bulletin_queries
-    from unionhall.bulletins import services as bulletin_services
+    from unionhall.bulletins import publishing as bulletin_services
 
     latest = bulletin_queries.published(now).order_by("-published_at").select_related("series").first()
     if latest is None:

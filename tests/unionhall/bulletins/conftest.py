@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from unionhall.bulletins.models import Audience, Bulletin, Series
-from unionhall.bulletins.services import BulletinDraft, do_publish_bulletin, do_write_bulletin
+from unionhall.bulletins.publishing import BulletinDraft, do_publish_bulletin, do_write_bulletin
 
 NOW = timezone.now()
 BASE_URL = "https://hall.example.org"

@@ -9,7 +9,7 @@ from tests.unionhall.bulletins.conftest import draft
 from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import AuditEntry
 from unionhall.bulletins.models import Attachment, Audience
-from unionhall.bulletins.services import do_attach, do_publish_bulletin, do_write_bulletin
+from unionhall.bulletins.publishing import do_attach, do_publish_bulletin, do_write_bulletin
 from unionhall.refusals import Refused
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

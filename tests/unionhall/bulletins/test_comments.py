@@ -10,9 +10,11 @@ from django.urls import reverse
 
 from tests.unionhall.bulletins.conftest import NOW, publish
 from tests.unionhall.conftest import sign_in
+from unionhall.bulletins.comments import CommentDraft, do_post_comment
 from unionhall.bulletins.markup import render_bulletin, render_comment
 from unionhall.bulletins.models import Audience, Comment, Reader
-from unionhall.bulletins.services import CommentDraft, do_moderate, do_post_comment, do_set_pseudonym
+from unionhall.bulletins.moderation import do_moderate
+from unionhall.bulletins.pseudonyms import do_set_pseudonym
 from unionhall.refusals import Refused
 
 

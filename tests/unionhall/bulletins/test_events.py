@@ -11,7 +11,7 @@ from tests.unionhall.bulletins.conftest import publish
 from tests.unionhall.conftest import sign_in
 from unionhall.bulletins.events import EventDraft, do_ask, do_create_event, do_moderate_question, do_vote, event_questions
 from unionhall.bulletins.models import Audience, Question, QuestionVote
-from unionhall.bulletins.services import do_set_pseudonym
+from unionhall.bulletins.pseudonyms import do_set_pseudonym
 from unionhall.refusals import Refused
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'

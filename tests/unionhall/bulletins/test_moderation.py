@@ -10,9 +10,12 @@ from django.utils import timezone
 from tests.unionhall.bulletins.conftest import publish
 from tests.unionhall.conftest import give_office, make_member, sign_in
 from unionhall.audit.models import Action, AuditEntry
+from unionhall.bulletins.comments import CommentDraft, do_post_comment
 from unionhall.bulletins.events import EventDraft, do_ask, do_create_event
 from unionhall.bulletins.models import Audience, Comment, ModerationDecision, Report
-from unionhall.bulletins.services import CommentDraft, do_decide_reveal, do_moderate, do_post_comment, do_report_comment, do_request_reveal, do_set_pseudonym
+from unionhall.bulletins.moderation import do_moderate, do_report_comment
+from unionhall.bulletins.pseudonyms import do_set_pseudonym
+from unionhall.bulletins.reveal import do_decide_reveal, do_request_reveal
 from unionhall.members.models import Role
 from unionhall.refusals import Refused
 

@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from tests.unionhall.conftest import give_office, make_member, sign_in
 from unionhall.audit.models import Action, AuditEntry
-from unionhall.bulletins import services
+from unionhall.bulletins.appeals import do_appeal, do_rule_appeal
+from unionhall.bulletins.comments import COMMENTS_PER_HOUR, CommentDraft, do_post_comment
 from unionhall.bulletins.models import Appeal, Comment, ModerationDecision, ModeratorAssignment
-from unionhall.bulletins.services import CommentDraft, do_appeal, do_assign_moderator, do_moderate, do_post_comment, do_report_comment, do_rule_appeal
+from unionhall.bulletins.moderation import do_moderate, do_report_comment
+from unionhall.bulletins.roles import do_assign_moderator, may_moderate
 from unionhall.members.models import Member, Role
 from unionhall.refusals import Refused
 
@@ -63,7 +65,7 @@ def test_hq_names_a_moderator_through_the_page(client, people, union):
     sign_in(client, people.hq)
     client.post(reverse("moderators"), {"member": "G1", "employer": union.northway.pk})
     assert ModeratorAssignment.objects.get().user == people.gina.user
-    assert services.may_moderate(people.gina.user) and not services.may_moderate(people.alice.user)
+    assert may_moderate(people.gina.user) and not may_moderate(people.alice.user)
 
 
 def test_a_new_members_first_comment_is_held_until_a_moderator_keeps_it(client, bulletin, people, union):
@@ -84,11 +86,11 @@ def test_a_new_members_first_comment_is_held_until_a_moderator_keeps_it(client, 
 
 def test_a_flood_of_comments_is_stopped_per_minute_and_per_hour(bulletin, people):
     start = timezone.now() - dt.timedelta(minutes=59)
-    for i in range(services.COMMENTS_PER_HOUR):
+    for i in range(COMMENTS_PER_HOUR):
         post(people.alice, bulletin, f"Comment {i}", now=start + dt.timedelta(minutes=i))
     with pytest.raises(Refused, match="last hour") as refused:
         post(people.alice, bulletin, "One more")
-    assert refused.value.status == 429 and Comment.objects.count() == services.COMMENTS_PER_HOUR
+    assert refused.value.status == 429 and Comment.objects.count() == COMMENTS_PER_HOUR
 
 
 def test_a_suspension_stops_commenting_until_it_ends(bulletin, people):

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from tests.unionhall.bulletins.conftest import BASE_URL, publish
 from tests.unionhall.conftest import sign_in
+from unionhall.bulletins.comments import CommentDraft, do_post_comment
 from unionhall.bulletins.delivery import do_ingest_bounces
 from unionhall.bulletins.models import Bulletin, Reader
 from unionhall.bulletins.notifications import send_digests, tell_member_of_reveal
-from unionhall.bulletins.services import CommentDraft, do_post_comment, do_set_pseudonym
+from unionhall.bulletins.pseudonyms import do_set_pseudonym
 from unionhall.members.models import Member
 from unionhall.outbox.models import Message
 

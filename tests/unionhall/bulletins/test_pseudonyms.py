@@ -13,7 +13,7 @@ from django.urls import reverse
 from tests.unionhall.conftest import make_member, sign_in
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.bulletins.models import Reader
-from unionhall.bulletins.services import PSEUDONYM_TRIES_PER_DAY, do_set_pseudonym, lookalike_key
+from unionhall.bulletins.pseudonyms import PSEUDONYM_TRIES_PER_DAY, do_set_pseudonym, lookalike_key
 from unionhall.refusals import Refused
 
 TOO_CLOSE_TO_A_NAME = "too close to a member's name"

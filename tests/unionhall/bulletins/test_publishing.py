@@ -11,7 +11,7 @@ from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.bulletins.models import Audience, Bulletin, Series
 from unionhall.bulletins.queries import bulletins_for
-from unionhall.bulletins.services import do_publish_bulletin, do_write_bulletin
+from unionhall.bulletins.publishing import do_publish_bulletin, do_write_bulletin
 from unionhall.refusals import Refused
 
 

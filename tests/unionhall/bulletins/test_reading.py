@@ -10,7 +10,7 @@ from tests.unionhall.conftest import sign_in
 from unionhall.audit.models import Action, AuditEntry
 from unionhall.bulletins.models import Audience
 from unionhall.bulletins.queries import bulletins_for, reader_for
-from unionhall.bulletins.services import do_reset_feed, feed_token
+from unionhall.bulletins.reading import do_reset_feed, feed_token
 from unionhall.members.models import Grade, User
 
 

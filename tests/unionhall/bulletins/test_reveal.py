@@ -7,8 +7,11 @@ from django.urls import reverse
 
 from tests.unionhall.conftest import give_office, make_member, sign_in
 from unionhall.audit.models import Action, AuditEntry
+from unionhall.bulletins.comments import CommentDraft, do_post_comment
 from unionhall.bulletins.models import Comment, RevealRequest
-from unionhall.bulletins.services import CommentDraft, do_assign_moderator, do_decide_reveal, do_post_comment, do_request_reveal, do_set_pseudonym, see_identity
+from unionhall.bulletins.pseudonyms import do_set_pseudonym
+from unionhall.bulletins.reveal import do_decide_reveal, do_request_reveal, see_identity
+from unionhall.bulletins.roles import do_assign_moderator
 from unionhall.members.models import Role
 from unionhall.refusals import Refused
 

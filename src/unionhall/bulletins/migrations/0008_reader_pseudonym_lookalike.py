@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    from unionhall.bulletins.services import lookalike_key  # the key as the service computes it today
+    from unionhall.bulletins.pseudonyms import lookalike_key  # the key as the service computes it today
 
     Reader = apps.get_model("bulletins", "Reader")
     taken = set()
