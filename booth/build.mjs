@@ -16,9 +16,9 @@ const bundles = [
     out: '../src/unionhall/static/ballots/booth-crypto.js',
     banner: [
       '/* unionhall booth crypto (votecrypt/2) — GENERATED, do not edit.',
-      ' * Source: booth/src/votecrypt.js + booth/src/entry.js; rebuild: cd booth && npm ci && npm run build',
+      ' * Source: booth/src/{votecrypt,credentials,entry}.js; rebuild: cd booth && npm ci && npm run build',
       ` * Bundled with esbuild ${ver('esbuild')}: ${noble} (MIT, (c) Paul Miller).`,
-      ' * Exposes window.UnionhallBooth = {version, encryptBallot, fingerprint}. */',
+      ' * Exposes window.UnionhallBooth = {version, encryptBallot, fingerprint} and window.UnionhallCredentials. */',
     ],
   },
   {

@@ -1,12 +1,13 @@
 from django import forms
 
 from unionhall.bargaining.models import Commitment, Dispute, NegotiatingBody
+from unionhall.dateparts import DatePartsField
 from unionhall.members.models import Employer
 
 
 class AgreementForm(forms.Form):
     title = forms.CharField(max_length=200)
-    agreed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    agreed_on = DatePartsField(label="Agreed on")
     signatories = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Who signed, one a line.")
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False, help_text="The agreement's text.")
     clauses = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False,
@@ -18,25 +19,25 @@ class CommitmentForm(forms.Form):
     clause = forms.CharField(max_length=20, required=False, help_text="The clause number it comes from, if any.")
     who_acts = forms.ChoiceField(choices=Commitment.Who.choices, label="Who must act")
     delivered_means = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What counts as delivered", required=False)
-    due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False, label="Due date")
+    due_on = DatePartsField(required=False, label="Due date")
 
 
 class UpdateForm(forms.Form):
     status = forms.ChoiceField(choices=Commitment.Status.choices)
-    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Dated", required=False)
+    on = DatePartsField(label="Dated", required=False)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What happened", required=False)
     evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text="What shows it: a letter, a payslip, a document.")
 
 
 class BodyStatusForm(forms.Form):
     status = forms.ChoiceField(choices=NegotiatingBody.Status.choices)
-    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    on = DatePartsField(label="On")
     note = forms.CharField(required=False, max_length=500)
 
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(choices=Dispute.Stage.choices)
-    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    on = DatePartsField(label="On")
     note = forms.CharField(required=False, max_length=1000)
 
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from unionhall.conference.models import Body, Proposer, Resolution, Responsible
 from unionhall.conference.standing import branches_spoken_for, speaks_for_nec
+from unionhall.dateparts import DatePartsField
 from unionhall.members.models import Branch, Role
 
 
@@ -49,7 +50,7 @@ class HandsForm(forms.Form):
 
 class ResolutionUpdateForm(forms.Form):
     status = forms.ChoiceField(choices=Resolution.Status.choices)
-    on = forms.DateField(label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    on = DatePartsField(label="Date", initial=timezone.localdate)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="What was done")
     decision = forms.IntegerField(required=False, min_value=1, label="Decision cited (number from its page)",
                                   help_text="Required to record a resolution as superseded or abandoned.")  # fmt: skip
@@ -57,7 +58,7 @@ class ResolutionUpdateForm(forms.Form):
 
 class MeetingForm(forms.Form):
     body = forms.ModelChoiceField(queryset=Body.objects.all(), empty_label="Choose a body")
-    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DatePartsField(label="Held on")
     title = forms.CharField(max_length=200, required=False)
 
 

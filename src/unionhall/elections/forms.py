@@ -1,5 +1,6 @@
 from django import forms
 
+from unionhall.dateparts import DatePartsField
 from unionhall.elections.models import Election
 from unionhall.members.forms import PlainLabels
 
@@ -17,12 +18,12 @@ class ElectionForm(PlainLabels, forms.ModelForm):
                   "nominations_open": "Nominations open", "nominations_close": "Nominations close",
                   "term_starts_on": "The term starts on", "term_years": "Term (years)",
                   "address_word_limit": "Word limit for election addresses"}  # fmt: skip
+        field_classes = {"term_starts_on": DatePartsField}
         help_texts = {"term_years": "At most five years for the General Secretary and NEC members (TULRCA 1992 s.46).",
                       "seats": "One for the General Secretary and branch officers; several for NEC seats."}  # fmt: skip
         widgets = {
             "nominations_open": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "nominations_close": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "term_starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
 

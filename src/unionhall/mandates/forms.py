@@ -3,12 +3,13 @@ import json
 from django import forms
 
 from unionhall.ballots import api
+from unionhall.dateparts import DatePartsField
 from unionhall.mandates.models import StatutoryBallot
 
 
 class RuleDatesForm(forms.Form):
-    applies_from = forms.DateField(required=False, label="Applies to ballots opening on or after", widget=forms.DateInput(attrs={"type": "date"}))
-    applies_until = forms.DateField(required=False, label="Stops applying to ballots opening on or after", widget=forms.DateInput(attrs={"type": "date"}))
+    applies_from = DatePartsField(required=False, label="Applies to ballots opening on or after")
+    applies_until = DatePartsField(required=False, label="Stops applying to ballots opening on or after")
     reason = forms.CharField(label="What changed in the law", max_length=500, help_text="The Act or regulations, and their commencement.")
 
 
@@ -17,7 +18,7 @@ class RuleVersionForm(forms.Form):
     params = forms.CharField(label="Parameters (JSON)", initial="{}", help_text='For example {"days": 10} or {"percent": 50}.')
     source = forms.CharField(max_length=300, label="Legal source (Act and section)")
     source_url = forms.URLField(max_length=300, label="Link to legislation.gov.uk", assume_scheme="https")
-    applies_from = forms.DateField(label="Applies to ballots opening on or after", widget=forms.DateInput(attrs={"type": "date"}))
+    applies_from = DatePartsField(label="Applies to ballots opening on or after")
     reason = forms.CharField(label="What changed in the law", max_length=500)
 
     def clean_params(self):

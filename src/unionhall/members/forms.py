@@ -2,6 +2,7 @@ from django import forms
 from django.db import connection
 from django.db.models import Q
 
+from unionhall.dateparts import DatePartsField
 from unionhall.members.importer import PHONE_RE, POSTCODE_RE
 from unionhall.members.models import Branch, Employer, Grade, Member, Office, Role, Workplace
 from unionhall.members.remit import Remit
@@ -183,7 +184,7 @@ class OfficeForm(PlainLabels, forms.ModelForm):
     class Meta:
         model = Office
         fields = ["role", "employer", "branch", "workplace", "starts_on", "ends_on", "contact_email"]
-        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}), "ends_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"starts_on": DatePartsField, "ends_on": DatePartsField}
 
     def clean_member_number(self):
         member = Member.objects.filter(membership_number=self.cleaned_data["member_number"].strip()).first()
