@@ -199,6 +199,10 @@ def build_demo(seed: int) -> list[str]:
     for letter in letters:
         sketches += [LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in likeness.sketch(likeness.shingles(letter.body))]
     LetterSketch.objects.bulk_create(sketches, batch_size=2000)
+    from unionhall.campaigns.tallies import tallies_rebuild
+
+    tallies_rebuild(caseloads)  # letters made directly, not sent through services: count them once
+    tallies_rebuild(estates)
     sent = sum(1 for l in letters if l.campaign_id == caseloads.pk and l.status == Letter.Status.SENT)
     seats = len({l.constituency_code for l in letters if l.campaign_id == caseloads.pk and l.status == Letter.Status.SENT})
     hq_user = hq.member.user
@@ -287,6 +291,9 @@ def _replies(rng: random.Random, campaign: Campaign, sent: list[Letter], hq_user
 
     old = sorted((l for l in sent if l.sent_at <= now - replies.ASK_AFTER), key=lambda l: l.sent_at)[:12]
     Letter.objects.filter(pk__in=[l.pk for l in old]).update(reply_asked_at=now - dt.timedelta(days=2))
+    from unionhall.campaigns.tallies import writers_asked
+
+    writers_asked(old)
     recorded = 0
     for letter in old[:6]:
         got = rng.random() < 0.7
@@ -325,6 +332,9 @@ def _older_campaign(rng: random.Random, hq_user, writers: list[Member], now) -> 
             signed_name=member.full_name, address=_address(member), written_at=written, confirmed_at=written, sent_at=written,
         ))  # fmt: skip
     Letter.objects.bulk_create(old_letters, batch_size=500)
+    from unionhall.campaigns.tallies import tallies_rebuild
+
+    tallies_rebuild(older)
     return services.letters_forget(now=now)
 
 

@@ -56,6 +56,18 @@ class Campaign(models.Model):
     branches = models.ManyToManyField(Branch, blank=True, related_name="+")
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.DRAFT)
     closes_on = models.DateField(null=True, blank=True)
+    # When it was last closed (campaign_set_status): evidence's retention runs
+    # from the closing date, or from this when the campaign closed earlier.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # A call for evidence: its submissions and their files are deleted this
+    # many months after the call closes (evidence.evidence_forget, a daily job).
+    evidence_keep_months = models.PositiveSmallIntegerField(
+        default=12, help_text="Months after the call closes that members' evidence and its files are kept (1 to 72)."
+    )
+    # Submissions received, and of those deleted when their time ran out:
+    # the count stays when the evidence goes.
+    evidence_received = models.PositiveIntegerField(default=0)
+    evidence_deleted = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
@@ -125,6 +137,8 @@ class Letter(models.Model):
             models.Index(fields=["campaign", "status", "written_at"], name="letter_queue"),
             models.Index(fields=["forgotten_at", "written_at"], name="letter_forget"),
             models.Index(fields=["status", "reply_asked_at", "sent_at"], name="letter_reply_due"),
+            # Replies members shared, newest first (the report), without reading the campaign's other letters.
+            models.Index(fields=["campaign", "reply_recorded_at"], name="letter_reply_kept", condition=~Q(reply_text="")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -134,6 +148,42 @@ class Letter(models.Model):
 
     def __str__(self):
         return f"Letter {self.pk} to {self.recipient_name}"
+
+
+class SeatTally(models.Model):
+    """Letters sent in a campaign to one recipient in one constituency, and
+    what their writers said of replies: kept up to date in the transaction
+    that sends a letter or records a reply (tallies.py), so the officers'
+    report reads at most a row a seat however many letters there are.
+    Scrubbing a letter's text leaves its tally alone."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    constituency_code = models.CharField(max_length=9, blank=True)
+    constituency_name = models.CharField(max_length=100, blank=True)
+    recipient_name = models.CharField(max_length=150)
+    sent = models.PositiveIntegerField(default=0)
+    asked = models.PositiveIntegerField(default=0)  # writers asked whether a reply came
+    told = models.PositiveIntegerField(default=0)  # writers who answered either way
+    replies = models.PositiveIntegerField(default=0)
+    answered_points = models.PositiveIntegerField(default=0)
+    reply_days = models.PositiveIntegerField(default=0)  # the sum of days to reply, of the replies
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "constituency_code", "recipient_name", "constituency_name"], name="seat_tally_once")
+        ]
+
+
+class BranchTally(models.Model):
+    """Letters sent in a campaign by members of one branch (the writer's
+    branch when the letter went)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey(Branch, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "branch"], name="branch_tally_once")]
 
 
 class LetterSketch(models.Model):
@@ -183,6 +233,50 @@ class Submission(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return [t for t in self.tags.split(",") if t]
+
+
+def reply_path(instance, filename: str) -> str:
+    return f"campaigns/replies/{secrets.token_hex(16)}.{instance.extension}"
+
+
+class ReplyFile(models.Model):
+    """A reply a member uploaded (a PDF, or a photo of a letter re-encoded
+    without its metadata), kept only because they agreed; deleted with the
+    letter's reply."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="reply_files")
+    kind = models.CharField(max_length=4, choices=[("jpeg", "Photo (JPEG)"), ("png", "Image (PNG)"), ("pdf", "PDF")])
+    file = models.FileField(upload_to=reply_path)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["letter", "pk"]
+
+    @property
+    def extension(self) -> str:
+        return {"jpeg": "jpg"}.get(self.kind, self.kind)
+
+    @property
+    def content_type(self) -> str:
+        return {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}[self.kind]
+
+
+class PackRecord(models.Model):
+    """That a pack of evidence was exported, when, by whom, with how many
+    submissions and the SHA-256 of what was downloaded: the record that
+    stays after the evidence itself is deleted."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="packs")
+    exported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    exported_at = models.DateTimeField()
+    format = models.CharField(max_length=3, choices=[("pdf", "PDF"), ("csv", "CSV")])
+    submissions = models.PositiveIntegerField()
+    named = models.PositiveIntegerField()  # of which with the member's name, as they agreed
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-exported_at", "-pk"]
 
 
 def evidence_path(instance, filename: str) -> str:

@@ -10,14 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.campaigns import constituencies
-from unionhall.campaigns.models import Campaign, Letter, Supporter
+from unionhall.campaigns import constituencies, tallies
+from unionhall.campaigns.models import Campaign, Letter, SeatTally, Supporter
 from unionhall.mail import queue_email
 from unionhall.members.models import Member
 from unionhall.members.remit import Remit
@@ -40,7 +39,8 @@ def letters_ask_replies(now: dt.datetime | None = None, *, batch: int = 500) -> 
     asked = 0
     while ids := list(due.order_by("pk").values_list("pk", flat=True)[:batch]):
         with transaction.atomic():
-            letters = Letter.objects.select_for_update().select_related("campaign", "member").filter(pk__in=ids, reply_asked_at__isnull=True)
+            letters = list(Letter.objects.select_for_update().select_related("campaign", "member").filter(pk__in=ids, reply_asked_at__isnull=True))
+            tallies.writers_asked(letters)
             for letter in letters:
                 letter.reply_asked_at = now
                 letter.save(update_fields=["reply_asked_at"])
@@ -93,12 +93,14 @@ def letter_reply_record(*, member: Member, letter_id: int, answer: ReplyAnswer) 
     answer). The reply's text is stored only with the member's consent."""
     check_reply(member=member, letter_id=letter_id, answer=answer)
     letter = Letter.objects.select_for_update().get(pk=letter_id)
+    before = Letter(got_reply=letter.got_reply, reply_answered=letter.reply_answered, reply_after_days=letter.reply_after_days)
     letter.got_reply = answer.got_reply
     letter.reply_after_days = answer.after_days if answer.got_reply else None
     letter.reply_answered = answer.answered if answer.got_reply else ""
     letter.reply_text = answer.text.strip() if answer.got_reply and answer.keep_text else ""
     letter.reply_recorded_at = timezone.now()
     letter.save(update_fields=["got_reply", "reply_after_days", "reply_answered", "reply_text", "reply_recorded_at"])
+    tallies.reply_changed(before, letter)
     audit_record(actor=member.user, action=Action.CHANGE, subject=letter, detail={"letter": "reply recorded", "kept_text": bool(letter.reply_text)})
     return letter
 
@@ -124,17 +126,13 @@ class Responsiveness:
 def responsiveness(campaign: Campaign) -> list[Responsiveness]:
     """For each recipient of the campaign's letters: letters sent, replies
     reported, how fast and whether they answered the points; most letters
-    first. Two queries (the aggregate, the supporters)."""
-    rows = (
-        Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT)
-        .values("constituency_code", "recipient_name", "constituency_name")
-        .annotate(
-            sent=Count("id"), asked=Count("id", filter=Q(reply_asked_at__isnull=False)),
-            told=Count("id", filter=Q(got_reply__isnull=False)), replies=Count("id", filter=Q(got_reply=True)),
-            points=Count("id", filter=Q(reply_answered="yes")), days=Avg("reply_after_days", filter=Q(got_reply=True)),
-        )
-        .order_by("-sent", "constituency_code", "recipient_name")
-    )  # fmt: skip
+    first. Two queries (the kept tallies, a row a recipient; the supporters)."""
+    rows = [
+        {"constituency_code": t.constituency_code, "recipient_name": t.recipient_name, "constituency_name": t.constituency_name,
+         "sent": t.sent, "asked": t.asked, "told": t.told, "replies": t.replies, "points": t.answered_points,
+         "days": t.reply_days / t.replies if t.replies else None}
+        for t in SeatTally.objects.filter(campaign=campaign, sent__gt=0).order_by("-sent", "constituency_code", "recipient_name")
+    ]  # fmt: skip
     supporting = set(campaign.supporters.values_list("constituency_code", flat=True))
     reps = constituencies.representatives()
 

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.campaigns import constituencies, likeness
-from unionhall.campaigns.models import LETTER_MAX_CHARS, Campaign, Letter, LetterSketch
+from unionhall.campaigns import constituencies, likeness, tallies
+from unionhall.campaigns.models import LETTER_MAX_CHARS, BranchTally, Campaign, Letter, LetterSketch, SeatTally
 from unionhall.mail import queue_email
 from unionhall.members.models import Branch, Member
 from unionhall.members.remit import Remit
@@ -197,7 +197,8 @@ def campaign_set_status(*, remit: Remit, campaign: Campaign, status: str) -> Cam
     if status not in allowed[campaign.status]:
         raise Refused(f"A campaign that is {campaign.get_status_display().lower()} cannot become {status}.", status=409)
     campaign.status = status
-    campaign.save(update_fields=["status"])
+    campaign.closed_at = _now() if status == Campaign.Status.CLOSED else None
+    campaign.save(update_fields=["status", "closed_at"])
     return campaign
 
 
@@ -402,6 +403,7 @@ def _send(letter: Letter) -> None:
     letter.status = Letter.Status.SENT
     letter.sent_at = _now()
     letter.save(update_fields=["status", "sent_at", "decided_by"])
+    tallies.letter_sent(letter, branch_id=letter.member.branch_id)
     LetterSketch.objects.bulk_create(
         LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in likeness.sketch(likeness.shingles(letter.body))
     )  # fmt: skip
@@ -551,10 +553,11 @@ class ConstituencyCount:
 
 
 def letter_counts(campaign: Campaign) -> list[ConstituencyCount]:
-    """Letters sent in the campaign by constituency, most first. One query."""
+    """Letters sent in the campaign by constituency, most first. One query,
+    of the kept tallies (a row a seat and recipient), not of the letters."""
     rows = (
-        Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT)
-        .values("constituency_code").annotate(n=Count("id")).order_by("-n", "constituency_code")
+        SeatTally.objects.filter(campaign=campaign, sent__gt=0)
+        .values("constituency_code").annotate(n=Sum("sent")).order_by("-n", "constituency_code")
     )  # fmt: skip
     reps = constituencies.representatives()
     return [
@@ -564,7 +567,7 @@ def letter_counts(campaign: Campaign) -> list[ConstituencyCount]:
 
 
 def sent_total(campaign: Campaign) -> int:
-    return Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT).count()
+    return SeatTally.objects.filter(campaign=campaign).aggregate(n=Sum("sent", default=0))["n"]
 
 
 FEWER_THAN = 10
@@ -583,12 +586,13 @@ class BranchCount:
 
 
 def branch_counts(campaign: Campaign) -> list[BranchCount]:
-    """Letters sent in the campaign by the writer's branch, most first. One query."""
+    """Letters sent in the campaign by the writer's branch (when the letter
+    went), most first. One query, of the kept tallies (a row a branch)."""
     rows = (
-        Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT)
-        .values("member__branch__name").annotate(n=Count("id")).order_by("-n", "member__branch__name")
+        BranchTally.objects.filter(campaign=campaign, sent__gt=0)
+        .values("branch__name").annotate(n=Sum("sent")).order_by("-n", "branch__name")
     )  # fmt: skip
-    return [BranchCount(r["member__branch__name"] or "(no branch)", r["n"]) for r in rows]
+    return [BranchCount(r["branch__name"] or "(no branch)", r["n"]) for r in rows]
 
 
 SEATS_CACHE_SECONDS = 600
@@ -634,7 +638,7 @@ def mps_not_reached(*, remit: Remit, campaign: Campaign) -> list[Unreached]:
     branch_ids = sorted(campaign.branches.values_list("pk", flat=True))
     where = members_by_seat(remit=remit, branch_ids=tuple(branch_ids))
     reached = set(
-        Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT).values_list("constituency_code", flat=True).distinct()
+        SeatTally.objects.filter(campaign=campaign, sent__gt=0).values_list("constituency_code", flat=True).distinct()
     ) | set(campaign.supporters.values_list("constituency_code", flat=True))
     reps = constituencies.representatives()
     return sorted((Unreached(reps[c], n) for c, n in where.items() if c not in reached), key=lambda u: (-u.members, u.representative.constituency))

@@ -7,6 +7,7 @@ from django.urls import reverse
 from unionhall.audit.models import AuditEntry
 from unionhall.campaigns import services
 from unionhall.campaigns.models import Letter
+from unionhall.campaigns.tallies import tallies_rebuild
 from unionhall.members.models import Member
 
 from ..conftest import make_member, sign_in
@@ -18,6 +19,7 @@ def _sent(campaign, member, code, n=1):
     for _ in range(n):
         Letter.objects.create(campaign=campaign, member=member, status=Letter.Status.SENT, constituency_code=code,
                               recipient_name="An MP", recipient_email="mp@example.org", written_at=campaign.created_at)  # fmt: skip
+    tallies_rebuild(campaign)  # letters made directly, not sent through services: count them
 
 
 def test_counts_by_branch_and_masking_outside_hq(client, people, union):
@@ -26,6 +28,7 @@ def test_counts_by_branch_and_masking_outside_hq(client, people, union):
         m = make_member(f"N{i}", union.north, union.harbour)
         Letter.objects.create(campaign=campaign, member=m, status=Letter.Status.SENT, constituency_code="E14001404",
                               recipient_name="An MP", recipient_email="mp@example.org", written_at=campaign.created_at)  # fmt: skip
+    tallies_rebuild(campaign)
     south = make_member("S0", union.south, union.quay)
     _sent(campaign, south, "E14001063", 1)
     assert [(b.branch, b.letters) for b in services.branch_counts(campaign)] == [("North", 12), ("South", 1)]
