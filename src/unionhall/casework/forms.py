@@ -75,6 +75,7 @@ class EntryForm(forms.Form):
     kind = forms.ChoiceField(choices=[(Entry.Kind.NOTE, "Note (rep only)"), (Entry.Kind.ACTION, "Action"), (Entry.Kind.MESSAGE, "Message to the member")])
     body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
     due_on = forms.DateField(label="Due (actions)", required=False, widget=DATE, error_messages=DATE_ERROR)
+    for_member = forms.BooleanField(label="The member does this action (they see it and can mark it done)", required=False)
 
 
 class MessageForm(forms.Form):

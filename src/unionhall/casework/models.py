@@ -213,6 +213,9 @@ class Entry(Sealed):
     at = models.DateTimeField()
     due_on = models.DateField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    # An action the member is to do (send a fit note, say): they see it and
+    # may mark it done. Other actions are the rep's, seen by those with the whole case.
+    for_member = models.BooleanField(default=False)
     body_sealed = models.BinaryField(default=b"")
 
     class Meta:
@@ -238,7 +241,14 @@ class Document(Sealed):
 class CaseDeadline(models.Model):
     """A deadline worked out from the case's dates, with how (``steps``).
     Recomputed whenever a date changes; ``due_on`` is None when the rule sets
-    no fixed date (the ACAS Code's "without unreasonable delay")."""
+    no fixed date (the ACAS Code's "without unreasonable delay").
+
+    An action with a due date is a deadline too (code ``action-<entry id>``),
+    so the deadlines page, the rep's to-do and the reminders list it; its
+    title says whose it is, never what it says (that is sealed in the entry).
+    It is met when the action is done."""
+
+    ACTION = "action-"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     # Copied from the case, so the branch's deadlines page reads one index.

@@ -70,9 +70,10 @@ def check_dates(case: Case, *, meetings: list[Meeting] | None = None) -> list[Wo
 
 def deadlines_refresh(case: Case) -> None:
     """Store the case's deadlines as its dates now set them: new ones added,
-    changed ones updated (a met deadline stays met), gone ones deleted."""
+    changed ones updated (a met deadline stays met), gone ones deleted.
+    Actions' deadlines are set by the rep, not by dates: left as they are."""
     worked = {w.code: w.found for w in check_dates(case)}
-    held = {d.code: d for d in case.deadlines.all()}
+    held = {d.code: d for d in case.deadlines.exclude(code__startswith=CaseDeadline.ACTION)}
     for code, d in held.items():
         if code not in worked:
             d.delete()

@@ -302,9 +302,13 @@ def case_dates_set(*, actor: Member, remit: Remit, case: Case, incident_on=None,
     return case
 
 
-def entry_add(*, actor: Member, remit: Remit, case: Case, kind: str, body: str, due_on: dt.date | None = None, now=None) -> Entry:
+def entry_add(*, actor: Member, remit: Remit, case: Case, kind: str, body: str, due_on: dt.date | None = None, for_member: bool = False,
+              now=None) -> Entry:  # fmt: skip
     """A note or action (rep and those referred to) or a message (also the
-    member). The other side hears that there is a message, not what it says."""
+    member). The other side hears that there is a message, not what it says.
+    An action has a due date and is the rep's, or the member's to do
+    (``for_member``: they see it and can mark it done); either way it is a
+    deadline on the case until it is done."""
     now = _now(now)
     level = case_level(member=actor, remit=remit, case=case)
     if kind not in (Entry.Kind.NOTE, Entry.Kind.ACTION, Entry.Kind.MESSAGE):
@@ -317,12 +321,21 @@ def entry_add(*, actor: Member, remit: Remit, case: Case, kind: str, body: str, 
     if not case.is_open:
         raise Refused("This case is closed.", status=409)
     body = _text(body, "the " + kind)
-    if kind == Entry.Kind.ACTION and due_on is None:
+    action = kind == Entry.Kind.ACTION
+    if action and due_on is None:
         raise Refused("Give the action a date it is due.")
+    if action and not (now.date() - dt.timedelta(days=31) <= due_on <= now.date() + dt.timedelta(days=366)):
+        raise Refused("An action should be due within a year from today (or at most a month ago); check the date.")
     with transaction.atomic():
-        entry = Entry(case=case, kind=kind, author=actor, at=now, due_on=due_on if kind == Entry.Kind.ACTION else None)
+        entry = Entry(case=case, kind=kind, author=actor, at=now, due_on=due_on if action else None, for_member=action and bool(for_member))
         entry.seal("body", body)
         entry.save()
+        if action:
+            whose = "the member" if entry.for_member else "the rep"
+            CaseDeadline.objects.create(case=case, code=f"{CaseDeadline.ACTION}{entry.pk}", title=f"Action for {whose}", due_on=due_on,
+                                        source="An action set in the case; what it is can be read on the case by those it is for.",
+                                        steps=[f"{actor.full_name} set an action for {whose} on {now.day} {now:%B %Y}, due {due_on.day} {due_on:%B %Y}."],
+                                        branch_id=case.branch_id, employer_id=case.employer_id)  # fmt: skip
         if level == Level.FULL:
             Case.objects.filter(pk=case.pk).update(last_activity_at=now)
         audit_record(actor=actor.user, action=Action.CHANGE, subject=case, detail={"event": f"{kind} added"})
@@ -337,14 +350,42 @@ def entry_add(*, actor: Member, remit: Remit, case: Case, kind: str, body: str, 
 
 
 def deadline_met(*, actor: Member, remit: Remit, case: Case, deadline_id: int, now=None) -> None:
-    """The rep marks a deadline dealt with: no more reminders for it."""
+    """The rep marks a deadline dealt with: no more reminders for it. An
+    action's deadline is met by marking the action done."""
     now = _now(now)
     _require(case_level(member=actor, remit=remit, case=case), Level.FULL)
+    code = CaseDeadline.objects.filter(case=case, pk=deadline_id).values_list("code", flat=True).first() or ""
+    if code.startswith(CaseDeadline.ACTION) and code[len(CaseDeadline.ACTION):].isdigit():
+        return action_done(actor=actor, remit=remit, case=case, entry_id=int(code[len(CaseDeadline.ACTION):]), now=now)
     with transaction.atomic():
         if not CaseDeadline.objects.filter(case=case, pk=deadline_id, met_at__isnull=True).update(met_at=now):
             raise Refused("No such deadline open on this case.", status=404)
         Case.objects.filter(pk=case.pk).update(last_activity_at=now)
         audit_record(actor=actor.user, action=Action.CHANGE, subject=case, detail={"event": "deadline met", "deadline": deadline_id})
+
+
+def action_done(*, actor: Member, remit: Remit, case: Case, entry_id: int, now=None) -> Entry:
+    """Mark an action done: the rep (or anyone with the whole case) any
+    action, the member the actions set for them. Its deadline is met, so it
+    leaves the deadlines page, the rep's to-do and the reminders."""
+    now = _now(now)
+    level = case_level(member=actor, remit=remit, case=case)
+    entry = Entry.objects.filter(case=case, pk=entry_id, kind=Entry.Kind.ACTION).first()
+    if entry is None:
+        raise Refused("No such action on this case.", status=404)
+    if not (level == Level.FULL or (level == Level.MEMBER and entry.for_member)):
+        raise Refused("Only the rep, or the member for their own actions, can mark an action done.", status=403)
+    if not case.is_open:
+        raise Refused("This case is closed.", status=409)
+    with transaction.atomic():
+        if not Entry.objects.filter(pk=entry.pk, done_at__isnull=True).update(done_at=now):
+            raise Refused("That action is already done.", status=409)
+        CaseDeadline.objects.filter(case=case, code=f"{CaseDeadline.ACTION}{entry.pk}", met_at__isnull=True).update(met_at=now)
+        if level == Level.FULL:
+            Case.objects.filter(pk=case.pk).update(last_activity_at=now)
+        audit_record(actor=actor.user, action=Action.CHANGE, subject=case, detail={"event": "action done", "entry": entry.pk})
+    entry.refresh_from_db()
+    return entry
 
 
 def _document_save(case: Case, actor: Member, filename: str, data: bytes, content_type: str, now) -> Document:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<uuid:ref>/entry/", views.entry, name="casework_entry"),
     path("<uuid:ref>/message/", views.message, name="casework_message"),
     path("<uuid:ref>/met/", views.met, name="casework_met"),
+    path("<uuid:ref>/action/<int:pk>/done/", views.action_done, name="casework_action_done"),
     path("<uuid:ref>/document/", views.document, name="casework_document"),
     path("<uuid:ref>/document/<int:pk>/", views.document_download, name="casework_document_download"),
     path("<uuid:ref>/close/", views.close, name="casework_close"),

@@ -105,7 +105,12 @@ def case_detail(request, ref):
     if level in (Level.FULL, Level.OFFERED, Level.MEMBER):
         context["summary"] = case.opened("summary")
     visible = {"event", "message"} if level == Level.MEMBER else {"event"} if level in (Level.OVERVIEW, Level.OFFERED) else None
-    context["entries"] = [(e, e.opened("body")) for e in parts["entries"] if visible is None or e.kind in visible]
+    # The member also sees the actions set for them, and can mark those done; the rep any action.
+    context["entries"] = [
+        (e, e.opened("body"), e.kind == "action" and not e.done_at and case.is_open and (level == Level.FULL or e.for_member))
+        for e in parts["entries"]
+        if visible is None or e.kind in visible or (level == Level.MEMBER and e.kind == "action" and e.for_member)
+    ]
     if level in (Level.FULL, Level.MEMBER):
         context["meetings"] = [(m, m.opened("note") if level == Level.FULL else "") for m in parts["meetings"]]
         context["documents"] = [(d, d.opened("filename")) for d in case.documents.all()]
@@ -145,11 +150,11 @@ def _post_case(view):
 
     @member_required
     @require_POST
-    def wrapper(request, ref):
+    def wrapper(request, ref, **kwargs):
         case = _case(request, ref)
         if case.member_id != request.member.pk and (mfa := _second_factor(request)):
             return mfa
-        return view(request, case)
+        return view(request, case, **kwargs)
 
     wrapper.__name__ = view.__name__
     return wrapper
@@ -241,6 +246,11 @@ def message(request, case):
 @_post_case
 def met(request, case):
     return _act(request, case, services.deadline_met, "Marked as dealt with.", deadline_id=int(request.POST.get("deadline") or 0))
+
+
+@_post_case
+def action_done(request, case, pk: int):
+    return _act(request, case, services.action_done, "The action is marked done.", entry_id=pk)
 
 
 @_post_case
