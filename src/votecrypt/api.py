@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import ballot as _b
+from . import ceremony_record as _cr
 from . import record as _r
 from . import threshold as _t
 from .ballot import BallotError, Election
@@ -211,7 +212,7 @@ def build_record(manifest: Json, joint_key: str, publics: Sequence[Json], roll: 
     m = e.manifest
     pubs = [_t.TrusteePublic.from_json(p, m.threshold) for p in publics]
     sh = {a: [_t.DecryptionShare.from_json(s, len(m.slots)) for s in v] for a, v in shares.items()}
-    return _r.build_record(e, pubs, roll, board, tallies, sh, **extra)
+    return _cr.finish(_r.build_record(e, pubs, roll, board, tallies, sh, **{k: v for k, v in extra.items() if k != "ceremony"}), extra.get("ceremony"))  # ceremony_record: issue 15 (B)
 
 
 def verify_record(record: Json, workers: int = 1) -> Report:

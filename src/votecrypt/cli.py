@@ -1,7 +1,8 @@
 """``unionhall-verify RECORD.json``: check a whole election record offline.
 
 Exit status 0 when every check passes, 1 when a check fails (the first failed
-check is named), 2 when the file cannot be read.  The human summary always
+check is named; a file that is not strict JSON fails ``record.json``), 2 when
+the file cannot be read.  The human summary always
 ends with the line ``N ballots``.
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import json
 import sys
 
-from .verify import default_workers, verify_record
+from .verify import default_workers, verify_record_text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,18 +21,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=default_workers(), help="processes for ballot checks")
     a = ap.parse_args(argv)
     try:
-        with open(a.record, encoding="utf-8") as f:
-            rec = json.load(f)
-    except (OSError, ValueError) as e:
+        with open(a.record, "rb") as f:
+            text = f.read()
+    except OSError as e:
         print(f"cannot read record: {e}", file=sys.stderr)
         print("0 ballots")
         return 2
-    r = verify_record(rec, workers=max(1, a.workers))
+    r = verify_record_text(text, workers=max(1, a.workers))  # strict: no repeated key, no float
     if a.json:
         print(json.dumps({"ok": r.ok, "failed": r.failed, "detail": r.detail, "checks": r.checks,
-                          "results": r.results, "ballots": r.ballots}))
+                          "results": r.results, "not_checked": r.not_checked, "ballots": r.ballots}))
     else:
         print("\n".join(r.lines()))
+    if r.failed == "record.json" and r.detail.startswith("not-json"):
+        return 2  # not JSON at all: unreadable
     return 0 if r.ok else 1
 
 

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from . import ceremony_record, strictjson
 from .ballot import BallotError, Election, audit_ciphertexts, audit_code, check_proofs, parse_ballot, tracker, tracker_of
 from .elgamal import Ciphertext
 from .group import GroupError, decode_point, mul_base
@@ -36,9 +37,11 @@ class Report:
     failed: str | None = None
     detail: str = ""
     results: list[dict[str, Any]] = field(default_factory=list)
+    not_checked: list[str] = field(default_factory=list)  # what a passing record did not let us check
 
     def lines(self, manifest: dict[str, Any] | None = None) -> list[str]:
         out = [f"ok   {c}" for c in self.checks]
+        out += [f"NOT CHECKED {n}" for n in self.not_checked]
         if self.failed:
             out.append(f"FAIL {self.failed}: {self.detail}")
         for r in self.results:
@@ -106,6 +109,25 @@ def _merge(results, acc: Accumulator, report: Report) -> None:
 # --- the whole record -----------------------------------------------------
 
 def verify_record(rec: Any, workers: int = 1) -> Report:
+    """A record already parsed (by :func:`votecrypt.strictjson.loads`, or built
+    in Python): a float anywhere is refused, as the strict reader would."""
+    report = Report()
+    try:
+        where = strictjson.find_float(rec)
+        _need(where is None, "record.json", f"float: the number at {where} is written as a float; integers only")
+        _verify(rec, workers, report)
+        report.ok = True
+    except CheckFailed as e:
+        report.failed, report.detail = e.check, e.detail
+    return report
+
+
+def verify_record_text(text: str | bytes, workers: int = 1) -> Report:
+    """A record as published: strictly parsed (no repeated key, no float), then verified."""
+    try:
+        rec = strictjson.loads(text)
+    except strictjson.StrictJSONError as e:
+        return Report(failed="record.json", detail=str(e))
     report = Report()
     try:
         _verify(rec, workers, report)
@@ -123,7 +145,7 @@ def _need(cond: bool, check: str, detail: str = "") -> None:
 def _verify(rec: Any, workers: int, report: Report) -> None:
     ok = report.checks.append
     keys = {"version", "manifest", "fingerprint", "joint_key", "trustees", "roll", "roll_changes",
-            "board", "not_counted", "audited", "tallies", "postal"}
+            "board", "not_counted", "audited", "tallies", "postal"} | ceremony_record.KEYS
     _need(isinstance(rec, dict) and rec.get("version") == RECORD_VERSION and set(rec) == keys,
           "record.version", f"not a {RECORD_VERSION} record or unknown fields")
     try:
@@ -150,7 +172,7 @@ def _verify(rec: Any, workers: int, report: Report) -> None:
         voters = [tuple(v) for v in roll["voters"]]
         aliases = [v[0] for v in voters]
         _need(all(len(v) == 2 and all(isinstance(x, str) for x in v) for v in voters)
-              and aliases == sorted(set(aliases)) and roll["size"] == len(voters)
+              and aliases == sorted(set(aliases)) and type(roll["size"]) is int and roll["size"] == len(voters)
               and set(roll) == {"size", "commitment", "voters"}, "roll", "malformed roll")
     except (TypeError, KeyError) as e:
         raise CheckFailed("roll", repr(e)) from None
@@ -186,7 +208,10 @@ def _verify(rec: Any, workers: int, report: Report) -> None:
     ok(f"audited: {len(rec['audited'])} opened ballots re-encrypt from their choices and nonces")
 
     acc = _ballots(election, rec["manifest"], board, workers, report)
-    ok(f"ballots: {report.ballots} ballots' proofs and trackers verify")
+    ok(f"ballots: {report.ballots} ballots' proofs and trackers verify, in tracker order")
+    for i in range(1, len(board)):  # spec §6.4: the board's order, checked once every tracker is known to be right
+        _need(board[i - 1]["tracker"] < board[i]["tracker"], f"board[{i}].order",
+              "the board is not in strictly increasing tracker order")
 
     expected = acc.tallies()
     tallies = rec["tallies"]
@@ -196,7 +221,7 @@ def _verify(rec: Any, workers: int, report: Report) -> None:
         name = f"tallies[{area or '*'}]"
         try:
             _need(set(t) == {"area", "ballots", "ct", "shares", "counts"}, name, "malformed tally")
-            _need(t["area"] == area and t["ballots"] == n, name, "area or ballot count")
+            _need(t["area"] == area and type(t["ballots"]) is int and t["ballots"] == n, name, "area or ballot count")
             _need(tally_ciphertexts(t) == cts, f"{name}.ct", "not the sum of the cast ballots")
             shares = [DecryptionShare.from_json(s, len(cts)) for s in t["shares"]]
         except (TrusteeError, GroupError, TypeError, KeyError) as e:
@@ -219,6 +244,8 @@ def _verify(rec: Any, workers: int, report: Report) -> None:
         report.results.append({"area": area, "ballots": n, "counts": counts,
                                "summary": _summary(m, counts, n)})
     ok(f"tallies: {len(tallies)} tallies recomputed, decryption shares and counts verify")
+    _check_headline(rec["headline"], report)
+    _need(rec["ceremony"] is None, "ceremony", "not yet specified: must be null")
     if rec["postal"] is not None:
         _check_postal(m, rec["postal"])
         ok("postal: the scrutineer's count is well formed (it is their statement: no proof covers it)")
@@ -275,6 +302,7 @@ def _check_audited(election: Election, entries: Any, seen_alpha: set[str]) -> No
             cts = [[Ciphertext.from_json(c) for c in q] for q in a["ct"]]
             _need(a["code"] == audit_code(election, cts), f"{name}.code", "does not match the ciphertexts")
             _no_replay({"questions": [{"ct": q} for q in a["ct"]]}, seen_alpha, f"{name}.replay")
+            _check_choices(election.manifest, a["choices"], name)
             audit_ciphertexts(election, cts, a["choices"], a["nonces"])
         except BallotError as err:
             raise CheckFailed(f"{name}.{err.where}", err.reason) from None
@@ -282,6 +310,34 @@ def _check_audited(election: Election, entries: Any, seen_alpha: set[str]) -> No
             raise CheckFailed(name, f"malformed: {err!r}") from None
     codes = [a["code"] for a in entries]
     _need(codes == sorted(set(codes)), "audited", "not sorted or a code twice")
+
+
+def _check_choices(m: Manifest, choices: Any, name: str) -> None:
+    """An audited ballot's revealed choices (spec §6.4): per question, exactly
+    one 0 or 1 per option (a binary question too: both options), and a valid
+    selection, between the question's min and max selections."""
+    _need(isinstance(choices, list) and len(choices) == len(m.questions), f"{name}.choices",
+          "one list of choices per question")
+    for q, sel in zip(m.questions, choices):
+        _need(isinstance(sel, list) and len(sel) == len(q.options) and all(type(x) is int and x in (0, 1) for x in sel),
+              f"{name}.choices", f"question {q.id}: exactly one 0 or 1 per option")
+        _need(q.min_selections <= sum(sel) <= q.max_selections, f"{name}.selection",
+              f"question {q.id}: {sum(sel)} chosen, outside {q.min_selections} to {q.max_selections}")
+
+
+def _check_headline(headline: Any, report: Report) -> None:
+    """A record passes with its headline tally sealed only if it says so
+    (``"headline": "sealed"``, spec §6.7), and the verifier then says that the
+    result was not checked."""
+    head = report.results[0] if report.results and report.results[0]["area"] == "" else None
+    sealed = head is None or head["counts"] is None
+    _need(headline in ceremony_record.HEADLINE, "headline", "must be \"decrypted\" or \"sealed\"")
+    _need(headline == ("sealed" if sealed else "decrypted"), "headline",
+          "the headline tally is sealed but the record does not say so" if sealed
+          else "the record says the headline tally is sealed but it is decrypted")
+    if sealed:
+        report.not_checked.append("headline: the record says its headline tally is sealed (not yet decrypted); "
+                                  "no result was checked, only that the sealed sums match the board")
 
 
 def _check_postal(m: Manifest, postal: Any) -> None:
