@@ -7,7 +7,24 @@ periods, and their back-pay queries. The rest is the union's bargaining
 record (bodies, meetings, agreements, disputes, pay scales), which names
 only the officer who recorded each thing."""
 
-from unionhall.personal_data import CONSENT, LEGITIMATE_INTERESTS, NOT_FOR_PROFIT, Declaration, NoPersonalData, officer_record
+from collections.abc import Sequence
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from unionhall.bargaining.models import BackPayQuery, CommitmentFollower, JobReview, JobReviewInterest, PayRecord
+from unionhall.members.models import Member
+from unionhall.personal_data import (
+    CONSENT,
+    DELETE,
+    LEGITIMATE_INTERESTS,
+    NOT_FOR_PROFIT,
+    Declaration,
+    NoPersonalData,
+    RetentionRule,
+    officer_record,
+)
 
 PAY = "Your pay, back pay and job-evaluation reviews"
 RECORD = "A bargaining record says who recorded it; it holds no member's data."
@@ -15,6 +32,74 @@ RECORD = "A bargaining record says who recorded it; it holds no member's data."
 
 def _officer(model, fields, export, owner, reason=RECORD):
     return officer_record(model, fields, export, owner, reason)
+
+
+# --- Retention (issue 17): bargaining_query ------------------------------------------------
+#
+# Each rule finds its rows by the event its period runs from and re-checks it
+# when deleting, so a member who rejoined, or a query reopened, is kept.
+
+LEFT = (Member.Status.LAPSED, Member.Status.RESIGNED)
+
+
+def _ids(rows, after_id: int, limit: int) -> list[int]:
+    return list(rows.filter(pk__gt=after_id).order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def _delete(rows, ids: Sequence[int]) -> int:
+    with transaction.atomic():
+        deleted, _ = rows.filter(pk__in=list(ids)).delete()
+    return deleted
+
+
+def _answered_before(before: dt.date):
+    start = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
+    return BackPayQuery.objects.filter(status=BackPayQuery.Status.ANSWERED, answered_at__lt=start)
+
+
+def queries_due(before: dt.date, after_id: int, limit: int) -> list[int]:
+    """Back-pay queries answered before ``before``; an open query is never due."""
+    return _ids(_answered_before(before), after_id, limit)
+
+
+def queries_delete(ids: Sequence[int]) -> int:
+    return _delete(BackPayQuery.objects.filter(status=BackPayQuery.Status.ANSWERED, answered_at__isnull=False), ids)
+
+
+def _of_leavers(model, before: dt.date):
+    return model.objects.filter(member__status__in=LEFT, member__lapsed_on__lt=before)
+
+
+def pay_records_due(before: dt.date, after_id: int, limit: int) -> list[int]:
+    """Pay records (with their periods) of members who left before ``before``."""
+    return _ids(_of_leavers(PayRecord, before), after_id, limit)
+
+
+def pay_records_delete(ids: Sequence[int]) -> int:
+    """Deletes the records and, with them, their periods; returns how many records."""
+    with transaction.atomic():
+        rows = PayRecord.objects.filter(pk__in=list(ids), member__status__in=LEFT)
+        count = rows.count()
+        rows.delete()
+    return count
+
+
+def followers_due(before: dt.date, after_id: int, limit: int) -> list[int]:
+    return _ids(_of_leavers(CommitmentFollower, before), after_id, limit)
+
+
+def followers_delete(ids: Sequence[int]) -> int:
+    return _delete(CommitmentFollower.objects.filter(member__status__in=LEFT), ids)
+
+
+def interests_due(before: dt.date, after_id: int, limit: int) -> list[int]:
+    """Interest in a job-evaluation review completed before ``before``."""
+    rows = JobReviewInterest.objects.filter(review__status=JobReview.Status.COMPLETED, review__completed_on__lt=before)
+    return _ids(rows, after_id, limit)
+
+
+def interests_delete(ids: Sequence[int]) -> int:
+    return _delete(JobReviewInterest.objects.filter(review__status=JobReview.Status.COMPLETED, review__completed_on__isnull=False), ids)
 
 
 DECLARATIONS = [
@@ -90,4 +175,20 @@ DECLARATIONS = [
     _officer("bargaining.PayScale", ("imported_by",), ("employer__name", "name", "imported_at"), ("imported_by__member",),
              reason="Who imported a pay scale is part of its record; the scale itself holds no one's pay."),
     NoPersonalData("bargaining.NegotiatingBody", "A negotiating body's name and constitution; its union side is offices, declared with members.Office."),
+    RetentionRule(
+        key="bargaining_query", model="bargaining.BackPayQuery", action=DELETE, event="the query's answer (answered_at); an open query never",
+        due=queries_due, apply=queries_delete, keeps="the settlement, its scales and the officers' records",
+    ),
+    RetentionRule(
+        key="bargaining_query", model="bargaining.PayRecord", action=DELETE, event="the day the member left (lapsed_on)",
+        due=pay_records_due, apply=pay_records_delete, keeps="the pay scales and settlements, which name no one",
+    ),
+    RetentionRule(
+        key="bargaining_query", model="bargaining.CommitmentFollower", action=DELETE, event="the day the member left (lapsed_on)",
+        due=followers_due, apply=followers_delete, keeps="the commitment and its updates",
+    ),
+    RetentionRule(
+        key="bargaining_query", model="bargaining.JobReviewInterest", action=DELETE, event="the review's completion (completed_on)",
+        due=interests_due, apply=interests_delete, keeps="the review, its status and dates",
+    ),
 ]

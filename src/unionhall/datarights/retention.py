@@ -40,7 +40,8 @@ DEFAULTS: dict[str, tuple[int, str, int, str]] = {
     "audit_entry": (6 * YEAR, "Evidence of who read or changed members' data (Art. 5(2)); the log is append-only.", 0, ""),
     "data_rights": (2 * YEAR, "Shows how requests were answered, if the ICO asks.", 0, ""),
     "survey_response": (2 * YEAR, "Two years after the run closed: long enough to compare runs and answer questions on the results.", 0, ""),
-    "equality_data": (0, "Kept while you consent: withdrawing consent deletes your answers at once.", 0, ""),
+    "equality_data": (90, "Kept while you consent and are a member: withdrawing consent deletes your answers at once, "
+                          "and they are deleted three months after you leave.", 0, ""),
     "case_file": (6 * YEAR, "Six years after the case closed: claims arising from it (Limitation Act 1980 ss.2, 5).", 0, ""),
     "bargaining_query": (6 * YEAR, "Six years: claims for unpaid pay (Limitation Act 1980 s.5).", 0, ""),
 }

@@ -14,7 +14,23 @@ What is a member's, and what is not:
   with explicit consent; the member sees their own answers, officers only
   aggregates (equality.py)."""
 
-from unionhall.personal_data import CONSENT, LEGITIMATE_INTERESTS, NOT_FOR_PROFIT, Declaration, officer_record
+from collections.abc import Sequence
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from unionhall.members.models import Member
+from unionhall.personal_data import (
+    CONSENT,
+    DELETE,
+    LEGITIMATE_INTERESTS,
+    NOT_FOR_PROFIT,
+    Declaration,
+    RetentionRule,
+    officer_record,
+)
+from unionhall.surveys.models import AnsweredMark, Characteristics, Draft, Response
 
 EXPLICIT_CONSENT = (
     "Art. 9(2)(a): your explicit consent, for equality monitoring "
@@ -24,6 +40,85 @@ SURVEYS = "Your survey answers and equality monitoring"
 
 
 _officer = officer_record
+LEFT = (Member.Status.LAPSED, Member.Status.RESIGNED)
+
+
+# --- Retention (issue 17): survey_response and equality_data ------------------------------
+#
+# A run's answers are due once the run closed more than the survey_response
+# period ago and its results were worked out (``results_at``): the results and
+# the summary stay on the run, so the union's statistics keep their counts,
+# and what goes is only what links a member to a run. Responses and marks have
+# UUID keys: the schedule's cursor for them is the last key as a string.
+
+
+def _start(before: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(before, dt.time.min))
+
+
+def _after(rows, after_id):
+    return rows.filter(pk__gt=after_id) if after_id else rows
+
+
+def _closed_before(model, before: dt.date):
+    """Rows of ``model`` in runs closed before ``before`` whose results are worked out."""
+    return model.objects.filter(run__closes_at__lt=_start(before), run__results_at__isnull=False)
+
+
+def responses_due(before: dt.date, after_id, limit: int) -> list[str]:
+    """Confidential responses (they name their member) of runs closed before ``before``."""
+    rows = _after(_closed_before(Response, before).filter(member__isnull=False), after_id)
+    return [str(pk) for pk in rows.order_by("pk").values_list("pk", flat=True)[:limit]]
+
+
+def responses_delete(ids: Sequence) -> int:
+    """Delete the confidential responses among ``ids`` that are still due (the
+    run's results were worked out); anonymous ones are never touched."""
+    with transaction.atomic():
+        deleted, _ = Response.objects.filter(pk__in=list(ids), member__isnull=False, run__results_at__isnull=False).delete()
+    return deleted
+
+
+def marks_due(before: dt.date, after_id, limit: int) -> list[str]:
+    rows = _after(_closed_before(AnsweredMark, before), after_id)
+    return [str(pk) for pk in rows.order_by("pk").values_list("pk", flat=True)[:limit]]
+
+
+def marks_delete(ids: Sequence) -> int:
+    with transaction.atomic():
+        deleted, _ = AnsweredMark.objects.filter(pk__in=list(ids), run__results_at__isnull=False).delete()
+    return deleted
+
+
+def drafts_due(before: dt.date, after_id: int, limit: int) -> list[int]:
+    """Drafts never sent, of runs that closed before ``before`` (closing a run
+    deletes its drafts; these are a run that was never closed)."""
+    rows = Draft.objects.filter(run__closes_at__lt=_start(before), pk__gt=after_id)
+    return list(rows.order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def drafts_delete(ids: Sequence[int]) -> int:
+    with transaction.atomic():
+        deleted, _ = Draft.objects.filter(pk__in=list(ids)).delete()
+    return deleted
+
+
+def characteristics_due(before: dt.date, after_id: int, limit: int) -> list[int]:
+    """Equality answers of members who left before ``before``: consent to
+    equality monitoring is given as a member, and ends when they leave."""
+    rows = Characteristics.objects.filter(member__status__in=LEFT, member__lapsed_on__lt=before, pk__gt=after_id)
+    return list(rows.order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def characteristics_delete(ids: Sequence[int]) -> int:
+    """Delete the answers among ``ids`` whose member has still left (one who
+    rejoined keeps them)."""
+    with transaction.atomic():
+        deleted, _ = Characteristics.objects.filter(pk__in=list(ids), member__status__in=LEFT).delete()
+    return deleted
+
+
+RUN_CLOSED = "the survey run's close (once its results are worked out)"
 
 
 DECLARATIONS = [
@@ -85,4 +180,23 @@ DECLARATIONS = [
              "Who reviewed a free-text answer before publication explains what was published. The answer itself is linked to no one and is not exported."),
     _officer("surveys.OutcomeSet", ("imported_by",), ("title", "imported_at"), ("imported_by__member",),
              "Who imported a set of outcome counts is part of its record; it holds only group counts."),
+    RetentionRule(
+        key="survey_response", model="surveys.Response", action=DELETE, event=RUN_CLOSED,
+        due=responses_due, apply=responses_delete,
+        keeps="the run's results and summary (the counts by question and group); anonymous responses, linked to no one",
+    ),
+    RetentionRule(
+        key="survey_response", model="surveys.AnsweredMark", action=DELETE, event=RUN_CLOSED,
+        due=marks_due, apply=marks_delete, keeps="how many were invited and answered, in the run's results",
+    ),
+    RetentionRule(
+        key="survey_response", model="surveys.Draft", action=DELETE, event="the survey run's close",
+        due=drafts_due, apply=drafts_delete,
+    ),
+    RetentionRule(
+        key="equality_data", model="surveys.Characteristics", action=DELETE,
+        event="the day the member left (lapsed_on); withdrawing consent deletes them at once",
+        due=characteristics_due, apply=characteristics_delete,
+        keeps="the equality tables already published, which hold only counts of groups of at least the threshold",
+    ),
 ]
