@@ -11,6 +11,7 @@ commitments, the ballot has its key.
 """
 
 from django.db import transaction
+from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
@@ -44,43 +45,94 @@ def ceremony_start(*, ballot: Ballot, actor) -> None:
     audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail={"event": "key ceremony started", "fingerprint": api.fingerprint(ballot.manifest)})
 
 
-@transaction.atomic
-def ceremony_restart(*, ballot: Ballot, actor, reason: str, replace: dict | None = None) -> None:
-    """Start the key ceremony again: a trustee never came back, or a trustee's
-    share did not match their commitments (the other trustees' tool names
-    them). ``replace`` maps a trustee's index to the user who takes their place.
-    Everyone starts from round 1 with a new manifest, so no polynomial, share
-    or state file from the earlier attempt can be used again; in particular a
-    replaced trustee learns nothing about the new key."""
-    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+def _in_progress(ballot: Ballot) -> None:
     if ballot.status != Ballot.Status.DRAFT or not ballot.manifest or ballot.joint_key:
         raise Refused("Only a key ceremony in progress can be restarted.")
-    if not reason.strip():
+
+
+@transaction.atomic
+def ceremony_restart_request(*, ballot: Ballot, actor, reason: str) -> None:
+    """The first of the two HQ officers a restart needs asks for it, with the
+    reason. Nothing changes in the ceremony until a different HQ officer
+    confirms (:func:`ceremony_restart`); the request can be withdrawn."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    _in_progress(ballot)
+    reason = reason.strip()
+    if not reason:
         raise Refused("Give the reason for restarting the key ceremony: it is recorded in the audit log.")
+    if len(reason) > 300:
+        raise Refused("Keep the reason to 300 characters.")
+    if ballot.ceremony_restart_requested_by_id:
+        raise Refused("A restart has already been asked for: another HQ officer confirms it, or it is withdrawn first.")
+    ballot.ceremony_restart_requested_by, ballot.ceremony_restart_requested_at, ballot.ceremony_restart_reason = actor, timezone.now(), reason
+    ballot.save(update_fields=["ceremony_restart_requested_by", "ceremony_restart_requested_at", "ceremony_restart_reason"])
+    audit_record(actor=actor, action=Action.CHANGE, subject=ballot,
+                 detail={"event": "key ceremony restart requested", "attempt": ballot.ceremony_attempt, "reason": reason})  # fmt: skip
+
+
+@transaction.atomic
+def ceremony_restart_withdraw(*, ballot: Ballot, actor) -> None:
+    """Withdraw a pending restart request (any HQ officer may: it only takes power away)."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if not ballot.ceremony_restart_requested_by_id:
+        raise Refused("There is no restart request to withdraw.")
+    detail = {"event": "key ceremony restart request withdrawn", "requested_by": ballot.ceremony_restart_requested_by_id,
+              "reason": ballot.ceremony_restart_reason}  # fmt: skip
+    _clear_request(ballot)
+    audit_record(actor=actor, action=Action.CHANGE, subject=ballot, detail=detail)
+
+
+def _clear_request(ballot: Ballot) -> None:
+    ballot.ceremony_restart_requested_by, ballot.ceremony_restart_requested_at, ballot.ceremony_restart_reason = None, None, ""
+    ballot.save(update_fields=["ceremony_restart_requested_by", "ceremony_restart_requested_at", "ceremony_restart_reason"])
+
+
+@transaction.atomic
+def ceremony_restart(*, ballot: Ballot, actor, replace: dict | None = None) -> None:
+    """A second HQ officer confirms a pending restart request: start the key
+    ceremony again (a trustee never came back, or a trustee's share did not
+    match their commitments, and the other trustees' tool named them).
+    ``replace`` maps a trustee's index to the user who takes their place; the
+    confirming officer names them, and every trustee, old and new, and the
+    officer who asked are told. Everyone starts from round 1 with a new
+    manifest, so no polynomial, share or state file from the earlier attempt
+    can be used again; in particular a replaced trustee learns nothing about
+    the new key."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    _in_progress(ballot)
+    if not ballot.ceremony_restart_requested_by_id:
+        raise Refused("A restart needs two HQ officers: one asks for it, with the reason, and another confirms it.")
+    if ballot.ceremony_restart_requested_by_id == getattr(actor, "pk", None):
+        raise Refused("You asked for this restart: a different HQ officer must confirm it.")
+    reason, asked_by = ballot.ceremony_restart_reason, ballot.ceremony_restart_requested_by
     trustees = {t.index: t for t in ballot.trustees.select_for_update()}
     replaced = {}
-    told = {t.user.email for t in trustees.values()}
+    told = {t.user.email for t in trustees.values()} | {asked_by.email}
     for index, user in (replace or {}).items():
         if index not in trustees:
             raise Refused(f"There is no trustee {index}.")
-        if user.pk == getattr(actor, "pk", None):
-            raise Refused("You cannot make yourself a trustee by restarting the ceremony: another officer must be named, or restart it.")
+        if user.pk in (getattr(actor, "pk", None), asked_by.pk):
+            raise Refused("Neither officer who restarts the ceremony can make themselves a trustee by it: name someone else.")
         if any(t.user_id == user.pk for i, t in trustees.items() if i != index):
             raise Refused(f"{user.email} is already a trustee of this ballot: each trustee must be a different person.")
         replaced[index] = (trustees[index].user.email, user.email)
         trustees[index].user = user
     for t in trustees.values():
         t.dkg_public, t.box_public, t.sealed_shares, t.confirmed_key = None, "", {}, ""
-        t.save(update_fields=["user", "dkg_public", "box_public", "sealed_shares", "confirmed_key"])
+        t.dkg_commitment_digest, t.seed_commitment, t.seed_reveal = "", "", ""
+        t.save(update_fields=["user", "dkg_public", "box_public", "sealed_shares", "confirmed_key",
+                              "dkg_commitment_digest", "seed_commitment", "seed_reveal"])  # fmt: skip
     ballot.ceremony_attempt += 1
     ballot.manifest = ballot_manifest(ballot)
     ballot.save(update_fields=["ceremony_attempt", "manifest"])
+    _clear_request(ballot)
     told |= {t.user.email for t in trustees.values()}
     fingerprint = api.fingerprint(ballot.manifest)
     queue_email(
         subject=f"The key ceremony for “{ballot.title}” has restarted",
         body=(
-            f"The key ceremony for the ballot “{ballot.title}” was restarted by {getattr(actor, 'email', 'HQ')}.\n\nReason: {reason.strip()}\n"
+            f"The key ceremony for the ballot “{ballot.title}” was restarted: {asked_by.email} asked, and "
+            f"{getattr(actor, 'email', 'HQ')} confirmed.\n\nReason: {reason}\n"
             + "".join(f"Trustee {i} is now {b} (was {a}).\n" for i, (a, b) in replaced.items())
             + f"\nEvery trustee starts again from round 1; files from the earlier attempt no longer fit. The ballot's new "
             f"fingerprint begins {fingerprint[:16]}. If you did not expect this, tell the other trustees before going on.\n"
@@ -88,7 +140,8 @@ def ceremony_restart(*, ballot: Ballot, actor, reason: str, replace: dict | None
         to=sorted(told), topic="key_ceremony", key=f"ceremony-restart:{ballot.pk}:{ballot.ceremony_attempt}",
     )  # fmt: skip
     audit_record(actor=actor, action=Action.CHANGE, subject=ballot,
-                 detail={"event": "key ceremony restarted", "attempt": ballot.ceremony_attempt, "reason": reason.strip(),
+                 detail={"event": "key ceremony restarted", "attempt": ballot.ceremony_attempt, "reason": reason,
+                         "requested_by": asked_by.pk, "confirmed_by": getattr(actor, "pk", None),
                          "replaced": {str(i): {"from": a, "to": b} for i, (a, b) in replaced.items()},
                          "fingerprint": fingerprint})  # fmt: skip
 

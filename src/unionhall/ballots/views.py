@@ -17,7 +17,8 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.ballots.board import audited_ballots, board, not_counted
 from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot, spoil_ballot
-from unionhall.ballots.ceremony import ceremony_download, ceremony_restart, ceremony_round, ceremony_start, ceremony_upload
+from unionhall.ballots.ceremony import (ceremony_download, ceremony_restart, ceremony_restart_request, ceremony_restart_withdraw,
+                                         ceremony_round, ceremony_start, ceremony_upload)
 from unionhall.ballots.counting import ballot_close, ballot_open_areas, results, trustee_post_shares
 from unionhall.ballots.forms import BallotForm
 from unionhall.ballots.models import Ballot, Reminder, RollEntry
@@ -320,6 +321,12 @@ def manage(request, slug: str):
         elif action == "close":
             ballot_close(ballot=ballot, actor=request.user)
             messages.success(request, "The ballot is closed and summed. The trustees can now decrypt the result.")
+        elif action == "ceremony_restart_request":
+            ceremony_restart_request(ballot=ballot, actor=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, "Your request to restart the key ceremony is recorded. A different HQ officer must confirm it.")
+        elif action == "ceremony_restart_withdraw":
+            ceremony_restart_withdraw(ballot=ballot, actor=request.user)
+            messages.success(request, "The request to restart the key ceremony is withdrawn.")
         elif action == "ceremony_restart":
             replace = {}
             if request.POST.get("replace_index"):
@@ -330,7 +337,7 @@ def manage(request, slug: str):
                 if not index.isdigit():
                     raise Refused("Choose which trustee to replace.")
                 replace = {int(index): user}
-            ceremony_restart(ballot=ballot, actor=request.user, reason=request.POST.get("reason", ""), replace=replace)
+            ceremony_restart(ballot=ballot, actor=request.user, replace=replace)
             messages.success(request, "The key ceremony starts again from round 1. Every trustee begins afresh; files from the earlier attempt no longer fit.")
         elif action == "remind":
             send_at = parse_datetime(request.POST.get("send_at", ""))

@@ -11,10 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.unionhall.conftest import sign_in
-from unionhall.ballots.ceremony import ceremony_download, ceremony_restart, ceremony_round, ceremony_start, ceremony_upload
+from tests.unionhall.conftest import give_office, sign_in
+from unionhall.ballots.ceremony import (ceremony_download, ceremony_restart, ceremony_restart_request, ceremony_restart_withdraw,
+                                         ceremony_round, ceremony_start, ceremony_upload)
 from unionhall.ballots.models import Ballot, Question, Trustee
 from unionhall.ballots.setup import ballot_open
+from unionhall.members.models import Role
 from unionhall.refusals import Refused
 from votecrypt import api, keyfile
 from votecrypt.trustee_cli import main as trustee_tool
@@ -55,6 +57,15 @@ def step(draft, tmp_path, capsys, command, index, *extra):
     out = step_output(draft, tmp_path, capsys, command, index, *extra)
     ceremony_upload(ballot=draft, trustee=Trustee.objects.get(ballot=draft, index=index), data=out)
     return out
+
+
+def run_ceremony(draft, tmp_path, capsys, key_prefix="key"):
+    """Every trustee runs every round with the tool, in order."""
+    for command in ("keygen-start", "keygen-shares"):
+        for i in (1, 2, 3):
+            step(draft, tmp_path, capsys, command, i)
+    for i in (1, 2, 3):
+        step(draft, tmp_path, capsys, "keygen-finish", i, str(tmp_path / f"{key_prefix}-{i}.json"))
 
 
 def test_three_trustees_make_a_key_that_decrypts_and_the_server_never_sees_a_secret(draft, tmp_path, capsys, fast_kdf):
@@ -145,27 +156,53 @@ def test_a_server_that_swaps_a_box_key_is_caught_by_the_trustees_fingerprints(dr
     assert "differs from what you made" in capsys.readouterr().err
 
 
-def test_a_stalled_ceremony_restarts_with_a_replacement_trustee_and_nothing_old_fits(draft, tmp_path, capsys, fast_kdf, people):
+@pytest.fixture
+def second_hq(people):
+    """Another HQ officer: a restart needs two."""
+    give_office(people.frank, Role.HQ_ADMIN)
+    return people.frank
+
+
+def _restart_audit():
+    from unionhall.audit.models import AuditEntry
+
+    return [e.detail["event"] for e in AuditEntry.objects.filter(subject_type="ballots.ballot").order_by("seq") if "restart" in e.detail.get("event", "")]
+
+
+def test_a_stalled_ceremony_restarts_with_a_replacement_trustee_and_nothing_old_fits(draft, tmp_path, capsys, fast_kdf, people, second_hq):
     ceremony_start(ballot=draft, actor=None)
     for i in (1, 2, 3):
         step(draft, tmp_path, capsys, "keygen-start", i)
     step(draft, tmp_path, capsys, "keygen-shares", 1)  # trustee 3 never comes back
     old_manifest = Ballot.objects.get(pk=draft.pk).manifest
     with pytest.raises(Refused, match="reason"):
-        ceremony_restart(ballot=draft, actor=people.hq.user, reason=" ", replace={3: people.erin.user})
+        ceremony_restart_request(ballot=draft, actor=people.hq.user, reason=" ")
+    with pytest.raises(Refused, match="two HQ officers"):  # nobody has asked: one officer alone cannot restart
+        ceremony_restart(ballot=draft, actor=second_hq.user, replace={3: people.erin.user})
+    ceremony_restart_request(ballot=draft, actor=people.hq.user, reason="Trustee 3 is away")
+    with pytest.raises(Refused, match="already been asked"):
+        ceremony_restart_request(ballot=draft, actor=second_hq.user, reason="Another reason")
+    with pytest.raises(Refused, match="different HQ officer must confirm"):
+        ceremony_restart(ballot=draft, actor=people.hq.user, replace={3: people.erin.user})
     with pytest.raises(Refused, match="different person"):
-        ceremony_restart(ballot=draft, actor=people.hq.user, reason="Trustee 3 is away", replace={3: people.carol.user})
+        ceremony_restart(ballot=draft, actor=second_hq.user, replace={3: people.carol.user})
+    with pytest.raises(Refused, match="make themselves a trustee"):
+        ceremony_restart(ballot=draft, actor=second_hq.user, replace={3: second_hq.user})
+    with pytest.raises(Refused, match="make themselves a trustee"):  # nor may the officer who asked
+        ceremony_restart(ballot=draft, actor=people.erin.user, replace={3: people.hq.user})
     assert Trustee.objects.get(ballot=draft, index=1).sealed_shares  # refusals changed nothing
-    with pytest.raises(Refused, match="cannot make yourself a trustee"):
-        ceremony_restart(ballot=draft, actor=people.erin.user, reason="Trustee 3 is away", replace={3: people.erin.user})
+    assert Ballot.objects.get(pk=draft.pk).ceremony_attempt == 1
     mail.outbox.clear()
-    ceremony_restart(ballot=draft, actor=people.hq.user, reason="Trustee 3 is away", replace={3: people.erin.user})
-    # Every trustee, the one replaced included, is told (the outbox sends one message per address).
+    ceremony_restart(ballot=draft, actor=second_hq.user, replace={3: people.erin.user})
+    # Every trustee, the one replaced included, and the officer who asked are told (one message per address).
     told = [m for m in mail.outbox if "has restarted" in m.subject]
     assert sorted(address for m in told for address in m.to) == sorted([people.hq.email, people.carol.email, people.dave.email, people.erin.email])
-    assert all("Trustee 3 is now" in m.body and "Trustee 3 is away" in m.body for m in told)
+    assert all("Trustee 3 is now" in m.body and "Trustee 3 is away" in m.body and f"{people.hq.email} asked" in m.body
+               and f"{second_hq.email} confirmed" in m.body for m in told)  # fmt: skip
     draft.refresh_from_db()
     assert ceremony_round(draft) == 1 and draft.ceremony_attempt == 2
+    assert draft.ceremony_restart_requested_by is None and draft.ceremony_restart_reason == ""
+    assert _restart_audit() == ["key ceremony restart requested", "key ceremony restarted"]
     assert api.fingerprint(draft.manifest) != api.fingerprint(old_manifest)
     assert Trustee.objects.get(ballot=draft, index=3).user == people.erin.user
     # A state file from the first attempt is refused by the tool.
@@ -177,26 +214,58 @@ def test_a_stalled_ceremony_restarts_with_a_replacement_trustee_and_nothing_old_
     # Everyone starts afresh and the ceremony completes.
     for i in (1, 2, 3):
         (tmp_path / f"state-{i}.json").unlink(missing_ok=True)
-    for command in ("keygen-start", "keygen-shares"):
-        for i in (1, 2, 3):
-            step(draft, tmp_path, capsys, command, i)
-    for i in (1, 2, 3):
-        step(draft, tmp_path, capsys, "keygen-finish", i, str(tmp_path / f"key2-{i}.json"))
+    run_ceremony(draft, tmp_path, capsys, key_prefix="key2")
     draft.refresh_from_db()
     assert draft.joint_key and ceremony_round(draft) == 4
     with pytest.raises(Refused, match="in progress"):
-        ceremony_restart(ballot=draft, actor=people.hq.user, reason="again")
+        ceremony_restart_request(ballot=draft, actor=people.hq.user, reason="again")
 
 
-def test_hq_restarts_the_ceremony_from_the_ballot_page(client, draft, people):
+def test_a_restart_request_can_be_withdrawn_and_then_nothing_can_confirm_it(draft, people, second_hq):
     ceremony_start(ballot=draft, actor=None)
-    sign_in(client, people.hq)
+    with pytest.raises(Refused, match="no restart request"):
+        ceremony_restart_withdraw(ballot=draft, actor=second_hq.user)
+    ceremony_restart_request(ballot=draft, actor=people.hq.user, reason="Trustee 2 left")
+    ceremony_restart_withdraw(ballot=draft, actor=people.hq.user)
+    with pytest.raises(Refused, match="two HQ officers"):
+        ceremony_restart(ballot=draft, actor=second_hq.user)
+    draft.refresh_from_db()
+    assert draft.ceremony_attempt == 1 and draft.ceremony_restart_requested_by is None
+    assert _restart_audit() == ["key ceremony restart requested", "key ceremony restart request withdrawn"]
+
+
+def test_two_hq_officers_restart_the_ceremony_from_the_ballot_page(client, draft, people, second_hq):
+    ceremony_start(ballot=draft, actor=None)
     url = reverse("ballot_manage", args=[draft.slug])
-    page = client.post(url, {"action": "ceremony_restart", "reason": "Trustee 2 left", "replace_index": "2", "replace_email": "nobody@example.org"}, follow=True)
+    detail = reverse("ballot_detail", args=[draft.slug])
+    sign_in(client, people.hq)
+    page = client.post(url, {"action": "ceremony_restart_request", "reason": "Trustee 2 left <b>today</b>"}, follow=True).content.decode()
+    assert "A restart is waiting for a second HQ officer" in page and "Trustee 2 left &lt;b&gt;today&lt;/b&gt;" in page
+    assert "You asked for this restart" in page and 'value="ceremony_restart"' not in page
+    page = client.post(url, {"action": "ceremony_restart", "replace_index": "2", "replace_email": people.erin.user.email}, follow=True).content.decode()
+    assert "different HQ officer must confirm" in page and Ballot.objects.get(pk=draft.pk).ceremony_attempt == 1
+    client.logout()
+    sign_in(client, second_hq)
+    page = client.get(detail).content.decode()
+    assert "A restart is waiting for a second HQ officer" in page and people.hq.email in page and 'value="ceremony_restart"' in page
+    page = client.post(url, {"action": "ceremony_restart", "reason": "", "replace_index": "2", "replace_email": "nobody@example.org"}, follow=True)
     assert "needs an account first" in page.content.decode() and Ballot.objects.get(pk=draft.pk).ceremony_attempt == 1
-    client.post(url, {"action": "ceremony_restart", "reason": "Trustee 2 left", "replace_index": "2", "replace_email": people.erin.user.email})
-    assert Ballot.objects.get(pk=draft.pk).ceremony_attempt == 2
+    client.post(url, {"action": "ceremony_restart", "replace_index": "2", "replace_email": people.erin.user.email})
+    draft.refresh_from_db()
+    assert draft.ceremony_attempt == 2 and draft.ceremony_restart_requested_by is None
     assert Trustee.objects.get(ballot=draft, index=2).user == people.erin.user
+    assert "A restart is waiting" not in client.get(detail).content.decode()
+
+
+def test_a_member_who_is_not_hq_cannot_ask_or_confirm(client, draft, people, second_hq):
+    ceremony_start(ballot=draft, actor=None)
+    ceremony_restart_request(ballot=draft, actor=people.hq.user, reason="Trustee 2 left")
+    sign_in(client, people.carol)  # a branch secretary and a trustee, not HQ
+    url = reverse("ballot_manage", args=[draft.slug])
+    for data in ({"action": "ceremony_restart"}, {"action": "ceremony_restart_withdraw"}):
+        assert client.post(url, data).status_code == 403
+    draft.refresh_from_db()
+    assert draft.ceremony_attempt == 1 and draft.ceremony_restart_requested_by == people.hq.user
 
 
 # --- The trustee page's in-browser steps post the same files to the same checks ----------
