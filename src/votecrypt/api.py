@@ -207,7 +207,7 @@ def build_record(manifest: Json, joint_key: str, publics: Sequence[Json], roll: 
                  shares: Mapping[str, Sequence[Json]], **extra: Any) -> Json:
     """``roll``: alias -> area; ``shares``: area ("" headline) -> decryption
     shares; ``extra``: ``not_counted``, ``audited``, ``roll_changes``,
-    ``postal`` (see :func:`votecrypt.record.build_record`)."""
+    ``postal``, ``credentials`` (see :func:`votecrypt.record.build_record`)."""
     e = _election(manifest, joint_key)
     m = e.manifest
     pubs = [_t.TrusteePublic.from_json(p, m.threshold) for p in publics]

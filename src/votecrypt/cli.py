@@ -12,6 +12,7 @@ import json
 import sys
 
 from .verify import default_workers, verify_record_text
+from .verify_credentials import check_roll_commitment
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("record", help="election record JSON file")
     ap.add_argument("--json", action="store_true", help="print a JSON report instead")
     ap.add_argument("--workers", type=int, default=default_workers(), help="processes for ballot checks")
+    ap.add_argument("--roll-commitment", metavar="HEX", help="the roll commitment from your invitation email (spec §10.5)")
     a = ap.parse_args(argv)
     try:
         with open(a.record, "rb") as f:
@@ -28,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         print("0 ballots")
         return 2
     r = verify_record_text(text, workers=max(1, a.workers))  # strict: no repeated key, no float
+    if a.roll_commitment and r.ok and (why := check_roll_commitment(json.loads(text), a.roll_commitment)):
+        r.ok, r.failed, r.detail = False, "roll.commitment", why  # §10.5: the commitment from the invitation
     if a.json:
         print(json.dumps({"ok": r.ok, "failed": r.failed, "detail": r.detail, "checks": r.checks,
                           "results": r.results, "not_checked": r.not_checked, "ballots": r.ballots}))

@@ -21,7 +21,7 @@ from .threshold import DecryptionShare, TrusteePublic, combine
 
 
 RECORD_VERSION = "votecrypt-record/3"
-NOT_COUNTED_WHY = ("replaced", "withdrawn")
+NOT_COUNTED_WHY = ("replaced", "withdrawn", "revoked")  # revoked: signed with a credential revoked later (§10.3)
 ROLL_CHANGES = ("added", "removed")
 
 
@@ -80,7 +80,8 @@ def build_record(election: Election, trustees: Sequence[TrusteePublic], roll: Ma
                  board: Sequence[dict[str, Any]], tallies: Sequence[dict[str, Any]],
                  shares: Mapping[str, Sequence[DecryptionShare]], *,
                  not_counted: Sequence[dict[str, str]] = (), audited: Sequence[dict[str, Any]] = (),
-                 roll_changes: Sequence[dict[str, str]] = (), postal: dict[str, Any] | None = None) -> dict[str, Any]:
+                 roll_changes: Sequence[dict[str, str]] = (), postal: dict[str, Any] | None = None,
+                 credentials: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """``tallies`` from :func:`tallies_json`; ``shares[area]`` the decryption
     shares published for that tally.  Counts are computed here.  A tally with
     no shares is *sealed*: its sum is in the record (anyone can recompute it)
@@ -89,7 +90,8 @@ def build_record(election: Election, trustees: Sequence[TrusteePublic], roll: Ma
     :func:`audited_entry`; ``roll_changes``: ``{"alias", "change", "reason"}``
     for each voter added to or removed from the roll after it froze;
     ``postal``: the independent scrutineer's count of returned postal papers
-    in a hybrid ballot (spec §6.6), or None."""
+    in a hybrid ballot (spec §6.6), or None; ``credentials``: see
+    :func:`credentials_json` (spec §10.3), or None for a ballot run without them."""
     out = []
     for t in tallies:
         sh = shares.get(t["area"], ())
@@ -99,5 +101,25 @@ def build_record(election: Election, trustees: Sequence[TrusteePublic], roll: Ma
             "fingerprint": election.fingerprint.hex(), "joint_key": election.key.hex(),
             "trustees": [p.to_json() for p in sorted(trustees, key=lambda p: p.index)],
             "roll": roll_json(roll), "roll_changes": sorted(roll_changes, key=lambda c: c["alias"]),
-            "board": list(board), "not_counted": sorted(not_counted, key=lambda n: n["tracker"]),
-            "audited": sorted(audited, key=lambda a: a["code"]), "tallies": out, "postal": postal}
+            "board": sorted(board, key=lambda e: e["tracker"]), "not_counted": sorted(not_counted, key=lambda n: n["tracker"]),
+            "audited": sorted(audited, key=lambda a: a["code"]), "tallies": out, "postal": postal,
+            **({} if credentials is None else {"credentials": credentials_json(board, **credentials)})}
+
+
+def credentials_json(board: Sequence[dict[str, Any]], *, authority_name: str, authority_key: str,
+                     roll_commitment: str, roll_size: int, list: Sequence[str], signature: Sequence[str],
+                     revocations: Sequence[Mapping[str, Any]], signed: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The record's ``credentials`` section (spec §10.3). ``list`` and
+    ``signature``: the authority's uploaded list and its signature, for the
+    frozen roll ``roll_commitment``/``roll_size``; ``revocations`` in the order
+    issued (``credential``, ``replacement``, ``reason``, ``signature``);
+    ``signed``: tracker -> {"credential", "signature"} for each counted ballot,
+    listed here in board (tracker) order."""
+    ordered = sorted(board, key=lambda e: e["tracker"])
+    return {"authority": {"name": authority_name, "key": authority_key},
+            "roll_commitment": roll_commitment, "roll_size": roll_size, "list": sorted(list),
+            "signature": [*signature],
+            "revocations": [{"credential": r["credential"], "replacement": r["replacement"], "reason": r["reason"],
+                             "signature": [*r["signature"]]} for r in revocations],
+            "ballots": [{"tracker": e["tracker"], "credential": signed[e["tracker"]]["credential"],
+                         "signature": [*signed[e["tracker"]]["signature"]]} for e in ordered]}

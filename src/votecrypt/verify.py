@@ -21,6 +21,7 @@ from .record import NOT_COUNTED_WHY, RECORD_VERSION, ROLL_CHANGES, roll_commitme
 from .tally import Accumulator
 from .threshold import (DecryptionShare, TrusteeError, TrusteePublic, combine, joint_key,
                         share_keys, verify_decryption_share, verify_trustee)
+from .verify_credentials import check_credentials
 
 
 class CheckFailed(Exception):
@@ -144,6 +145,7 @@ def _need(cond: bool, check: str, detail: str = "") -> None:
 
 def _verify(rec: Any, workers: int, report: Report) -> None:
     ok = report.checks.append
+    rec = check_credentials(rec, workers, report, CheckFailed)  # §10.4: voter credentials (verify_credentials.py)
     keys = {"version", "manifest", "fingerprint", "joint_key", "trustees", "roll", "roll_changes",
             "board", "not_counted", "audited", "tallies", "postal"} | ceremony_record.KEYS
     _need(isinstance(rec, dict) and rec.get("version") == RECORD_VERSION and set(rec) == keys,
