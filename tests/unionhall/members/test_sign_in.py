@@ -66,3 +66,36 @@ def test_setting_up_totp_and_signing_in_are_audited(client, people, django_captu
     assert response.status_code == 302 and response.url != reverse("mfa_activate_totp"), response.url
     entries = AuditEntry.objects.filter(action=Action.PERMISSION, actor=people.carol.user)
     assert {"event": "second factor added", "type": "totp"} in [e.detail for e in entries]
+
+
+def test_the_second_step_pages_speak_plainly_and_a_wrong_code_says_so(client, people, settings, django_capture_on_commit_callbacks):
+    import time
+
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+
+    def sign_in_with_emailed_code():
+        client.post(reverse("account_request_login_code"), {"email": "c1@example.org"})
+        code = re.search(r"code=(\S+)", mail.outbox[-1].body).group(1)
+        return client.post(reverse("account_confirm_login_code"), {"code": code})
+
+    sign_in_with_emailed_code()
+    page = client.get(reverse("mfa_index")).content.decode()
+    assert "Your second sign-in step" in page and "<strong>Off.</strong>" in page and "Set up an authenticator app" in page
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session[SECRET_SESSION_KEY]
+    now = int(time.time()) // 30
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("mfa_activate_totp"), {"code": format_hotp_value(hotp_value(secret, now))})
+    page = client.get(reverse("mfa_index")).content.decode()
+    assert "<strong>On.</strong>" in page and "Turn it off" in page and "Two-Factor Authentication" not in page
+
+    client.post(reverse("account_logout"))
+    settings.MFA_TOTP_TOLERANCE = 1  # the next period's code, as the code just used may not be used again
+    response = sign_in_with_emailed_code()
+    assert response.status_code == 302 and response.url == reverse("mfa_authenticate")
+    page = client.get(reverse("mfa_authenticate")).content.decode()
+    assert "Type the code from your authenticator app" in page and 'autocomplete="one-time-code"' in page
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000" if format_hotp_value(hotp_value(secret, now + 1)) != "000000" else "111111"})
+    assert wrong.status_code == 200 and 'aria-invalid="true"' in wrong.content.decode()
+    right = client.post(reverse("mfa_authenticate"), {"code": format_hotp_value(hotp_value(secret, now + 1))})
+    assert right.status_code == 302 and "_auth_user_id" in client.session
