@@ -56,7 +56,7 @@ RETENTION_KEYS: dict[str, tuple[str, str]] = {
     "audit_entry": ("Audit entries: who read or changed personal data", "the entry"),
     "data_rights": ("Subject access and erasure requests, and notices shown", "the request's close"),
     "survey_response": ("Confidential survey answers, drafts and marks that you answered", "the survey run's close"),
-    "equality_data": ("Equality monitoring answers, given with consent", "consent is withdrawn"),
+    "equality_data": ("Equality monitoring answers, given with consent", "the day the member left (withdrawing consent deletes them at once)"),
     "case_file": ("Case files: requests for help, notes, meetings and documents", "the case's close"),
     "bargaining_query": ("Back-pay queries, pay records, job-review interest and commitments followed", "the query's answer or the settlement's end"),
 }
@@ -92,6 +92,10 @@ class Declaration:
     erase: Callable[[int], int] | None = None
     note: str = ""
     label: str = ""  # what the member sees it called; the model's plural name when blank
+    # A second way of seeing one model's rows (e.g. reports *about* your
+    # comments beside the reports you made): a short name, unique per model.
+    # The first declaration of a model has none.
+    view: str = ""
 
     def __post_init__(self):
         if self.retention not in RETENTION_KEYS:
@@ -108,6 +112,11 @@ class Declaration:
     @property
     def app(self) -> str:
         return self.model.split(".")[0]
+
+    @property
+    def name(self) -> str:
+        """The model's label, with the view after a colon where there is one."""
+        return f"{self.model}:{self.view}" if self.view else self.model
 
     @property
     def export_fields(self) -> tuple[str, ...]:
@@ -161,7 +170,7 @@ class RetentionRule:
 
 @dataclass
 class _Registry:
-    declarations: dict[str, Declaration] = field(default_factory=dict)
+    declarations: dict[tuple[str, str], Declaration] = field(default_factory=dict)
     none: dict[str, NoPersonalData] = field(default_factory=dict)
     rules: dict[tuple[str, str], RetentionRule] = field(default_factory=dict)
 
@@ -179,9 +188,9 @@ def register(*items: Declaration | NoPersonalData | RetentionRule) -> None:
         elif isinstance(item, Declaration):
             if item.model in _registry.none:
                 raise ValueError(f"{item.model} is declared both as holding personal data and as holding none")
-            _put(_registry.declarations, item.model, item)
+            _put(_registry.declarations, (item.model, item.view), item)
         elif isinstance(item, NoPersonalData):
-            if item.model in _registry.declarations:
+            if any(model == item.model for model, _ in _registry.declarations):
                 raise ValueError(f"{item.model} is declared both as holding personal data and as holding none")
             _put(_registry.none, item.model, item)
         else:
@@ -195,12 +204,12 @@ def _put(store: dict, key, item) -> None:
 
 
 def declarations() -> list[Declaration]:
-    """Every declaration, in a stable order (by app, then model)."""
-    return sorted(_registry.declarations.values(), key=lambda d: d.model)
+    """Every declaration, in a stable order (by app, then model, then view)."""
+    return sorted(_registry.declarations.values(), key=lambda d: (d.model, d.view))
 
 
-def declaration(model: str) -> Declaration | None:
-    return _registry.declarations.get(model)
+def declaration(model: str, view: str = "") -> Declaration | None:
+    return _registry.declarations.get((model, view))
 
 
 def holding_none() -> dict[str, NoPersonalData]:

@@ -44,7 +44,7 @@ def erasure_plan(member: Member) -> list[PlanItem]:
         if not count:
             continue
         label = item.label or str(apps.get_model(item.model)._meta.verbose_name_plural).capitalize()
-        plan.append(PlanItem(item.model, label, item.purpose, count, item.erasure, item.keep_reason,
+        plan.append(PlanItem(item.name, label, item.purpose, count, item.erasure, item.keep_reason,
                              words[item.retention] if item.erasure == personal_data.KEEP else ""))  # fmt: skip
     return plan
 
@@ -84,7 +84,7 @@ def erasure_confirm(*, request: ErasureRequest, actor, now: dt.datetime | None =
         if item.erasure == personal_data.KEEP:
             kept = personal_data.member_rows(item, member.pk).count()
             if kept:
-                outcome[item.model] = {"action": "kept", "count": kept}
+                outcome[item.name] = {"action": "kept", "count": kept}
             continue
         if item.erase is not None:
             changed = item.erase(member.pk)
@@ -92,7 +92,7 @@ def erasure_confirm(*, request: ErasureRequest, actor, now: dt.datetime | None =
             rows = personal_data.member_rows(item, member.pk)
             changed = apps.get_model(item.model)._default_manager.filter(pk__in=list(rows.values_list("pk", flat=True))).delete()[0]
         if changed:
-            outcome[item.model] = {"action": item.erasure, "count": changed}
+            outcome[item.name] = {"action": item.erasure, "count": changed}
     request.status, request.decided_by, request.decided_at, request.outcome = ErasureRequest.Status.DONE, actor, now or timezone.now(), outcome
     request.save()
     audit_record(actor=actor, action=Action.CHANGE, subject=member, detail={"event": "erased", "request": request.pk, "outcome": outcome})

@@ -75,7 +75,7 @@ class MemberData:
                     "data": [
                         {
                             "kind": h.label,
-                            "model": h.declaration.model,
+                            "model": h.declaration.name,
                             "lawful_basis": h.declaration.basis,
                             "special_category_condition": h.declaration.special,
                             "kept": h.retention,
@@ -140,7 +140,11 @@ PURPOSE_ORDER = (
     "Signing in",
     "Your data-rights requests",
 )
-LAST = ("Records of your work as an officer", "What you did in the union's system (the audit log)")
+LAST = (
+    "Records of your work as an officer",
+    "Who has looked at your record (the audit log)",
+    "What you did in the union's system (the audit log)",
+)
 
 
 def _purpose_rank(purpose: str) -> tuple[int, str]:

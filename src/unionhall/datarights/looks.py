@@ -56,7 +56,7 @@ def _about(member: Member) -> Q:
     return where
 
 
-def _searches_naming(member: Member, since: dt.datetime | None) -> list[AuditEntry]:
+def _searches_naming(member: Member, since: dt.datetime | None, limit: int | None = LIMIT) -> list[AuditEntry]:
     """Register searches that showed the member. On PostgreSQL the database
     tests the JSON; SQLite's JSON1 cannot ask "is in this list" through the
     ORM, so there the search entries (found by index) are tested here."""
@@ -65,24 +65,30 @@ def _searches_naming(member: Member, since: dt.datetime | None) -> list[AuditEnt
         searches = searches.filter(at__gte=since)
     number = member.membership_number
     if connection.vendor == "postgresql":
-        return list(searches.filter(detail__shown__contains=[number]).order_by("-seq")[:LIMIT])
+        return list(searches.filter(detail__shown__contains=[number]).order_by("-seq")[:limit])
     found = []
     for entry in searches.order_by("-seq").iterator(chunk_size=2000):
         if number in (entry.detail or {}).get("shown", ()):
             found.append(entry)
-            if len(found) >= LIMIT:
+            if limit is not None and len(found) >= limit:
                 break
     return found
 
 
-def looks_at(member: Member, *, since: dt.datetime | None = None) -> Looks:
-    """The latest entries about ``member`` (LIMIT of each source), newest
-    first, grouped. Bounded: four queries whatever the log's size beyond the
-    scan of register searches on SQLite."""
-    direct = AuditEntry.objects.filter(_about(member))
+def entries_about(member: Member):
+    """The audit entries whose subject is the member's register row or account."""
+    return AuditEntry.objects.filter(_about(member))
+
+
+def looks_at(member: Member, *, since: dt.datetime | None = None, limit: int | None = LIMIT) -> Looks:
+    """The latest entries about ``member`` (``limit`` of each source; every
+    one when None, for the download), newest first, grouped. Bounded: four
+    queries whatever the log's size beyond the scan of register searches on
+    SQLite."""
+    direct = entries_about(member)
     if since is not None:
         direct = direct.filter(at__gte=since)
-    entries = list(direct.order_by("-seq")[:LIMIT]) + _searches_naming(member, since)
+    entries = list(direct.order_by("-seq")[:limit]) + _searches_naming(member, since, limit)
     entries.sort(key=lambda e: e.seq, reverse=True)
     actors = {e.actor_id for e in entries if e.actor_id and e.actor_id != member.user_id}
     officers = {m.user_id: m for m in Member.objects.filter(user_id__in=actors)}

@@ -1,9 +1,39 @@
 """This app's own personal data (issue 17): requests made under data rights,
 exports, and which privacy notices a member was shown."""
 
+from unionhall.audit.models import AuditEntry
+from unionhall.datarights import looks
+from unionhall.members.models import Member
 from unionhall.personal_data import KEEP, LEGAL_OBLIGATION, Declaration, NoPersonalData
 
 RECORD = "How a data-rights request was answered must be shown if the member or the ICO asks (Art. 5(2))."
+AUDIT_KEPT = (
+    "The audit log is append-only and hash-chained: it is the evidence of who read or changed members' data "
+    "(UK GDPR Art. 5(2), accountability), and removing an entry would break it."
+)
+BY = {"officers": "an officer", "yourself": "you", "system": "the system"}
+
+
+def _entries_about(member_id: int):
+    member = Member.objects.filter(pk=member_id).first()
+    return looks.entries_about(member) if member else AuditEntry.objects.none()
+
+
+def looks_export(member_id: int) -> list[dict]:
+    """Every look at the member's record ("Who has looked at my record"),
+    newest first: when, what, by whom (an officer, you, the system), the
+    officer's name unless withheld, their office and the reason given."""
+    member = Member.objects.filter(pk=member_id).first()
+    if member is None:
+        return []
+    found = looks.looks_at(member, limit=None)
+    rows = [
+        {"at": look.at, "by": BY[group], "what": look.what, "who": look.who, "office": look.office, "why": look.why}
+        for group in BY
+        for look in getattr(found, group)
+    ]
+    rows.sort(key=lambda row: row["at"], reverse=True)
+    return rows
 
 DECLARATIONS = [
     Declaration(
@@ -39,6 +69,14 @@ DECLARATIONS = [
         fields=("updated_by",), export=("key", "days", "updated_at"),
         basis=LEGAL_OBLIGATION, retention="office_record", owner=("updated_by__member",), erasure=KEEP,
         keep_reason="Who set the retention schedule is part of its record.",
+    ),
+    Declaration(
+        model="audit.AuditEntry", view="about", label="Who has looked at your record",
+        purpose="Who has looked at your record (the audit log)",
+        fields=("subject_type", "subject_id", "detail"), export=looks_export, owner=_entries_about,
+        basis=LEGAL_OBLIGATION, retention="audit_entry", erasure=KEEP, keep_reason=AUDIT_KEPT,
+        note="Each time an officer read or changed your record, found you in a register search or exported a list "
+             "with you in it; your own reads and automated jobs are shown apart.",
     ),
     NoPersonalData("datarights.RetentionRun", "Counts of rows changed by kind, never whose."),
 ]

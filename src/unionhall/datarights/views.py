@@ -262,7 +262,7 @@ def hq_processing(request):
     periods = retention.periods_ensure()
     rows = [
         {
-            "model": d.model, "purpose": d.purpose, "personal_data": ", ".join(d.fields), "lawful_basis": d.basis,
+            "model": d.name, "purpose": d.purpose, "personal_data": ", ".join(d.fields), "lawful_basis": d.basis,
             "special_category_condition": d.special, "recipients": d.recipients, "retention_key": d.retention,
             "retention_days": periods[d.retention].days if d.retention in periods else None,
             "retention_reason": periods[d.retention].legal_reason if d.retention in periods else "",

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 
-from unionhall.members.models import Member, User
+from unionhall.members.models import Member, Office, User
 from unionhall.personal_data import (
     ANONYMISE,
     CONTRACT,
@@ -85,6 +85,15 @@ def _account_erase(member_id: int) -> int:
     return len(users)
 
 
+def offices_export(member_id: int) -> list[dict]:
+    """Each office the member holds or held, named as members read it ("Workplace rep, Harbour office")."""
+    offices = Office.objects.filter(member=member_id).select_related("employer", "branch", "workplace").order_by("starts_on", "pk")
+    return [
+        {"office": o.get_role_display(), "for": o.scope_label, "starts_on": o.starts_on, "ends_on": o.ends_on, "contact_email": o.contact_email}
+        for o in offices
+    ]
+
+
 DECLARATIONS = [
     Declaration(
         model="members.Member",
@@ -152,7 +161,7 @@ DECLARATIONS = [
         label="Offices",
         purpose="Offices you hold or held",
         fields=("member", "role", "starts_on", "ends_on", "contact_email"),
-        export=("role", "employer__name", "branch__name", "workplace__name", "starts_on", "ends_on", "contact_email"),
+        export=offices_export,
         basis=LEGAL_OBLIGATION,
         retention="office_record",
         owner=("member",),
