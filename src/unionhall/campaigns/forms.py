@@ -69,10 +69,10 @@ class ReplyForm(forms.Form):
                                  label="Did the reply answer the points you made?")  # fmt: skip
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}), max_length=REPLY_MAX_CHARS,
                            label="Paste the reply (optional)")  # fmt: skip
-    keep_text = forms.BooleanField(required=False, label="You may keep the reply's text for the campaign's officers to read")
+    keep_text = forms.BooleanField(required=False, label="You may keep the reply (its text and any file you attach) for the campaign's officers to read")
 
-    def answer(self) -> ReplyAnswer:
-        return ReplyAnswer(**self.cleaned_data)
+    def answer(self, uploads=()) -> ReplyAnswer:
+        return ReplyAnswer(uploads=tuple(uploads), **self.cleaned_data)
 
 
 class EvidenceForm(forms.Form):

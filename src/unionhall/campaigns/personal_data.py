@@ -6,7 +6,7 @@ so its text, signature and address are kept only until
 CAMPAIGNS_KEEP_LETTERS_DAYS after it is sent or refused (services.letters_forget,
 a periodic job); the row stays, without them, for the count by constituency."""
 
-from unionhall.personal_data import ANONYMISE, CONSENT, KEEP, LEGITIMATE_INTERESTS, NOT_FOR_PROFIT, Declaration
+from unionhall.personal_data import ANONYMISE, CONSENT, KEEP, LEGITIMATE_INTERESTS, NOT_FOR_PROFIT, Declaration, NoPersonalData, officer_record
 
 
 def _erase_letters(member_id: int) -> int:
@@ -24,6 +24,24 @@ def _erase_evidence(member_id: int) -> int:
 
     return submissions_erase(member_id=member_id)
 
+
+def _erase_reply_files(member_id: int) -> int:
+    """Delete the replies the member uploaded (the files once the erasure commits)."""
+    from django.db import transaction
+
+    from unionhall.campaigns.models import Letter
+    from unionhall.campaigns.replies import drop_reply_files
+
+    with transaction.atomic():
+        return sum(drop_reply_files(letter) for letter in Letter.objects.filter(member_id=member_id, reply_files__isnull=False).distinct())
+
+
+EVIDENCE_KEPT = (
+    "Deleted, with its photos and PDFs, when the call's time to keep evidence runs out: 12 months after the call closes "
+    "unless the call says otherwise (the call's page tells you when you send it). The count of submissions and the record "
+    "of any pack sent to a consultation stay. Evidence you kept from officers is stored with no link to you, so it is "
+    "not in this export: your receipt code finds it."
+)
 
 DECLARATIONS = [
     Declaration(
@@ -51,7 +69,29 @@ DECLARATIONS = [
         owner=("member",),
         recipients="Officers who run the call; a pack for a consultation quotes it only if you agreed, and names you only if you agreed",
         erase=_erase_evidence,
-        note="Evidence you kept from officers is stored with no link to you, so it is not in this export: your receipt code finds it.",
+        note=EVIDENCE_KEPT,
+    ),
+    Declaration(
+        model="campaigns.ReplyFile",
+        purpose="Letters you wrote in campaigns",
+        label="Replies you uploaded",
+        fields=("file",),
+        export=("letter__campaign__title", "letter__recipient_name", "kind", "size", "uploaded_at"),
+        basis=CONSENT,
+        special=NOT_FOR_PROFIT,
+        retention="delivery_record",
+        owner=("letter__member",),
+        recipients="Officers who run the campaign and whose remit covers you",
+        erase=_erase_reply_files,
+        note="Kept only because you agreed; deleted when you untick that, say no reply came, delete the letter, or ask us to erase your letters.",
+    ),
+    officer_record(
+        "campaigns.PackRecord", ("exported_by",), ("campaign__title", "format", "submissions", "exported_at"), ("exported_by__member",),
+        "That a pack of evidence went to a consultation, and who sent it, is the campaign's record; it holds no member's evidence.",
+    ),
+    NoPersonalData(
+        "campaigns.SeatTally",
+        "Counts of letters sent to a recipient (an MP or a named office holder, as addressed) in a constituency; no writer.",
     ),
     Declaration(
         model="campaigns.Supporter",

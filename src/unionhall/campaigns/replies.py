@@ -4,19 +4,24 @@ support the campaign (so members are not asked to write to them).
 ``letters_ask_replies`` is the periodic job: two weeks after a letter went,
 its writer is asked (once: the email's key is the letter) whether they got a
 reply. The member answers on a signed-in page; the reply's text is kept only
-if they tick that we may keep it."""
+if they tick that we may keep it, and so is a reply they upload (a PDF, or a
+photo of the letter: checked to be what it claims and re-encoded without
+its metadata, as evidence is, by evidence.check_file)."""
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.campaigns import constituencies, tallies
-from unionhall.campaigns.models import Campaign, Letter, SeatTally, Supporter
+from unionhall.campaigns.evidence import Upload, check_file
+from unionhall.campaigns.models import Campaign, Letter, ReplyFile, SeatTally, Supporter
 from unionhall.mail import queue_email
 from unionhall.members.models import Member
 from unionhall.members.remit import Remit
@@ -27,6 +32,8 @@ TOPIC_ASK_REPLY = "campaign_reply_ask"
 ASK_AFTER = dt.timedelta(days=14)
 REPLY_MAX_CHARS = 20_000
 ANSWERED = ("yes", "partly", "no")
+MAX_REPLY_FILES = 3  # a letter's pages, photographed, or one PDF
+MAX_REPLY_BYTES = 20 * 1024 * 1024  # all of a letter's reply files together
 
 
 def letters_ask_replies(now: dt.datetime | None = None, *, batch: int = 500) -> int:
@@ -66,10 +73,12 @@ class ReplyAnswer:
     after_days: int | None = None
     answered: str = ""
     text: str = ""
-    keep_text: bool = False
+    keep_text: bool = False  # consent to keep the reply: its text and any files
+    uploads: tuple[Upload, ...] = ()
 
 
-def check_reply(*, member: Member, letter_id: int, answer: ReplyAnswer) -> Letter:
+def check_reply(*, member: Member, letter_id: int, answer: ReplyAnswer) -> tuple[Letter, list]:
+    """The letter, and the uploaded files as they will be stored; or Refused."""
     letter = Letter.objects.select_related("campaign").filter(pk=letter_id, member=member).first()
     if letter is None:
         raise Refused("No such letter.", status=404)
@@ -84,14 +93,35 @@ def check_reply(*, member: Member, letter_id: int, answer: ReplyAnswer) -> Lette
         raise Refused(f"The reply is {len(answer.text):,} characters long; paste at most {REPLY_MAX_CHARS:,}.", status=413)
     if answer.text.strip() and not answer.keep_text:
         raise Refused("You pasted the reply but did not say we may keep it. Tick the box, or clear the text.")
-    return letter
+    if not answer.uploads:
+        return letter, []
+    if not answer.got_reply:
+        raise Refused("You said no reply came, so there is nothing to attach. Choose \"Yes, they replied\" to add it.")
+    if not answer.keep_text:
+        raise Refused("You attached the reply but did not say we may keep it. Tick the box, or leave the file out.")
+    have = letter.reply_files.count()
+    if have + len(answer.uploads) > MAX_REPLY_FILES:
+        raise Refused(f"Attach at most {MAX_REPLY_FILES} files to a reply" + (f"; you have {have} already." if have else "."))
+    if sum(len(u.data) for u in answer.uploads) > MAX_REPLY_BYTES:
+        raise Refused(f"The files come to more than {MAX_REPLY_BYTES // (1024 * 1024)} MB together.", status=413)
+    return letter, [check_file(u) for u in answer.uploads]
+
+
+def drop_reply_files(letter: Letter) -> int:
+    """Delete the letter's reply files: the rows now, the files on disk once
+    the transaction commits (so a rollback leaves both)."""
+    files = list(ReplyFile.objects.filter(letter=letter))
+    for f in files:
+        transaction.on_commit(lambda name=f.file.name, storage=f.file.storage: storage.delete(name))
+    ReplyFile.objects.filter(pk__in=[f.pk for f in files]).delete()
+    return len(files)
 
 
 @transaction.atomic
 def letter_reply_record(*, member: Member, letter_id: int, answer: ReplyAnswer) -> Letter:
     """Record whether the letter was answered (the member may change their
     answer). The reply's text is stored only with the member's consent."""
-    check_reply(member=member, letter_id=letter_id, answer=answer)
+    _, checked = check_reply(member=member, letter_id=letter_id, answer=answer)
     letter = Letter.objects.select_for_update().get(pk=letter_id)
     before = Letter(got_reply=letter.got_reply, reply_answered=letter.reply_answered, reply_after_days=letter.reply_after_days)
     letter.got_reply = answer.got_reply
@@ -101,7 +131,14 @@ def letter_reply_record(*, member: Member, letter_id: int, answer: ReplyAnswer) 
     letter.reply_recorded_at = timezone.now()
     letter.save(update_fields=["got_reply", "reply_after_days", "reply_answered", "reply_text", "reply_recorded_at"])
     tallies.reply_changed(before, letter)
-    audit_record(actor=member.user, action=Action.CHANGE, subject=letter, detail={"letter": "reply recorded", "kept_text": bool(letter.reply_text)})
+    if not (answer.got_reply and answer.keep_text):
+        drop_reply_files(letter)  # no reply after all, or consent withdrawn: the files go too
+    for c in checked:
+        file = ReplyFile(letter=letter, kind=c.kind, size=len(c.data), uploaded_at=letter.reply_recorded_at)
+        file.file.save("reply", ContentFile(c.data), save=False)
+        file.save()
+    audit_record(actor=member.user, action=Action.CHANGE, subject=letter,
+                 detail={"letter": "reply recorded", "kept_text": bool(letter.reply_text), "files": len(checked)})  # fmt: skip
     return letter
 
 
@@ -151,13 +188,28 @@ def responsiveness(campaign: Campaign) -> list[Responsiveness]:
     ]  # fmt: skip
 
 
+def _with_files(campaign: Campaign) -> list[int]:
+    return list(ReplyFile.objects.filter(letter__campaign=campaign).values_list("letter_id", flat=True).distinct())
+
+
 def replies_kept(*, remit: Remit, campaign: Campaign, limit: int = 50) -> list[Letter]:
-    """Replies members pasted and agreed we keep, of members within the
-    officer's remit, newest first."""
+    """Replies members pasted or uploaded and agreed we keep, of members
+    within the officer's remit, newest first, with their files."""
+    kept = ~Q(reply_text="") | Q(pk__in=_with_files(campaign))
     return list(
-        Letter.objects.filter(remit.members_q("member__"), campaign=campaign, got_reply=True).exclude(reply_text="")
-        .select_related("member").order_by("-reply_recorded_at", "-pk")[:limit]
+        Letter.objects.filter(kept, remit.members_q("member__"), campaign=campaign, got_reply=True)
+        .select_related("member").prefetch_related("reply_files").order_by("-reply_recorded_at", "-pk")[:limit]
     )  # fmt: skip
+
+
+def replies_kept_count(*, remit: Remit, campaign: Campaign) -> int:
+    """How many replies members shared (within the remit). Two small
+    queries: the letters with a kept text (a partial index), and those whose
+    reply is only a file."""
+    within = Letter.objects.filter(remit.members_q("member__"), campaign=campaign, got_reply=True)
+    texts = within.exclude(reply_text="").count()
+    files_only = within.filter(reply_text="", pk__in=_with_files(campaign)).count()
+    return texts + files_only
 
 
 @transaction.atomic

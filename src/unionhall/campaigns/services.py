@@ -494,12 +494,15 @@ def letter_delete_own(*, member: Member, letter_id: int) -> Letter:
     letter = Letter.objects.select_for_update().filter(pk=letter_id, member=member).first()
     if letter is None:
         raise Refused("No such letter.", status=404)
-    if letter.forgotten_at and not letter.reply_text:
+    from unionhall.campaigns.replies import drop_reply_files
+
+    if letter.forgotten_at and not letter.reply_text and not letter.reply_files.exists():
         raise Refused("This letter's text is deleted already.", status=409)
     if letter.status in (Letter.Status.UNCONFIRMED, Letter.Status.HELD):
         letter.status = Letter.Status.WITHDRAWN
     letter.reply_text = ""
     letter.save(update_fields=["reply_text"])
+    drop_reply_files(letter)
     _forget(letter)
     audit_record(actor=member.user, action=Action.CHANGE, subject=letter, detail={"letter": "deleted by its writer"})
     return letter
@@ -699,13 +702,17 @@ def letters_erase(*, member_id: int) -> int:
     """Erasure (issue 17): forget the text and address of every letter the
     member wrote now, whatever its age; an unsent one is withdrawn. Returns
     how many letters it changed; run again, it changes none."""
+    from unionhall.campaigns.replies import drop_reply_files
+
     erased = 0
     with transaction.atomic():
-        for letter in Letter.objects.select_for_update().filter(Q(forgotten_at__isnull=True) | ~Q(reply_text=""), member_id=member_id):
+        pending = Q(forgotten_at__isnull=True) | ~Q(reply_text="") | Q(reply_files__isnull=False)
+        for letter in Letter.objects.select_for_update().filter(pk__in=Letter.objects.filter(pending, member_id=member_id).values("pk")):
             if letter.status in (Letter.Status.UNCONFIRMED, Letter.Status.HELD):
                 letter.status = Letter.Status.WITHDRAWN
             letter.reply_text = ""  # kept past the letter with consent; erasure ends that too
             letter.save(update_fields=["reply_text"])
+            drop_reply_files(letter)
             _forget(letter)
             erased += 1
         if erased:

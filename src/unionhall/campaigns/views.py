@@ -3,15 +3,17 @@ service's 404 answers exactly as a campaign that does not exist."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.bulletins.markup import render_bulletin
-from unionhall.campaigns import constituencies, evidence, forms, replies, services
+from unionhall.campaigns import constituencies, evidence, forms, replies, report_html, services
 from unionhall.campaigns.mapping import hex_map
-from unionhall.campaigns.models import Campaign, EvidenceFile, Letter
+from unionhall.campaigns.models import Campaign, EvidenceFile, Letter, ReplyFile
 from unionhall.csvexport import csv_download
 from unionhall.members.access import answer_refusal, member_required, officer_required
 from unionhall.members.models import Branch
@@ -167,14 +169,29 @@ def letter_reply(request, pk: int):
                "keep_text": bool(letter.reply_text)}  # fmt: skip
     form = forms.ReplyForm(request.POST or None, initial=initial)
     if request.method == "POST" and not _too_many(request, "reply", limit=20, per=3600) and form.is_valid():
+        uploads = tuple(evidence.Upload(f.name, f.read(evidence.MAX_FILE_BYTES + 1))
+                        for f in request.FILES.getlist("files")[: replies.MAX_REPLY_FILES + 1])  # fmt: skip
         try:
-            replies.letter_reply_record(member=request.member, letter_id=pk, answer=form.answer())
+            replies.letter_reply_record(member=request.member, letter_id=pk, answer=form.answer(uploads))
         except Refused as exc:
             answer_refusal(request, exc, subject=letter)
         else:
             messages.success(request, "Thank you: that tells the campaign where to press next.")
             return redirect("campaigns_detail", slug=letter.campaign.slug) if letter.campaign.status == Campaign.Status.OPEN else redirect("campaigns_list")
-    return render(request, "campaigns/reply.html", {"letter": letter, "form": form})
+    context = {"letter": letter, "form": form, "files": letter.reply_files.all(), "max_files": replies.MAX_REPLY_FILES,
+               "max_mb": evidence.MAX_FILE_BYTES // (1024 * 1024)}  # fmt: skip
+    return render(request, "campaigns/reply.html", context)
+
+
+@member_required
+def own_reply_file(request, pk: int):
+    """The writer's own uploaded reply, back to them."""
+    file = get_object_or_404(ReplyFile.objects.select_related("letter"), pk=pk, letter__member=request.member)
+    audit_record(actor=request.user, action=Action.VIEW, subject=file.letter, detail={"reply_file": file.pk})
+    response = FileResponse(file.file.open("rb"), content_type=file.content_type, as_attachment=True,
+                            filename=f"reply-{file.letter_id}-{file.pk}.{file.extension}")  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def letter_confirm(request, token: str):
@@ -271,25 +288,59 @@ def campaign_report(request, slug: str):
     held = list(held_all[:HELD_PER_PAGE])
     for letter in held:
         audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "held letters"})
-    kept = replies.replies_kept(remit=request_remit(request), campaign=campaign)
-    for letter in kept:
-        audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "replies"})
     responsiveness = replies.responsiveness(campaign)
     undelivered_count, undelivered = services.undelivered(campaign)
     unreached = services.mps_not_reached(remit=remit, campaign=campaign) if campaign.target == Campaign.Target.MP else []
+    hexes = hex_map({c.code: c.letters for c in counts}, exact=exact)
+    mark = campaign.target == Campaign.Target.MP
     context = {
         "campaign": campaign, "counts": counts, "held": held, "held_count": held_all.count() if len(held) == HELD_PER_PAGE else len(held),
         "total": services.shown(sum(c.letters for c in counts), exact=exact), "exact": exact,
-        "rows": [(c.name, services.shown(c.letters, exact=exact)) for c in counts],
-        "branches": [(b.branch, services.shown(b.letters, exact=exact)) for b in services.branch_counts(campaign)],
+        "rows": report_html.count_rows([(c.name, services.shown(c.letters, exact=exact)) for c in counts], empty="No letters sent yet."),
+        "branches": report_html.count_rows([(b.branch, services.shown(b.letters, exact=exact)) for b in services.branch_counts(campaign)],
+                                           empty="No letters sent yet."),
         "unreached": [(u.representative, services.shown(u.members, exact=exact)) for u in unreached[:UNREACHED_SHOWN]],
         "unreached_count": len(unreached), "mps_written": len({c.code for c in counts if c.code}),
-        "map": hex_map({c.code: c.letters for c in counts}, exact=exact), "brief": render_bulletin(campaign.brief),
+        "map": hexes, "polygons": report_html.hex_polygons(hexes), "brief": render_bulletin(campaign.brief),
         "undelivered_count": undelivered_count, "undelivered": undelivered,
-        "responsiveness": [_masked(r, exact) for r in responsiveness],
-        "replies_total": services.shown(sum(r.replies for r in responsiveness), exact=exact), "replies_kept": kept,
+        "responsiveness": report_html.responsiveness_rows(
+            [_masked(r, exact) for r in responsiveness], action=reverse("campaigns_supporter", args=[campaign.slug]),
+            csrf_token=get_token(request), mark=mark),
+        "replies_total": services.shown(sum(r.replies for r in responsiveness), exact=exact),
+        "replies_kept": replies.replies_kept_count(remit=remit, campaign=campaign),
     }  # fmt: skip
     return render(request, "campaigns/report.html", context)
+
+
+@officer_required
+def campaign_replies(request, slug: str):
+    """The replies members shared with their consent (pasted, or uploaded
+    as a PDF or photo), of members within the officer's remit, newest first;
+    each one read recorded in the audit log."""
+    campaign = _run(request, slug)
+    kept = replies.replies_kept(remit=request_remit(request), campaign=campaign)
+    for letter in kept:
+        audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "replies"})
+    return render(request, "campaigns/replies.html", {"campaign": campaign, "kept": kept})
+
+
+@officer_required
+def reply_file(request, pk: int):
+    """A reply file a member uploaded, to an officer who runs the campaign
+    and whose remit covers the member; audited; as an attachment."""
+    file = get_object_or_404(ReplyFile.objects.select_related("letter__campaign", "letter__member"), pk=pk)
+    remit = request_remit(request)
+    try:
+        services.check_run(remit=remit, campaign=file.letter.campaign)
+        if not remit.covers(file.letter.member):
+            raise Refused("No such file.", status=404)
+    except Refused as exc:
+        answer_refusal(request, exc)
+    audit_record(actor=request.user, action=Action.VIEW, subject=file.letter, detail={"reply_file": file.pk})
+    response = FileResponse(file.file.open("rb"), content_type=file.content_type, as_attachment=True,
+                            filename=f"reply-{file.letter_id}-{file.pk}.{file.extension}")  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @officer_required

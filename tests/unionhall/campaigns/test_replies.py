@@ -97,9 +97,12 @@ def test_officers_see_responsiveness_and_shared_replies_escaped(client, people, 
     [row] = replies.responsiveness(campaign)
     assert (row.sent, row.replies, row.answered_points, row.mean_days, row.supporting) == (1, 1, 1, 4, False)
     sign_in(client, people.hq)
-    page = client.get(reverse("campaigns_report", args=[campaign.slug])).content.decode()
+    report = client.get(reverse("campaigns_report", args=[campaign.slug])).content.decode()
+    assert "Read the replies members shared (1)" in report and "We back you" not in report
+    assert not AuditEntry.objects.filter(detail__page="replies").exists()  # the report reads no reply
+    page = client.get(reverse("campaigns_replies", args=[campaign.slug])).content.decode()
     assert "&lt;b&gt;We back you&lt;/b&gt;" in page and "<b>We back you</b>" not in page
-    assert AuditEntry.objects.filter(detail__page="replies").exists()
+    assert AuditEntry.objects.filter(detail__page="replies", subject_id=str(letter.pk)).exists()
 
 
 def test_an_mp_marked_as_supporting_is_off_the_list_and_members_are_not_asked_to_write(client, people, campaign):
