@@ -261,3 +261,29 @@ def _is_many(model, path: str) -> bool:
         if model is None:
             return False
     return False
+
+
+# --- Who was in a register export ---------------------------------------------------------
+#
+# The register (members) exports lists of members, but may import no app but
+# the foundation; data rights, which keeps which members each export held,
+# plugs in here at start-up, as a rule profile plugs into ballots.hooks.
+
+_register_export_recorder: Callable[..., tuple[Any, dict]] | None = None
+
+
+def on_register_export(recorder: Callable[..., tuple[Any, dict]]) -> None:
+    """Install ``recorder(actor=, members=)``; called from DatarightsConfig.ready()."""
+    global _register_export_recorder
+    _register_export_recorder = recorder
+
+
+def register_export_list(*, actor, members) -> tuple[Any, dict]:
+    """Record which ``members`` (a queryset of members.Member) an export by
+    ``actor`` holds. Returns the members to write out (the same queryset,
+    narrowed to those recorded) and what the export's audit entry should say
+    of them: the count and, where recorded, the list's digest and id. Call it
+    inside the transaction that writes the audit entry."""
+    if _register_export_recorder is None:
+        return members, {"count": members.count()}
+    return _register_export_recorder(actor=actor, members=members)

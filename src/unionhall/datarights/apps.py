@@ -11,3 +11,7 @@ class DatarightsConfig(AppConfig):
         from unionhall.datarights import personal_data as declared
 
         personal_data.register(*declared.DECLARATIONS)
+        # Keep which members each register export holds (members.views.register_export).
+        from unionhall.datarights.register_exports import register_export_record
+
+        personal_data.on_register_export(register_export_record)

@@ -3,7 +3,8 @@ member, read through its (subject_type, subject_id) index.
 
 An entry is about the member when its subject is the member's register row
 or their account, or when it is a register search whose results named them
-(``detail["shown"]`` lists the membership numbers shown). Each is put in one
+(``detail["shown"]`` lists the membership numbers shown); and each register
+export whose list held them (datarights.register_exports). Each is put in one
 of three groups: officers (with the office they held then and their name),
 the member themselves, and the system (automated jobs, no actor)."""
 
@@ -15,6 +16,7 @@ from django.db import connection
 from django.db.models import Q
 
 from unionhall.audit.models import Action, AuditEntry
+from unionhall.datarights.models import RegisterExport, RegisterExportMember
 from unionhall.members.models import Member, Office
 
 # A page shows the latest entries; the member can ask HQ for older ones.
@@ -22,6 +24,7 @@ LIMIT = 200
 # Entries about the member as a subject: the register row, the account.
 SUBJECT_TYPES = ("members.member", "members.user")
 SEARCH = ("members.register", "search")
+EXPORTED = "included your record in a register export"
 WHAT = {
     Action.VIEW: "read your record",
     Action.CHANGE: "changed your record",
@@ -75,6 +78,14 @@ def _searches_naming(member: Member, since: dt.datetime | None, limit: int | Non
     return found
 
 
+def exports_naming(member_id: int, *, since: dt.datetime | None = None, limit: int | None = LIMIT) -> list[RegisterExport]:
+    """The register exports that held the member (their list names them), newest first."""
+    exports = RegisterExport.objects.filter(pk__in=RegisterExportMember.objects.filter(member=member_id).values("export_id"))
+    if since is not None:
+        exports = exports.filter(exported_at__gte=since)
+    return list(exports.order_by("-exported_at", "-pk")[:limit])
+
+
 def entries_about(member: Member):
     """The audit entries whose subject is the member's register row or account."""
     return AuditEntry.objects.filter(_about(member))
@@ -90,7 +101,17 @@ def looks_at(member: Member, *, since: dt.datetime | None = None, limit: int | N
         direct = direct.filter(at__gte=since)
     entries = list(direct.order_by("-seq")[:limit]) + _searches_naming(member, since, limit)
     entries.sort(key=lambda e: e.seq, reverse=True)
-    actors = {e.actor_id for e in entries if e.actor_id and e.actor_id != member.user_id}
+    # Each event: when, who acted (a user id or None), what they did, why.
+    events = []
+    for e in entries:
+        detail = e.detail or {}
+        what = "found you in a register search" if (e.subject_type, e.subject_id) == SEARCH else WHAT.get(e.action, e.get_action_display())
+        why = str(detail.get("reason") or detail.get("why") or detail.get("page") or detail.get("event") or "")
+        events.append((e.at, e.actor_id, e.actor_label, what, why))
+    for export in exports_naming(member.pk, since=since, limit=limit):
+        events.append((export.exported_at, export.exported_by_id, "", EXPORTED, f"a list of {export.count} members"))
+    events.sort(key=lambda event: event[0], reverse=True)
+    actors = {actor for _, actor, *_ in events if actor and actor != member.user_id}
     officers = {m.user_id: m for m in Member.objects.filter(user_id__in=actors)}
     offices: dict[int, list[Office]] = {}
     for office in Office.objects.filter(member__user_id__in=actors).select_related("member", "branch", "workplace", "employer"):
@@ -99,21 +120,18 @@ def looks_at(member: Member, *, since: dt.datetime | None = None, limit: int | N
     # recorded (e.g. {"hq_admin": "staff safety: ..."}); the office is still shown.
     withheld = getattr(settings, "UNIONHALL_DATARIGHTS_WITHHELD_ROLES", {})
     looks = Looks([], [], [])
-    for e in entries:
-        detail = e.detail or {}
-        what = "found you in a register search" if (e.subject_type, e.subject_id) == SEARCH else WHAT.get(e.action, e.get_action_display())
-        why = str(detail.get("reason") or detail.get("why") or detail.get("page") or detail.get("event") or "")
-        if e.actor_id is None:
-            looks.system.append(Look(e.at, what, why, "the system", ""))
-        elif e.actor_id == member.user_id:
-            looks.yourself.append(Look(e.at, what, why, "you", ""))
+    for at, actor, label, what, why in events:
+        if actor is None:
+            looks.system.append(Look(at, what, why, "the system", ""))
+        elif actor == member.user_id:
+            looks.yourself.append(Look(at, what, why, "you", ""))
         else:
-            officer = officers.get(e.actor_id)
-            held = [o for o in offices.get(e.actor_id, []) if o.starts_on <= e.at.date() and (o.ends_on is None or o.ends_on >= e.at.date())]
+            officer = officers.get(actor)
+            held = [o for o in offices.get(actor, []) if o.starts_on <= at.date() and (o.ends_on is None or o.ends_on >= at.date())]
             office = "; ".join(f"{o.get_role_display()}{', ' + o.scope_label if o.scope_label else ''}" for o in held)
-            who = officer.full_name if officer else (e.actor_label or "a former account")
+            who = officer.full_name if officer else (label or "a former account")
             reasons = [withheld[o.role] for o in held if o.role in withheld]
             if reasons:
                 who = f"name withheld ({reasons[0]})"
-            looks.officers.append(Look(e.at, what, why, who, office or "no office at the time"))
+            looks.officers.append(Look(at, what, why, who, office or "no office at the time"))
     return looks

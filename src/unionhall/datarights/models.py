@@ -142,3 +142,34 @@ class NoticeShown(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "notice"], name="datarights_notice_shown_once")]
+
+
+class RegisterExport(models.Model):
+    """An officer's export of register rows (members.views.register_export),
+    with which members it held: ``digest`` is the SHA-256 of their ids in
+    increasing order, one a line, and is also in the export's audit entry, so
+    the hash-chained log vouches for the list kept in RegisterExportMember.
+    It is how a member's "Who has looked" page can say their record was in
+    an export, by which office and when."""
+
+    exported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    exported_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-exported_at"]
+        indexes = [models.Index(fields=["exported_at"], name="datarights_regexport_at")]
+
+
+class RegisterExportMember(models.Model):
+    """One member in one register export. The key (export, member) keeps each
+    export's rows together for writing and deleting; the index on (member,
+    export) finds a member's exports."""
+
+    pk = models.CompositePrimaryKey("export", "member")
+    export = models.ForeignKey(RegisterExport, on_delete=models.CASCADE, related_name="+", db_index=False)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["member", "export"], name="datarights_regexport_member")]

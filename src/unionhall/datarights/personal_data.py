@@ -4,7 +4,14 @@ exports, and which privacy notices a member was shown."""
 from unionhall.audit.models import AuditEntry
 from unionhall.datarights import looks
 from unionhall.members.models import Member
-from unionhall.personal_data import KEEP, LEGAL_OBLIGATION, Declaration, NoPersonalData
+from collections.abc import Sequence
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from unionhall.datarights.models import RegisterExport
+from unionhall.personal_data import DELETE, KEEP, LEGAL_OBLIGATION, Declaration, NoPersonalData, RetentionRule
 
 RECORD = "How a data-rights request was answered must be shown if the member or the ICO asks (Art. 5(2))."
 AUDIT_KEPT = (
@@ -34,6 +41,21 @@ def looks_export(member_id: int) -> list[dict]:
     ]
     rows.sort(key=lambda row: row["at"], reverse=True)
     return rows
+
+def register_exports_due(before: dt.date, after_id: int, limit: int) -> list[int]:
+    start = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
+    rows = RegisterExport.objects.filter(exported_at__lt=start, pk__gt=after_id)
+    return list(rows.order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def register_exports_delete(ids: Sequence[int]) -> int:
+    """Delete the exports ``ids`` and their lists of members (the audit entry, with the list's digest, stays)."""
+    with transaction.atomic():
+        rows = RegisterExport.objects.filter(pk__in=list(ids))
+        count = rows.count()
+        rows.delete()
+    return count
+
 
 DECLARATIONS = [
     Declaration(
@@ -77,6 +99,23 @@ DECLARATIONS = [
         basis=LEGAL_OBLIGATION, retention="audit_entry", erasure=KEEP, keep_reason=AUDIT_KEPT,
         note="Each time an officer read or changed your record, found you in a register search or exported a list "
              "with you in it; your own reads and automated jobs are shown apart.",
+    ),
+    Declaration(
+        model="datarights.RegisterExportMember", label="Register exports with you in them",
+        purpose="Who has looked at your record (the audit log)", fields=("export", "member"), owner=("member",),
+        exportable=False, basis=LEGAL_OBLIGATION, retention="audit_entry", erasure=KEEP, keep_reason=AUDIT_KEPT,
+        note="Shown under \"Who has looked at your record\": the office that exported the list, and when.",
+    ),
+    Declaration(
+        model="datarights.RegisterExport", purpose="Records of your work as an officer",
+        fields=("exported_by", "exported_at"), export=("exported_at", "count"), owner=("exported_by__member",),
+        basis=LEGAL_OBLIGATION, retention="audit_entry", erasure=KEEP,
+        keep_reason="Which officer exported which members is the evidence members are shown of who has their data.",
+    ),
+    RetentionRule(
+        key="audit_entry", model="datarights.RegisterExport", action=DELETE, event="the export (exported_at)",
+        due=register_exports_due, apply=register_exports_delete,
+        keeps="the export's audit entry: who, when, how many and the list's SHA-256",
     ),
     NoPersonalData("datarights.RetentionRun", "Counts of rows changed by kind, never whose."),
 ]

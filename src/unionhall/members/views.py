@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from unionhall import personal_data
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.csvexport import csv_download
@@ -208,12 +209,12 @@ def register_export(request):
         return redirect(reverse("register_search") + (f"?{urlencode(kept)}" if kept else ""))
     request.GET = filters  # the export form repeats the search filters
     form, members = _search(request)
-    count = members.count()
+    members, listed = personal_data.register_export_list(actor=request.user, members=members)  # who is in it (issue 17)
     audit_record(
         actor=request.user,
         action=Action.EXPORT,
         subject=("members.register", "export"),
-        detail={"filters": form.applied_filters() if form.is_bound and form.is_valid() else {}, "count": count},
+        detail={"filters": form.applied_filters() if form.is_bound and form.is_valid() else {}, **listed},
     )
     header = [name.replace("__name", "") for name in EXPORT_FIELDS]
     rows = members.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
