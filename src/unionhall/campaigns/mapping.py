@@ -3,6 +3,7 @@ many letters went there (data/constituencies_2024.hexjson, odd-r layout,
 pointy-top hexagons, r growing northwards). Drawn as inline SVG on the
 server, so it needs no script and scales to a phone's width."""
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -33,10 +34,10 @@ def _shade(letters: int) -> int:
     return sum(1 for step in STEPS if letters >= step)
 
 
-def hex_map(counts: dict[str, int], *, exact: bool = True) -> HexMap:
-    """The map for letters sent by constituency code. Not ``exact`` (anyone
-    outside HQ), a count under 10 is neither shown nor told apart by shade:
-    all of 1 to 9 share one shade and read "fewer than 10"."""
+@functools.lru_cache(maxsize=1)
+def _geometry() -> tuple[float, float, tuple[tuple[str, str, str], ...]]:
+    """Each hexagon's code, corner points and constituency name, worked out
+    once a process (the data files are read once too)."""
     cells = hexes()
     reps = representatives()
     min_q = min(q for q, _ in cells.values())
@@ -46,13 +47,23 @@ def hex_map(counts: dict[str, int], *, exact: bool = True) -> HexMap:
         cx = (q - min_q) * WIDTH + (WIDTH / 2 if r & 1 else 0) + WIDTH / 2
         cy = (max_r - r) * 1.5 * SIZE + SIZE
         corners = [(cx + SIZE * math.cos(math.radians(60 * i - 30)), cy + SIZE * math.sin(math.radians(60 * i - 30))) for i in range(6)]
+        drawn.append((code, " ".join(f"{x:.1f},{y:.1f}" for x, y in corners), reps[code].constituency if code in reps else code))
+    width = (max(q for q, _ in cells.values()) - min_q + 2) * WIDTH
+    height = (max_r - min(r for _, r in cells.values()) + 1) * 1.5 * SIZE + SIZE
+    return round(width, 1), round(height, 1), tuple(drawn)
+
+
+def hex_map(counts: dict[str, int], *, exact: bool = True) -> HexMap:
+    """The map for letters sent by constituency code. Not ``exact`` (anyone
+    outside HQ), a count under 10 is neither shown nor told apart by shade:
+    all of 1 to 9 share one shade and read "fewer than 10"."""
+    width, height, geometry = _geometry()
+    drawn = []
+    for code, points, name in geometry:
         letters = counts.get(code, 0)
-        name = reps[code].constituency if code in reps else code
         if exact or letters == 0 or letters >= 10:
             shade, told = _shade(letters), f"{letters} letter{'' if letters == 1 else 's'}"
         else:
             shade, told = 2, "fewer than 10 letters"
-        drawn.append(Hexagon(code, " ".join(f"{x:.1f},{y:.1f}" for x, y in corners), shade, f"{name}: {told}"))
-    width = (max(q for q, _ in cells.values()) - min_q + 2) * WIDTH
-    height = (max_r - min(r for _, r in cells.values()) + 1) * 1.5 * SIZE + SIZE
-    return HexMap(round(width, 1), round(height, 1), tuple(drawn))
+        drawn.append(Hexagon(code, points, shade, f"{name}: {told}"))
+    return HexMap(width, height, tuple(drawn))

@@ -165,10 +165,11 @@ def responsiveness(campaign: Campaign) -> list[Responsiveness]:
     reported, how fast and whether they answered the points; most letters
     first. Two queries (the kept tallies, a row a recipient; the supporters)."""
     rows = [
-        {"constituency_code": t.constituency_code, "recipient_name": t.recipient_name, "constituency_name": t.constituency_name,
-         "sent": t.sent, "asked": t.asked, "told": t.told, "replies": t.replies, "points": t.answered_points,
-         "days": t.reply_days / t.replies if t.replies else None}
-        for t in SeatTally.objects.filter(campaign=campaign, sent__gt=0).order_by("-sent", "constituency_code", "recipient_name")
+        {"constituency_code": code, "recipient_name": name, "constituency_name": seat, "sent": sent, "asked": asked, "told": told,
+         "replies": replied, "points": points, "days": days / replied if replied else None}
+        for code, name, seat, sent, asked, told, replied, points, days in
+        SeatTally.objects.filter(campaign=campaign, sent__gt=0).order_by("-sent", "constituency_code", "recipient_name").values_list(
+            "constituency_code", "recipient_name", "constituency_name", "sent", "asked", "told", "replies", "answered_points", "reply_days")
     ]  # fmt: skip
     supporting = set(campaign.supporters.values_list("constituency_code", flat=True))
     reps = constituencies.representatives()
