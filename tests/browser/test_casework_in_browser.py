@@ -111,3 +111,80 @@ def test_a_case_from_request_to_handover_and_an_outsider_refused(browser, live, 
     assert AuditEntry.objects.filter(action="denied", actor=people.dave.user, subject_type="casework.case", subject_id=str(case.pk)).exists()
     for page in (member, secretary, rep, new_rep, outsider):
         page.context.close()
+
+
+def _wider_than(page, width: int) -> list[str]:
+    """Elements whose box passes ``width``, or whose content spills out of
+    their box (a long word in a paragraph): what a phone would cut off or
+    scroll sideways to. A table inside .table-wrap scrolls by design."""
+    return page.evaluate(
+        """(width) => [...document.querySelectorAll('main *')]
+            .filter(e => e.getClientRects().length && !e.closest('.table-wrap'))
+            .filter(e => e.getBoundingClientRect().right > width + 0.5
+                         || (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible'))
+            .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : '') + ': ' + e.textContent.trim().slice(0, 40))""",
+        width,
+    )
+
+
+def test_the_reps_full_case_page_fits_a_phone(browser, live, people, ivy, tmp_path):
+    """Everything a rep sees and uses on a busy case, at 390 px: long words and
+    links in notes, the tribunal limit's working, every form; nothing wider
+    than the screen. The screenshot is kept (SCREENSHOT_DIR, else tmp_path)."""
+    import datetime as dt
+    import os
+    from pathlib import Path
+
+    from tests.unionhall.casework.conftest import pdf_upload
+    from unionhall.casework import services
+    from unionhall.casework.models import Entry
+    from unionhall.members.models import Role as R
+    from unionhall.members.remit import remit_for
+
+    nina = make_member("N1", union_of(people).south, None, first_name="Nina", last_name="Noor")
+    give_office(nina, R.NATIONAL_REP)
+    now = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    link = "https://intranet.example.org/policies/attendance-management/2026/version-4/appendix-b-return-to-work-interview-form.pdf"
+    case = services.case_request(member=people.alice, kind="attendance", what_happened=f"Stage two attendance meeting after a long absence. The policy is at {link}",
+                                 meeting_on=dt.date(2026, 12, 9), meeting_kind="attendance", health_details="Long covid",
+                                 uploads=[pdf_upload("a-very-long-file-name-from-the-employers-portal-without-any-spaces-at-all.pdf")], now=now)  # fmt: skip
+    case = services.case_assign(actor=people.carol, remit=remit_for(people.carol.user), case=case, rep=people.bob, now=now)
+    case = services.case_accept(actor=people.bob, case=case, now=now)
+    rep_remit = remit_for(people.bob.user)
+    services.case_dates_set(actor=people.bob, remit=rep_remit, case=case, incident_on=dt.date(2026, 10, 20), acas_from=dt.date(2026, 11, 1),
+                            acas_cert=dt.date(2026, 11, 20), outcome_on=dt.date(2026, 11, 25), now=now)  # fmt: skip
+    services.meeting_record(actor=people.bob, remit=rep_remit, case=case, kind="attendance", on=dt.date(2026, 12, 9), companion_unavailable=True,
+                            note="Employer_proposed_time_clashes_with_the_branch_committee_meeting_so_ask_for_Thursday", now=now)  # fmt: skip
+    services.entry_add(actor=people.bob, remit=rep_remit, case=case, kind="note", body=f"Read {link} before the meeting.", now=now)
+    services.entry_add(actor=people.bob, remit=rep_remit, case=case, kind="action", body="Send the fit notes", due_on=dt.date(2026, 12, 4),
+                       for_member=True, now=now)  # fmt: skip
+    services.case_refer(actor=people.bob, remit=rep_remit, case=case, to=nina, note=f"Policy breach? See {link}", now=now)
+    assert Entry.objects.filter(case=case, kind="action").exists()
+
+    rep = signed_in(browser, live, people.bob, phone=True)
+    response = rep.goto(f"/casework/{case.ref}/")
+    assert response.status == 200
+    rep.get_by_text("Send the fit notes").wait_for()
+    shots = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    rep.screenshot(path=str(shots / "casework-rep-case-390.png"), full_page=True)
+    assert _wider_than(rep, 390) == []  # nothing past the screen's edge, to be cut off or scrolled to
+    assert rep.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    for form in ("#meeting-form", "#handover-form", "#refer-form"):
+        box = rep.locator(form).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, form
+    # The deadlines page and the secretary's dashboard fit too.
+    secretary = signed_in(browser, live, people.carol, phone=True)
+    for path in ("/casework/deadlines/", "/casework/branch/", f"/casework/{case.ref}/"):
+        secretary.goto(path)
+        assert secretary.evaluate("document.documentElement.scrollWidth") <= 390, path
+    for page in (rep, secretary):
+        page.context.close()
+
+
+def union_of(people):
+    """The fixture union's objects, reached from the people (the tests' union fixture is not requested here)."""
+    from types import SimpleNamespace
+
+    from unionhall.members.models import Branch
+
+    return SimpleNamespace(south=Branch.objects.get(code="south"))

@@ -122,7 +122,7 @@ def case_detail(request, ref):
     if level in (Level.FULL, Level.OVERVIEW) and case.is_open:
         reps = reps_for(case)
         context["assign_form"] = forms.AssignForm(reps=reps)
-        context["handover_form"] = forms.HandoverForm(reps=reps)
+        context["handover_form"] = forms.HandoverForm(reps=[r for r in reps if r.pk != case.rep_id])  # not to the rep it is with
         referees = Office.objects.current().filter(role__in=REFERRAL_ROLES, member__status=Member.Status.ACTIVE).select_related("member", "employer")
         context["refer_form"] = forms.ReferForm(people=[(o.member, f"{o.member.full_name}, {o.get_role_display()}{', ' + o.employer.name if o.employer else ''}") for o in referees])
     if level == Level.FULL:

@@ -205,3 +205,17 @@ def test_a_branch_secretary_cannot_edit_rule_profiles(client, people):
     assert client.post(reverse("casework_profiles"), {"code": "x", "title": "X", "rules": rules}).status_code == 403
     assert client.post(reverse("casework_commencement"), {"commenced_on": "2026-10-01"}).status_code == 403
     assert not RuleProfile.objects.exists()
+
+
+def test_a_deadline_title_is_escaped_on_the_deadlines_page(client, people, case):
+    CaseDeadline.objects.filter(case=case).update(title="<script>alert(1)</script> & more", due_on=dt.date.today() + dt.timedelta(days=2))
+    sign_in(client, people.carol)
+    html = client.get(reverse("casework_deadlines")).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+    assert "Bob Baker" in html and f"/casework/{case.ref}/" in html  # the row's rep and link
+
+
+def test_the_case_page_styles_come_from_a_file_the_content_security_policy_allows(client, people, case):
+    sign_in(client, people.bob)
+    html = _page(client, case).content.decode()
+    assert "casework/casework.css" in html and ' style="' not in html.split("<main", 1)[1]
