@@ -7,6 +7,7 @@ urlpatterns = [
     path("ask/", views.ask, name="casework_ask"),
     path("branch/", views.branch, name="casework_branch"),
     path("deadlines/", views.deadlines_page, name="casework_deadlines"),
+    path("statistics/", views.statistics, name="casework_statistics"),
     path("profiles/", views.profiles, name="casework_profiles"),
     path("profiles/commencement/", views.commencement, name="casework_commencement"),
     path("<uuid:ref>/", views.case_detail, name="casework_case"),

@@ -321,6 +321,26 @@ def deadlines_page(request):
     return render(request, "casework/deadlines.html", {"rows": rows, "days": days, "today": today, "remit": remit.describe()})
 
 
+@_oversight_required
+def statistics(request):
+    """Closed cases by employer and kind for a year: anonymous counts,
+    small groups hidden (casework.statistics), for the evidence pages."""
+    from unionhall.casework.statistics import closed_cases_grid
+
+    this_year = timezone.localdate().year
+    years = list(range(this_year, this_year - 10, -1))
+    year = this_year
+    if "year" in request.GET:
+        try:
+            year = int(request.GET["year"])
+            if year not in years:
+                raise ValueError
+        except ValueError:
+            messages.error(request, f"Choose a year from {years[-1]} to {years[0]}.")
+            year = this_year
+    return render(request, "casework/statistics.html", {"year": year, "years": years, "grid": closed_cases_grid(year)})
+
+
 # --- HQ: rule profiles and commencement -------------------------------------------------------
 
 

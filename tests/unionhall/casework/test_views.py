@@ -219,3 +219,20 @@ def test_the_case_page_styles_come_from_a_file_the_content_security_policy_allow
     sign_in(client, people.bob)
     html = _page(client, case).content.decode()
     assert "casework/casework.css" in html and ' style="' not in html.split("<main", 1)[1]
+
+
+def test_the_closed_case_statistics_show_counts_with_small_groups_hidden_to_officers_only(client, people, union):
+    from unionhall.casework.models import CaseStat
+
+    year = dt.date.today().year - 1
+    CaseStat.objects.create(year=year, kind="grievance", employer=union.pps, count=40)
+    CaseStat.objects.create(year=year, kind="disciplinary", employer=union.pps, count=25)
+    CaseStat.objects.create(year=year, kind="vetting", employer=union.pps, count=2)
+    sign_in(client, people.carol)
+    html = client.get(reverse("casework_statistics"), {"year": year}).content.decode()
+    assert "Public Probation Service" in html and "[c]" in html and "<td>2</td>" not in html and "<td>67</td>" in html  # the total is shown
+    assert "No cases closed" in client.get(reverse("casework_statistics"), {"year": year - 5}).content.decode()
+    bad = client.get(reverse("casework_statistics"), {"year": "1066"}, follow=True).content.decode()
+    assert "Choose a year from" in bad
+    sign_in(client, people.alice, mfa=False)
+    assert client.get(reverse("casework_statistics")).status_code == 403  # a member with no office
