@@ -114,7 +114,8 @@ def credentials_json(board: Sequence[dict[str, Any]], *, authority_name: str, au
     frozen roll ``roll_commitment``/``roll_size``; ``revocations`` in the order
     issued (``credential``, ``replacement``, ``reason``, ``signature``);
     ``signed``: tracker -> {"credential", "signature"} for each counted ballot,
-    listed here in board (tracker) order."""
+    listed here in board (tracker) order (a counted ballot with no signature is
+    left out, and the verifier refuses the record)."""
     ordered = sorted(board, key=lambda e: e["tracker"])
     return {"authority": {"name": authority_name, "key": authority_key},
             "roll_commitment": roll_commitment, "roll_size": roll_size, "list": sorted(list),
@@ -122,4 +123,4 @@ def credentials_json(board: Sequence[dict[str, Any]], *, authority_name: str, au
             "revocations": [{"credential": r["credential"], "replacement": r["replacement"], "reason": r["reason"],
                              "signature": [*r["signature"]]} for r in revocations],
             "ballots": [{"tracker": e["tracker"], "credential": signed[e["tracker"]]["credential"],
-                         "signature": [*signed[e["tracker"]]["signature"]]} for e in ordered]}
+                         "signature": [*signed[e["tracker"]]["signature"]]} for e in ordered if e["tracker"] in signed]}

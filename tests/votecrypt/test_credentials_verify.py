@@ -126,7 +126,7 @@ BAD = {
         listed=sorted([pub(f"v{i}") for i in range(5)] + [pub("v4")])),
     "credentials.list.sorted": lambda: build(mutate=_unsorted),
     "credentials.size": lambda: build(added=1, listed=[pub(f"v{i}") for i in range(7)], list_size=6),
-    "credentials.roll": lambda: build(list_roll=bytes(32)),
+    "credentials.roll": lambda: build(list_size=7),
     "credentials.signature": lambda: build(list_key=ROGUE),
     "credentials.revocations.credential": lambda: build(revocations=[(pub("stranger"), None, "typo", AUTH)]),
     "credentials.revocations.replacement": lambda: build(revocations=[(pub("v5"), pub("v4"), "swap", AUTH)]),

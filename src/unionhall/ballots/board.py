@@ -16,8 +16,8 @@ def board(ballot: Ballot) -> list[dict]:
 def not_counted(ballot: Ballot) -> list[dict]:
     """Ballots replaced by the voter's later one, or withdrawn with the voter
     from the roll: by tracker only, so the board does not show who re-voted."""
-    rows = Cast.objects.filter(ballot=ballot, superseded=True).values_list("content", "roll_entry__removed_at").order_by("tracker")
-    return [api.not_counted_entry(ballot.manifest, ballot.joint_key, content, "withdrawn" if removed else "replaced") for content, removed in rows]
+    rows = Cast.objects.filter(ballot=ballot, superseded=True).values_list("content", "roll_entry__removed_at", "credential__revoked_at").order_by("tracker")
+    return [api.not_counted_entry(ballot.manifest, ballot.joint_key, content, "withdrawn" if removed else "revoked" if revoked else "replaced") for content, removed, revoked in rows]
 
 
 def audited_ballots(ballot: Ballot) -> list[dict]:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from unionhall.ballots.models import AuditedBallot, Ballot, Cast, ReplayKey, RollEntry
+from unionhall.ballots.credentials import check_signature, uses_credentials
+from unionhall.ballots.models import AuditedBallot, Ballot, Cast, Credential, ReplayKey, RollEntry
 from unionhall.ballots.roll import hold_open
 from unionhall.mail import queue_email
 from unionhall.members.models import Member
@@ -26,11 +27,16 @@ class CastCheck:
     entry: RollEntry
     tracker: str
     replay_keys: frozenset[str]
+    credential: Credential | None = None  # with voter credentials: the one that signed it
+    signature: list | None = None
 
 
-def check_cast_ballot(*, ballot: Ballot, member: Member | None = None, user=None, content, now: dt.datetime | None = None) -> CastCheck:
+def check_cast_ballot(*, ballot: Ballot, member: Member | None = None, user=None, content, signed=None,
+                      now: dt.datetime | None = None) -> CastCheck:
     """Everything that must hold before a ballot is stored. Raises Refused.
-    The voter is ``member``, or the member signed in as ``user`` (one query fewer)."""
+    The voter is ``member``, or the member signed in as ``user`` (one query fewer).
+    A ballot with voter credentials also needs ``signed``, ``{"credential",
+    "signature"}`` from the booth (ballots.credentials.check_signature: one query more)."""
     now = now or timezone.now()
     if ballot.status != Ballot.Status.OPEN or not ballot.opens_at <= now < ballot.closes_at:
         raise Refused("This ballot is not open for voting.", status=409)
@@ -55,6 +61,9 @@ def check_cast_ballot(*, ballot: Ballot, member: Member | None = None, user=None
         raise Refused(f"The ballot is malformed: {exc.__class__.__name__}") from None
     if ReplayKey.objects.filter(ballot=ballot, key__in=keys).exists():
         raise Refused("This encrypted ballot is already on the board.", status=409)
+    if uses_credentials(ballot):
+        credential = check_signature(ballot=ballot, entry=entry, content=content, signed=signed)
+        return CastCheck(entry, tracker, keys, credential, list(signed["signature"]))
     return CastCheck(entry, tracker, keys)
 
 
@@ -71,7 +80,8 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
             if entry.voted_at is not None:  # a re-vote: the earlier ballot stops counting
                 Cast.objects.filter(roll_entry=entry, superseded=False).update(superseded=True)
             ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=k) for k in check.replay_keys])
-            cast = Cast.objects.create(ballot=ballot, roll_entry=entry, content=content, tracker=check.tracker)
+            cast = Cast.objects.create(ballot=ballot, roll_entry=entry, content=content, tracker=check.tracker,
+                                       credential=check.credential, signature=check.signature)
             # The day only: an exact time could be matched against the board or the logs.
             entry.voted_at = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
             entry.save(update_fields=["voted_at"])
@@ -80,7 +90,9 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
             _send_tracker(entry.member, ballot, check.tracker)
     except Ballot.DoesNotExist:
         raise Refused("This ballot is not open for voting.", status=409) from None
-    except IntegrityError:
+    except IntegrityError as exc:
+        if "credential" in str(exc):  # one_counted_ballot_per_credential: another member's ballot just used this code
+            raise Refused("That code has already been used by another member. Nothing was stored.", status=409) from None
         raise Refused("This encrypted ballot is already on the board.", status=409) from None
     return cast
 

@@ -1,4 +1,5 @@
-"""Ballots for the demo union: one finished (its record verifies), one open."""
+"""Ballots for the demo union: one finished (its record verifies), one open, and one
+finished run with voter credentials from the scrutineer (its record verifies too)."""
 
 import datetime as dt
 import json
@@ -15,7 +16,12 @@ from unionhall.ballots.models import Ballot, Cast, Question, RollEntry, Trustee
 from unionhall.ballots.roll import roll_remove
 from unionhall.ballots.setup import ballot_manifest, ballot_open, ballot_set_keys
 from unionhall.members.models import Employer, Office, Role, User
+from unionhall.ballots.credentials import (authority_set_key, credential_revoke, credentials_freeze_roll, credentials_require,
+                                            credentials_upload, roll_download)
 from votecrypt import api, keyfile
+from votecrypt import credential_cli as credential_tool
+from votecrypt import credentials as credential_codes
+from votecrypt.group import mul_base
 from votecrypt.rng import SeededRng
 
 DEMO_TRUSTEE_PASSPHRASE = "demo trustee passphrase"
@@ -52,7 +58,66 @@ def build_demo_ballots(*, seed: int = 1) -> list[Ballot]:
         employer=pps, opens_at=now - dt.timedelta(days=2), closes_at=now + dt.timedelta(days=12), trustees=trustees, seed=seed + 1,
     )  # fmt: skip
     cast_demo_votes(current, rng, turnout=0.21, yes_share=(0.8,), seed=seed + 1, spare={"member@demo.unionhall.test"})
-    return [finished, current]
+    signed = build_credential_ballot(pps=pps, hq=hq, scrutineer=scrutineer, trustees=trustees, now=now, rng=rng, seed=seed + 2)
+    return [finished, current, signed]
+
+
+DEMO_AUTHORITY_NAME = "Fairvote Ballot Services (fictional), independent scrutineer"
+
+
+def build_credential_ballot(*, pps, hq, scrutineer, trustees, now, rng, seed) -> Ballot:
+    """A finished ballot run with voter credentials from the scrutineer's
+    account (docs/ballot-credentials.md): the roll frozen before opening, the
+    scrutineer's signed list of public credentials, every vote signed with a
+    member's code, one lost code revoked and replaced; its record verifies.
+    The codes exist only in memory here (a real authority keeps them)."""
+    opens_at, closes_at = now - dt.timedelta(days=12), now - dt.timedelta(days=5)
+    ballot = Ballot.objects.create(
+        slug="demo-overtime-ballot", title="Statutory ballot: the overtime ban", employer=pps, opens_at=opens_at, closes_at=closes_at,
+        explanation="Are you prepared to take part in an overtime ban over unpaid extra hours? Every vote is signed with a code from the independent scrutineer, so nobody who runs the union's server can add votes.",
+        trustee_threshold=2, area_kind=Ballot.AreaKind.BRANCH,
+    )  # fmt: skip
+    Question.objects.create(ballot=ballot, position=1, key="ban", text="Are you prepared to take part in an overtime ban?", kind=Question.Kind.YES_NO)
+    for index, (user, label) in enumerate(trustees, start=1):
+        Trustee.objects.create(ballot=ballot, index=index, user=user, label=label)
+    keys = make_demo_keys(ballot, label=f"{seed}/{ballot.slug}")
+    save_key_files(ballot.slug, keys)
+    credentials_require(ballot=ballot, authority=scrutineer, name=DEMO_AUTHORITY_NAME, actor=hq)
+    authority = SeededRng(f"{seed}/authority").scalar()
+    authority_set_key(ballot=ballot, user=scrutineer, key=mul_base(authority).hex())
+    credentials_freeze_roll(ballot=ballot, actor=hq, now=opens_at - dt.timedelta(days=3))
+    ballot.refresh_from_db()
+    rows: list[list[str]] = []
+    public = credential_tool.generate(roll_download(ballot, scrutineer), authority, _Rows(rows))
+    credentials_upload(ballot=ballot, user=scrutineer, data=public)
+    ballot_open(ballot=ballot, actor=None, now=opens_at)
+    ballot.refresh_from_db()
+    codes = dict(rows)
+    cast_demo_votes(ballot, rng, turnout=0.47, yes_share=(0.64,), seed=seed, codes=codes)
+    # A member whose letter went astray: the scrutineer revokes the code (its vote, if any, stops counting) and sends a new one.
+    lost = RollEntry.objects.filter(ballot=ballot, voted_at__isnull=False).select_related("member").order_by("alias").first()
+    if lost is not None:
+        F = bytes.fromhex(api.fingerprint(ballot.manifest))
+        new_code = credential_codes.new_code()
+        revocation = credential_tool.revocation(F, credential_codes.public_credential(F, codes[lost.alias]),
+                                                credential_codes.public_credential(F, new_code), "Letter returned undelivered", authority)
+        credential_revoke(ballot=ballot, user=scrutineer, data=revocation)
+        codes[lost.alias] = new_code
+        demo_vote(ballot, alias=lost.alias, choices=[[1, 0]], label=f"{seed}/again", now=opens_at + dt.timedelta(days=4), code=new_code)
+    ballot_close(ballot=ballot, actor=hq, now=closes_at + dt.timedelta(minutes=5))
+    ballot.refresh_from_db()
+    decrypt_demo_headline(ballot, keys, (1, 3), label=f"{seed}/{ballot.slug}")
+    return ballot
+
+
+class _Rows:
+    """A csv writer's one method, keeping the authority's alias,code rows in memory."""
+
+    def __init__(self, rows: list):
+        self.rows = rows
+
+    def writerow(self, row) -> None:
+        self.rows.append(list(row))
 
 
 def _ballot(*, slug, title, explanation, questions, employer, opens_at, closes_at, trustees, seed) -> Ballot:
@@ -126,16 +191,19 @@ def save_key_files(slug: str, keys: list[dict]) -> None:
         (folder / f"{slug}-trustee-{key['index']}.json").write_text(json.dumps(sealed))
 
 
-def demo_vote(ballot: Ballot, *, alias: str, choices: list[list[int]], label: str, now: dt.datetime) -> Cast:
+def demo_vote(ballot: Ballot, *, alias: str, choices: list[list[int]], label: str, now: dt.datetime, code: str | None = None) -> Cast:
     """Encrypt ``choices`` for the voter ``alias`` with randomness seeded by
-    ``label`` and cast it as the booth would, at ``now``."""
+    ``label`` and cast it as the booth would, at ``now``; signed with the
+    member's credential ``code`` when the ballot uses voter credentials."""
     entry = RollEntry.objects.select_related("member").get(ballot=ballot, alias=alias)
     content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, alias, choices, SeededRng(label))
-    check = check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=now)
+    signed = credential_codes.sign_ballot_json(ballot.manifest, ballot.joint_key, content, code) if code else None
+    check = check_cast_ballot(ballot=ballot, member=entry.member, content=content, signed=signed, now=now)
     return do_cast_ballot(ballot=ballot, check=check, content=content)
 
 
-def cast_demo_votes(ballot: Ballot, rng: random.Random, *, turnout: float, yes_share: tuple, seed: int, spare=frozenset()) -> None:
+def cast_demo_votes(ballot: Ballot, rng: random.Random, *, turnout: float, yes_share: tuple, seed: int, spare=frozenset(),
+                    codes: dict[str, str] | None = None) -> None:
     """Cast real encrypted votes, each checked and stored as the booth would:
     ``turnout`` of the roll, but at most MAX_DEMO_VOTERS whatever the union's
     size (each vote is encrypted with its proofs), drawn from the whole roll in
@@ -154,7 +222,9 @@ def cast_demo_votes(ballot: Ballot, rng: random.Random, *, turnout: float, yes_s
         for i, entry in enumerate(voters):
             choices = [[1, 0] if rng.random() < share else [0, 1] for share in yes_share]
             content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, entry.alias, choices, SeededRng(f"{seed}/vote/{i}"))
-            check = check_cast_ballot(ballot=ballot, member=entry.member, content=content, now=at)
+            signed = credential_codes.sign_ballot_json(ballot.manifest, ballot.joint_key, content, codes[entry.alias],
+                                                       SeededRng(f"{seed}/sign/{i}")) if codes else None
+            check = check_cast_ballot(ballot=ballot, member=entry.member, content=content, signed=signed, now=at)
             do_cast_ballot(ballot=ballot, check=check, content=content)
             # Spread the demo's votes over the time the ballot has been open, most
             # of them early, as real turnout curves run.

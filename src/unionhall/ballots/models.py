@@ -66,6 +66,14 @@ class Ballot(models.Model):
     # At close: the share of the final votes in by each twentieth of the window
     # (ballots.curves), which later ballots' turnout projections learn from.
     turnout_curve = models.JSONField(default=list, blank=True)
+    # Voter credentials (docs/ballot-credentials.md): set when the ballot is run
+    # "with voter credentials" by an authority who is not the server's HQ. The
+    # authority's public signing key, and its signature of the uploaded list.
+    credential_authority = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    credential_authority_name = models.CharField(max_length=200, blank=True)
+    credential_authority_key = models.CharField(max_length=64, blank=True)
+    credential_list_signature = models.JSONField(null=True, blank=True)
+    credential_list_uploaded_at = models.DateTimeField(null=True, blank=True)
     areas_opened_at = models.DateTimeField(null=True, blank=True)
     areas_decision = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -176,6 +184,25 @@ class RollEntry(models.Model):
         ]
 
 
+class Credential(models.Model):
+    """A public voter credential the authority published (never the code, never
+    whose it is). A revoked one names its replacement, the reason and the
+    authority's signature of the revocation, all published in the record."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="credentials")
+    public = models.CharField(max_length=64)
+    # False for a replacement issued with a revocation (not in the signed list).
+    listed = models.BooleanField(default=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=300, blank=True)
+    replacement = models.CharField(max_length=64, blank=True)
+    revocation_signature = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["public"]
+        constraints = [models.UniqueConstraint(fields=["ballot", "public"], name="credential_public_unique")]
+
+
 class Cast(models.Model):
     """An encrypted ballot on the board. Re-voting supersedes the earlier one;
     at most one cast ballot per roll entry counts."""
@@ -185,6 +212,9 @@ class Cast(models.Model):
     content = models.JSONField()
     tracker = models.CharField(max_length=80)
     superseded = models.BooleanField(default=False)
+    # With voter credentials: the public credential that signed it, and the signature.
+    credential = models.ForeignKey(Credential, null=True, blank=True, on_delete=models.PROTECT, related_name="casts")
+    signature = models.JSONField(null=True, blank=True)
 
     class Meta:
         # No timestamp and the board is shown in tracker order, so the board's
@@ -193,6 +223,8 @@ class Cast(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["roll_entry"], condition=Q(superseded=False), name="one_counted_ballot_per_voter"),
             models.UniqueConstraint(fields=["ballot", "tracker"], name="tracker_unique"),
+            # A credential has at most one counted ballot (two members racing with one code: one is refused).
+            models.UniqueConstraint(fields=["credential"], condition=Q(superseded=False), name="one_counted_ballot_per_credential"),
         ]
 
 

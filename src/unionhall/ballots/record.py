@@ -4,6 +4,7 @@ ballot's result without the server, with any sections a rule profile adds
 
 from unionhall.ballots import hooks
 from unionhall.ballots.board import audited_ballots, board, not_counted
+from unionhall.ballots.credentials import record_section as credential_record_section
 from unionhall.ballots.models import Ballot, RollEntry
 from unionhall.ballots.roll import roll_changes
 from votecrypt import api
@@ -22,4 +23,5 @@ def ballot_record(ballot: Ballot) -> dict:
         ballot.manifest, ballot.joint_key, ballot.trustee_publics, roll, board(ballot), ballot.tallies, shares,
         not_counted=not_counted(ballot), audited=audited_ballots(ballot), roll_changes=roll_changes(ballot),
         **hooks.record_extras(ballot_id=ballot.pk),  # a rule profile's sections: the postal count
+        credentials=credential_record_section(ballot),  # voter credentials (spec §10.3), or None
     )

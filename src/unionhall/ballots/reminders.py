@@ -77,7 +77,7 @@ def _contents(reminder: Reminder, now: dt.datetime) -> tuple[Content, Content]:
     closes = timezone.localtime(ballot.closes_at)
     if reminder.kind == Reminder.Kind.INVITATION:
         subject, opening = f"Vote now: “{ballot.title}”", f"Voting is open in “{ballot.title}”, and you are entitled to vote."
-        why = "You are receiving this because you are on the ballot's roll."
+        why = f"You are receiving this because you are on the ballot's roll.\n\nThe roll's commitment, to check the election record with unionhall-verify --roll-commitment, is:\n    {ballot.roll_commitment}"
         what = "voting is open in"
     else:
         subject, opening = f"Reminder: vote in “{ballot.title}”", f"You have not voted yet in “{ballot.title}”."

@@ -15,6 +15,7 @@ from unionhall.audit.services import audit_record
 from unionhall.ballots.models import Ballot, Cast, RollEntry
 from unionhall.members.models import Member
 from unionhall.refusals import Refused
+from votecrypt.record import roll_commitment
 
 # Areas with fewer entitled members than this are merged into "Other areas"
 # when the roll is frozen, and an area tally with fewer ballots is never
@@ -51,22 +52,46 @@ def _area_of(ballot: Ballot, member: Member) -> str:
 
 def roll_freeze(ballot: Ballot) -> int:
     """Put every member entitled now on the ballot's roll, each under a random
-    alias, in an area big enough to show (else OTHER_AREAS). Returns the roll's
-    size. Call from ``ballot_open``, holding the ballot's row lock."""
+    alias, in an area big enough to show (else OTHER_AREAS), and publish the
+    roll commitment (votecrypt's hash over the sorted aliases and areas, spec
+    §6.3 and §10.5). Returns the roll's size. Call from ``ballot_open``,
+    holding the ballot's row lock. A ballot with voter credentials froze its
+    roll earlier (``freeze_roll_now``) and opens only once the credential
+    authority has uploaded its list."""
+    if ballot.credential_authority_id is not None:
+        if ballot.roll_frozen_at is None:
+            raise Refused("Freeze the roll first, so the credential authority can make the members' credentials.", status=409)
+        if ballot.credential_list_uploaded_at is None:
+            raise Refused(f"{ballot.credential_authority_name} (the credential authority) has not yet uploaded the credential list.", status=409)
+        return RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).count()
+    return _freeze_members(ballot)
+
+
+def _freeze_members(ballot: Ballot) -> int:
     members = list(eligible_members(ballot).select_related("branch", "employer", "workplace"))
     if not members:
         raise Refused("Nobody in the register is entitled to vote in this ballot.")
     areas = {m.pk: _area_of(ballot, m) for m in members}
     sizes = Counter(areas.values())
-    RollEntry.objects.bulk_create(
-        [
-            RollEntry(ballot=ballot, member=m, alias=new_alias(), area=areas[m.pk] if sizes[areas[m.pk]] >= MIN_AREA_SIZE else OTHER_AREAS,
-                      employer_id=m.employer_id, branch_id=m.branch_id, workplace_id=m.workplace_id)  # fmt: skip
-            for m in members
-        ],
-        batch_size=2000,
-    )
+    entries = [
+        RollEntry(ballot=ballot, member=m, alias=new_alias(), area=areas[m.pk] if sizes[areas[m.pk]] >= MIN_AREA_SIZE else OTHER_AREAS,
+                  employer_id=m.employer_id, branch_id=m.branch_id, workplace_id=m.workplace_id)  # fmt: skip
+        for m in members
+    ]
+    RollEntry.objects.bulk_create(entries, batch_size=2000)
+    ballot.roll_commitment = roll_commitment([(e.alias, e.area) for e in entries]).hex()
+    ballot.save(update_fields=["roll_commitment"])
     return len(members)
+
+
+def freeze_roll_now(ballot: Ballot, *, now: dt.datetime | None = None) -> int:
+    """Freeze the roll of a draft ballot with voter credentials, before it
+    opens, so the credential authority can make credentials for it. Holding
+    the ballot's row lock."""
+    size = _freeze_members(ballot)
+    ballot.roll_frozen_at = now or timezone.now()
+    ballot.save(update_fields=["roll_frozen_at"])
+    return size
 
 
 def new_alias() -> str:

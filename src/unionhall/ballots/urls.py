@@ -1,6 +1,6 @@
 from django.urls import path
 
-from unionhall.ballots import trustee_views, views
+from unionhall.ballots import credential_views, trustee_views, views
 
 urlpatterns = [
     path("", views.ballot_list, name="ballot_list"),
@@ -17,4 +17,6 @@ urlpatterns = [
     path("<slug:slug>/trustee/ceremony/", trustee_views.trustee_ceremony_post, name="ballot_trustee_ceremony"),
     path("<slug:slug>/trustee/shares/", trustee_views.trustee_shares_post, name="ballot_trustee_shares"),
     path("<slug:slug>/manage/", views.manage, name="ballot_manage"),
+    path("<slug:slug>/credentials/", credential_views.credentials_page, name="ballot_credentials"),
+    path("<slug:slug>/credentials/manage/", credential_views.credentials_manage, name="ballot_credentials_manage"),
 ]

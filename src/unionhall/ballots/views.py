@@ -93,7 +93,8 @@ def booth(request, slug: str):
     if ballot.status != Ballot.Status.OPEN or not ballot.opens_at <= timezone.now() < ballot.closes_at:
         messages.info(request, "This ballot is not open for voting.")
         return redirect("ballot_detail", slug=slug)
-    booth_data = {"manifest": ballot.manifest, "jointKey": ballot.joint_key, "alias": entry.alias}
+    booth_data = {"manifest": ballot.manifest, "jointKey": ballot.joint_key, "alias": entry.alias,
+                  "credentialAuthority": ballot.credential_authority_name if ballot.credential_authority_id else None}
     return render(request, "ballots/booth.html", {"ballot": ballot, "questions": ballot.questions.all(), "booth_data": booth_data})
 
 
@@ -127,8 +128,10 @@ def cast(request, slug: str):
     try:
         if not allow("cast", request.user.pk, limit=CASTS_PER_MINUTE, per=60):
             raise Refused(f"You have sent {CASTS_PER_MINUTE} votes in a minute. Wait a minute, then vote again.", status=429)
-        content = _json_body(request)
-        check = check_cast_ballot(ballot=ballot, user=request.user, content=content)
+        content, signed = _json_body(request), None
+        if ballot.credential_authority_id is not None:  # voter credentials: {"ballot", "credential", "signature"}
+            content, signed = (content.get("ballot"), content) if isinstance(content, dict) else (None, None)
+        check = check_cast_ballot(ballot=ballot, user=request.user, content=content, signed=signed)
         stored = do_cast_ballot(ballot=ballot, check=check, content=content)
     except Refused as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=exc.status)

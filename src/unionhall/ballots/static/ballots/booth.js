@@ -80,10 +80,33 @@
     form.querySelector("#encrypt").focus();
   });
 
+  // With voter credentials: the code from the authority's letter becomes the
+  // signing key here, in the browser, and signs this encrypted vote.
+  function signed(button) {
+    if (!data.credentialAuthority) return current.ballot;
+    var input = document.getElementById("credential-code");
+    var error = document.getElementById("credential-error");
+    error.hidden = true;
+    try {
+      var s = window.UnionhallCredentials.signBallot(data.manifest, data.jointKey, current.ballot, input.value);
+      return { ballot: current.ballot, credential: s.credential, signature: s.signature };
+    } catch (e) {
+      error.textContent = e.reason === "bad-code"
+        ? "That code is not right: check each character against the letter from " + data.credentialAuthority + "."
+        : "The vote could not be signed.";
+      error.hidden = false;
+      input.focus();
+      button.disabled = false;
+      return null;
+    }
+  }
+
   document.getElementById("cast").addEventListener("click", function () {
     if (!current) return;
     this.disabled = true;
-    post(form.action, current.ballot).then(function (answer) {
+    var body = signed(this);
+    if (!body) return;
+    post(form.action, body).then(function (answer) {
       sealed.hidden = true;
       if (answer.ok) {
         show(outcome, "<h2>Your vote is cast</h2><p>Tracker <code class='tracker'>" + text(answer.tracker) +
