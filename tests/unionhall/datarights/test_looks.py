@@ -64,3 +64,20 @@ def test_an_officers_name_is_withheld_where_the_union_recorded_a_reason_but_the_
     audit_record(actor=people.carol.user, action=Action.VIEW, subject=people.alice, detail={"page": "member detail"})
     [look] = looks_at(people.alice).officers
     assert "Carol" not in look.who and "safety" in look.who and look.office == "Branch secretary, North"
+
+
+def test_an_officers_read_of_the_members_case_is_a_look_and_another_members_case_is_not(people, union):
+    """Issue 17: "each time an officer read or changed their record or case"."""
+    from django.apps import apps
+    from django.utils import timezone
+
+    Case = apps.get_model("casework", "Case")
+    now = timezone.now()
+    kind = Case._meta.get_field("kind").choices[0][0]
+    mine = Case.objects.create(member=people.alice, employer=union.pps, branch=union.north, kind=kind, opened_at=now, last_activity_at=now)
+    theirs = Case.objects.create(member=people.bob, employer=union.pps, branch=union.north, kind=kind, opened_at=now, last_activity_at=now)
+    audit_record(actor=people.carol.user, action=Action.VIEW, subject=mine, detail={"page": "case", "level": "summary"})
+    audit_record(actor=people.dave.user, action=Action.VIEW, subject=theirs, detail={"page": "case", "level": "summary"})
+    [look] = looks_at(people.alice).officers
+    assert look.what == "read your case" and look.who == "Carol Cooper" and look.office == "Branch secretary, North"
+    assert [l.who for l in looks_at(people.bob).officers] == ["Dave Dyer"]
