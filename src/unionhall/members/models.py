@@ -151,6 +151,7 @@ class Member(models.Model):
             models.Index(fields=["employer", "last_name", "first_name", "membership_number"], name="member_employer_order"),
             models.Index(fields=["status", "last_name", "first_name", "membership_number"], name="member_status_order"),
             models.Index(fields=["last_name", "first_name", "membership_number"], name="member_order"),
+            models.Index(fields=["lapsed_on"], name="member_lapsed_on", condition=Q(lapsed_on__isnull=False)),  # retention (issue 17)
         ]
 
     def __str__(self):

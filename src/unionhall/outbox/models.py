@@ -113,6 +113,7 @@ class Message(models.Model):
             models.Index(fields=["about_type", "about_id", "channel", "status"], name="outbox_message_about"),
             models.Index(fields=["member", "channel", "sent_at"], name="outbox_message_member"),
             models.Index(fields=["provider_id"], name="outbox_message_provider", condition=~Q(provider_id="")),
+            models.Index(fields=["queued_at"], name="outbox_message_queued"),  # retention (issue 17)
         ]
 
     def __str__(self):
