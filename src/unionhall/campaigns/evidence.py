@@ -11,7 +11,17 @@ routed): served only by views.evidence_file to those allowed.
 
 "Keep my name from officers": the submission is stored with no member, and
 no audit entry names the member either; the member is given a receipt code
-(only its hash is stored) with which they can see it again."""
+(only its hash is stored) with which they can see it again.
+
+Evidence is kept for the call's ``evidence_keep_months`` (12 unless the
+officer sets otherwise, 1 to 72) after the call closes (its closing date,
+or the day an officer closed it, whichever came first), and members are
+told the date when they send it. Then ``evidence_forget`` (a daily job)
+deletes the submissions and their files; what stays is how many were
+received and deleted, and the record of each pack exported."""
+
+import calendar
+import datetime as dt
 
 import hashlib
 import io
@@ -20,11 +30,12 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
-from unionhall.campaigns.models import Campaign, EvidenceFile, Submission
+from unionhall.campaigns.models import Campaign, EvidenceFile, PackRecord, Submission
 from unionhall.members.models import Member
 from unionhall.members.remit import Remit
 from unionhall.refusals import Refused
@@ -35,6 +46,8 @@ MAX_TOTAL_BYTES = 25 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # larger is refused, not decoded: a decompression bomb
 TEXT_MAX_CHARS = 20_000
 TAG_MAX = 10
+KEEP_MONTHS_DEFAULT = 12
+KEEP_MONTHS_MAX = 72
 
 _SIGNATURES = ((b"\xff\xd8\xff", "jpeg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"%PDF-", "pdf"))
 
@@ -128,6 +141,66 @@ def check_submit(*, member: Member, campaign: Campaign, draft: EvidenceDraft) ->
     return [check_file(u) for u in draft.uploads]
 
 
+# --- How long evidence is kept ---------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day where it has fewer)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def closing_day(campaign: Campaign) -> dt.date | None:
+    """When the call closes (or closed): its closing date, or the day an
+    officer closed it, whichever is first; None while open with no date."""
+    days = [d for d in (campaign.closes_on, timezone.localdate(campaign.closed_at) if campaign.closed_at else None) if d]
+    return min(days) if days else None
+
+
+def delete_on(campaign: Campaign) -> dt.date | None:
+    """The day the call's evidence is deleted, when it can be known."""
+    closes = closing_day(campaign)
+    return add_months(closes, campaign.evidence_keep_months) if closes else None
+
+
+def kept_until_words(campaign: Campaign) -> str:
+    """What a member is told, when they send evidence, about how long it is kept."""
+    months = campaign.evidence_keep_months
+    period = f"{months} month{'s' if months != 1 else ''} after the call closes"
+    day = delete_on(campaign)
+    if day:
+        return f"We keep your evidence and its files until {day:%-d %B %Y} ({period}), then delete them."
+    return f"We keep your evidence and its files until {period}, then delete them."
+
+
+def evidence_forget(now: dt.datetime | None = None, *, batch: int = 200) -> int:
+    """The periodic job (daily): delete the submissions, and their files, of
+    calls whose time to keep evidence has run out. Each batch is its own
+    transaction (files leave the disk once it commits); the campaign keeps
+    how many it received and how many were deleted, and its pack records.
+    Returns how many submissions were deleted; run again, none."""
+    today = timezone.localdate(now or timezone.now())
+    calls = Campaign.objects.filter(kind=Campaign.Kind.EVIDENCE).filter(Q(closes_on__isnull=False) | Q(closed_at__isnull=False))
+    deleted = 0
+    for campaign in calls.filter(pk__in=Submission.objects.values("campaign_id")):
+        day = delete_on(campaign)
+        if day is None or day > today:
+            continue
+        while ids := list(Submission.objects.filter(campaign=campaign).order_by("pk").values_list("pk", flat=True)[:batch]):
+            with transaction.atomic():
+                for f in EvidenceFile.objects.filter(submission_id__in=ids):
+                    transaction.on_commit(lambda name=f.file.name, storage=f.file.storage: storage.delete(name))
+                EvidenceFile.objects.filter(submission_id__in=ids).delete()
+                n, _ = Submission.objects.filter(pk__in=ids).delete()
+                n = len(ids)
+                Campaign.objects.filter(pk=campaign.pk).update(evidence_deleted=F("evidence_deleted") + n)
+                audit_record(actor=None, action=Action.CHANGE, subject=campaign,
+                             detail={"evidence": "deleted after its time", "count": n, "kept_months": campaign.evidence_keep_months})  # fmt: skip
+            deleted += n
+    return deleted
+
+
 def receipt_hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().replace(" ", "").encode()).hexdigest()
 
@@ -143,6 +216,7 @@ def evidence_submit(*, member: Member, campaign: Campaign, draft: EvidenceDraft)
         campaign=campaign, member=None if anonymous else member, text=draft.text.strip(), consent_quote=draft.consent_quote,
         consent_name=draft.consent_name and not anonymous, receipt_hash=receipt_hash(code), submitted_at=timezone.now(),
     )  # fmt: skip
+    Campaign.objects.filter(pk=campaign.pk).update(evidence_received=F("evidence_received") + 1)
     for c in checked:
         file = EvidenceFile(submission=submission, kind=c.kind, size=len(c.data))
         file.file.save("evidence", ContentFile(c.data), save=False)
@@ -280,6 +354,15 @@ def pack_pdf(campaign: Campaign, entries: list[PackEntry]) -> bytes:
         if e.files:
             pdf.multi_cell(0, 5, text(f"With {e.files} photo(s) or document(s), available from the union."), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def pack_record(*, user, campaign: Campaign, fmt: str, entries: list[PackEntry], content: bytes) -> PackRecord:
+    """Record that a pack was exported: when, by whom, how many submissions
+    (how many named) and the SHA-256 of the file. It outlives the evidence."""
+    return PackRecord.objects.create(
+        campaign=campaign, exported_by=user, exported_at=timezone.now(), format=fmt, submissions=len(entries),
+        named=sum(1 for e in entries if e.name), sha256=hashlib.sha256(content).hexdigest(),
+    )  # fmt: skip
 
 
 CSV_HEADER = ("Number", "Submitted", "Name", "May be quoted", "Tags", "Text", "Files")

@@ -26,6 +26,10 @@ class CampaignForm(forms.Form):
     branches = forms.ModelMultipleChoiceField(queryset=Branch.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
                                               help_text="Leave all unticked for every member (HQ only).")  # fmt: skip
     closes_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    evidence_keep_months = forms.IntegerField(
+        required=False, min_value=1, max_value=72, initial=12, label="Keep evidence for (months after the call closes)",
+        help_text="For a call for evidence: members' evidence and files are deleted this long after the call closes. Members are told when they send it.",
+    )  # fmt: skip
 
     def __init__(self, *args, branches=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +39,7 @@ class CampaignForm(forms.Form):
         data = dict(self.cleaned_data)
         data["branch_ids"] = tuple(b.pk for b in data.pop("branches"))
         data["kind"] = data.get("kind") or Campaign.Kind.LETTER
+        data["evidence_keep_months"] = data.get("evidence_keep_months") or 12
         return CampaignDraft(**data)
 
 

@@ -108,6 +108,7 @@ class CampaignDraft:
     closes_on: dt.date | None = None
     kind: str = Campaign.Kind.LETTER
     evidence_prompt: str = ""
+    evidence_keep_months: int = 12
 
 
 def check_campaign(*, remit: Remit, draft: CampaignDraft) -> None:
@@ -130,6 +131,8 @@ def check_campaign(*, remit: Remit, draft: CampaignDraft) -> None:
         raise Refused("Give members at least one point to make in their own words.")
     if draft.closes_on and draft.closes_on < timezone.localdate(_now()):
         raise Refused("The closing date has passed already.")
+    if not 1 <= draft.evidence_keep_months <= 72:
+        raise Refused("Keep evidence for 1 to 72 months after the call closes.")
 
 
 def _unique_slug(title: str) -> str:
@@ -154,6 +157,7 @@ def campaign_create(*, user, remit: Remit, draft: CampaignDraft) -> Campaign:
         target_name=draft.target_name.strip() if draft.target == Campaign.Target.NAMED else "",
         target_email=draft.target_email.strip() if draft.target == Campaign.Target.NAMED else "",
         closes_on=draft.closes_on, created_by=user, created_at=_now(), kind=draft.kind, evidence_prompt=draft.evidence_prompt,
+        evidence_keep_months=draft.evidence_keep_months,
     )  # fmt: skip
     campaign.full_clean(exclude=["branches"])
     campaign.save()
@@ -176,6 +180,9 @@ def campaign_update(*, remit: Remit, campaign: Campaign, draft: CampaignDraft) -
     if campaign.kind != draft.kind and (campaign.letters.exists() or campaign.submissions.exists()):
         raise Refused("Members have written in this campaign already, so it cannot change from letters to evidence or back.", status=409)
     campaign.kind, campaign.evidence_prompt = draft.kind, draft.evidence_prompt
+    if campaign.evidence_keep_months != draft.evidence_keep_months and campaign.evidence_received:
+        raise Refused("Members were told how long their evidence is kept when they sent it, so that cannot change now.", status=409)
+    campaign.evidence_keep_months = draft.evidence_keep_months
     campaign.full_clean(exclude=["branches"])
     campaign.save()
     campaign.branches.set(draft.branch_ids)

@@ -111,9 +111,10 @@ def _evidence_detail(request, campaign: Campaign):
         except Refused as exc:
             answer_refusal(request, exc, subject=campaign)
         else:
-            return render(request, "campaigns/evidence_sent.html", {"campaign": campaign, "code": code, "submission": submission})
+            return render(request, "campaigns/evidence_sent.html", {"campaign": campaign, "code": code, "submission": submission,
+                                                                    "kept_until": evidence.kept_until_words(campaign)})  # fmt: skip
     context = {"campaign": campaign, "form": form, "brief": render_bulletin(campaign.brief), "max_files": evidence.MAX_FILES,
-               "max_mb": evidence.MAX_FILE_BYTES // (1024 * 1024)}  # fmt: skip
+               "max_mb": evidence.MAX_FILE_BYTES // (1024 * 1024), "kept_until": evidence.kept_until_words(campaign)}  # fmt: skip
     return render(request, "campaigns/evidence.html", context)
 
 
@@ -133,7 +134,8 @@ def evidence_receipt(request):
             submission = evidence.submission_by_receipt(code)
         except Refused as exc:
             messages.error(request, str(exc))
-    return render(request, "campaigns/receipt.html", {"submission": submission, "code": code})
+    kept_until = evidence.kept_until_words(submission.campaign) if submission else ""
+    return render(request, "campaigns/receipt.html", {"submission": submission, "code": code, "kept_until": kept_until})
 
 
 @member_required
@@ -253,7 +255,7 @@ def campaign_create(request):
 def campaign_edit(request, slug: str):
     campaign = _run(request, slug)
     remit = request_remit(request)
-    initial = {f: getattr(campaign, f) for f in ("title", "summary", "brief", "points", "model_letter", "subject", "target", "target_name", "target_email", "closes_on", "kind", "evidence_prompt")}
+    initial = {f: getattr(campaign, f) for f in ("title", "summary", "brief", "points", "model_letter", "subject", "target", "target_name", "target_email", "closes_on", "kind", "evidence_prompt", "evidence_keep_months")}
     initial["branches"] = list(campaign.branches.all())
     form = forms.CampaignForm(request.POST or None, branches=_branches_for(remit), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -423,7 +425,9 @@ def evidence_review(request, slug: str):
     submissions = list(evidence.submissions_for(remit=remit, campaign=campaign)[:EVIDENCE_PER_PAGE])
     # One entry naming every submission read, so the page's queries stay bounded.
     audit_record(actor=request.user, action=Action.VIEW, subject=campaign, detail={"page": "evidence", "submissions": [s.pk for s in submissions]})
-    return render(request, "campaigns/evidence_review.html", {"campaign": campaign, "submissions": submissions})
+    context = {"campaign": campaign, "submissions": submissions, "packs": campaign.packs.select_related("exported_by__member")[:20],
+               "delete_on": evidence.delete_on(campaign)}  # fmt: skip
+    return render(request, "campaigns/evidence_review.html", context)
 
 
 @officer_required
@@ -435,9 +439,14 @@ def evidence_pack(request, slug: str, fmt: str):
     entries = evidence.pack_entries(evidence.submissions_for(remit=request_remit(request), campaign=campaign))
     audit_record(actor=request.user, action=Action.EXPORT, subject=campaign, detail={"evidence_pack": fmt, "entries": len(entries)})
     if fmt == "csv":
-        return csv_download(f"evidence-{campaign.slug}.csv", evidence.CSV_HEADER, evidence.pack_rows(entries))
-    response = HttpResponse(evidence.pack_pdf(campaign, entries), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="evidence-{campaign.slug}.pdf"'
+        # Written whole (a pack is a few hundred rows at most) so its digest can be recorded.
+        streamed = csv_download(f"evidence-{campaign.slug}.csv", evidence.CSV_HEADER, evidence.pack_rows(entries))
+        content, content_type = b"".join(streamed.streaming_content), streamed["Content-Type"]
+    else:
+        content, content_type = evidence.pack_pdf(campaign, entries), "application/pdf"
+    evidence.pack_record(user=request.user, campaign=campaign, fmt=fmt, entries=entries, content=content)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="evidence-{campaign.slug}.{fmt}"'
     return response
 
 

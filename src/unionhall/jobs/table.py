@@ -144,4 +144,5 @@ JOBS: tuple[Job, ...] = (
         Daily(dt.time(10, 0)),
         "Two weeks after a campaign letter went, its writer is asked once whether the recipient replied.",
     ),
+    Job("campaign-evidence-forget", "unionhall.campaigns.evidence.evidence_forget", Daily(dt.time(5, 5)), "A call for evidence's submissions and their files are deleted its set months (12 unless set) after it closes; the counts and the packs' record stay."),  # fmt: skip
 )

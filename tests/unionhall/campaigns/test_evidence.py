@@ -127,7 +127,7 @@ def test_the_pack_names_only_those_who_agreed_and_quotes_only_with_consent(clien
     submit(people.bob, call, text="Bob's account of broken heating.", consent_quote=True, consent_name=False)
     submit(people.carol, call, text="Carol's private account.", consent_quote=False, consent_name=True)
     sign_in(client, people.hq)
-    csv_text = b"".join(client.get(reverse("campaigns_evidence_pack", args=[call.slug, "csv"])).streaming_content).decode()
+    csv_text = client.get(reverse("campaigns_evidence_pack", args=[call.slug, "csv"])).content.decode()
     assert "Alice Archer" in csv_text and "damp walls" in csv_text
     assert "Bob" not in csv_text.replace("Bob's account", "") and "broken heating" in csv_text
     assert "Carol's private account" not in csv_text
