@@ -34,7 +34,7 @@ from unionhall.ballots.trustee_views import (
     shares_recorded,
     trustee_for,
 )  # fmt: skip
-from unionhall.ballots.turnout import non_voters, turnout
+from unionhall.ballots.turnout import first_non_voters, turnout
 from unionhall.members.access import hq_required, officer_required
 from unionhall.members.models import Member, User
 from unionhall.members.remit import request_remit
@@ -381,7 +381,7 @@ def turnout_page(request, slug: str):
     t = turnout(ballot, remit)
     if t.total.entitled == 0:
         raise Http404("Nobody in your remit is on this ballot's roll.")
-    not_voted = list(non_voters(ballot, remit)[:500]) if ballot.status == Ballot.Status.OPEN else []
+    not_voted = first_non_voters(ballot, remit, waiting=t.total.entitled - t.total.voted) if ballot.status == Ballot.Status.OPEN else []
     # Who was shown, as a keyed digest: enough to check a claim later, without
     # a log that could be diffed to learn when each member voted.
     shown = hmac.new(settings.UNIONHALL_AUDIT_KEY, ",".join(sorted(e.member.membership_number for e in not_voted)).encode(), hashlib.sha256)

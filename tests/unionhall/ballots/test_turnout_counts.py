@@ -14,7 +14,7 @@ from tests.unionhall.ballots.test_casting import cast
 from tests.unionhall.conftest import make_member
 from unionhall.ballots.models import RollEntry
 from unionhall.ballots.roll import roll_add, roll_remove
-from unionhall.ballots.turnout import non_voters, turnout, votes_by_day
+from unionhall.ballots.turnout import first_non_voters, non_voters, turnout, votes_by_day
 from unionhall.members.remit import Remit, remit_for
 
 EVERYONE = Remit(everyone=True)
@@ -75,6 +75,25 @@ def test_non_voters_come_in_name_order_without_voters_or_removed_members(open_ba
     assert [m for m in members if m.last_name == "Aardvark"] == sorted(twins, key=lambda m: m.membership_number)
     entitled, voted, _ = fresh_count(open_ballot, EVERYONE)
     assert len(listed) == entitled - voted
+
+
+def test_the_pages_first_non_voters_are_the_sorted_lists_first_whichever_way_they_are_read(open_ballot, people, union, crowd):
+    # ``waiting`` only chooses the way of reading: 1 sorts, a million walks the
+    # name index (SQLite) or leaves the planner to (PostgreSQL); the list is the same.
+    for i, member in enumerate(crowd[:8:2]):
+        cast(open_ballot, member, seed=f"v{i}")
+    roll_remove(ballot=open_ballot, member=crowd[3], reason="Not entitled", actor=None)
+    remits = (EVERYONE, remit_for(people.carol.user), Remit(workplace_ids=frozenset({union.harbour.pk})), Remit(employer_ids=frozenset({union.pps.pk})))
+    for remit in remits:
+        expected = [(e.member.membership_number, e.member.email, e.member.phone, e.reminder_email, str(e.member.workplace or "") or None)
+                    for e in non_voters(open_ballot, remit)]  # fmt: skip
+        assert expected, remit
+        for limit in (1, 3, len(expected), len(expected) + 5):
+            for waiting in (1, len(expected), 10**6):
+                listed = first_non_voters(open_ballot, remit, waiting=waiting, limit=limit)
+                got = [(e.member.membership_number, e.member.email, e.member.phone, e.reminder_email, e.member.workplace) for e in listed]
+                assert got == expected[:limit], (remit, limit, waiting)
+    assert first_non_voters(open_ballot, EVERYONE, waiting=0) == []
 
 
 def test_the_turnout_indexes_leave_the_models_and_migrations_in_step(db):
