@@ -102,6 +102,12 @@ def build_demo(seed: int) -> list[str]:
                        now=now - dt.timedelta(days=4))  # fmt: skip
     services.entry_add(actor=rep, remit=remit_for(rep.user), case=mine, kind="note", body="Reallocation was never recorded in writing; ask for the rota.",
                        now=now - dt.timedelta(days=4))  # fmt: skip
+    # An action for the member to do (they see it and can mark it done), and one of the rep's, done.
+    services.entry_add(actor=rep, remit=remit_for(rep.user), case=mine, kind="action", body="Send your rep the hearing invitation letter.",
+                       due_on=today + dt.timedelta(days=2), for_member=True, now=now - dt.timedelta(days=4))  # fmt: skip
+    asked = services.entry_add(actor=rep, remit=remit_for(rep.user), case=mine, kind="action", body="Ask the employer for the investigation report.",
+                               due_on=today + dt.timedelta(days=1), now=now - dt.timedelta(days=4))  # fmt: skip
+    services.action_done(actor=rep, remit=remit_for(rep.user), case=mine, entry_id=asked.pk, now=now - dt.timedelta(days=3))
     cases.append(mine)
     # A grievance waiting for a rep.
     cases.append(opened(plain[0], STORIES[1], days_ago=1))

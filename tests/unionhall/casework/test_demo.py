@@ -17,4 +17,6 @@ def test_the_demo_builds_cases_reminders_and_a_refusal(db):
     assert any("handed the case" in e.opened("body") for e in Entry.objects.filter(kind="event"))
     assert CaseDeadline.objects.filter(code="tribunal", due_on__isnull=False).exclude(steps=[]).exists()
     assert Message.objects.filter(topic="casework_reminder").exists()
+    actions = Entry.objects.filter(kind="action")
+    assert actions.filter(for_member=True, done_at__isnull=True).exists() and actions.filter(for_member=False, done_at__isnull=False).exists()
     assert AuditEntry.objects.filter(action="denied", subject_type="casework.case").exists()
