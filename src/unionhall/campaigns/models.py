@@ -128,6 +128,9 @@ class Letter(models.Model):
     reply_after_days = models.PositiveSmallIntegerField(null=True, blank=True)
     reply_answered = models.CharField(max_length=6, blank=True, choices=[("yes", "Yes"), ("partly", "Partly"), ("no", "No")])
     reply_text = models.TextField(blank=True)
+    # The member let us keep their reply (its text, or a file they uploaded):
+    # what the officers' list of shared replies reads, through a partial index.
+    reply_kept = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-written_at", "-pk"]
@@ -138,7 +141,7 @@ class Letter(models.Model):
             models.Index(fields=["forgotten_at", "written_at"], name="letter_forget"),
             models.Index(fields=["status", "reply_asked_at", "sent_at"], name="letter_reply_due"),
             # Replies members shared, newest first (the report), without reading the campaign's other letters.
-            models.Index(fields=["campaign", "reply_recorded_at"], name="letter_reply_kept", condition=~Q(reply_text="")),
+            models.Index(fields=["campaign", "reply_recorded_at"], name="letter_reply_shared", condition=Q(reply_kept=True)),
         ]
         constraints = [
             models.UniqueConstraint(

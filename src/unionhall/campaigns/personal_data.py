@@ -33,7 +33,9 @@ def _erase_reply_files(member_id: int) -> int:
     from unionhall.campaigns.replies import drop_reply_files
 
     with transaction.atomic():
-        return sum(drop_reply_files(letter) for letter in Letter.objects.filter(member_id=member_id, reply_files__isnull=False).distinct())
+        dropped = sum(drop_reply_files(letter) for letter in Letter.objects.filter(member_id=member_id, reply_files__isnull=False).distinct())
+        Letter.objects.filter(member_id=member_id, reply_kept=True, reply_text="").update(reply_kept=False)
+        return dropped
 
 
 EVIDENCE_KEPT = (

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +20,7 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.campaigns import constituencies, tallies
 from unionhall.campaigns.evidence import Upload, check_file
-from unionhall.campaigns.models import Campaign, Letter, ReplyFile, SeatTally, Supporter
+from unionhall.campaigns.models import Campaign, Letter, ReplyFile, Supporter
 from unionhall.mail import queue_email
 from unionhall.members.models import Member
 from unionhall.members.remit import Remit
@@ -137,6 +136,8 @@ def letter_reply_record(*, member: Member, letter_id: int, answer: ReplyAnswer) 
         file = ReplyFile(letter=letter, kind=c.kind, size=len(c.data), uploaded_at=letter.reply_recorded_at)
         file.file.save("reply", ContentFile(c.data), save=False)
         file.save()
+    letter.reply_kept = bool(letter.reply_text) or letter.reply_files.exists()
+    letter.save(update_fields=["reply_kept"])
     audit_record(actor=member.user, action=Action.CHANGE, subject=letter,
                  detail={"letter": "reply recorded", "kept_text": bool(letter.reply_text), "files": len(checked)})  # fmt: skip
     return letter
@@ -160,18 +161,19 @@ class Responsiveness:
     now: str = ""  # the seat's MP today, when not the one these letters went to (a by-election)
 
 
-def responsiveness(campaign: Campaign) -> list[Responsiveness]:
+def responsiveness(campaign: Campaign, *, tallies: list[tuple] | None = None, supporting: set[str] | None = None) -> list[Responsiveness]:
     """For each recipient of the campaign's letters: letters sent, replies
     reported, how fast and whether they answered the points; most letters
     first. Two queries (the kept tallies, a row a recipient; the supporters)."""
+    from unionhall.campaigns.services import seat_tallies  # services imports nothing of this module
+
     rows = [
         {"constituency_code": code, "recipient_name": name, "constituency_name": seat, "sent": sent, "asked": asked, "told": told,
          "replies": replied, "points": points, "days": days / replied if replied else None}
-        for code, name, seat, sent, asked, told, replied, points, days in
-        SeatTally.objects.filter(campaign=campaign, sent__gt=0).order_by("-sent", "constituency_code", "recipient_name").values_list(
-            "constituency_code", "recipient_name", "constituency_name", "sent", "asked", "told", "replies", "answered_points", "reply_days")
+        for code, name, seat, sent, asked, told, replied, points, days in (seat_tallies(campaign) if tallies is None else tallies)
     ]  # fmt: skip
-    supporting = set(campaign.supporters.values_list("constituency_code", flat=True))
+    if supporting is None:
+        supporting = set(campaign.supporters.values_list("constituency_code", flat=True))
     reps = constituencies.representatives()
 
     def now(code: str, name: str) -> str:
@@ -189,28 +191,19 @@ def responsiveness(campaign: Campaign) -> list[Responsiveness]:
     ]  # fmt: skip
 
 
-def _with_files(campaign: Campaign) -> list[int]:
-    return list(ReplyFile.objects.filter(letter__campaign=campaign).values_list("letter_id", flat=True).distinct())
-
-
 def replies_kept(*, remit: Remit, campaign: Campaign, limit: int = 50) -> list[Letter]:
     """Replies members pasted or uploaded and agreed we keep, of members
     within the officer's remit, newest first, with their files."""
-    kept = ~Q(reply_text="") | Q(pk__in=_with_files(campaign))
     return list(
-        Letter.objects.filter(kept, remit.members_q("member__"), campaign=campaign, got_reply=True)
+        Letter.objects.filter(remit.members_q("member__"), campaign=campaign, reply_kept=True)
         .select_related("member").prefetch_related("reply_files").order_by("-reply_recorded_at", "-pk")[:limit]
     )  # fmt: skip
 
 
 def replies_kept_count(*, remit: Remit, campaign: Campaign) -> int:
-    """How many replies members shared (within the remit). Two small
-    queries: the letters with a kept text (a partial index), and those whose
-    reply is only a file."""
-    within = Letter.objects.filter(remit.members_q("member__"), campaign=campaign, got_reply=True)
-    texts = within.exclude(reply_text="").count()
-    files_only = within.filter(reply_text="", pk__in=_with_files(campaign)).count()
-    return texts + files_only
+    """How many replies members shared (within the remit): one query, on a
+    partial index of the letters whose reply is kept."""
+    return Letter.objects.filter(remit.members_q("member__"), campaign=campaign, reply_kept=True).count()
 
 
 @transaction.atomic

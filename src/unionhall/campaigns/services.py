@@ -503,12 +503,12 @@ def letter_delete_own(*, member: Member, letter_id: int) -> Letter:
         raise Refused("No such letter.", status=404)
     from unionhall.campaigns.replies import drop_reply_files
 
-    if letter.forgotten_at and not letter.reply_text and not letter.reply_files.exists():
+    if letter.forgotten_at and not letter.reply_kept:
         raise Refused("This letter's text is deleted already.", status=409)
     if letter.status in (Letter.Status.UNCONFIRMED, Letter.Status.HELD):
         letter.status = Letter.Status.WITHDRAWN
-    letter.reply_text = ""
-    letter.save(update_fields=["reply_text"])
+    letter.reply_text, letter.reply_kept = "", False
+    letter.save(update_fields=["reply_text", "reply_kept"])
     drop_reply_files(letter)
     _forget(letter)
     audit_record(actor=member.user, action=Action.CHANGE, subject=letter, detail={"letter": "deleted by its writer"})
@@ -562,17 +562,28 @@ class ConstituencyCount:
     letters: int
 
 
-def letter_counts(campaign: Campaign) -> list[ConstituencyCount]:
-    """Letters sent in the campaign by constituency, most first. One query,
-    of the kept tallies (a row a seat and recipient), not of the letters."""
-    rows = (
-        SeatTally.objects.filter(campaign=campaign, sent__gt=0)
-        .values("constituency_code").annotate(n=Sum("sent")).order_by("-n", "constituency_code")
-    )  # fmt: skip
+TALLY_FIELDS = ("constituency_code", "recipient_name", "constituency_name", "sent", "asked", "told", "replies", "answered_points", "reply_days")
+
+
+def seat_tallies(campaign: Campaign) -> list[tuple]:
+    """The campaign's kept counts by seat and recipient (TALLY_FIELDS), most
+    letters first: one query of at most a row a seat. The report reads it
+    once and hands it to letter_counts, responsiveness and mps_not_reached."""
+    return list(
+        SeatTally.objects.filter(campaign=campaign, sent__gt=0).order_by("-sent", "constituency_code", "recipient_name").values_list(*TALLY_FIELDS)
+    )
+
+
+def letter_counts(campaign: Campaign, *, tallies: list[tuple] | None = None) -> list[ConstituencyCount]:
+    """Letters sent in the campaign by constituency, most first. One query
+    (none given ``tallies``), of the kept tallies, not of the letters."""
+    by_code: dict[str, int] = {}
+    for row in seat_tallies(campaign) if tallies is None else tallies:
+        by_code[row[0]] = by_code.get(row[0], 0) + row[3]
     reps = constituencies.representatives()
     return [
-        ConstituencyCount(code=r["constituency_code"], name=reps[r["constituency_code"]].constituency if r["constituency_code"] in reps else "(a named recipient)", letters=r["n"])  # fmt: skip
-        for r in rows
+        ConstituencyCount(code=code, name=reps[code].constituency if code in reps else "(a named recipient)", letters=n)
+        for code, n in sorted(by_code.items(), key=lambda item: (-item[1], item[0]))
     ]
 
 
@@ -639,17 +650,20 @@ class Unreached:
     members: int  # members within the remit whose home postcode is there
 
 
-def mps_not_reached(*, remit: Remit, campaign: Campaign) -> list[Unreached]:
+def mps_not_reached(*, remit: Remit, campaign: Campaign, tallies: list[tuple] | None = None, supporting: set[str] | None = None,
+                    branch_ids: tuple[int, ...] | None = None) -> list[Unreached]:
     """MPs whose constituency has members of the union (within the officer's
     remit, and the campaign's branches if it has any) but no letter sent yet,
     and not marked as supporting; most members first. A member's
     constituency is their postcode's largest share (a split sector counts
-    once, where most of it lies). Three queries whatever the numbers."""
-    branch_ids = sorted(campaign.branches.values_list("pk", flat=True))
+    once, where most of it lies). Three queries whatever the numbers, and
+    only the cache's when the report hands over what it read already."""
+    if branch_ids is None:
+        branch_ids = tuple(sorted(campaign.branches.values_list("pk", flat=True)))
     where = members_by_seat(remit=remit, branch_ids=tuple(branch_ids))
-    reached = set(
-        SeatTally.objects.filter(campaign=campaign, sent__gt=0).values_list("constituency_code", flat=True).distinct()
-    ) | set(campaign.supporters.values_list("constituency_code", flat=True))
+    if supporting is None:
+        supporting = set(campaign.supporters.values_list("constituency_code", flat=True))
+    reached = {row[0] for row in (seat_tallies(campaign) if tallies is None else tallies)} | supporting
     reps = constituencies.representatives()
     return sorted((Unreached(reps[c], n) for c, n in where.items() if c not in reached), key=lambda u: (-u.members, u.representative.constituency))
 
@@ -681,18 +695,22 @@ class Undelivered:
     error: str
 
 
+UNDELIVERED_READ = 5_000  # letters' emails not delivered, in all campaigns, read at most (the newest)
+
+
 def undelivered(campaign: Campaign, *, limit: int = 50) -> tuple[int, list[Undelivered]]:
     """Letters of the campaign whose email failed or bounced: how many, and
-    the first ``limit`` (whom to, and why; no writer's name). Two queries."""
-    ids = Letter.objects.filter(campaign=campaign, status=Letter.Status.SENT).values("pk")
-    failed = _letter_messages().filter(about_id__in=ids, status__in=NOT_DELIVERED)
-    rows = list(failed.order_by("about_id").values_list("about_id", "status", "last_error")[:limit])
-    letters = {l.pk: l for l in Letter.objects.filter(pk__in=[r[0] for r in rows]).only("recipient_name", "constituency_name")}
-    count = failed.count() if len(rows) == limit else len(rows)
-    return count, [
-        Undelivered(pk, letters[pk].recipient_name, letters[pk].constituency_name, status, error)
-        for pk, status, error in rows if pk in letters
-    ]  # fmt: skip
+    the first ``limit`` (whom to, and why; no writer's name). Two queries,
+    each through an index: the letters' emails not delivered (the outbox's
+    index on status; few, in all campaigns), then which of those letters are
+    this campaign's."""
+    failed = {about_id: (status, error) for about_id, status, error in
+              _letter_messages().filter(status__in=NOT_DELIVERED).order_by("-about_id").values_list("about_id", "status", "last_error")[:UNDELIVERED_READ]}  # fmt: skip
+    if not failed:
+        return 0, []
+    letters = list(Letter.objects.filter(pk__in=list(failed), campaign=campaign, status=Letter.Status.SENT)
+                   .order_by("pk").values_list("pk", "recipient_name", "constituency_name"))  # fmt: skip
+    return len(letters), [Undelivered(pk, name, seat, *failed[pk]) for pk, name, seat in letters[:limit]]
 
 
 # --- Keeping letters shortest --------------------------------------------------------------
@@ -713,12 +731,12 @@ def letters_erase(*, member_id: int) -> int:
 
     erased = 0
     with transaction.atomic():
-        pending = Q(forgotten_at__isnull=True) | ~Q(reply_text="") | Q(reply_files__isnull=False)
+        pending = Q(forgotten_at__isnull=True) | Q(reply_kept=True)
         for letter in Letter.objects.select_for_update().filter(pk__in=Letter.objects.filter(pending, member_id=member_id).values("pk")):
             if letter.status in (Letter.Status.UNCONFIRMED, Letter.Status.HELD):
                 letter.status = Letter.Status.WITHDRAWN
-            letter.reply_text = ""  # kept past the letter with consent; erasure ends that too
-            letter.save(update_fields=["reply_text"])
+            letter.reply_text, letter.reply_kept = "", False  # kept past the letter with consent; erasure ends that too
+            letter.save(update_fields=["reply_text", "reply_kept"])
             drop_reply_files(letter)
             _forget(letter)
             erased += 1

@@ -282,17 +282,24 @@ def _run(request, slug: str) -> Campaign:
 def campaign_report(request, slug: str):
     """Letters sent by constituency (counts only) and the held letters of
     members within the officer's remit (their text: audited, one entry a letter)."""
-    campaign = _run(request, slug)
+    campaign = get_object_or_404(Campaign, slug=slug)
     remit = request_remit(request)
+    branch_ids = tuple(sorted(campaign.branches.values_list("pk", flat=True)))
+    if not services.can_run(remit, branch_ids):
+        raise Http404("No such campaign.")
     exact = remit.everyone  # HQ; anyone else sees "fewer than 10" for counts from 1 to 9
-    counts = services.letter_counts(campaign)
+    # Read once, handed to every part: the kept counts by seat and the MPs marked as supporting.
+    tallies = services.seat_tallies(campaign)
+    supporting = set(campaign.supporters.values_list("constituency_code", flat=True))
+    counts = services.letter_counts(campaign, tallies=tallies)
     held_all = services.held_letters(remit=remit, campaign=campaign)
     held = list(held_all[:HELD_PER_PAGE])
     for letter in held:
         audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "held letters"})
-    responsiveness = replies.responsiveness(campaign)
+    responsiveness = replies.responsiveness(campaign, tallies=tallies, supporting=supporting)
     undelivered_count, undelivered = services.undelivered(campaign)
-    unreached = services.mps_not_reached(remit=remit, campaign=campaign) if campaign.target == Campaign.Target.MP else []
+    unreached = (services.mps_not_reached(remit=remit, campaign=campaign, tallies=tallies, supporting=supporting, branch_ids=branch_ids)
+                 if campaign.target == Campaign.Target.MP else [])  # fmt: skip
     hexes = hex_map({c.code: c.letters for c in counts}, exact=exact)
     mark = campaign.target == Campaign.Target.MP
     context = {
