@@ -1,8 +1,8 @@
 // Bundle entry: exposes window.UnionhallTrustee for the trustee page (IIFE build).
 // Randomness is always crypto.getRandomValues: no function here takes an rng.
 import {
-  ceremonyFingerprint, checkPublic, decryptionShare, decryptionShares, dkgCommit, jointKey,
-  keygenFinish, keygenShares, keygenStart, verifyDecryptionShare, verifyShare,
+  ceremonyFingerprint, checkPublic, commitmentDigest, decryptionShare, decryptionShares, dkgCommit, jointKey,
+  keygenFinish, keygenReveal, keygenShares, keygenStart, seedCommitment, verifyDecryptionShare, verifyShare,
 } from './trustee.js';
 import {
   BROWSER_MEM, BROWSER_OPS, KEYFILE_VERSION, boxKeypair, openBox, openFile, sealFile, sealTo,
@@ -18,6 +18,7 @@ const api = Object.freeze({
   keyFileVersion: KEYFILE_VERSION,
   /** The ceremony rounds: the same inputs and outputs as unionhall-trustee keygen-*. */
   keygenStart: (ceremony, passphrase, opts) => keygenStart(ceremony, passphrase, limits(opts)),
+  keygenReveal: (ceremony, stateFile, passphrase) => keygenReveal(ceremony, stateFile, passphrase),
   keygenShares: (ceremony, stateFile, passphrase) => keygenShares(ceremony, stateFile, passphrase),
   keygenFinish: (ceremony, stateFile, passphrase, opts) => keygenFinish(ceremony, stateFile, passphrase, limits(opts)),
   ceremonyFingerprint: (ceremony) => ceremonyFingerprint(ceremony),
@@ -28,6 +29,8 @@ const api = Object.freeze({
   checkPublic: (manifest, pub) => { checkPublic(manifest, pub); return true; },
   verifyShare: (manifest, pub, recipient, share) => verifyShare(manifest, pub, recipient, share),
   jointKey: (publics) => jointKey(publics),
+  commitmentDigest: (manifest, pub) => commitmentDigest(manifest, pub),
+  seedCommitment: (manifest, index, value) => seedCommitment(manifest, index, value),
   decryptionShare: (manifest, joint, key, tally) => decryptionShare(manifest, joint, key, tally),
   verifyDecryptionShare: (manifest, joint, publics, tally, share) => verifyDecryptionShare(manifest, joint, publics, tally, share),
   sealFile: (value, passphrase, opts) => sealFile(value, passphrase, limits(opts)),

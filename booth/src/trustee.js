@@ -9,9 +9,10 @@
  * §5.3 and §6.2 specify the proofs and the key generation.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
+import { randomBytes } from '@noble/hashes/utils.js';
 import {
-  VERSION, bytesToHex, canonicalJson, challenge, decodePoint, decodeScalar,
-  encodePoint, encodeScalar, fingerprint, mod, mul, mulBase, parseManifest, randomScalar,
+  VERSION, bytesToHex, canonicalJson, challenge, decodePoint, decodeScalar, digest,
+  encodePoint, encodeScalar, fingerprint, hexToBytes, mod, mul, mulBase, parseManifest, randomScalar,
 } from './votecrypt.js';
 import { KeyFileError, boxKeypair, openBox, openFile, sealFile, sealTo } from './sodium.js';
 
@@ -129,27 +130,48 @@ export function jointKey(publics) {
   return encodePoint(publics.reduce((acc, p) => acc.add(decodePoint(p.commitments[0])), IDENTITY));
 }
 
+// --- commit before reveal and the tie-lot seed (§6.2.1, §6.8) ------------------------------
+
+/** Hd("dkg-commitments", F, i, C_i0, …), hex (= ceremony_record.commitment_digest). */
+export function commitmentDigest(manifestJson, pub) {
+  const comms = checkPublic(manifestJson, pub);
+  return bytesToHex(digest('dkg-commitments', parseManifest(manifestJson).fingerprint, pub.index, ...comms.map((c) => c.toBytes())));
+}
+
+/** Hd("lot-seed", F, i, v_i), hex (= ceremony_record.seed_commitment). */
+export function seedCommitment(manifestJson, index, valueHex) {
+  if (typeof valueHex !== 'string' || !/^[0-9a-f]{64}$/.test(valueHex)) throw new TrusteeError('a seed value is 64 lower-case hex characters');
+  return bytesToHex(digest('lot-seed', parseManifest(manifestJson).fingerprint, index, hexToBytes(valueHex)));
+}
+
+const digestsOf = (manifestJson, state) => ({
+  commitment_digest: commitmentDigest(manifestJson, state.public),
+  seed_commitment: seedCommitment(manifestJson, state.secret.index, state.seed),
+});
+
 // --- the ceremony rounds (= trustee_cli) --------------------------------------------------
+
+const TRUSTEE_KEYS = ['index', 'public', 'box_public', 'commitment_digest', 'seed_commitment'];
 
 function ceremonyTrustees(ceremony) {
   const m = parseManifest(ceremony.manifest);
   const ts = ceremony.trustees;
   if (!Array.isArray(ts) || ts.length !== m.json.trustees
-      || !ts.every((t) => sameKeys(t, ['index', 'public', 'box_public']) && typeof t.box_public === 'string')) {
+      || !ts.every((t) => sameKeys(t, TRUSTEE_KEYS) && typeof t.box_public === 'string')) {
     throw new TrusteeError('the ceremony file does not list every trustee: download this round again');
   }
   return ts;
 }
 
 /** The digest trustees read out to each other (= trustee_cli.ceremony_fingerprint):
- *  SHA-256 of "unionhall/ceremony/1\n" and the compact, key-sorted JSON of the
- *  manifest fingerprint and every [index, public, box key]. */
+ *  SHA-256 of "unionhall/ceremony/2\n" and the compact, key-sorted JSON of the
+ *  manifest fingerprint and every [index, public, box key, commitment digest, seed commitment]. */
 export function ceremonyFingerprint(ceremony) {
-  const trustees = ceremonyTrustees(ceremony).map((t) => [t.index, t.public, t.box_public]);
+  const trustees = ceremonyTrustees(ceremony).map((t) => [t.index, t.public, t.box_public, t.commitment_digest, t.seed_commitment]);
   trustees.sort((a, b) => a[0] - b[0]);
   const body = canonicalJson({ manifest: fingerprint(ceremony.manifest), trustees });
   if (/[^\x20-\x7e]/.test(body)) throw new TrusteeError('the ceremony file has unexpected characters');
-  const hex = bytesToHex(sha256(utf8.encode(`unionhall/ceremony/1\n${body}`)));
+  const hex = bytesToHex(sha256(utf8.encode(`unionhall/ceremony/2\n${body}`)));
   return hex.slice(0, 24).match(/.{4}/g).join('-').toUpperCase();
 }
 
@@ -167,25 +189,50 @@ function checkCeremony(ceremony, state) {
   if (!mine || canonicalJson(mine.public) !== canonicalJson(state.public) || mine.box_public !== state.box_public) {
     throw new TrusteeError("the server's copy of your own round-1 data differs from what you made: stop and tell the other trustees");
   }
+  if (canonicalJson({ commitment_digest: mine.commitment_digest, seed_commitment: mine.seed_commitment })
+      !== canonicalJson(digestsOf(ceremony.manifest, state))) {
+    throw new TrusteeError("the server's copy of your own round-1 digest differs from what you made: stop and tell the other trustees");
+  }
   for (const t of trustees) {
     if (!isObj(t.public) || t.public.index !== t.index) throw new TrusteeError(`trustee ${t.index}: public data made for another trustee`);
-    checkPublic(ceremony.manifest, t.public);
+    if (commitmentDigest(ceremony.manifest, t.public) !== t.commitment_digest) {
+      throw new TrusteeError(`trustee ${t.index}'s commitments do not match the digest they posted in round 1: tell the ballot's officers`);
+    }
   }
   return ceremonyFingerprint(ceremony);
 }
 
-/** Round 1 (= keygen-start): {upload, stateFile}; keep stateFile, post upload. */
+/** Round 1 (= keygen-start): {upload, stateFile}; keep stateFile, post upload
+ *  (only the digests of the commitments and of the tie-lot value). */
 export async function keygenStart(ceremony, passphrase, opts = {}) {
   const [secret, pub] = dkgCommit(ceremony.manifest, ceremony.index, opts.rng);
   const box = boxKeypair();
   const state = {
     manifest_fingerprint: fingerprint(ceremony.manifest), secret, public: pub,
-    box_public: box.public, box_secret: box.secret,
+    box_public: box.public, box_secret: box.secret, seed: bytesToHex(randomBytes(32)),
   };
-  return { upload: { public: pub, box_public: box.public }, stateFile: await sealFile(state, passphrase, opts) };
+  return { upload: digestsOf(ceremony.manifest, state), stateFile: await sealFile(state, passphrase, opts) };
 }
 
-/** Round 2 (= keygen-shares): {upload, fingerprint}; show the fingerprint, then post. */
+/** Round 2 (= keygen-reveal): show my commitments and box key, only once every
+ *  trustee's digests are on the server and mine are what I made; {upload}. */
+export async function keygenReveal(ceremony, stateFile, passphrase) {
+  const state = await openState(ceremony, stateFile, passphrase);
+  const n = parseManifest(ceremony.manifest).json.trustees;
+  const digests = Array.isArray(ceremony.digests) ? ceremony.digests.filter(isObj) : [];
+  const by = new Map(digests.map((d) => [d.index, d]));
+  if (by.size !== n || digests.length !== n || ![...Array(n).keys()].every((i) => by.has(i + 1))) {
+    throw new TrusteeError('not every trustee has posted round 1: wait for them before showing your commitments');
+  }
+  const mine = by.get(state.secret.index);
+  if (canonicalJson({ commitment_digest: mine.commitment_digest, seed_commitment: mine.seed_commitment })
+      !== canonicalJson(digestsOf(ceremony.manifest, state))) {
+    throw new TrusteeError("the server's copy of your round-1 digests differs from what you made: stop and tell the other trustees");
+  }
+  return { upload: { public: state.public, box_public: state.box_public } };
+}
+
+/** Round 3 (= keygen-shares): {upload, fingerprint}; show the fingerprint, then post. */
 export async function keygenShares(ceremony, stateFile, passphrase) {
   const state = await openState(ceremony, stateFile, passphrase);
   const fp = checkCeremony(ceremony, state);
@@ -196,7 +243,7 @@ export async function keygenShares(ceremony, stateFile, passphrase) {
   return { upload: { fingerprint: fp, shares }, fingerprint: fp };
 }
 
-/** Round 3 (= keygen-finish): open and check every share addressed to me,
+/** Round 4 (= keygen-finish): open and check every share addressed to me,
  *  naming a sender whose share does not match; {upload, keyFile, jointKey, fingerprint}. */
 export async function keygenFinish(ceremony, stateFile, passphrase, opts = {}) {
   const state = await openState(ceremony, stateFile, passphrase);
@@ -213,7 +260,7 @@ export async function keygenFinish(ceremony, stateFile, passphrase, opts = {}) {
     total = mod(total + decodeScalar(share));
   }
   const joint = jointKey(ceremony.trustees.map((t) => t.public));
-  const keyFile = await sealFile({ index: me, share: encodeScalar(total) }, passphrase, opts);
+  const keyFile = await sealFile({ index: me, share: encodeScalar(total), seed: state.seed }, passphrase, opts);
   return { upload: { joint_key: joint, fingerprint: fp }, keyFile, jointKey: joint, fingerprint: fp };
 }
 
@@ -265,12 +312,14 @@ export function verifyDecryptionShare(manifestJson, jointKeyHex, publics, tally,
   }
 }
 
-/** Shares for every tally the server lists (= `unionhall-trustee share`): {area: share}. */
+/** Shares for every tally the server lists (= `unionhall-trustee share`): {area: share},
+ *  and the tie-lot value under "seed_reveal" when the key file holds one. */
 export async function decryptionShares(talliesFile, keyFile, passphrase) {
   const key = await openFile(keyFile, passphrase);
   if (!isObj(key) || !Number.isSafeInteger(key.index) || typeof key.share !== 'string') throw new KeyFileError('this is not a key file');
   const out = {};
   for (const t of talliesFile.tallies) out[t.area] = decryptionShare(talliesFile.manifest, talliesFile.joint_key, key, t);
+  if (typeof key.seed === 'string') out.seed_reveal = key.seed;
   return out;
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from votecrypt import api, keyfile
+from votecrypt import api, ceremony_record, keyfile
 from votecrypt.rng import SeededRng
 from votecrypt.trustee_cli import ceremony_fingerprint
 
@@ -33,8 +33,11 @@ def main() -> None:
                "share": api.decryption_share(manifest, joint, keys[j - 1], tallies[0], SeededRng(f"share-{j}"))} for j in (1, 3)]
     box_public, box_secret = keyfile.box_keypair()
     boxes = {i: keyfile.box_keypair() for i in (1, 2, 3)}
+    seed_values = {i: f"{i:02x}" * 32 for i in (1, 2, 3)}
+    digests = {i: {"commitment_digest": ceremony_record.commitment_digest(manifest, rounds[i][1]),
+                   "seed_commitment": ceremony_record.seed_commitment(manifest, i, seed_values[i])} for i in (1, 2, 3)}
     ceremony = {"manifest": manifest, "index": 1,
-                "trustees": [{"index": i, "public": rounds[i][1], "box_public": boxes[i][0]} for i in (1, 2, 3)]}
+                "trustees": [{"index": i, "public": rounds[i][1], "box_public": boxes[i][0], **digests[i]} for i in (1, 2, 3)]}
     out = {
         "manifest": manifest, "seeds": seeds, "secrets": [rounds[i][0] for i in (1, 2, 3)], "publics": publics,
         "share_1_for_2": api.dkg_share(rounds[1][0], 2), "joint_key": joint, "counts": api.combine_shares(manifest, tallies[0], [s["share"] for s in shares]),
@@ -43,6 +46,8 @@ def main() -> None:
                 "sealed": keyfile.seal_to(box_public, ("f(2) = " + api.dkg_share(rounds[1][0], 2)).encode())},
         "keyfile": {"passphrase": PASSPHRASE, "content": keys[1], "file": keyfile.seal(keys[1], PASSPHRASE, **FAST)},
         "ceremony": ceremony, "ceremony_fingerprint": ceremony_fingerprint(ceremony),
+        "seed_values": seed_values, "digests": digests,
+        "lot_seed": ceremony_record.lot_seed(manifest, {1: seed_values[1], 3: seed_values[3]}),
     }
     path = Path(__file__).with_name("trustee-vectors.json")
     path.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

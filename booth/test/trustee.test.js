@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { L } from '../src/votecrypt.js';
 import {
-  ceremonyFingerprint, checkPublic, decryptionShare, dkgCommit, dkgShare, jointKey, verifyDecryptionShare, verifyShare,
+  ceremonyFingerprint, checkPublic, commitmentDigest, decryptionShare, dkgCommit, dkgShare, jointKey, seedCommitment,
+  verifyDecryptionShare, verifyShare,
 } from '../src/trustee.js';
 import { boxKeypair, openBox, openFile, sealFile, sealTo } from '../src/sodium.js';
 
@@ -62,6 +63,15 @@ test('the ceremony fingerprint is the CLI one', () => {
   const swapped = structuredClone(V.ceremony);
   swapped.trustees[1].box_public = V.ceremony.trustees[2].box_public;
   assert.notEqual(ceremonyFingerprint(swapped), V.ceremony_fingerprint);
+});
+
+test('commitment digests and tie-lot commitments are the Python ones', () => {
+  for (const i of [1, 2, 3]) {
+    assert.equal(commitmentDigest(V.manifest, V.publics[i - 1]), V.digests[i].commitment_digest);
+    assert.equal(seedCommitment(V.manifest, i, V.seed_values[i]), V.digests[i].seed_commitment);
+  }
+  assert.notEqual(seedCommitment(V.manifest, 2, V.seed_values[1]), V.digests[1].seed_commitment);
+  assert.throws(() => seedCommitment(V.manifest, 1, 'AB'.repeat(32)), /64 lower-case hex/);
 });
 
 test("libsodium's sealed box opens here, and ours opens with the same keys", () => {

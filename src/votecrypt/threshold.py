@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .elgamal import Ciphertext
 from .group import IDENTITY, L, GroupError, add, decode_point, mul, mul_base, sub
-from .hash import VERSION
+from .hash import VERSION, digest
 from .manifest import Manifest
 from .proofs import Proof, prove_dleq, prove_dlog, verify_dleq, verify_dlog
 from .rng import Rng
@@ -215,3 +215,26 @@ def combine(cts: Sequence[Ciphertext], shares: Sequence[DecryptionShare], thresh
             M = add(M, mul(lam[i], chosen[i].points[slot]))
         out.append(sub(c.beta, M))
     return out
+
+
+# --- commit before reveal, and the tie-lot seed (spec §6.8) -----------------
+
+def commitment_digest(F: bytes, pub: TrusteePublic) -> bytes:
+    """What a trustee posts before anyone's commitments are shown:
+    ``Hd("dkg-commitments", F, i, C_i0, ..., C_i(k-1))``."""
+    return digest("dkg-commitments", F, pub.index, *pub.commitments)
+
+
+def seed_commitment(F: bytes, index: int, value: bytes) -> bytes:
+    """``Hd("lot-seed", F, i, v_i)`` for trustee i's secret 32-byte value."""
+    if len(value) != 32:
+        raise TrusteeError("a seed value is 32 bytes")
+    return digest("lot-seed", F, index, value)
+
+
+def lot_seed(F: bytes, reveals: Mapping[int, bytes]) -> bytes:
+    """``Hd("lot", F, i_1, v_i1, i_2, v_i2, ...)`` over the revealed values in trustee order."""
+    items: list[Any] = [F]
+    for i in sorted(reveals):
+        items += [i, reveals[i]]
+    return digest("lot", *items)

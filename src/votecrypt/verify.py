@@ -19,8 +19,8 @@ from .group import GroupError, decode_point, mul_base
 from .manifest import Manifest, ManifestError
 from .record import NOT_COUNTED_WHY, RECORD_VERSION, ROLL_CHANGES, roll_commitment, tally_ciphertexts
 from .tally import Accumulator
-from .threshold import (DecryptionShare, TrusteeError, TrusteePublic, combine, joint_key,
-                        share_keys, verify_decryption_share, verify_trustee)
+from .threshold import (DecryptionShare, TrusteeError, TrusteePublic, combine, commitment_digest, joint_key,
+                        lot_seed, seed_commitment, share_keys, verify_decryption_share, verify_trustee)
 from .verify_credentials import check_credentials
 
 
@@ -247,7 +247,7 @@ def _verify(rec: Any, workers: int, report: Report) -> None:
                                "summary": _summary(m, counts, n)})
     ok(f"tallies: {len(tallies)} tallies recomputed, decryption shares and counts verify")
     _check_headline(rec["headline"], report)
-    _need(rec["ceremony"] is None, "ceremony", "not yet specified: must be null")
+    _check_ceremony(m, pubs, rec["ceremony"], report)
     if rec["postal"] is not None:
         _check_postal(m, rec["postal"])
         ok("postal: the scrutineer's count is well formed (it is their statement: no proof covers it)")
@@ -325,6 +325,44 @@ def _check_choices(m: Manifest, choices: Any, name: str) -> None:
               f"{name}.choices", f"question {q.id}: exactly one 0 or 1 per option")
         _need(q.min_selections <= sum(sel) <= q.max_selections, f"{name}.selection",
               f"question {q.id}: {sum(sel)} chosen, outside {q.min_selections} to {q.max_selections}")
+
+
+def _check_ceremony(m: Manifest, pubs: Sequence[TrusteePublic], cer: Any, report: Report) -> None:
+    """Spec §6.8: every trustee's commitments match the digest they posted
+    before any were shown; every revealed seed value matches its commitment;
+    the lot seed is the hash of exactly k revealed values once the headline is
+    decrypted."""
+    if cer is None:
+        report.not_checked.append("ceremony: the record carries no commit-before-reveal digests and no tie-lot seed")
+        return
+    _need(isinstance(cer, dict) and set(cer) == {"trustees", "lot_seed"} and isinstance(cer["trustees"], list)
+          and [t.get("index") if isinstance(t, dict) else None for t in cer["trustees"]] == list(range(1, m.trustees + 1)),
+          "ceremony", "malformed, or not one entry per trustee in index order")
+    reveals = {}
+    for t, pub in zip(cer["trustees"], pubs):
+        name = f"ceremony.trustees[{t['index']}]"
+        _need(set(t) == {"index", "commitment_digest", "seed_commitment", "seed_reveal"}
+              and ceremony_record.is_hex32(t["commitment_digest"]) and ceremony_record.is_hex32(t["seed_commitment"])
+              and (t["seed_reveal"] is None or ceremony_record.is_hex32(t["seed_reveal"])), name, "malformed entry")
+        _need(commitment_digest(m.fingerprint, pub).hex() == t["commitment_digest"], f"{name}.commitment_digest",
+              "the trustee's commitments do not match the digest they posted first")
+        if t["seed_reveal"] is not None:
+            value = bytes.fromhex(t["seed_reveal"])
+            _need(seed_commitment(m.fingerprint, pub.index, value).hex() == t["seed_commitment"], f"{name}.seed_reveal",
+                  "the revealed value does not match its commitment")
+            reveals[pub.index] = value
+    decrypted = report.results[0]["counts"] is not None if report.results and report.results[0]["area"] == "" else False
+    if decrypted:
+        _need(len(reveals) == m.threshold, "ceremony.lot_seed",
+              f"the count needs exactly {m.threshold} revealed seed values, those sent with the shares that decrypted the headline; "
+              f"the record has {len(reveals)}")
+        _need(cer["lot_seed"] == lot_seed(m.fingerprint, reveals).hex(), "ceremony.lot_seed",
+              "not the hash of the revealed values")
+        report.checks.append(f"ceremony: {m.trustees} commitment digests match; lot seed {cer['lot_seed'][:16]}… "
+                             f"from trustees {', '.join(map(str, sorted(reveals)))}")
+    else:
+        _need(cer["lot_seed"] is None, "ceremony.lot_seed", "there is no lot seed before the headline is decrypted")
+        report.checks.append(f"ceremony: {m.trustees} commitment digests match; no lot seed yet")
 
 
 def _check_headline(headline: Any, report: Report) -> None:

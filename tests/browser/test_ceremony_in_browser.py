@@ -1,11 +1,13 @@
 """Three trustees make the ballot's key in their own browsers (three browser
 contexts, each signed in as its trustee): round 1 saves a passphrase-locked
-state file to the trustee's computer, round 2 shows the ceremony fingerprint
-to compare before the sealed shares go, round 3 checks every share and saves
-the key file. A member votes, the ballot closes, two trustees decrypt in the
-browser from their key files, the result shows, and unionhall-verify passes.
-On the way, a wrong passphrase and a tampered share are refused with a clear
-message and change nothing."""
+state file to the trustee's computer and sends only digests, round 2 shows
+the commitments once every digest is in, round 3 shows the ceremony
+fingerprint to compare before the sealed shares go, round 4 checks every
+share and saves the key file. A member votes, the ballot closes, two trustees
+decrypt in the browser from their key files (revealing their tie-lot
+values), the result shows, and unionhall-verify passes, lot seed included.
+On the way, a changed digest, a wrong passphrase and a tampered share are
+refused with a clear message and change nothing."""
 
 import datetime as dt
 import json
@@ -27,7 +29,8 @@ from unionhall.ballots.ceremony import ceremony_download, ceremony_start
 from unionhall.ballots.models import Ballot, Question, Trustee
 from unionhall.ballots.record import ballot_record
 from unionhall.ballots.setup import ballot_open
-from votecrypt import api, keyfile
+from unionhall.ballots.counting import lot_seed
+from votecrypt import api, ceremony_record, keyfile
 from votecrypt.trustee_cli import ceremony_fingerprint
 
 PASSPHRASES = {1: "first trustee's long passphrase", 2: "second trustee: another one", 3: "third trustee, third phrase"}
@@ -68,7 +71,7 @@ def status(page):
 
 def open_round(page, slug, expected_round):
     page.goto(f"/ballots/{slug}/trustee/")
-    expect(page.get_by_role("heading", name=f"Key ceremony: round {expected_round} of 3")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Key ceremony: round {expected_round} of 4")).to_be_visible()
 
 
 def save_download(page, click, path: Path) -> Path:
@@ -87,13 +90,36 @@ def test_three_trustees_make_the_key_in_their_browsers_and_two_count_the_result(
         tp.get_by_label("Passphrase again").fill(PASSPHRASES[i])
         states[i] = save_download(tp, tp.get_by_role("button", name="Make my round 1").click, tmp_path / f"state-{i}.json")
         tp.get_by_role("button", name="Send round 1").click()
-        expect(status(tp)).to_contain_text("Recorded round 1: commitments.")
+        expect(status(tp)).to_contain_text("Recorded round 1: digests.")
     sealed_state = json.loads(states[1].read_text())
     assert sealed_state["version"] == keyfile.VERSION and "coefficients" not in states[1].read_text()
-    assert keyfile.open_sealed(sealed_state, PASSPHRASES[1])["public"] == Trustee.objects.get(ballot=draft, index=1).dkg_public
+    state_1 = keyfile.open_sealed(sealed_state, PASSPHRASES[1])
+    first = Trustee.objects.get(ballot=draft, index=1)
+    assert first.dkg_public is None and first.dkg_commitment_digest == ceremony_record.commitment_digest(draft.manifest, state_1["public"])
 
-    # Round 2. A wrong passphrase is refused here and sends nothing.
+    # Round 2: commitments, only now that every digest is in. A server that
+    # changed trustee 1's digest is caught in trustee 1's browser.
+    first.dkg_commitment_digest = "ab" * 32
+    first.save(update_fields=["dkg_commitment_digest"])
     open_round(trustees[1], slug, 2)
+    trustees[1].get_by_label("Your state file (from round 1)").set_input_files(states[1])
+    trustees[1].get_by_label("Its passphrase").fill(PASSPHRASES[1])
+    trustees[1].get_by_role("button", name="Check and show my commitments").click()
+    expect(status(trustees[1])).to_have_text(
+        "The server's copy of your round-1 digests differs from what you made: stop and tell the other trustees.")
+    first.dkg_commitment_digest = ceremony_record.commitment_digest(draft.manifest, state_1["public"])
+    first.save(update_fields=["dkg_commitment_digest"])
+    for i, tp in trustees.items():
+        open_round(tp, slug, 2)
+        tp.get_by_label("Your state file (from round 1)").set_input_files(states[i])
+        tp.get_by_label("Its passphrase").fill(PASSPHRASES[i])
+        tp.get_by_role("button", name="Check and show my commitments").click()
+        tp.get_by_role("button", name="Send round 2").click()
+        expect(status(tp)).to_contain_text("Recorded round 2: commitments.")
+    assert Trustee.objects.get(ballot=draft, index=1).dkg_public == state_1["public"]
+
+    # Round 3. A wrong passphrase is refused here and sends nothing.
+    open_round(trustees[1], slug, 3)
     trustees[1].get_by_label("Your state file (from round 1)").set_input_files(states[1])
     trustees[1].get_by_label("Its passphrase").fill("not the passphrase at all")
     trustees[1].get_by_role("button", name="Open and check").click()
@@ -101,25 +127,25 @@ def test_three_trustees_make_the_key_in_their_browsers_and_two_count_the_result(
     assert Trustee.objects.get(ballot=draft, index=1).sealed_shares == {}
     fingerprints = set()
     for i, tp in trustees.items():
-        open_round(tp, slug, 2)
+        open_round(tp, slug, 3)
         tp.get_by_label("Your state file (from round 1)").set_input_files(states[i])
         tp.get_by_label("Its passphrase").fill(PASSPHRASES[i])
         tp.get_by_role("button", name="Open and check").click()
         expect(tp.locator("#fingerprint")).to_have_text(re.compile(r"^[0-9A-F]{4}(-[0-9A-F]{4}){5}$"))
         fingerprints.add(tp.locator("#fingerprint").inner_text())
         tp.get_by_role("button", name="The fingerprints match: send my shares").click()
-        expect(status(tp)).to_contain_text("Recorded round 2: sealed shares.")
+        expect(status(tp)).to_contain_text("Recorded round 3: sealed shares.")
     ceremony = ceremony_download(draft, Trustee.objects.get(ballot=draft, index=1))
     assert fingerprints == {ceremony_fingerprint(ceremony)}  # what unionhall-trustee prints
 
-    # Round 3. Trustee 2's share for trustee 1 is swapped (by a broken or
+    # Round 4. Trustee 2's share for trustee 1 is swapped (by a broken or
     # dishonest server) for one that opens but does not match 2's commitments.
     sender = Trustee.objects.get(ballot=draft, index=2)
     honest = dict(sender.sealed_shares)
     box_1 = Trustee.objects.get(ballot=draft, index=1).box_public
     sender.sealed_shares = {**honest, "1": keyfile.seal_to(box_1, ("07" + "00" * 31).encode())}
     sender.save(update_fields=["sealed_shares"])
-    open_round(trustees[1], slug, 3)
+    open_round(trustees[1], slug, 4)
     trustees[1].get_by_label("Your state file (from round 1)").set_input_files(states[1])
     trustees[1].get_by_label("Its passphrase").fill(PASSPHRASES[1])
     trustees[1].get_by_role("button", name="Make my key").click()
@@ -130,14 +156,14 @@ def test_three_trustees_make_the_key_in_their_browsers_and_two_count_the_result(
 
     joint_keys = set()
     for i, tp in trustees.items():
-        open_round(tp, slug, 3)
+        open_round(tp, slug, 4)
         tp.get_by_label("Your state file (from round 1)").set_input_files(states[i])
         tp.get_by_label("Its passphrase").fill(PASSPHRASES[i])
         keys[i] = save_download(tp, tp.get_by_role("button", name="Make my key").click, tmp_path / f"key-{i}.json")
         expect(tp.locator("#joint-key")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
         joint_keys.add(tp.locator("#joint-key").inner_text())
         tp.get_by_role("button", name="Confirm the key").click()
-        expect(status(tp)).to_contain_text("Recorded round 3: key confirmed.")
+        expect(status(tp)).to_contain_text("Recorded round 4: key confirmed.")
     draft.refresh_from_db()
     assert draft.joint_key and joint_keys == {draft.joint_key}
     key_file = json.loads(keys[2].read_text())
@@ -177,6 +203,11 @@ def test_three_trustees_make_the_key_in_their_browsers_and_two_count_the_result(
         expect(status(tp)).to_have_text("Your decryption shares were checked and recorded for: the overall result.")
     draft.refresh_from_db()
     assert draft.status == Ballot.Status.RESULT
+    # Each sent the tie-lot value committed to in round 1; trustee 2, not needed for the count, revealed nothing.
+    revealed = {t.index: t.seed_reveal for t in draft.trustees.all()}
+    assert revealed[2] == "" and all(ceremony_record.seed_commitment(draft.manifest, i, revealed[i])
+                                     == Trustee.objects.get(ballot=draft, index=i).seed_commitment for i in (1, 3))
+    assert lot_seed(draft) == ceremony_record.lot_seed(draft.manifest, {1: revealed[1], 3: revealed[3]})
 
     page.goto(f"/ballots/{slug}/result/")
     turnout = page.get_by_role("list", name="Turnout")
@@ -189,3 +220,4 @@ def test_three_trustees_make_the_key_in_their_browsers_and_two_count_the_result(
     verify = Path(sys.executable).with_name("unionhall-verify")
     ok = subprocess.run([str(verify), str(record_path)], capture_output=True, text=True)
     assert ok.returncode == 0 and ok.stdout.strip().endswith("3 ballots"), ok.stdout
+    assert f"lot seed {lot_seed(draft)[:16]}… from trustees 1, 3" in ok.stdout and "NOT CHECKED" not in ok.stdout

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.votecrypt.test_booth_js import BOOTH, CHROMIUM, Chromium
-from votecrypt import api, keyfile, trustee_cli
+from votecrypt import api, ceremony_record, keyfile, trustee_cli
 from votecrypt.rng import SeededRng
 
 if not CHROMIUM.exists():
@@ -69,7 +69,7 @@ def fast_tool(monkeypatch):
 
 def test_global_api(js):
     names = js.evaluate("() => Object.keys(window.UnionhallTrustee).sort()")
-    assert {"keygenStart", "keygenShares", "keygenFinish", "ceremonyFingerprint", "decryptionShares"} <= set(names)
+    assert {"keygenStart", "keygenReveal", "keygenShares", "keygenFinish", "ceremonyFingerprint", "decryptionShares"} <= set(names)
     assert js.evaluate("() => window.UnionhallTrustee.keyFileVersion") == keyfile.VERSION
 
 
@@ -147,12 +147,14 @@ class Relay:
     trustee posted, and each trustee's download for the round."""
 
     def __init__(self, manifest):
-        self.manifest, self.round1, self.sealed = manifest, {}, {}
+        self.manifest, self.digests, self.round1, self.sealed = manifest, {}, {}, {}
 
     def download(self, index: int) -> dict:
         data = {"manifest": self.manifest, "index": index}
+        if len(self.digests) == self.manifest["trustees"]:
+            data["digests"] = [{"index": i, **self.digests[i]} for i in sorted(self.digests)]
         if len(self.round1) == self.manifest["trustees"]:
-            data["trustees"] = [{"index": i, **self.round1[i]} for i in sorted(self.round1)]
+            data["trustees"] = [{"index": i, **self.round1[i], **self.digests[i]} for i in sorted(self.round1)]
         if len(self.sealed) == self.manifest["trustees"]:
             data["shares_for_me"] = {str(i): s[str(index)] for i, s in self.sealed.items() if i != index}
         return data
@@ -167,8 +169,15 @@ def test_a_ceremony_mixing_browser_and_command_line_round_by_round(js, election,
     for i in (1, 3):
         r = call(js, "keygenStart", relay.download(i), PASSPHRASE, FAST)
         states[i].write_text(json.dumps(r["stateFile"]))
-        relay.round1[i] = r["upload"]
-    relay.round1[2] = trustee_cli.keygen_start(relay.download(2), str(states[2]))
+        relay.digests[i] = r["upload"]
+        assert set(r["upload"]) == {"commitment_digest", "seed_commitment"}  # round 1 shows no commitment
+    relay.digests[2] = trustee_cli.keygen_start(relay.download(2), str(states[2]))
+    # Round 2: the browser reveals from the tool's state file and the other way round.
+    relay.round1[1] = call(js, "keygenReveal", relay.download(1), json.loads(states[1].read_text()), PASSPHRASE)["upload"]
+    relay.round1[2] = call(js, "keygenReveal", relay.download(2), json.loads(states[2].read_text()), PASSPHRASE)["upload"]
+    relay.round1[3] = trustee_cli.keygen_reveal(relay.download(3), str(states[3]))
+    for i in (1, 2, 3):  # every reveal matches its digest, whichever side computed it
+        assert ceremony_record.commitment_digest(m, relay.round1[i]["public"]) == relay.digests[i]["commitment_digest"]
 
     fingerprints = set()
     r = call(js, "keygenShares", relay.download(1), json.loads(states[1].read_text()), PASSPHRASE)
@@ -197,7 +206,10 @@ def test_a_ceremony_mixing_browser_and_command_line_round_by_round(js, election,
     ballot = {"manifest": m, "key": expected, "keys": None, "publics": publics}
     tally = _tally(ballot)
     tallies = {"manifest": m, "joint_key": expected, "tallies": [tally]}
-    shares = [call(js, "decryptionShares", tallies, keys[i], PASSPHRASE)[""] for i in (2, 3)]
+    posted = {i: call(js, "decryptionShares", tallies, keys[i], PASSPHRASE) for i in (2, 3)}
+    for i in (2, 3):  # each key file carries the tie-lot value committed to in round 1, browser- or tool-made
+        assert ceremony_record.seed_commitment(m, i, posted[i]["seed_reveal"]) == relay.digests[i]["seed_commitment"]
+    shares = [posted[i][""] for i in (2, 3)]
     assert all(api.verify_decryption_share(m, expected, publics, tally, s) for s in shares)
     assert api.option_counts(m, api.combine_shares(m, tally, shares), 3) == [[2, 1], [1, 2, 0]]
     assert keyfile.open_sealed(keys[1], PASSPHRASE)["index"] == 1  # the browser's key file opens in Python
@@ -216,7 +228,13 @@ def test_a_swapped_box_key_changes_the_fingerprint_and_my_own_entry_is_checked(j
     for i in (1, 2, 3):
         r = call(js, "keygenStart", relay.download(i), PASSPHRASE, FAST)
         (tmp_path / f"s{i}.json").write_text(json.dumps(r["stateFile"]))
-        relay.round1[i] = r["upload"]
+        relay.digests[i] = r["upload"]
+    early = relay.download(1)
+    early["digests"] = early["digests"][:2]  # trustee 3 has not posted round 1
+    state = json.loads((tmp_path / "s1.json").read_text())
+    assert refusal(js, "keygenReveal", early, state, PASSPHRASE).startswith("not every trustee has posted round 1")
+    for i in (1, 2, 3):
+        relay.round1[i] = call(js, "keygenReveal", relay.download(i), json.loads((tmp_path / f"s{i}.json").read_text()), PASSPHRASE)["upload"]
     honest = relay.download(1)
     swapped = json.loads(json.dumps(honest))
     swapped["trustees"][1]["box_public"] = keyfile.box_keypair()[0]
@@ -226,6 +244,12 @@ def test_a_swapped_box_key_changes_the_fingerprint_and_my_own_entry_is_checked(j
     mine["trustees"][0]["box_public"] = keyfile.box_keypair()[0]
     state = json.loads((tmp_path / "s1.json").read_text())
     assert "differs from what you made" in refusal(js, "keygenShares", mine, state, PASSPHRASE)
+    other = json.loads(json.dumps(honest))
+    _, other["trustees"][1]["public"] = api.dkg_commit(election["manifest"], 2)  # good proofs, but not what trustee 2 committed to
+    assert refusal(js, "keygenShares", other, state, PASSPHRASE).startswith("trustee 2's commitments do not match the digest they posted in round 1")
+    digest_changed = json.loads(json.dumps(honest))
+    digest_changed["trustees"][1]["seed_commitment"] = "00" * 32  # the fingerprint covers the digests too
+    assert call(js, "ceremonyFingerprint", digest_changed) == trustee_cli.ceremony_fingerprint(digest_changed) != trustee_cli.ceremony_fingerprint(honest)
     assert refusal(js, "keygenShares", honest, state, "the wrong passphrase") == "wrong passphrase, or the file was changed"
 
 

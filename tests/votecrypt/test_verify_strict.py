@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from votecrypt import api
+from votecrypt import api, ceremony_record
 from votecrypt.ballot import Election, audit_code
 from votecrypt.cli import main
 from votecrypt.elgamal import encrypt
@@ -41,7 +41,7 @@ def _with_audited(d, entry):
 def test_the_fixture_and_a_valid_audited_ballot_pass(small_record):
     rep = verify_record(_with_audited(small_record, _audited(small_record, [[1, 0], [1, 1, 0], [0, 0]])))
     assert rep.ok, (rep.failed, rep.detail)
-    assert rep.not_checked == []
+    assert rep.not_checked == ["ceremony: the record carries no commit-before-reveal digests and no tie-lot seed"]
 
 
 def test_audited_choices_need_one_entry_per_option(small_record):
@@ -135,3 +135,64 @@ def test_cli_refuses_a_duplicate_key_as_a_failed_check(small_record, tmp_path, c
     assert main([str(p)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == "0 ballots" and any(line.startswith("FAIL record.json: duplicate-key") for line in out)
+
+
+# --- the key ceremony's digests and the tie-lot seed (spec §6.8) -----------------------------
+
+SEEDS = {1: "11" * 32, 2: "22" * 32, 3: "33" * 32}
+
+
+def _ceremony(d, revealed=(1, 2), decrypted=True):
+    rows = [{"index": p["index"], "commitment_digest": ceremony_record.commitment_digest(d["manifest"], p),
+             "seed_commitment": ceremony_record.seed_commitment(d["manifest"], p["index"], SEEDS[p["index"]]),
+             "seed_reveal": SEEDS[p["index"]] if p["index"] in revealed else None} for p in d["publics"]]
+    return ceremony_record.ceremony_section(d["manifest"], rows, headline_decrypted=decrypted)
+
+
+@pytest.fixture(scope="module")
+def with_ceremony(small_record):
+    rec = copy.deepcopy(small_record["record"])
+    rec["ceremony"] = _ceremony(small_record)
+    return rec
+
+
+def test_a_record_with_its_ceremony_verifies_and_names_the_lot_seed(with_ceremony, small_record):
+    rep = verify_record(with_ceremony)
+    assert rep.ok and rep.not_checked == [], (rep.failed, rep.detail, rep.not_checked)
+    seed = ceremony_record.lot_seed(small_record["manifest"], {1: SEEDS[1], 2: SEEDS[2]})
+    assert with_ceremony["ceremony"]["lot_seed"] == seed
+    assert any(c.startswith(f"ceremony: 3 commitment digests match; lot seed {seed[:16]}") for c in rep.checks)
+
+
+def test_commitments_that_do_not_match_the_digest_posted_first_are_refused(with_ceremony, small_record):
+    rec = copy.deepcopy(with_ceremony)
+    _, other = api.dkg_commit(small_record["manifest"], 2)  # what a trustee choosing after seeing the others would post
+    rec["ceremony"]["trustees"][1]["commitment_digest"] = ceremony_record.commitment_digest(small_record["manifest"], other)
+    rep = verify_record(rec)
+    assert (rep.failed, rep.detail) == ("ceremony.trustees[2].commitment_digest", "the trustee's commitments do not match the digest they posted first")
+
+
+def test_a_revealed_value_must_match_its_commitment(with_ceremony):
+    rec = copy.deepcopy(with_ceremony)
+    rec["ceremony"]["trustees"][0]["seed_reveal"] = "44" * 32
+    rep = verify_record(rec)
+    assert (rep.failed, rep.detail) == ("ceremony.trustees[1].seed_reveal", "the revealed value does not match its commitment")
+
+
+def test_the_lot_seed_is_the_hash_of_exactly_k_revealed_values(with_ceremony, small_record):
+    rec = copy.deepcopy(with_ceremony)
+    rec["ceremony"]["lot_seed"] = ceremony_record.lot_seed(small_record["manifest"], {1: SEEDS[1]})  # a value left out
+    rep = verify_record(rec)
+    assert (rep.failed, rep.detail) == ("ceremony.lot_seed", "not the hash of the revealed values")
+    rec["ceremony"] = _ceremony(small_record, revealed=(1, 2, 3))  # a third value, which the count did not need
+    rep = verify_record(rec)
+    assert rep.failed == "ceremony.lot_seed" and rep.detail.startswith("the count needs exactly 2 revealed seed values")
+
+
+def test_a_sealed_record_has_no_lot_seed_yet(sealed_record, small_record):
+    rec = copy.deepcopy(sealed_record)
+    rec["ceremony"] = _ceremony(small_record, revealed=(1,), decrypted=False)
+    assert rec["ceremony"]["lot_seed"] is None and verify_record(rec).ok
+    rec["ceremony"]["lot_seed"] = ceremony_record.lot_seed(small_record["manifest"], {1: SEEDS[1]})
+    rep = verify_record(rec)
+    assert (rep.failed, rep.detail) == ("ceremony.lot_seed", "there is no lot seed before the headline is decrypted")

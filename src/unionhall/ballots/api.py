@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 
 from unionhall.ballots import demo, hooks
 from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot
-from unionhall.ballots.counting import AreaResult, OptionResult, QuestionResult, Results, ballot_close as _close, results
+from unionhall.ballots.counting import AreaResult, OptionResult, QuestionResult, Results, ballot_close as _close, lot_seed as _lot_seed, results
 from unionhall.ballots.hooks import DriveTerms, RuleProfile
 from unionhall.ballots.models import Ballot, Question, RollEntry
 from unionhall.ballots.record import ballot_record as _record
@@ -37,7 +37,7 @@ __all__ = [
     "NO", "YES", "AreaKind", "AreaResult", "BallotFacts", "BallotSpec", "DriveTerms", "Electorate", "OptionResult",
     "QuestionFacts", "QuestionKind", "QuestionResult", "QuestionSpec", "Receipt", "Results", "RollCounts", "RuleProfile",
     "Status", "TrusteeSpec", "Window", "ballot_cast", "ballot_close", "ballot_define", "ballot_facts", "ballot_find",
-    "ballot_open", "ballot_questions", "ballot_record", "ballot_results", "entitled_members", "register_profile",
+    "ballot_open", "ballot_questions", "ballot_record", "ballot_results", "ballot_lot_seed", "entitled_members", "register_profile",
     "roll_counts", "voted_members",
     "demo_aliases", "demo_cast_votes", "demo_decrypt_headline", "demo_keys", "demo_save_key_files",
     "demo_spread_voting_times", "demo_vote",
@@ -221,6 +221,15 @@ def ballot_results(*, ballot_id: int) -> Results | None:
     """Turnout and totals, once the trustees have declared the overall result; None before."""
     ballot = _ballot(ballot_id)
     return results(ballot) if ballot.status == Status.RESULT else None
+
+
+def ballot_lot_seed(*, ballot_id: int) -> str | None:
+    """The seed for drawing lots between tied options (64 hex characters), once
+    the overall result is decrypted: the hash of values the trustees committed
+    to at the key ceremony and revealed at the count, so no single party chose
+    it; the election record lets anyone recompute it. None before the count, or
+    for a ballot whose key ceremony had no such values."""
+    return _lot_seed(_ballot(ballot_id))
 
 
 def ballot_record(*, ballot_id: int) -> dict:

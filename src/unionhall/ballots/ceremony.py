@@ -1,13 +1,16 @@
 """The trustees' key generation (a Pedersen-style DKG with no dealer).
 
 Each trustee runs ``unionhall-trustee`` on their own computer; this server
-only relays. Round 1: each posts public commitments (with proofs) and a box
-key. Round 2: each posts one share for every other trustee, sealed to that
-trustee's box key, so the server cannot read any. Round 3: each opens the
-shares addressed to them, checks each against its sender's commitments, keeps
-their key share, and posts the joint key they computed. When every trustee
-has confirmed the same joint key, the one the server computes from the
-commitments, the ballot has its key.
+only relays. Round 1: each posts only digests: of their commitments, and of a
+secret value for the tie-lot seed. Round 2, once every digest is in: each
+shows their commitments (with proofs) and a box key, which must match their
+digest; so nobody, the last trustee included, can choose commitments after
+seeing another's and bias the joint key (Gennaro et al.). Round 3: each posts
+one share for every other trustee, sealed to that trustee's box key, so the
+server cannot read any. Round 4: each opens the shares addressed to them,
+checks each against its sender's commitments, keeps their key share, and posts
+the joint key they computed. When every trustee has confirmed the same joint
+key, the one the server computes from the commitments, the ballot has its key.
 """
 
 from django.db import transaction
@@ -20,18 +23,29 @@ from unionhall.ballots.setup import ballot_manifest, ballot_set_keys
 from unionhall.mail import queue_email
 from unionhall.refusals import Refused
 from votecrypt import api
+from votecrypt.ceremony_record import ceremony_section, commitment_digest, is_hex32
+
+
+ROUNDS = 4
 
 
 def ceremony_round(ballot: Ballot) -> int:
-    """1, 2 or 3: the round the trustees are in; 4 when the key is set."""
+    """1 to 4: the round the trustees are in; 5 when the key is set."""
     if ballot.joint_key:
-        return 4
+        return ROUNDS + 1
     trustees = list(ballot.trustees.all())
-    if not all(t.dkg_public for t in trustees):
+    if not all(t.dkg_commitment_digest for t in trustees):
         return 1
-    if not all(t.sealed_shares for t in trustees):
+    if not all(t.dkg_public for t in trustees):
         return 2
-    return 3
+    if not all(t.sealed_shares for t in trustees):
+        return 3
+    return 4
+
+
+def round_done(trustee: Trustee, stage: int) -> bool:
+    """Has this trustee done round ``stage``?"""
+    return bool({1: trustee.dkg_commitment_digest, 2: trustee.dkg_public, 3: trustee.sealed_shares, 4: trustee.confirmed_key}.get(stage))
 
 
 @transaction.atomic
@@ -152,9 +166,13 @@ def ceremony_download(ballot: Ballot, trustee: Trustee) -> dict:
         raise Refused("The key ceremony has not started.")
     data = {"manifest": ballot.manifest, "index": trustee.index}
     others = list(ballot.trustees.all())
-    if ceremony_round(ballot) >= 2:
-        data["trustees"] = [{"index": t.index, "public": t.dkg_public, "box_public": t.box_public} for t in others]
-    if ceremony_round(ballot) >= 3:
+    stage = ceremony_round(ballot)
+    if stage >= 2:
+        data["digests"] = [{"index": t.index, "commitment_digest": t.dkg_commitment_digest, "seed_commitment": t.seed_commitment} for t in others]
+    if stage >= 3:
+        data["trustees"] = [{"index": t.index, "public": t.dkg_public, "box_public": t.box_public,
+                             "commitment_digest": t.dkg_commitment_digest, "seed_commitment": t.seed_commitment} for t in others]  # fmt: skip
+    if stage >= 4:
         data["shares_for_me"] = {str(t.index): t.sealed_shares[str(trustee.index)] for t in others if t.index != trustee.index}
     return data
 
@@ -165,13 +183,21 @@ def ceremony_upload(*, ballot: Ballot, trustee: Trustee, data) -> str:
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     trustee = Trustee.objects.select_for_update().get(pk=trustee.pk)
     stage = ceremony_round(ballot)
-    if not ballot.manifest or stage == 4:
+    if not ballot.manifest or stage > ROUNDS:
         raise Refused("There is no key ceremony in progress for this ballot.")
     if not isinstance(data, dict):
         raise Refused("That is not a file from unionhall-trustee.")
-    if stage == 1 and "public" in data:
-        if trustee.dkg_public:
+    if stage == 1 and "commitment_digest" in data:
+        if trustee.dkg_commitment_digest:
             raise Refused("You have already posted round 1.")
+        if set(data) != {"commitment_digest", "seed_commitment"} or not all(is_hex32(data[k]) for k in data):
+            raise Refused("Round 1 refused: it needs the digest of your commitments and of your tie-lot value, each 64 hex characters.")
+        trustee.dkg_commitment_digest, trustee.seed_commitment = data["commitment_digest"], data["seed_commitment"]
+        trustee.save(update_fields=["dkg_commitment_digest", "seed_commitment"])
+        done = "round 1: digests"
+    elif stage == 2 and "public" in data:
+        if trustee.dkg_public:
+            raise Refused("You have already posted round 2.")
         try:
             public = data["public"]
             if public.get("index") != trustee.index:
@@ -179,26 +205,28 @@ def ceremony_upload(*, ballot: Ballot, trustee: Trustee, data) -> str:
             api.dkg_check_public(ballot.manifest, public)
             if len(bytes.fromhex(data["box_public"])) != 32:
                 raise ValueError("bad box key")
+            if commitment_digest(ballot.manifest, public) != trustee.dkg_commitment_digest:
+                raise ValueError("these commitments do not match the digest you posted in round 1")
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise Refused(f"Round 1 data refused: {exc}") from None
+            raise Refused(f"Round 2 data refused: {exc}") from None
         trustee.dkg_public, trustee.box_public = public, data["box_public"]
         trustee.save(update_fields=["dkg_public", "box_public"])
-        done = "round 1: commitments"
-    elif stage == 2 and "shares" in data:
+        done = "round 2: commitments"
+    elif stage == 3 and "shares" in data:
         expected = {str(t.index) for t in ballot.trustees.exclude(pk=trustee.pk)}
         shares = data["shares"]
         if not isinstance(shares, dict) or set(shares) != expected or not all(isinstance(v, str) and len(v) < 400 for v in shares.values()):
-            raise Refused("Round 2 refused: it needs one sealed share for each other trustee.")
+            raise Refused("Round 3 refused: it needs one sealed share for each other trustee.")
         trustee.sealed_shares = shares
         trustee.save(update_fields=["sealed_shares"])
-        done = "round 2: sealed shares"
-    elif stage == 3 and "joint_key" in data:
+        done = "round 3: sealed shares"
+    elif stage == 4 and "joint_key" in data:
         expected = api.joint_key(ballot.manifest, [t.dkg_public for t in ballot.trustees.all()])
         if data["joint_key"] != expected:
             raise Refused("Your tool computed a different key from the one the commitments give. Tell the ballot's officers; do not continue.")
         trustee.confirmed_key = expected
         trustee.save(update_fields=["confirmed_key"])
-        done = "round 3: key confirmed"
+        done = "round 4: key confirmed"
         if all(t.confirmed_key == expected for t in ballot.trustees.all()):
             ballot_set_keys(ballot=ballot, manifest=ballot.manifest, joint_key=expected,
                             publics=[t.dkg_public for t in ballot.trustees.all()], actor=trustee.user)  # fmt: skip
@@ -206,3 +234,16 @@ def ceremony_upload(*, ballot: Ballot, trustee: Trustee, data) -> str:
         raise Refused(f"The ceremony is in round {stage}: upload the file from that round's step.")
     audit_record(actor=trustee.user, action=Action.CHANGE, subject=ballot, detail={"event": f"key ceremony {done}", "trustee": trustee.index})
     return done
+
+
+def ceremony_record_section(ballot: Ballot) -> dict | None:
+    """The election record's ``ceremony`` (docs/election-record.md §6.8): each
+    trustee's round-1 digests, the tie-lot values revealed with the shares that
+    decrypted the overall result, and the lot seed. None for a ballot whose key
+    was not made in this four-round ceremony (the demo's, made in one place)."""
+    trustees = list(ballot.trustees.all())
+    if not ballot.joint_key or not all(t.dkg_commitment_digest and t.seed_commitment for t in trustees):
+        return None
+    rows = [{"index": t.index, "commitment_digest": t.dkg_commitment_digest, "seed_commitment": t.seed_commitment,
+             "seed_reveal": t.seed_reveal or None} for t in trustees]  # fmt: skip
+    return ceremony_section(ballot.manifest, rows, headline_decrypted="" in ballot.counts)

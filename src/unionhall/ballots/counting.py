@@ -19,6 +19,8 @@ from unionhall.ballots.models import Ballot, Cast, RollEntry, Trustee
 from unionhall.ballots.roll import MIN_AREA_SIZE, OTHER_AREAS
 from unionhall.refusals import Refused
 from votecrypt import api
+from votecrypt.ceremony_record import SEED_REVEAL, seed_commitment
+from votecrypt.ceremony_record import lot_seed as ceremony_lot_seed
 
 
 @transaction.atomic
@@ -87,11 +89,23 @@ def may_decrypt(ballot: Ballot, area: str) -> str | None:
 @transaction.atomic
 def trustee_post_shares(*, ballot: Ballot, trustee: Trustee, shares: dict) -> list[str]:
     """Store a trustee's decryption shares ({area: share}) after checking each
-    proof; combine any tally that now has enough. Returns the areas accepted."""
+    proof; combine any tally that now has enough. Returns the areas accepted.
+
+    Beside the areas, ``"seed_reveal"`` carries the trustee's tie-lot value,
+    committed to in round 1 of the key ceremony. It must come with the share
+    of the overall result while that is still sealed, and must match the
+    commitment. Values are kept only until the overall result is decrypted:
+    the lot seed is the hash of exactly the values sent with the shares that
+    decrypted it (docs/election-record.md §6.8)."""
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     trustee = Trustee.objects.select_for_update().get(pk=trustee.pk)
-    if not isinstance(shares, dict) or not shares:
+    if not isinstance(shares, dict):
         raise Refused("Upload the file of decryption shares that the trustee tool wrote.")
+    shares = dict(shares)
+    reveal = shares.pop(SEED_REVEAL, None)
+    if not shares:
+        raise Refused("Upload the file of decryption shares that the trustee tool wrote.")
+    keep_reveal = _check_reveal(ballot, trustee, reveal, headline="" in shares)
     accepted = []
     for area, share in shares.items():
         reason = may_decrypt(ballot, area)
@@ -107,10 +121,42 @@ def trustee_post_shares(*, ballot: Ballot, trustee: Trustee, shares: dict) -> li
             raise Refused(f"{area or 'Overall result'}: the decryption share's proof does not verify for trustee {trustee.index}.")
         trustee.shares[area] = share
         accepted.append(area)
-    trustee.save(update_fields=["shares"])
+    if keep_reveal:
+        trustee.seed_reveal = reveal
+    trustee.save(update_fields=["shares", "seed_reveal"])
     audit_record(actor=trustee.user, action=Action.CHANGE, subject=ballot, detail={"event": "decryption shares posted", "trustee": trustee.index, "areas": accepted})
     _combine_ready(ballot)
     return accepted
+
+
+def _check_reveal(ballot: Ballot, trustee: Trustee, reveal, *, headline: bool) -> bool:
+    """Whether to keep this trustee's tie-lot value; Refused if it is wrong or missing."""
+    counted = "" in ballot.counts
+    if reveal is None:
+        if headline and not counted and trustee.seed_commitment and not trustee.seed_reveal:
+            raise Refused("Send your tie-lot value with your share of the overall result: make the shares from the key file of "
+                          "this ballot's key ceremony, with the current tool or this page.")  # fmt: skip
+        return False
+    if not trustee.seed_commitment:
+        return False  # a ceremony from before tie-lot values: nothing to check it against
+    try:
+        good = seed_commitment(ballot.manifest, trustee.index, reveal) == trustee.seed_commitment
+    except (ValueError, TypeError):
+        good = False
+    if not good:
+        raise Refused("Your tie-lot value does not match the one you committed to in round 1 of the key ceremony: nothing was recorded.")
+    return headline and not counted and not trustee.seed_reveal
+
+
+def lot_seed(ballot: Ballot) -> str | None:
+    """The seed for drawing lots, once the overall result is decrypted: the
+    hash of the tie-lot values the trustees who decrypted it revealed, each
+    committed to before any trustee's key was made. None before, or for a
+    ballot whose ceremony had no tie-lot values."""
+    reveals = {t.index: t.seed_reveal for t in ballot.trustees.all() if t.seed_reveal}
+    if "" not in ballot.counts or not reveals:
+        return None
+    return ceremony_lot_seed(ballot.manifest, reveals)
 
 
 def _combine_ready(ballot: Ballot) -> None:

@@ -18,7 +18,7 @@ from unionhall.audit.services import audit_record
 from unionhall.ballots.board import audited_ballots, board, not_counted
 from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot, spoil_ballot
 from unionhall.ballots.ceremony import (ceremony_download, ceremony_restart, ceremony_restart_request, ceremony_restart_withdraw,
-                                         ceremony_round, ceremony_start, ceremony_upload)
+                                         ceremony_round, ceremony_start, ceremony_upload, round_done)
 from unionhall.ballots.counting import ballot_close, ballot_open_areas, results, trustee_post_shares
 from unionhall.ballots.forms import BallotForm
 from unionhall.ballots.models import Ballot, Reminder, RollEntry
@@ -287,10 +287,12 @@ def trustee_page(request, slug: str):
             record_refusal(request, ballot, trustee, exc)
             messages.error(request, str(exc))
         return redirect("ballot_trustee", slug=slug)
-    done = {1: trustee.dkg_public, 2: trustee.sealed_shares, 3: trustee.confirmed_key}.get(stage)
+    done = round_done(trustee, stage)
+    trustees = list(ballot.trustees.all())
     context = {
-        "ballot": ballot, "trustee": trustee, "round": stage, "done": bool(done), "trustees": ballot.trustees.all(),
-        "ceremony": ceremony_download(ballot, trustee) if stage in (1, 2, 3) and not done else None,
+        "ballot": ballot, "trustee": trustee, "round": stage, "done": done, "trustees": trustees,
+        "progress": [(t.label, round_done(t, stage)) for t in trustees],
+        "ceremony": ceremony_download(ballot, trustee) if 1 <= stage <= 4 and not done else None,
         "tallies": decryptable_tallies(ballot) if ballot.status in (Ballot.Status.CLOSED, Ballot.Status.RESULT) else None,
     }  # fmt: skip
     return render(request, "ballots/trustee.html", context)

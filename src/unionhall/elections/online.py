@@ -8,11 +8,17 @@ decryption) through its own pages. Once the headline result is decrypted,
 HQ declares: the most votes win.
 
 Ties: if candidates tie for the last seat(s), the seats are settled by lot,
-drawn by the server at the moment of declaration from a fresh random seed.
+drawn from the ballot's lot seed: the hash of values the ballot's trustees
+committed to at the key ceremony and revealed with their shares at the count
+(``ballots.api.ballot_lot_seed``; docs/election-record.md §6.8), so neither
+the server nor any one trustee chose it, and the election record lets anyone
+recompute it. Only a ballot whose ceremony had no such values (made before
+them, or the demo's) falls back to a seed the server draws at declaration.
 HQ sees the tie on the election page before declaring; the seed, the tied
 candidates and who was drawn are published in the stage table, written in
 the audit entry and mentioned in the email to every candidate, so the lot
-can be re-drawn by anyone (``random.Random(seed).sample(tied, places)``).
+can be re-drawn by anyone (``random.Random(int(seed, 16)).sample(tied, places)``
+for the trustees' hex seed, ``random.Random(seed)`` for a server-drawn number).
 
 Ranked (STV) ballots cannot be summed under encryption, so STV elections
 take the scrutineer's route (``scrutineer.py``) instead.
@@ -166,7 +172,7 @@ def check_declare(*, election: Election, actor) -> ballots.AreaResult:
 def election_declare_from_ballot(*, election: Election, actor, now: dt.datetime | None = None, lot_seed: int | None = None) -> Election:
     """Declare the winners by votes in the decrypted headline result; a tie
     for the last place is settled by lot (see the module's docstring).
-    ``lot_seed`` is for tests; otherwise it is drawn now."""
+    ``lot_seed`` is for tests; otherwise the ballot's lot seed is used."""
     now = now or timezone.now()
     election = lock_election(election)
     headline = check_declare(election=election, actor=actor)
@@ -175,10 +181,16 @@ def election_declare_from_ballot(*, election: Election, actor, now: dt.datetime 
     winners, tied, places = fptp_places(votes, election.seats)
     tie = None
     if tied:
-        seed = secrets.randbits(64) if lot_seed is None else lot_seed
-        drawn = random.Random(seed).sample(tied, places)
+        trustees_seed = ballots.ballot_lot_seed(ballot_id=election.ballot_id) if lot_seed is None else None
+        if trustees_seed:
+            drawn = random.Random(int(trustees_seed, 16)).sample(tied, places)
+            method = f"lot (seed {trustees_seed}, from the ballot's trustees)"
+        else:
+            seed = secrets.randbits(64) if lot_seed is None else lot_seed
+            drawn = random.Random(seed).sample(tied, places)
+            method = f"lot (seed {seed})"
         tie = {"stage": 1, "purpose": "elect", "candidates": [i + 1 for i in tied], "chosen": drawn[0] + 1,
-               "drawn": [i + 1 for i in drawn], "votes": votes[tied[0]], "method": f"lot (seed {seed})"}  # fmt: skip
+               "drawn": [i + 1 for i in drawn], "votes": votes[tied[0]], "method": method}  # fmt: skip
         winners = winners + drawn
     election.stage_table = stage_table(election, standing, votes, winners, tie, valid=headline.ballots)
     election.count_report = ""

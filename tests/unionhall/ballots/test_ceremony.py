@@ -61,11 +61,18 @@ def step(draft, tmp_path, capsys, command, index, *extra):
 
 def run_ceremony(draft, tmp_path, capsys, key_prefix="key"):
     """Every trustee runs every round with the tool, in order."""
-    for command in ("keygen-start", "keygen-shares"):
+    for command in ("keygen-start", "keygen-reveal", "keygen-shares"):
         for i in (1, 2, 3):
             step(draft, tmp_path, capsys, command, i)
     for i in (1, 2, 3):
         step(draft, tmp_path, capsys, "keygen-finish", i, str(tmp_path / f"{key_prefix}-{i}.json"))
+
+
+def start_and_reveal(draft, tmp_path, capsys):
+    """Rounds 1 and 2 for every trustee: digests, then commitments."""
+    for command in ("keygen-start", "keygen-reveal"):
+        for i in (1, 2, 3):
+            step(draft, tmp_path, capsys, command, i)
 
 
 def test_three_trustees_make_a_key_that_decrypts_and_the_server_never_sees_a_secret(draft, tmp_path, capsys, fast_kdf):
@@ -74,12 +81,17 @@ def test_three_trustees_make_a_key_that_decrypts_and_the_server_never_sees_a_sec
         step(draft, tmp_path, capsys, "keygen-start", i)
     draft.refresh_from_db()
     assert ceremony_round(draft) == 2
+    assert all(t.dkg_public is None and len(t.dkg_commitment_digest) == 64 for t in draft.trustees.all())  # only digests so far
+    for i in (1, 2, 3):
+        step(draft, tmp_path, capsys, "keygen-reveal", i)
+    draft.refresh_from_db()
+    assert ceremony_round(draft) == 3
     for i in (1, 2, 3):
         step(draft, tmp_path, capsys, "keygen-shares", i)
     for i in (1, 2, 3):
         step(draft, tmp_path, capsys, "keygen-finish", i, str(tmp_path / f"key-{i}.json"))
     draft.refresh_from_db()
-    assert draft.joint_key and ceremony_round(draft) == 4
+    assert draft.joint_key and ceremony_round(draft) == 5
     stored = json.dumps([Trustee.objects.filter(ballot=draft).values()[i] for i in range(3)], default=str)
     secrets = [keyfile.open_sealed(json.loads((tmp_path / f"key-{i}.json").read_text()), "a long trustee passphrase")["share"] for i in (1, 2, 3)]
     assert not any(s in stored for s in secrets)
@@ -97,7 +109,9 @@ def test_three_trustees_make_a_key_that_decrypts_and_the_server_never_sees_a_sec
 
 def test_a_forged_commitment_is_refused_and_nothing_recorded(draft, tmp_path, capsys, fast_kdf):
     ceremony_start(ballot=draft, actor=None)
-    out = step(draft, tmp_path, capsys, "keygen-start", 1)
+    for i in (1, 2, 3):
+        step(draft, tmp_path, capsys, "keygen-start", i)
+    out = step(draft, tmp_path, capsys, "keygen-reveal", 1)
     trustee2 = Trustee.objects.get(ballot=draft, index=2)
     with pytest.raises(Refused, match="another trustee"):  # trustee 1's data posted as trustee 2's
         ceremony_upload(ballot=draft, trustee=trustee2, data=out)
@@ -107,11 +121,55 @@ def test_a_forged_commitment_is_refused_and_nothing_recorded(draft, tmp_path, ca
         ceremony_upload(ballot=draft, trustee=trustee2, data=forged)
     assert Trustee.objects.get(ballot=draft, index=2).dkg_public is None
     trustee3 = Trustee.objects.get(ballot=draft, index=3)
-    mine = step_output(draft, tmp_path, capsys, "keygen-start", 3)
+    mine = step_output(draft, tmp_path, capsys, "keygen-reveal", 3)
     mine["public"]["note"] = "extra"  # unknown fields would be relayed to the other trustees
     with pytest.raises(Refused, match="malformed"):
         ceremony_upload(ballot=draft, trustee=trustee3, data=mine)
     assert Trustee.objects.get(ballot=draft, index=3).dkg_public is None
+
+
+def test_commitments_chosen_after_the_digests_are_refused(draft, tmp_path, capsys, fast_kdf):
+    """Commit before reveal: a trustee who waits to see the others' commitments
+    and then picks new ones (to bias the joint key) no longer matches the
+    digest they posted before any commitment was shown."""
+    ceremony_start(ballot=draft, actor=None)
+    step(draft, tmp_path, capsys, "keygen-start", 1)
+    # Nobody can show commitments while a digest is missing: not the tool, not the server.
+    path = tmp_path / "early.json"
+    path.write_text(json.dumps(dict(ceremony_download(draft, Trustee.objects.get(ballot=draft, index=1)), digests=[])))
+    assert trustee_tool(["keygen-reveal", str(path), str(tmp_path / "state-1.json")]) == 1
+    assert "not every trustee has posted round 1" in capsys.readouterr().err
+    for i in (2, 3):
+        step(draft, tmp_path, capsys, "keygen-start", i)
+    for i in (1, 2):
+        step(draft, tmp_path, capsys, "keygen-reveal", i)
+    draft.refresh_from_db()
+    honest = step_output(draft, tmp_path, capsys, "keygen-reveal", 3)
+    _, other = api.dkg_commit(draft.manifest, 3)  # well formed, with good proofs, but chosen now
+    trustee3 = Trustee.objects.get(ballot=draft, index=3)
+    with pytest.raises(Refused, match="do not match the digest you posted in round 1"):
+        ceremony_upload(ballot=draft, trustee=trustee3, data=dict(honest, public=other))
+    assert Trustee.objects.get(ballot=draft, index=3).dkg_public is None
+    ceremony_upload(ballot=draft, trustee=trustee3, data=honest)
+
+
+def test_a_server_that_changes_a_digest_or_shows_other_commitments_is_caught_by_the_tool(draft, tmp_path, capsys, fast_kdf):
+    ceremony_start(ballot=draft, actor=None)
+    for i in (1, 2, 3):
+        step(draft, tmp_path, capsys, "keygen-start", i)
+    data = ceremony_download(draft, Trustee.objects.get(ballot=draft, index=1))
+    data["digests"][0]["commitment_digest"] = "ab" * 32
+    (tmp_path / "c.json").write_text(json.dumps(data))
+    assert trustee_tool(["keygen-reveal", str(tmp_path / "c.json"), str(tmp_path / "state-1.json")]) == 1
+    assert "your round-1 digests differs from what you made" in capsys.readouterr().err
+    for i in (1, 2, 3):
+        step(draft, tmp_path, capsys, "keygen-reveal", i)
+    draft.refresh_from_db()
+    data = ceremony_download(draft, Trustee.objects.get(ballot=draft, index=1))
+    _, data["trustees"][1]["public"] = api.dkg_commit(draft.manifest, 2)  # not what trustee 2 committed to
+    (tmp_path / "c.json").write_text(json.dumps(data))
+    assert trustee_tool(["keygen-shares", str(tmp_path / "c.json"), str(tmp_path / "state-1.json")]) == 1
+    assert "trustee 2's commitments do not match the digest they posted in round 1" in capsys.readouterr().err
 
 
 def test_uploads_for_the_wrong_round_are_refused(draft, tmp_path, capsys, fast_kdf):
@@ -126,13 +184,13 @@ def test_the_trustee_page_walks_through_the_rounds(client, draft, people, fast_k
     sign_in(client, people.hq)
     client.post(reverse("ballot_manage", args=[draft.slug]), {"action": "ceremony"})
     page = client.get(reverse("ballot_trustee", args=[draft.slug])).content.decode()
-    assert "Key ceremony: round 1 of 3" in page and "keygen-start" in page
+    assert "Key ceremony: round 1 of 4" in page and "keygen-start" in page
     data = client.get(reverse("ballot_trustee", args=[draft.slug]), {"download": "ceremony"}).json()
     (tmp_path / "c.json").write_text(json.dumps(data))
     out = run_tool(capsys, "keygen-start", str(tmp_path / "c.json"), str(tmp_path / "s.json"))
     response = client.post(reverse("ballot_trustee", args=[draft.slug]), {"ceremony": SimpleUploadedFile("u.json", json.dumps(out).encode())}, follow=True)
-    assert "Recorded round 1: commitments" in response.content.decode()
-    assert Trustee.objects.get(ballot=draft, index=1).dkg_public is not None
+    assert "Recorded round 1: digests" in response.content.decode()
+    assert Trustee.objects.get(ballot=draft, index=1).dkg_commitment_digest == out["commitment_digest"]
 
 
 def test_a_server_that_swaps_a_box_key_is_caught_by_the_trustees_fingerprints(draft, tmp_path, capsys, fast_kdf):
@@ -141,8 +199,7 @@ def test_a_server_that_swaps_a_box_key_is_caught_by_the_trustees_fingerprints(dr
     from votecrypt.trustee_cli import ceremony_fingerprint
 
     ceremony_start(ballot=draft, actor=None)
-    for i in (1, 2, 3):
-        step(draft, tmp_path, capsys, "keygen-start", i)
+    start_and_reveal(draft, tmp_path, capsys)
     draft.refresh_from_db()
     honest = ceremony_download(draft, Trustee.objects.get(ballot=draft, index=2))
     forged = ceremony_download(draft, Trustee.objects.get(ballot=draft, index=1))
@@ -171,8 +228,7 @@ def _restart_audit():
 
 def test_a_stalled_ceremony_restarts_with_a_replacement_trustee_and_nothing_old_fits(draft, tmp_path, capsys, fast_kdf, people, second_hq):
     ceremony_start(ballot=draft, actor=None)
-    for i in (1, 2, 3):
-        step(draft, tmp_path, capsys, "keygen-start", i)
+    start_and_reveal(draft, tmp_path, capsys)
     step(draft, tmp_path, capsys, "keygen-shares", 1)  # trustee 3 never comes back
     old_manifest = Ballot.objects.get(pk=draft.pk).manifest
     with pytest.raises(Refused, match="reason"):
@@ -216,7 +272,7 @@ def test_a_stalled_ceremony_restarts_with_a_replacement_trustee_and_nothing_old_
         (tmp_path / f"state-{i}.json").unlink(missing_ok=True)
     run_ceremony(draft, tmp_path, capsys, key_prefix="key2")
     draft.refresh_from_db()
-    assert draft.joint_key and ceremony_round(draft) == 4
+    assert draft.joint_key and ceremony_round(draft) == 5
     with pytest.raises(Refused, match="in progress"):
         ceremony_restart_request(ballot=draft, actor=people.hq.user, reason="again")
 
@@ -287,15 +343,14 @@ def test_the_page_embeds_the_round_for_the_browser_and_posts_to_the_same_checks(
     out = run_tool(capsys, "keygen-start", str(tmp_path / "c.json"), str(tmp_path / "s.json"))
     url = reverse("ballot_trustee_ceremony", args=[draft.slug])
 
-    forged = json.loads(json.dumps(out))
-    forged["public"]["proofs"][0][0] = forged["public"]["proofs"][0][1]
+    forged = dict(out, commitment_digest="AB" * 32)  # upper-case hex is not hex here
     answer = client.post(url, forged, content_type="application/json")
-    assert answer.status_code == 400 and "bad proof for coefficient 0" in answer.json()["error"]
-    assert Trustee.objects.get(ballot=draft, index=1).dkg_public is None and _audit_denials() == 1
+    assert answer.status_code == 400 and "Round 1 refused" in answer.json()["error"]
+    assert Trustee.objects.get(ballot=draft, index=1).dkg_commitment_digest == "" and _audit_denials() == 1
 
     answer = client.post(url, out, content_type="application/json")
-    assert answer.json() == {"ok": True, "message": "Recorded round 1: commitments."}
-    assert Trustee.objects.get(ballot=draft, index=1).dkg_public == out["public"]
+    assert answer.json() == {"ok": True, "message": "Recorded round 1: digests."}
+    assert Trustee.objects.get(ballot=draft, index=1).dkg_commitment_digest == out["commitment_digest"]
     page = client.get(reverse("ballot_trustee", args=[draft.slug])).content.decode()
     assert "You have done round 1" in page and 'id="ceremony-data"' not in page
     answer = client.post(url, "{not json", content_type="application/json")
@@ -342,7 +397,7 @@ def test_a_key_file_asking_for_absurd_limits_is_refused_before_any_work():
 
 def test_a_share_that_is_not_a_share_names_its_sender(draft, tmp_path, capsys, fast_kdf):
     ceremony_start(ballot=draft, actor=None)
-    for command in ("keygen-start", "keygen-shares"):
+    for command in ("keygen-start", "keygen-reveal", "keygen-shares"):
         for i in (1, 2, 3):
             step(draft, tmp_path, capsys, command, i)
     trustee1, trustee2 = (Trustee.objects.get(ballot=draft, index=i) for i in (1, 2))
@@ -353,3 +408,53 @@ def test_a_share_that_is_not_a_share_names_its_sender(draft, tmp_path, capsys, f
     path.write_text(json.dumps(ceremony_download(draft, trustee1)))
     assert trustee_tool(["keygen-finish", str(path), str(tmp_path / "state-1.json"), str(tmp_path / "key-1.json")]) == 1
     assert "trustee 2 sent a share" in capsys.readouterr().err and not (tmp_path / "key-1.json").exists()
+
+
+# --- The tie-lot seed: committed at the ceremony, revealed at the count ----------
+
+
+def test_tie_lot_values_are_revealed_with_the_count_and_the_record_proves_the_seed(draft, tmp_path, capsys, fast_kdf, people):
+    from tests.unionhall.ballots.test_casting import cast
+    from tests.unionhall.ballots.test_counting import close
+    from unionhall.ballots import api as ballots_api
+    from unionhall.ballots.ceremony import ceremony_record_section
+    from unionhall.ballots.counting import lot_seed, trustee_post_shares
+    from unionhall.ballots.record import ballot_record
+    from unionhall.ballots.trustee_views import decryptable_tallies
+    from votecrypt import ceremony_record
+    from votecrypt.verify import verify_record
+
+    ceremony_start(ballot=draft, actor=None)
+    run_ceremony(draft, tmp_path, capsys)
+    draft.refresh_from_db()
+    assert ceremony_record_section(draft)["lot_seed"] is None and lot_seed(draft) is None
+    ballot_open(ballot=draft, actor=None)
+    draft.refresh_from_db()
+    cast(draft, people.alice, yes=True)
+    cast(draft, people.bob, yes=False)
+    close(draft)
+    (tmp_path / "tallies.json").write_text(json.dumps(decryptable_tallies(draft)))
+    posted = {i: run_tool(capsys, "share", str(tmp_path / "tallies.json"), str(tmp_path / f"key-{i}.json")) for i in (1, 2, 3)}
+    trustee = {i: Trustee.objects.get(ballot=draft, index=i) for i in (1, 2, 3)}
+    assert set(posted[2]) == {"", "seed_reveal"}
+
+    with pytest.raises(Refused, match="does not match the one you committed to"):
+        trustee_post_shares(ballot=draft, trustee=trustee[2], shares=dict(posted[2], seed_reveal=posted[3]["seed_reveal"]))
+    with pytest.raises(Refused, match="Send your tie-lot value"):
+        trustee_post_shares(ballot=draft, trustee=trustee[2], shares={"": posted[2][""]})
+    assert Trustee.objects.get(pk=trustee[2].pk).shares == {}  # refused: nothing recorded
+    for i in (2, 3):
+        trustee_post_shares(ballot=draft, trustee=trustee[i], shares=posted[i])
+    trustee_post_shares(ballot=draft, trustee=trustee[1], shares=posted[1])  # after the count: its value is not used
+    draft.refresh_from_db()
+    assert draft.status == Ballot.Status.RESULT
+    assert [t.seed_reveal != "" for t in draft.trustees.order_by("index")] == [False, True, True]
+    seed = ceremony_record.lot_seed(draft.manifest, {2: posted[2]["seed_reveal"], 3: posted[3]["seed_reveal"]})
+    assert lot_seed(draft) == ballots_api.ballot_lot_seed(ballot_id=draft.pk) == seed
+
+    record = ballot_record(draft)
+    assert record["ceremony"]["lot_seed"] == seed and record["headline"] == "decrypted"
+    rep = verify_record(record)
+    assert rep.ok and rep.not_checked == [], (rep.failed, rep.detail, rep.not_checked)
+    record["ceremony"]["trustees"][2]["seed_reveal"] = posted[1]["seed_reveal"]
+    assert verify_record(record).failed == "ceremony.trustees[3].seed_reveal"

@@ -83,10 +83,18 @@
       return T.keygenStart(ceremony, passphrase.value).then(function (r) {
         upload = r.upload;
         offerFile(r.stateFile, section.dataset.filePrefix + "-state.json");
-        return "Your state file is made. Save it, then send round 1.";
+        return "Your state file is made. Save it, then send round 1 (only digests are sent).";
       });
     },
     "2": function () {
+      return readJsonFile(document.getElementById("state-file"), "state file").then(function (state) {
+        return T.keygenReveal(ceremony, state, passphrase.value);
+      }).then(function (r) {
+        upload = r.upload;
+        return "The server kept your digests as you made them. Send round 2.";
+      });
+    },
+    "3": function () {
       return readJsonFile(document.getElementById("state-file"), "state file").then(function (state) {
         return T.keygenShares(ceremony, state, passphrase.value);
       }).then(function (r) {
@@ -95,7 +103,7 @@
         return "Every trustee's commitments check out. Compare the fingerprint before you send.";
       });
     },
-    "3": function () {
+    "4": function () {
       return readJsonFile(document.getElementById("state-file"), "state file").then(function (state) {
         return T.keygenFinish(ceremony, state, passphrase.value);
       }).then(function (r) {
