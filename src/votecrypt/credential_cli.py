@@ -12,6 +12,9 @@ except the public files named below.
   The tool recomputes its commitment, makes one code per alias, and writes
   the sorted, signed list of public credentials (upload it) and the private
   mail-merge file ``alias,code`` (keep it; never upload it).
+* ``issue ROLL.json --key … --private codes.csv --alias A --out issue.json`` —
+  a code for a member added to the roll after it froze (the authority page
+  lists them); upload ``issue.json`` as a revocation is.
 * ``replace ROLL.json --key … --private codes.csv --alias A --reason "…" --out revocation.json``
   — a member lost their code: a new code replaces it in ``codes.csv`` (printed
   for the letter) and ``revocation.json``, signed, revokes the old public
@@ -111,10 +114,12 @@ def generate(roll: Any, authority: int, private_rows):
             "signature": cr.sign_list(F, commitment, len(voters), publics, authority)}
 
 
-def revocation(F: bytes, old: bytes, new: bytes | None, reason: str, authority: int) -> dict[str, Any]:
+def revocation(F: bytes, old: bytes | None, new: bytes | None, reason: str, authority: int) -> dict[str, Any]:
+    """A signed revocation of ``old`` with its replacement ``new``; with no
+    ``old``, a credential issued for a member added after the freeze."""
     if not reason.strip():
         raise ToolError("give a reason for the revocation")
-    return {"version": REVOCATION_VERSION, "fingerprint": F.hex(), "credential": old.hex(),
+    return {"version": REVOCATION_VERSION, "fingerprint": F.hex(), "credential": old.hex() if old else None,
             "replacement": new.hex() if new else None, "reason": reason,
             "signature": cr.sign_revocation(F, old, new, reason, authority)}
 
@@ -129,6 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--key", required=True)
     g.add_argument("--public", required=True, help="public credential list to upload")
     g.add_argument("--private", required=True, help="alias,code mail-merge file: keep it, never upload it")
+    i = sub.add_parser("issue", help="a code for a member added to the roll after it froze")
+    i.add_argument("roll")
+    i.add_argument("--key", required=True)
+    i.add_argument("--private", required=True)
+    i.add_argument("--alias", required=True)
+    i.add_argument("--reason", default="added to the roll after it froze")
+    i.add_argument("--out", required=True, help="signed issue to upload, as a revocation is")
     r = sub.add_parser("replace", help="a new code for a member who lost theirs; revoke the old one")
     r.add_argument("roll")
     r.add_argument("--key", required=True)
@@ -160,7 +172,18 @@ def main(argv: list[str] | None = None) -> int:
         F, _, voters = read_roll(roll)
         with open(a.private, encoding="utf-8", newline="") as f:
             rows = list(csv.reader(f))
-        idx = [i for i, row in enumerate(rows) if row and row[0] == a.alias]
+        if a.cmd == "issue":
+            if any(row and row[0] == a.alias for row in rows[1:]) or any(v[0] == a.alias for v in voters):
+                raise ToolError(f"{a.alias} already has a code")
+            code = cr.new_code()
+            out = revocation(F, None, cr.public_credential(F, code), a.reason, authority)
+            with _private_open(a.private) as f:
+                csv.writer(f).writerows(rows + [[a.alias, code]])
+            with open(a.out, "w", encoding="utf-8") as f:
+                json.dump(out, f)
+            print(f"code for {a.alias}: {code}\nupload {a.out}")
+            return 0
+        idx = [i for i, row in enumerate(rows[1:], 1) if row and row[0] == a.alias]
         if len(idx) != 1:
             raise ToolError(f"{a.alias} is not in {a.private}")
         old = cr.public_credential(F, rows[idx[0]][1])

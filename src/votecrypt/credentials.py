@@ -159,10 +159,13 @@ def list_message(F: bytes, roll_commitment: bytes, roll_size: int, credentials: 
     return (F, roll_commitment, roll_size, len(credentials), *sorted(credentials))
 
 
-def revocation_message(F: bytes, credential: bytes, replacement: bytes | None, reason: str) -> tuple:
-    """ctx of a revocation: F, the revoked credential, its replacement (32 zero
-    bytes when none) and the reason (UTF-8)."""
-    return (F, credential, replacement if replacement is not None else bytes(32), reason)
+def revocation_message(F: bytes, credential: bytes | None, replacement: bytes | None, reason: str) -> tuple:
+    """ctx of a revocation: F, the revoked credential, its replacement and the
+    reason (UTF-8); an absent credential or replacement is 32 zero bytes. No
+    revoked credential and a replacement: a credential *issued* for a voter
+    added to the roll after it froze."""
+    zero = bytes(32)
+    return (F, credential if credential is not None else zero, replacement if replacement is not None else zero, reason)
 
 
 def sign_list(F: bytes, roll_commitment: bytes, roll_size: int, credentials: Sequence[bytes], key: int,
@@ -181,13 +184,13 @@ def verify_list(F: bytes, roll_commitment: bytes, roll_size: int, credentials: S
                           authority, sig)
 
 
-def sign_revocation(F: bytes, credential: bytes, replacement: bytes | None, reason: str, key: int,
+def sign_revocation(F: bytes, credential: bytes | None, replacement: bytes | None, reason: str, key: int,
                     rng: Rng | None = None) -> list[str]:
     return encode_signature(schnorr_sign("credential-revocation",
                                          revocation_message(F, credential, replacement, reason), key, rng))
 
 
-def verify_revocation(F: bytes, credential: bytes, replacement: bytes | None, reason: str, authority: bytes,
+def verify_revocation(F: bytes, credential: bytes | None, replacement: bytes | None, reason: str, authority: bytes,
                       signature: Any) -> bool:
     try:
         sig = decode_signature(signature)

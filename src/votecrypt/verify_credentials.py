@@ -87,7 +87,8 @@ def _check(rec: dict[str, Any], c: Any, workers: int) -> str:
     # ballots are merged at the close), so its commitment may too: the sizes must agree.
     added = sum(1 for x in changes if x["change"] == "added")
     removed = sum(1 for x in changes if x["change"] == "removed")
-    _need(c["roll_size"] == roll["size"] - added + removed, "credentials.roll",
+    # (at most: a voter added after the freeze and then removed is listed once, as removed)
+    _need(c["roll_size"] <= roll["size"] - added + removed, "credentials.roll",
           "the frozen roll's size does not match the roll and its changes")
 
     # 4. the authority signed exactly this list for this roll
@@ -96,27 +97,29 @@ def _check(rec: dict[str, Any], c: Any, workers: int) -> str:
           "the credential authority did not sign this list")
 
     # 5. revocations, in the order issued
-    published, revoked = set(points), set()
+    published, revoked, issued = set(points), set(), 0
     for i, r in enumerate(c["revocations"]):
         name = f"credentials.revocations[{i}]"
         _need(isinstance(r, dict) and set(r) == {"credential", "replacement", "reason", "signature"}
               and isinstance(r["reason"], str) and r["reason"].strip() != "", name, "malformed revocation")
-        old = _point(r["credential"], name)
-        _need(old in published and old not in revoked, f"{name}.credential",
-              "not a published credential, or already revoked")
+        old = None if r["credential"] is None else _point(r["credential"], name)
         new = None if r["replacement"] is None else _point(r["replacement"], f"{name}.replacement")
+        _need(old is not None or new is not None, name, "revokes nothing and issues nothing")
+        if old is None:  # a credential issued for a voter added after the freeze
+            issued += 1
+            _need(issued <= added, f"{name}.credential", "more credentials issued than voters added to the roll")
+        else:
+            _need(old in published and old not in revoked, f"{name}.credential",
+                  "not a published credential, or already revoked")
         _need(new is None or new not in published, f"{name}.replacement", "the replacement was already published")
         _need(cr.verify_revocation(F, old, new, r["reason"], A, r["signature"]), f"{name}.signature",
               "not signed by the credential authority")
-        revoked.add(old)
+        if old is not None:
+            revoked.add(old)
         if new is not None:
             published.add(new)
 
-    # 6. unrevoked credentials: no more than the voters on the roll
-    _need(len(published - revoked) <= roll["size"], "credentials.unrevoked",
-          f"{len(published - revoked)} usable credentials for {roll['size']} voters")
-
-    # 7. every counted ballot signed by a published, unrevoked credential, each credential once
+    # 6. every counted ballot signed by a published, unrevoked credential, each credential once
     board, sigs = rec["board"], c["ballots"]
     _need(isinstance(board, list) and len(sigs) == len(board), "credentials.ballots",
           "not one signature per counted ballot")

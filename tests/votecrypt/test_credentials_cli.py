@@ -79,3 +79,20 @@ def test_wrong_passphrase(tmp_path, roll_file, authority, monkeypatch, capsys):
     assert cli.main(["generate", str(roll_path), "--key", str(key), "--public", str(tmp_path / "p.json"),
                      "--private", str(tmp_path / "c.csv")]) == 1
     assert "cannot open the authority key" in capsys.readouterr().err
+
+
+def test_issue_a_code_for_a_member_added_after_the_freeze(tmp_path, roll_file, authority, capsys):
+    roll_path, roll = roll_file
+    key, public = authority
+    pub, priv = tmp_path / "public.json", tmp_path / "codes.csv"
+    assert cli.main(["generate", str(roll_path), "--key", str(key), "--public", str(pub), "--private", str(priv)]) == 0
+    out = tmp_path / "issue.json"
+    args = ["issue", str(roll_path), "--key", str(key), "--private", str(priv), "--alias", "vlate0001", "--out", str(out)]
+    assert cli.main(args) == 0
+    issue = json.loads(out.read_text())
+    F = bytes.fromhex(api.fingerprint(roll["manifest"]))
+    code = dict(list(csv.reader(priv.open()))[1:])["vlate0001"]
+    assert issue["credential"] is None and issue["replacement"] == cr.public_credential(F, code).hex()
+    assert cr.verify_revocation(F, None, bytes.fromhex(issue["replacement"]), issue["reason"], bytes.fromhex(public), issue["signature"])
+    assert cli.main(args) == 1 and "already has a code" in capsys.readouterr().err
+    assert cli.main(args[:-4] + ["--alias", "m0000003", "--out", str(out)]) == 1  # on the frozen roll: it has one

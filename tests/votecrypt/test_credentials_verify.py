@@ -54,8 +54,9 @@ def build(*, frozen=6, voted=(0, 1, 2, 3), signer=None, listed=None, list_size=N
     rc = roll_commitment(sorted([a, r] for a, r in frozen_roll.items())) if list_roll is None else list_roll
     board, signed = [], {}
     for i in voted:
-        alias = f"m{i}"
-        ballot, _ = api.encrypt_ballot(MANIFEST, KEY, alias, [[i % 2, 1 - i % 2]], SeededRng(f"ballot/{i}"))
+        alias = i if isinstance(i, str) else f"m{i}"  # a string: a voter added after the freeze
+        bit = i % 2 if isinstance(i, int) else 1
+        ballot, _ = api.encrypt_ballot(MANIFEST, KEY, alias, [[bit, 1 - bit]], SeededRng(f"ballot/{i}"))
         entry = api.board_entry(MANIFEST, KEY, ballot, roll[alias])
         board.append(entry)
         who = signer.get(i, f"v{i}")
@@ -68,7 +69,7 @@ def build(*, frozen=6, voted=(0, 1, 2, 3), signer=None, listed=None, list_size=N
             signed[entry["tracker"]] = s
     tallies = api.tally(MANIFEST, KEY, board)
     shares = {t["area"]: [api.decryption_share(MANIFEST, KEY, k, t, SeededRng("d")) for k in KEYS] for t in tallies}
-    revs = [{"credential": old.hex(), "replacement": new.hex() if new else None, "reason": why,
+    revs = [{"credential": old.hex() if old else None, "replacement": new.hex() if new else None, "reason": why,
              "signature": cr.sign_revocation(F, old, new, why, key)} for old, new, why, key in revocations]
     creds = {"authority_name": "Fairvote Scrutineers (fictional)", "authority_key": mul_base(AUTH).hex(),
              "roll_commitment": rc.hex(), "roll_size": size, "list": [p.hex() for p in listed],
@@ -99,6 +100,28 @@ def test_replacement_after_revocation_verifies():
     """m1 lost their code: revoked with a replacement, and m1 voted with the new one."""
     r = verify(build(signer={1: "new1"}, revocations=[(pub("v1"), pub("new1"), "letter lost", AUTH)]))
     assert r.ok, (r.failed, r.detail)
+
+
+def test_a_voter_removed_or_added_after_the_freeze_still_verifies():
+    """The removed member's credential stays on the list (the authority cannot
+    know); the added one has none yet. Neither is a reason to refuse."""
+    for rec in (build(removed=1), build(added=1, voted=(0, 1))):
+        r = verify(rec)
+        assert r.ok, (r.failed, r.detail)
+
+
+def test_a_credential_issued_for_an_added_voter_verifies_and_one_too_many_does_not(monkeypatch):
+    """``"credential": null`` issues a credential for a voter added after the
+    freeze: as many as were added, and no more (only that check refuses)."""
+    issue = [(None, pub("x0"), "added to the roll after it froze", AUTH)]
+    r = verify(build(added=1, revocations=issue, voted=(0, 1, "x0"), signer={"x0": "x0"}))
+    assert r.ok, (r.failed, r.detail)
+    too_many = build(added=1, revocations=issue + [(None, pub("x1"), "added", AUTH)])
+    r = verify(too_many)
+    assert r.failed == "credentials.revocations[1].credential" and "more credentials issued" in r.detail
+    real = vc._need
+    monkeypatch.setattr(vc, "_need", lambda cond, name, detail="": None if name.endswith("].credential") else real(cond, name, detail))
+    assert verify(too_many).ok
 
 
 def test_a_record_without_credentials_verifies_and_says_so():
@@ -132,7 +155,6 @@ BAD = {
     "credentials.revocations.replacement": lambda: build(revocations=[(pub("v5"), pub("v4"), "swap", AUTH)]),
     "credentials.revocations.signature": lambda: build(revocations=[(pub("v5"), pub("n5"), "lost", ROGUE)]),
     "credentials.revocations": lambda: build(revocations=[(pub("v5"), pub("n5"), " ", AUTH)]),
-    "credentials.unrevoked": lambda: build(removed=1),
     "credentials.ballots": lambda: build(mutate=lambda r: r["credentials"]["ballots"].pop()),
     "credentials.ballots.tracker": lambda: build(
         mutate=lambda r: r["credentials"]["ballots"][0].update(tracker="AAAA-AAAA-AAAA-AAAA")),

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from unionhall.ballots.credentials import (MAX_LIST_BYTES, authority_set_key, credential_revoke, credentials_freeze_roll,
+from unionhall.ballots.credentials import (MAX_LIST_BYTES, added_aliases, authority_set_key, credential_revoke, credentials_freeze_roll,
                                             credentials_require, credentials_upload, is_authority, roll_download)
 from unionhall.ballots.models import Ballot, Credential
 from unionhall.members.access import answer_refusal, hq_required
@@ -58,7 +58,7 @@ def credentials_page(request, slug: str):
                 messages.success(request, f"The credential list is published: {n} credentials. Send members their codes.")
             elif action == "revoke":
                 credential_revoke(ballot=ballot, user=request.user, data=_upload(request, "revocation"))
-                messages.success(request, "The credential is revoked and its replacement published. Send the member the new code.")
+                messages.success(request, "Done: the change is published. Send the member their new code.")
             else:
                 messages.error(request, "Unknown action.")
         except Refused as exc:
@@ -66,7 +66,9 @@ def credentials_page(request, slug: str):
         return redirect("ballot_credentials", slug=slug)
     context = {"ballot": ballot, "authority": authority, "hq": hq,
                "listed": Credential.objects.filter(ballot=ballot, listed=True).count(),
-               "revoked": Credential.objects.filter(ballot=ballot, revoked_at__isnull=False).order_by("revoked_at")}
+               "revoked": Credential.objects.filter(ballot=ballot, revoked_at__isnull=False).order_by("revoked_at"),
+               "added": added_aliases(ballot) if authority else [],
+               "issued": Credential.objects.filter(ballot=ballot, issued_at__isnull=False).count()}
     return render(request, "ballots/credentials.html", context)
 
 

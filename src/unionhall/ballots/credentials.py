@@ -169,20 +169,24 @@ def credential_revoke(*, ballot: Ballot, user, data) -> Credential:
     if data.get("fingerprint") != F.hex():
         raise Refused("This revocation was made for another ballot.")
     try:
-        old = vcc.decode_credential(data.get("credential"))
+        old = None if data.get("credential") is None else vcc.decode_credential(data["credential"])
         new = None if data.get("replacement") is None else vcc.decode_credential(data["replacement"])
     except vcc.CredentialError as e:
         raise Refused(f"The revocation names a malformed credential ({e.reason}).") from None
+    if old is None and new is None:
+        raise Refused("The file revokes nothing and issues nothing.")
     reason = data.get("reason")
     if not isinstance(reason, str) or not reason.strip():
         raise Refused("The revocation gives no reason.")
     if not vcc.verify_revocation(F, old, new, reason, bytes.fromhex(ballot.credential_authority_key), data.get("signature")):
         raise Refused("The revocation's signature is not the credential authority's: nothing was changed.")
+    if new is not None and Credential.objects.filter(ballot=ballot, public=new.hex()).exists():
+        raise Refused("The new credential is already published.")
+    if old is None:
+        return _issue(ballot, user, new, reason, data["signature"])
     cred = Credential.objects.select_for_update().filter(ballot=ballot, public=old.hex()).first()
     if cred is None or cred.revoked_at is not None:
         raise Refused("That credential is not published, or is already revoked.")
-    if new is not None and Credential.objects.filter(ballot=ballot, public=new.hex()).exists():
-        raise Refused("The replacement credential is already published.")
     cred.revoked_at, cred.revoked_reason = timezone.now(), reason[:300]
     cred.replacement, cred.revocation_signature = new.hex() if new else "", data["signature"]
     cred.save(update_fields=["revoked_at", "revoked_reason", "replacement", "revocation_signature"])
@@ -196,6 +200,23 @@ def credential_revoke(*, ballot: Ballot, user, data) -> Credential:
                  detail={"event": "credential revoked", "credential": old.hex(), "replacement": new.hex() if new else None,
                          "reason": reason, "ballot_withdrawn": bool(entries)})  # fmt: skip
     return cred
+
+
+def _issue(ballot: Ballot, user, new: bytes, reason: str, signature) -> Credential:
+    """A credential for a member added to the roll after it froze: no more
+    than the members added (and still on the roll)."""
+    added = RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).exclude(added_reason="").count()
+    if Credential.objects.filter(ballot=ballot, issued_at__isnull=False).count() >= added:
+        raise Refused("Every member added to the roll since it froze already has a credential.")
+    cred = Credential.objects.create(ballot=ballot, public=new.hex(), listed=False, issued_at=timezone.now(),
+                                     issued_reason=reason[:300], issue_signature=signature)
+    audit_record(actor=user, action=Action.CHANGE, subject=ballot, detail={"event": "credential issued", "credential": new.hex(), "reason": reason})
+    return cred
+
+
+def added_aliases(ballot: Ballot) -> list[str]:
+    """Members added to the roll after it froze, by alias: the authority issues them codes."""
+    return list(RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).exclude(added_reason="").order_by("alias").values_list("alias", flat=True))
 
 
 def _fingerprint(ballot: Ballot) -> str:
@@ -256,9 +277,13 @@ def record_section(ballot: Ballot) -> dict | None:
         return None
     creds = Credential.objects.filter(ballot=ballot)
     listed = list(creds.filter(listed=True).values_list("public", flat=True))
-    revocations = [{"credential": c.public, "replacement": c.replacement or None, "reason": c.revoked_reason,
-                    "signature": c.revocation_signature}
-                   for c in creds.filter(revoked_at__isnull=False).order_by("revoked_at", "pk")]
+    events = [(c.revoked_at, 1, c.pk, {"credential": c.public, "replacement": c.replacement or None,
+                                        "reason": c.revoked_reason, "signature": c.revocation_signature})
+              for c in creds.filter(revoked_at__isnull=False)]
+    events += [(c.issued_at, 0, c.pk, {"credential": None, "replacement": c.public, "reason": c.issued_reason,
+                                       "signature": c.issue_signature})
+               for c in creds.filter(issued_at__isnull=False)]
+    revocations = [e for *_, e in sorted(events, key=lambda e: e[:3])]  # in the order issued
     counted = Cast.objects.filter(ballot=ballot, superseded=False, roll_entry__removed_at__isnull=True).filter(
         ~Q(credential=None)).values_list("tracker", "credential__public", "signature")
     return {"authority_name": ballot.credential_authority_name, "authority_key": ballot.credential_authority_key,

@@ -197,6 +197,10 @@ class Credential(models.Model):
     revoked_reason = models.CharField(max_length=300, blank=True)
     replacement = models.CharField(max_length=64, blank=True)
     revocation_signature = models.JSONField(null=True, blank=True)
+    # Issued after the freeze for a member added to the roll (the authority's signed issue).
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_reason = models.CharField(max_length=300, blank=True)
+    issue_signature = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["public"]

@@ -23,6 +23,7 @@ from unionhall.ballots.credentials import (authority_set_key, credential_revoke,
                                             credentials_upload, roll_download)
 from unionhall.ballots.models import Ballot, Cast, Credential, RollEntry, Trustee
 from unionhall.ballots.record import ballot_record
+from unionhall.ballots.roll import roll_add
 from unionhall.ballots.setup import ballot_open
 from unionhall.refusals import Refused
 from votecrypt import api, credential_cli as tool, credentials as cr
@@ -266,6 +267,26 @@ def test_revocation_withdraws_the_ballot_and_the_replacement_votes(signed_ballot
     assert "was cancelled" in _refused_cast(b, people.alice, lambda c: cr.sign_ballot_json(b.manifest, b.joint_key, c, old_code))
     signed_cast(b, people.alice, seed="again", code=new_code)
     assert Cast.objects.get(ballot=b, superseded=False).credential.public == new.hex()
+
+
+def test_a_member_added_after_the_freeze_gets_a_code_from_the_authority_and_votes(signed_ballot, people, union, authority, tmp_path):
+    from tests.unionhall.conftest import make_member
+
+    b = signed_ballot
+    late = make_member("L1", union.north, union.harbour, first_name="Lee", last_name="Late")
+    roll_add(ballot=b, member=late, reason="Joined before the cut-off; the register was late", actor=people.hq.user)
+    F = bytes.fromhex(api.fingerprint(b.manifest))
+    code = cr.new_code()
+    issue = tool.revocation(F, None, cr.public_credential(F, code), "added to the roll after it froze", AUTHORITY_KEY)
+    credential_revoke(ballot=b, user=authority, data=issue)
+    second = tool.revocation(F, None, cr.public_credential(F, cr.new_code()), "added", AUTHORITY_KEY)
+    assert "already has a credential" in str(refused(credential_revoke, ballot=b, user=authority, data=second))
+    signed_cast(b, late, code=code)
+    signed_cast(b, people.alice)
+    rec = close_and_decrypt(b)
+    assert [r["credential"] for r in rec["credentials"]["revocations"]] == [None]
+    r = verify_cli(rec, tmp_path)
+    assert r.returncode == 0, r.stdout
 
 
 # --- the record ---------------------------------------------------------------------------
