@@ -36,6 +36,7 @@ from django.utils import timezone
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.campaigns.models import Campaign, EvidenceFile, PackRecord, Submission
+from unionhall.campaigns.stored_files import delete_on_commit
 from unionhall.members.models import Member
 from unionhall.members.remit import Remit
 from unionhall.refusals import Refused
@@ -190,9 +191,9 @@ def evidence_forget(now: dt.datetime | None = None, *, batch: int = 200) -> int:
         while ids := list(Submission.objects.filter(campaign=campaign).order_by("pk").values_list("pk", flat=True)[:batch]):
             with transaction.atomic():
                 for f in EvidenceFile.objects.filter(submission_id__in=ids):
-                    transaction.on_commit(lambda name=f.file.name, storage=f.file.storage: storage.delete(name))
+                    delete_on_commit(f.file)
                 EvidenceFile.objects.filter(submission_id__in=ids).delete()
-                n, _ = Submission.objects.filter(pk__in=ids).delete()
+                Submission.objects.filter(pk__in=ids).delete()
                 n = len(ids)
                 Campaign.objects.filter(pk=campaign.pk).update(evidence_deleted=F("evidence_deleted") + n)
                 audit_record(actor=None, action=Action.CHANGE, subject=campaign,

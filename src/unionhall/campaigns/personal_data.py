@@ -30,7 +30,7 @@ def _erase_reply_files(member_id: int) -> int:
     from django.db import transaction
 
     from unionhall.campaigns.models import Letter
-    from unionhall.campaigns.replies import drop_reply_files
+    from unionhall.campaigns.stored_files import drop_reply_files
 
     with transaction.atomic():
         dropped = sum(drop_reply_files(letter) for letter in Letter.objects.filter(member_id=member_id, reply_files__isnull=False).distinct())

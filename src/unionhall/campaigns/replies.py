@@ -21,6 +21,7 @@ from unionhall.audit.services import audit_record
 from unionhall.campaigns import constituencies, tallies
 from unionhall.campaigns.evidence import Upload, check_file
 from unionhall.campaigns.models import Campaign, Letter, ReplyFile, Supporter
+from unionhall.campaigns.stored_files import drop_reply_files
 from unionhall.mail import queue_email
 from unionhall.members.models import Member
 from unionhall.members.remit import Remit
@@ -106,14 +107,7 @@ def check_reply(*, member: Member, letter_id: int, answer: ReplyAnswer) -> tuple
     return letter, [check_file(u) for u in answer.uploads]
 
 
-def drop_reply_files(letter: Letter) -> int:
-    """Delete the letter's reply files: the rows now, the files on disk once
-    the transaction commits (so a rollback leaves both)."""
-    files = list(ReplyFile.objects.filter(letter=letter))
-    for f in files:
-        transaction.on_commit(lambda name=f.file.name, storage=f.file.storage: storage.delete(name))
-    ReplyFile.objects.filter(pk__in=[f.pk for f in files]).delete()
-    return len(files)
+
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.campaigns import constituencies, likeness, tallies
+from unionhall.campaigns.stored_files import drop_reply_files
 from unionhall.campaigns.models import LETTER_MAX_CHARS, BranchTally, Campaign, Letter, LetterSketch, SeatTally
 from unionhall.mail import queue_email
 from unionhall.members.models import Branch, Member
@@ -501,8 +502,6 @@ def letter_delete_own(*, member: Member, letter_id: int) -> Letter:
     letter = Letter.objects.select_for_update().filter(pk=letter_id, member=member).first()
     if letter is None:
         raise Refused("No such letter.", status=404)
-    from unionhall.campaigns.replies import drop_reply_files
-
     if letter.forgotten_at and not letter.reply_kept:
         raise Refused("This letter's text is deleted already.", status=409)
     if letter.status in (Letter.Status.UNCONFIRMED, Letter.Status.HELD):
@@ -727,8 +726,6 @@ def letters_erase(*, member_id: int) -> int:
     """Erasure (issue 17): forget the text and address of every letter the
     member wrote now, whatever its age; an unsent one is withdrawn. Returns
     how many letters it changed; run again, it changes none."""
-    from unionhall.campaigns.replies import drop_reply_files
-
     erased = 0
     with transaction.atomic():
         pending = Q(forgotten_at__isnull=True) | Q(reply_kept=True)
