@@ -61,9 +61,14 @@ def cases_due(before: dt.date, after_id: int, limit: int) -> list[int]:
 def cases_delete(ids: Sequence[int]) -> int:
     """Delete the closed cases ``ids`` (re-checked: still there, still closed)
     with everything in them, counting each into the anonymous statistics
-    first. Their documents' sealed files are removed from disk once the
-    deletion commits (not before: a rolled-back run must not leave a kept
-    case without its files)."""
+    first, and their documents' sealed files from disk.
+
+    The files go inside the transaction, after the rows, rather than once it
+    commits: a process killed between the commit and an on-commit hook would
+    leave files nothing points to, kept for ever. The other way round costs
+    little: if the transaction rolls back, the cases are still due (closed and
+    past their period), the next run deletes their rows, and a missing file is
+    skipped."""
     from unionhall.casework import documents
     from unionhall.casework.models import Case, CaseStat, Document
 
@@ -76,9 +81,10 @@ def cases_delete(ids: Sequence[int]) -> int:
             stat, _ = CaseStat.objects.get_or_create(year=row["closed_at__year"], kind=row["kind"], employer_id=row["employer_id"],
                                                      outcome=row["outcome"])  # fmt: skip
             CaseStat.objects.filter(pk=stat.pk).update(count=F("count") + row["n"])
-        files = list(Document.objects.filter(case_id__in=ids))
+        files = list(Document.objects.filter(case_id__in=ids).only("pk", "ref"))
         cases.delete()
-        transaction.on_commit(lambda files=files: [documents.remove(d) for d in files])
+        for document in files:
+            documents.remove(document)
     return len(ids)
 
 
