@@ -101,6 +101,8 @@ def roll_download(ballot: Ballot, user) -> dict:
     if ballot.roll_frozen_at is None:
         raise Refused("The roll is not frozen yet.", status=409)
     voters = sorted(RollEntry.objects.filter(ballot=ballot, added_reason="").values_list("alias", "area"))
+    # Aliases and areas only, never names; still, who took the roll is on the record.
+    audit_record(actor=user, action=Action.EXPORT, subject=ballot, detail={"event": "frozen roll downloaded by the credential authority", "roll": len(voters)})
     return {"ballot": ballot.title, "manifest": ballot.manifest, "authority": ballot.credential_authority_key,
             "roll_commitment": ballot.roll_commitment, "roll_size": len(voters), "voters": [list(v) for v in voters]}
 

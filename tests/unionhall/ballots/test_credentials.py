@@ -158,6 +158,9 @@ def test_the_authority_uploads_through_its_page_and_others_get_nothing(frozen, a
     assert page.status_code == 200 and b"Download the frozen roll" in page.content
     roll = json.loads(client.get(reverse("ballot_credentials", args=[frozen.slug]) + "?download=roll").content)
     assert roll["roll_commitment"] == frozen.roll_commitment and all(len(v) == 2 for v in roll["voters"])
+    from unionhall.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(actor=authority, action="export").exists()
     path = tmp_path / "public.json"
     path.write_text(json.dumps(public))
     with path.open("rb") as f:
