@@ -23,7 +23,7 @@ from unionhall.ballots.setup import ballot_manifest, ballot_set_keys
 from unionhall.mail import queue_email
 from unionhall.refusals import Refused
 from votecrypt import api
-from votecrypt.ceremony_record import ceremony_section, commitment_digest, is_hex32
+from votecrypt.ceremony_record import ceremony_section, commitment_digest, is_hex32, seed_commitment
 
 
 ROUNDS = 4
@@ -247,3 +247,22 @@ def ceremony_record_section(ballot: Ballot) -> dict | None:
     rows = [{"index": t.index, "commitment_digest": t.dkg_commitment_digest, "seed_commitment": t.seed_commitment,
              "seed_reveal": t.seed_reveal or None} for t in trustees]  # fmt: skip
     return ceremony_section(ballot.manifest, rows, headline_decrypted="" in ballot.counts)
+
+
+def demo_tie_lot_values(ballot: Ballot, keys: list[dict], *, label: str) -> list[dict]:
+    """For the demo, whose keys are made in one place: record the round-1
+    digests each trustee would have posted, and put a tie-lot value (seeded
+    by ``label``, so the demo is repeatable) in each trustee's key, so the
+    demo's records carry their ceremony section and, once counted, a lot seed."""
+    import hashlib
+
+    ballot.refresh_from_db()
+    publics = {p["index"]: p for p in ballot.trustee_publics}
+    out = []
+    for t in ballot.trustees.all():
+        seed = hashlib.sha256(f"{label}/tie-lot/{t.index}".encode()).hexdigest()
+        t.dkg_commitment_digest = commitment_digest(ballot.manifest, publics[t.index])
+        t.seed_commitment = seed_commitment(ballot.manifest, t.index, seed)
+        t.save(update_fields=["dkg_commitment_digest", "seed_commitment"])
+        out.append({**keys[t.index - 1], "seed": seed})
+    return out

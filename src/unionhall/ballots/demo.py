@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot, spoil_ballot
+from unionhall.ballots.ceremony import demo_tie_lot_values
 from unionhall.ballots.counting import ballot_close, trustee_post_shares
 from unionhall.ballots.models import Ballot, Cast, Question, RollEntry, Trustee
 from unionhall.ballots.roll import roll_remove
@@ -160,7 +161,7 @@ def make_demo_keys(ballot: Ballot, *, label: str, actor=None) -> list[dict]:
     manifest = ballot_manifest(ballot)
     joint, keys, publics = api.run_dkg(manifest, SeededRng(f"{label}/dkg"))
     ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=actor)
-    return keys
+    return demo_tie_lot_values(ballot, keys, label=label)  # the round-1 digests and tie-lot values a real ceremony makes
 
 
 def decrypt_demo_headline(ballot: Ballot, keys: list[dict], indexes, *, label: str) -> None:
@@ -168,7 +169,7 @@ def decrypt_demo_headline(ballot: Ballot, keys: list[dict], indexes, *, label: s
     ballot.refresh_from_db()
     for index in indexes:
         share = api.decryption_share(ballot.manifest, ballot.joint_key, keys[index - 1], ballot.tallies[0], SeededRng(f"{label}/share/{index}"))
-        trustee_post_shares(ballot=ballot, trustee=Trustee.objects.get(ballot=ballot, index=index), shares={"": share})
+        trustee_post_shares(ballot=ballot, trustee=Trustee.objects.get(ballot=ballot, index=index), shares={"": share, "seed_reveal": keys[index - 1].get("seed")})
 
 
 def spread_voting_times(ballot: Ballot, rng: random.Random) -> None:

@@ -36,3 +36,20 @@ def test_a_ballot_without_trustee_values_falls_back_to_a_drawn_seed(contested, p
     assert ballots_api.ballot_lot_seed(ballot_id=ballot.pk) is None
     tie = online.election_declare_from_ballot(election=contested, actor=people.hq.user).stage_table["ties"][0]
     assert tie["method"].startswith("lot (seed ") and "trustees" not in tie["method"]
+
+
+def test_the_demo_ballots_records_carry_their_ceremony_and_lot_seed(db):
+    from unionhall.ballots.demo import build_demo_ballots
+    from unionhall.ballots.models import Ballot
+    from unionhall.ballots.record import ballot_record
+    from unionhall.members.demo.builder import build_demo_union
+    from votecrypt.verify import verify_record
+
+    build_demo_union(members=150, seed=5)
+    finished = build_demo_ballots(seed=5)[0]
+    record = ballot_record(Ballot.objects.get(pk=finished.pk))
+    revealed = [t["index"] for t in record["ceremony"]["trustees"] if t["seed_reveal"]]
+    assert revealed == [1, 3]  # the two trustees who decrypted; the General Secretary never returned
+    assert record["ceremony"]["lot_seed"] == ballots_api.ballot_lot_seed(ballot_id=finished.pk)
+    rep = verify_record(record)
+    assert rep.ok and not any(n.startswith("ceremony") for n in rep.not_checked), (rep.failed, rep.detail, rep.not_checked)
