@@ -78,3 +78,18 @@ def test_lists_older_than_the_audit_period_go_and_the_audit_entry_stays(client, 
     retention.retention_run()
     assert RegisterExport.objects.count() == 1 and RegisterExportMember.objects.count() == 1
     assert AuditEntry.objects.filter(action=Action.EXPORT, subject_id="export").count() == 2
+
+
+
+def test_a_query_that_repeats_a_member_lists_them_once(people, union):
+    from tests.unionhall.conftest import give_office
+    from unionhall import personal_data
+    from unionhall.members.models import Member, Role
+
+    give_office(people.carol, Role.WORKPLACE_REP, workplace=union.harbour)  # Carol now holds two offices
+    repeating = Member.objects.filter(branch=union.north, offices__ends_on__isnull=True)  # a join: Carol twice
+    assert list(repeating.values_list("membership_number", flat=True)).count("C1") == 2
+    members, listed = personal_data.register_export_list(actor=people.hq.user, members=repeating)
+    numbers = list(repeating.values_list("membership_number", flat=True))
+    assert listed["count"] == len(set(numbers)) == len(numbers) - 1  # each once
+    assert sorted(RegisterExportMember.objects.values_list("member__membership_number", flat=True)) == sorted(set(numbers))
