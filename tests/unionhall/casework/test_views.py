@@ -236,3 +236,18 @@ def test_the_closed_case_statistics_show_counts_with_small_groups_hidden_to_offi
     assert "Choose a year from" in bad
     sign_in(client, people.alice, mfa=False)
     assert client.get(reverse("casework_statistics")).status_code == 403  # a member with no office
+
+
+def test_the_dashboard_counts_caseload_per_rep_and_open_cases_by_type_and_employer(client, people, cast):
+    open_case(people, rep=people.bob)
+    open_case(people, rep=people.bob, kind="grievance")
+    open_case(people, rep=cast.ivy, kind="grievance")
+    open_case(people, kind="capability")  # waiting for a rep: counted by type, not in anyone's caseload
+    closed = open_case(people, rep=cast.ivy, kind="capability")
+    services.case_close(actor=cast.ivy, remit=remit(cast.ivy), case=closed, outcome="upheld", closure="resolved", now=NOW)
+    sign_in(client, people.carol)
+    context = client.get(reverse("casework_branch")).context
+    assert [(r["rep__first_name"], r["rep__last_name"], r["n"]) for r in context["caseload"]] == [("Bob", "Baker", 2), ("Ivy", "Irwin", 1)]
+    assert [(r["employer__name"], r["kind_label"], r["n"]) for r in context["by_type"]] == [
+        ("Public Probation Service", "Capability", 1), ("Public Probation Service", "Disciplinary", 1), ("Public Probation Service", "Grievance", 2)]
+    assert context["open_count"] == 4
