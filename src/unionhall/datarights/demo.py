@@ -1,5 +1,6 @@
 """The demo union's data rights: fictional data that shows the app at work.
-The demo member has officers' looks at their record; HQ has a postal subject
+The demo member has officers' looks at their record (and was in a branch list
+their branch secretary exported); HQ has a postal subject
 access request in hand and one overdue; a member who left asks to be erased;
 members who left years ago are shown by a dry run and then anonymised by a
 retention run."""
@@ -13,6 +14,7 @@ from django.utils import timezone
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.datarights import erasure, notices, requests, retention
+from unionhall.datarights.register_exports import register_export_record
 from unionhall.members.demo.builder import DEMO_DOMAIN
 from unionhall.members.models import Member, Office, User
 
@@ -56,6 +58,11 @@ def build_demo(seed: int) -> list[str]:
         audit_record(actor=rep, action=Action.VIEW, subject=("members.register", "search"),
                      detail={"filters": {"workplace": member.workplace_id}, "shown": [member.membership_number]})  # fmt: skip
     audit_record(actor=member_user, action=Action.VIEW, subject=member, detail={"page": "my data"})
+    # The branch secretary exported the branch's list (a mail-out by post): the
+    # demo member's "Who has looked" says their record was in it.
+    exported, listed = register_export_record(actor=secretary, members=Member.objects.filter(branch=member.branch_id, status=Member.Status.ACTIVE))
+    audit_record(actor=secretary, action=Action.EXPORT, subject=("members.register", "export"),
+                 detail={"filters": {"branch": member.branch_id, "status": "active"}, **listed})  # fmt: skip
 
     # Subject access requests: one by letter ten days ago, identity checked;
     # one by email six weeks ago that nobody answered (HQ's home page lists it).

@@ -24,5 +24,6 @@ def test_the_demo_member_sees_their_data_and_who_looked_and_hq_has_requests_and_
     client.post(reverse("datarights_privacy"))  # the notice, shown at first sign-in
     looks = client.get(reverse("datarights_looks")).content.decode()
     assert "preparing for a grievance meeting" in looks and "found you in a register search" in looks
+    assert "included your record in a register export" in looks
     assert member.membership_number in client.get(reverse("datarights_my_data")).content.decode()
     assert client.post(reverse("datarights_download"), {"format": "pdf"}).content.startswith(b"%PDF")
