@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from unionhall.casework.models import Case, CaseDeadline
+from unionhall.casework.models import Case, CaseDeadline, Entry
 from unionhall.casework.services import _address, _mail, secretaries
 
 REMIND_DAYS = (14, 7, 3, 1)
@@ -20,17 +20,27 @@ def _say(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+def _members_actions(rows) -> set[str]:
+    """The codes, among these deadlines, of actions set for the member to do."""
+    ids = {int(d.code[len(CaseDeadline.ACTION):]) for d in rows if d.code.startswith(CaseDeadline.ACTION) and d.code[len(CaseDeadline.ACTION):].isdigit()}
+    if not ids:
+        return set()
+    return {f"{CaseDeadline.ACTION}{pk}" for pk in Entry.objects.filter(pk__in=ids, for_member=True).values_list("pk", flat=True)}
+
+
 def send_deadline_reminders(*, today: dt.date | None = None) -> int:
     """Remind each open case's rep and branch secretaries of a deadline 14, 7,
-    3 and 1 days ahead; returns how many reminders were queued (again: none)."""
+    3 and 1 days ahead, and the member of an action set for them; returns how
+    many deadlines were reminded of (again: none)."""
     today = today or timezone.localdate()
     days = {today + dt.timedelta(days=n): n for n in REMIND_DAYS}
     rows = list(
         CaseDeadline.objects.filter(met_at__isnull=True, due_on__in=list(days), case__status__in=OPEN)
-        .select_related("case", "case__rep", "case__branch")
+        .select_related("case", "case__rep", "case__branch", "case__member")
         .order_by("due_on", "pk")
     )
     by_branch = secretaries({d.branch_id for d in rows})
+    members = _members_actions(rows)
     for d in rows:
         n = days[d.due_on]
         case = d.case
@@ -40,6 +50,11 @@ def send_deadline_reminders(*, today: dt.date | None = None) -> int:
               [f"A deadline in a {case.get_kind_display().lower()} case in {case.branch} branch is on {_say(d.due_on)}, "
                f"in {n} day{'s' if n != 1 else ''}:", d.title, "How it was worked out is on the case page."],
               topic="casework_reminder", key=f"casework-reminder:{d.pk}:{d.due_on.isoformat()}:{n}")  # fmt: skip
+        if d.code in members:  # what the action is stays on the case page
+            _mail(case, [case.member.email], f"something to do by {_say(d.due_on)}",
+                  [f"Your rep asked you to do something for your case by {_say(d.due_on)}, in {n} day{'s' if n != 1 else ''}.",
+                   "Open the case to see what it is, and mark it done there when you have done it."],
+                  topic="casework_member", key=f"casework-reminder:{d.pk}:{d.due_on.isoformat()}:{n}:member", member_id=case.member_id)  # fmt: skip
     return len(rows)
 
 

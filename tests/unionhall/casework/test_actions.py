@@ -16,6 +16,7 @@ from unionhall.casework.models import CaseDeadline, Entry
 from unionhall.casework.queries import deadlines_within
 from unionhall.casework.reminders import send_deadline_reminders
 from unionhall.casework.todo import to_do_for
+from unionhall.outbox.models import Message
 from unionhall.refusals import Refused
 
 TODAY = NOW.date()
@@ -120,3 +121,16 @@ def test_the_member_sees_their_action_with_a_button_and_marks_it_done_on_the_pag
     assert response.status_code == 302
     assert Entry.objects.get(pk=theirs.pk).done_at is not None
     assert done_url not in client.get(reverse("casework_case", args=[case.ref])).content.decode()
+
+
+def test_the_member_is_reminded_of_their_own_action_not_of_the_reps_and_never_of_its_words(people, case):
+    _action(people, case, for_member=True, body="Send your fit notes")
+    _action(people, case, body="Ask HR for the investigation report")
+    before = list(Message.objects.values_list("pk", flat=True))  # alice heard already that bob is her rep
+    assert send_deadline_reminders(today=DUE - dt.timedelta(days=3)) == 2
+    to_member = Message.objects.filter(address=people.alice.email).exclude(pk__in=before)
+    assert to_member.count() == 1 and to_member.get().member_id == people.alice.pk
+    assert "fit notes" not in to_member.get().content.text and "mark it done" in to_member.get().content.text
+    assert Message.objects.filter(address=people.bob.email, topic="casework_reminder").count() == 2  # the rep hears of both
+    send_deadline_reminders(today=DUE - dt.timedelta(days=3))
+    assert Message.objects.filter(address=people.alice.email).exclude(pk__in=before).count() == 1  # once
