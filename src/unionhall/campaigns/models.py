@@ -68,6 +68,9 @@ class Campaign(models.Model):
     # the count stays when the evidence goes.
     evidence_received = models.PositiveIntegerField(default=0)
     evidence_deleted = models.PositiveIntegerField(default=0)
+    # Set when a letter's mail is queued and a delivery task enqueued; the
+    # task clears it first. Confirms in a burst then share one task (tasks.py).
+    delivery_queued_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 

@@ -417,13 +417,39 @@ def _send(letter: Letter) -> None:
     )  # fmt: skip
     to = letter.recipient_email if delivering() else f"{letter.constituency_code or 'named'}.{letter.pk}@{NOT_DELIVERED_DOMAIN}"
     body = _letter_email_body(letter)
-    queue_email(subject=letter.campaign.subject, body=body, to=[to], topic=TOPIC_LETTER, key=f"{TOPIC_LETTER}:{letter.pk}",
-                reply_to=letter.member.email, about=letter)  # fmt: skip
-    queue_email(
-        subject=f"Sent: your letter to {letter.recipient_name}", to=[letter.member.email], member_id=letter.member_id,
-        topic=TOPIC_COPY, key=f"{TOPIC_COPY}:{letter.pk}", about=letter,
+    _queue_quietly(subject=letter.campaign.subject, body=body, to=to, topic=TOPIC_LETTER, key=f"{TOPIC_LETTER}:{letter.pk}",
+                   reply_to=letter.member.email, letter=letter)  # fmt: skip
+    _queue_quietly(
+        subject=f"Sent: your letter to {letter.recipient_name}", to=letter.member.email, member_id=letter.member_id,
+        topic=TOPIC_COPY, key=f"{TOPIC_COPY}:{letter.pk}", letter=letter,
         body=f"Your letter to {letter.recipient_name} went today. This is your copy.\n\n{body}",
     )  # fmt: skip
+    deliver_soon(letter.campaign_id)
+
+
+def _queue_quietly(*, subject: str, body: str, to: str, topic: str, key: str, letter: Letter, reply_to: str = "", member_id: int | None = None) -> None:
+    """Queue one email in the outbox (as queue_email does, under the same
+    key) without a sending task of its own: deliver_soon gives a burst of
+    letters one task, which sends them in the outbox's batches of 500 over
+    one connection each, instead of a task and a connection per email."""
+    from unionhall.outbox.models import Channel
+    from unionhall.outbox.services import Recipient, content_write, messages_queue
+
+    content = content_write(subject=subject, text=body, reply_to=reply_to)
+    messages_queue(topic=topic, channel=Channel.EMAIL, content=content, about=letter, send=False,
+                   recipients=[Recipient(key=f"{key}:{to.lower()}", address=to, member_id=member_id)])  # fmt: skip
+
+
+def deliver_soon(campaign_id: int) -> None:
+    """Enqueue the campaign's delivery task, unless one is waiting already.
+    Called with the campaign's row locked (sending a letter locks it, for
+    its count), so two confirms cannot both see none waiting. The task is
+    enqueued in the same transaction (the database task backend writes it
+    as a row), as the outbox enqueues its own."""
+    from unionhall.campaigns.tasks import deliver_letters
+
+    if Campaign.objects.filter(pk=campaign_id, delivery_queued_at__isnull=True).update(delivery_queued_at=_now()):
+        deliver_letters.enqueue(campaign_id=campaign_id)
 
 
 def most_alike(letter: Letter) -> tuple[float, int | None]:

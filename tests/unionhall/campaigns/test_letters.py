@@ -2,6 +2,7 @@
 every refusal writes nothing."""
 
 import datetime as dt
+import random
 import re
 
 import pytest
@@ -236,3 +237,30 @@ def test_the_declared_export_shows_the_members_own_letters_only(people, campaign
     declared = personal_data.declaration("campaigns.Letter")
     rows = list(personal_data.member_rows(declared, people.alice.pk).values(*declared.export_fields))
     assert [(r["campaign__title"], r["signed_name"]) for r in rows] == [("Safe caseloads", "Alice Archer")]
+
+
+def test_a_burst_of_confirms_shares_one_delivery_task_which_sends_every_letter(people, union, monkeypatch, mailoutbox):
+    from unionhall.campaigns import tasks
+    from unionhall.campaigns.models import Campaign
+
+    from ..conftest import make_member
+    from .test_tallies import own_letter
+
+    campaign = make_campaign(people.hq.user, slug="burst")
+    enqueued = []
+    real = tasks.deliver_letters
+    monkeypatch.setattr(tasks, "deliver_letters", type("Held", (), {"enqueue": staticmethod(lambda **kw: enqueued.append(kw))}))
+    writers = [make_member(f"Q{i}", union.north, email=f"q{i}@example.org") for i in range(3)]
+    rng = random.Random(5)
+    for member in writers:
+        assert write_and_confirm(member, campaign, body=own_letter(rng, member.full_name), name=member.full_name).status == Letter.Status.SENT
+    assert enqueued == [{"campaign_id": campaign.pk}]  # one task for the burst
+    queued = Message.objects.filter(topic__in=tasks.TOPICS, status="queued")
+    assert queued.count() == 6 and Campaign.objects.get(pk=campaign.pk).delivery_queued_at is not None
+    assert real.call(campaign_id=campaign.pk) == 6  # the task: clears the mark, hands all six to the sender
+    assert not queued.exists() and Message.objects.filter(topic__in=tasks.TOPICS, status="sent").count() == 6
+    assert {m.to[0] for m in mailoutbox} >= {w.email for w in writers}
+    assert Campaign.objects.get(pk=campaign.pk).delivery_queued_at is None
+    other = make_member("Q9", union.north, email="q9@example.org")
+    write_and_confirm(other, campaign, body=own_letter(rng, other.full_name), name=other.full_name)
+    assert len(enqueued) == 2  # the mark was cleared, so the next letter enqueues the next task
