@@ -282,8 +282,10 @@ def register_export_list(*, actor, members) -> tuple[Any, dict]:
     """Record which ``members`` (a queryset of members.Member) an export by
     ``actor`` holds. Returns the members to write out (the same queryset,
     narrowed to those recorded) and what the export's audit entry should say
-    of them: the count and, where recorded, the list's digest and id. Call it
-    inside the transaction that writes the audit entry."""
+    of them: the count and, where recorded, the list's digest and id. Best
+    called in the transaction that writes the audit entry; outside one, an
+    entry that then fails leaves a list that over-reports (says a member was
+    in an export that was never sent), never one that under-reports."""
     if _register_export_recorder is None:
         return members, {"count": members.count()}
     return _register_export_recorder(actor=actor, members=members)
