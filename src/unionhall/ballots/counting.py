@@ -124,7 +124,8 @@ def trustee_post_shares(*, ballot: Ballot, trustee: Trustee, shares: dict) -> li
     if keep_reveal:
         trustee.seed_reveal = reveal
     trustee.save(update_fields=["shares", "seed_reveal"])
-    audit_record(actor=trustee.user, action=Action.CHANGE, subject=ballot, detail={"event": "decryption shares posted", "trustee": trustee.index, "areas": accepted})
+    audit_record(actor=trustee.user, action=Action.CHANGE, subject=ballot, detail={"event": "decryption shares posted", "trustee": trustee.index, "areas": accepted,
+                                                                            "tie_lot_value": "kept" if keep_reveal else ("not used" if reveal else "none")})  # fmt: skip
     _combine_ready(ballot)
     return accepted
 

@@ -449,6 +449,10 @@ def test_tie_lot_values_are_revealed_with_the_count_and_the_record_proves_the_se
     draft.refresh_from_db()
     assert draft.status == Ballot.Status.RESULT
     assert [t.seed_reveal != "" for t in draft.trustees.order_by("index")] == [False, True, True]
+    from unionhall.audit.models import AuditEntry
+
+    posts = AuditEntry.objects.filter(detail__event="decryption shares posted").order_by("seq")
+    assert [(e.detail["trustee"], e.detail["tie_lot_value"]) for e in posts] == [(2, "kept"), (3, "kept"), (1, "not used")]
     seed = ceremony_record.lot_seed(draft.manifest, {2: posted[2]["seed_reveal"], 3: posted[3]["seed_reveal"]})
     assert lot_seed(draft) == ballots_api.ballot_lot_seed(ballot_id=draft.pk) == seed
 
