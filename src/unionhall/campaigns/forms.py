@@ -90,3 +90,10 @@ class EvidenceForm(forms.Form):
 
 class TagForm(forms.Form):
     tags = forms.CharField(max_length=400, required=False, help_text="Separated by commas.")
+
+
+class HelpForm(forms.Form):
+    how = forms.ChoiceField(choices=[("phone", "Phone me"), ("email", "Email me"), ("meet", "Meet me at work")], widget=forms.RadioSelect,
+                            label="How should we get in touch?", initial="email")  # fmt: skip
+    note = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}), label="What would help (optional)",
+                           help_text="For example: I use a screen reader, or I would rather talk it through.")  # fmt: skip

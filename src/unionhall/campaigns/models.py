@@ -156,6 +156,28 @@ class Letter(models.Model):
         return f"Letter {self.pk} to {self.recipient_name}"
 
 
+class HelpRequest(models.Model):
+    """A member asks their rep or HQ to help them write their letter (a
+    disabled member, or anyone who finds writing hard), instead of being
+    blocked by the checks. Officers whose remit covers the member see it on
+    the campaign's report and mark it done once they have been in touch."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="help_requests")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    how = models.CharField(max_length=5, choices=[("phone", "Phone me"), ("email", "Email me"), ("meet", "Meet me at work")])
+    note = models.CharField(max_length=500, blank=True)  # what would help, in the member's words
+    asked_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        indexes = [models.Index(fields=["campaign", "asked_at"], name="help_open", condition=Q(done_at__isnull=True))]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "member"], condition=Q(done_at__isnull=True), name="help_one_open_per_member")
+        ]
+
+
 class SeatTally(models.Model):
     """Letters sent in a campaign to one recipient in one constituency, and
     what their writers said of replies: kept up to date in the transaction

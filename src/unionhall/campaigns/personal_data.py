@@ -38,6 +38,13 @@ def _erase_reply_files(member_id: int) -> int:
         return dropped
 
 
+def _erase_help(member_id: int) -> int:
+    """Delete the member's requests for help with a letter."""
+    from unionhall.campaigns.helping import help_erase
+
+    return help_erase(member_id=member_id)
+
+
 EVIDENCE_KEPT = (
     "Deleted, with its photos and PDFs, when the call's time to keep evidence runs out: 12 months after the call closes "
     "unless the call says otherwise (the call's page tells you when you send it). The count of submissions and the record "
@@ -86,6 +93,19 @@ DECLARATIONS = [
         recipients="Officers who run the campaign and whose remit covers you",
         erase=_erase_reply_files,
         note="Kept only because you agreed; deleted when you untick that, say no reply came, delete the letter, or ask us to erase your letters.",
+    ),
+    Declaration(
+        model="campaigns.HelpRequest",
+        purpose="Letters you wrote in campaigns",
+        label="Help you asked for with a letter",
+        fields=("member", "how", "note"),
+        export=("campaign__title", "how", "note", "asked_at", "done_at"),
+        basis=CONSENT,
+        special=NOT_FOR_PROFIT,
+        retention="delivery_record",
+        owner=("member",),
+        recipients="Officers who run the campaign and whose remit covers you",
+        erase=_erase_help,
     ),
     officer_record(
         "campaigns.PackRecord", ("exported_by",), ("campaign__title", "format", "submissions", "exported_at"), ("exported_by__member",),

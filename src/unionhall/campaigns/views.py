@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.bulletins.markup import render_bulletin
-from unionhall.campaigns import constituencies, evidence, forms, replies, report_html, services
+from unionhall.campaigns import constituencies, evidence, forms, helping, replies, report_html, services
 from unionhall.campaigns.mapping import hex_map
 from unionhall.campaigns.models import Campaign, EvidenceFile, Letter, ReplyFile
 from unionhall.csvexport import csv_download
@@ -95,6 +95,7 @@ def campaign_detail(request, slug: str):
             delivery = services.delivery_of(letter)
     context = {
         "campaign": campaign, "letter": letter, "form": form, "brief": render_bulletin(campaign.brief),
+        "help_asked": helping.open_request(member, campaign), "help_form": forms.HelpForm(),
         "sent": services.shown(services.sent_total(campaign), exact=False), "keep_days": services.keep_days(), "not_delivered": delivery[0] in services.NOT_DELIVERED, "delivering": services.delivering(),
     }  # fmt: skip
     return render(request, "campaigns/detail.html", context)
@@ -183,6 +184,41 @@ def letter_reply(request, pk: int):
     context = {"letter": letter, "form": form, "files": letter.reply_files.all(), "max_files": replies.MAX_REPLY_FILES,
                "max_mb": evidence.MAX_FILE_BYTES // (1024 * 1024)}  # fmt: skip
     return render(request, "campaigns/reply.html", context)
+
+
+@member_required
+@require_POST
+def help_ask(request, slug: str):
+    """The member asks their rep or HQ to help them write their letter."""
+    try:
+        campaign = services.campaign_for(request.member, slug)
+    except Refused as exc:
+        answer_refusal(request, exc)
+    form = forms.HelpForm(request.POST)
+    if _too_many(request, "help", limit=5, per=3600):
+        return redirect("campaigns_detail", slug=slug)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("campaigns_detail", slug=slug)
+    try:
+        helping.help_ask(member=request.member, campaign=campaign, **form.cleaned_data)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=campaign)
+    else:
+        messages.success(request, "Thank you: your rep or HQ will be in touch to help you write your letter.")
+    return redirect("campaigns_detail", slug=slug)
+
+
+@officer_required
+@require_POST
+def help_done(request, pk: int):
+    try:
+        done = helping.help_done(user=request.user, remit=request_remit(request), request_id=pk)
+    except Refused as exc:
+        answer_refusal(request, exc)
+        return redirect("campaigns_manage")
+    messages.success(request, f"Marked done: {done.member.full_name} was helped.")
+    return redirect("campaigns_report", slug=done.campaign.slug)
 
 
 @member_required
@@ -296,6 +332,10 @@ def campaign_report(request, slug: str):
     held = list(held_all[:HELD_PER_PAGE])
     for letter in held:
         audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "held letters"})
+    help_all = helping.help_open(remit=remit, campaign=campaign)
+    help_requests = list(help_all[:HELD_PER_PAGE])
+    for asked in help_requests:
+        audit_record(actor=request.user, action=Action.VIEW, subject=asked, detail={"page": "help requests"})
     responsiveness = replies.responsiveness(campaign, tallies=tallies, supporting=supporting)
     undelivered_count, undelivered = services.undelivered(campaign)
     unreached = (services.mps_not_reached(remit=remit, campaign=campaign, tallies=tallies, supporting=supporting, branch_ids=branch_ids)
@@ -303,7 +343,8 @@ def campaign_report(request, slug: str):
     hexes = hex_map({c.code: c.letters for c in counts}, exact=exact)
     mark = campaign.target == Campaign.Target.MP
     context = {
-        "campaign": campaign, "counts": counts, "held": held, "held_count": held_all.count() if len(held) == HELD_PER_PAGE else len(held),
+        "campaign": campaign, "counts": counts, "held": held, "help_requests": help_requests,
+        "help_count": help_all.count() if len(help_requests) == HELD_PER_PAGE else len(help_requests), "held_count": held_all.count() if len(held) == HELD_PER_PAGE else len(held),
         "total": services.shown(sum(c.letters for c in counts), exact=exact), "exact": exact,
         "rows": report_html.count_rows([(c.name, services.shown(c.letters, exact=exact)) for c in counts], empty="No letters sent yet."),
         "branches": report_html.count_rows([(b.branch, services.shown(b.letters, exact=exact)) for b in services.branch_counts(campaign)],
