@@ -145,6 +145,8 @@ class Letter(models.Model):
             models.Index(fields=["status", "reply_asked_at", "sent_at"], name="letter_reply_due"),
             # Replies members shared, newest first (the report), without reading the campaign's other letters.
             models.Index(fields=["campaign", "reply_recorded_at"], name="letter_reply_shared", condition=Q(reply_kept=True)),
+            # The emailed link finds its letter (only letters waiting to be confirmed have a hash).
+            models.Index(fields=["token_hash"], name="letter_token", condition=~Q(token_hash="")),
         ]
         constraints = [
             models.UniqueConstraint(

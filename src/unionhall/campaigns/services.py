@@ -406,12 +406,12 @@ def _letter_email_body(letter: Letter) -> str:
     )
 
 
-def _send(letter: Letter) -> None:
+def _send(letter: Letter, *, locked: bool = False) -> None:
     """Queue the letter to its recipient and a copy to the writer, and mark it sent."""
     letter.status = Letter.Status.SENT
     letter.sent_at = _now()
     letter.save(update_fields=["status", "sent_at", "decided_by"])
-    tallies.letter_sent(letter, branch_id=letter.member.branch_id)
+    tallies.letter_sent(letter, branch_id=letter.member.branch_id, locked=locked)
     LetterSketch.objects.bulk_create(
         LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in likeness.sketch(likeness.shingles(letter.body))
     )  # fmt: skip
@@ -501,7 +501,7 @@ def letter_confirm(*, token: str) -> Letter:
             LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in likeness.sketch(likeness.shingles(letter.body))
         )  # fmt: skip
     else:
-        _send(letter)
+        _send(letter, locked=True)  # the campaign's row is locked above
     audit_record(actor=letter.member.user, action=Action.CHANGE, subject=letter, detail={"letter": letter.status})
     return letter
 

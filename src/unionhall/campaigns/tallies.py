@@ -34,9 +34,11 @@ def _bump(model, key: dict, **deltas) -> None:
         model.objects.create(**key, **{name: n for name, n in deltas.items()})
 
 
-def letter_sent(letter: Letter, *, branch_id: int | None) -> None:
-    """A letter went: count it for its seat and its writer's branch."""
-    Campaign.objects.select_for_update().filter(pk=letter.campaign_id).first()
+def letter_sent(letter: Letter, *, branch_id: int | None, locked: bool = False) -> None:
+    """A letter went: count it for its seat and its writer's branch. Takes
+    the campaign's row lock unless the caller holds it (``locked``)."""
+    if not locked:
+        Campaign.objects.select_for_update().filter(pk=letter.campaign_id).first()
     _bump(SeatTally, _seat_key(letter), sent=1)
     _bump(BranchTally, {"campaign_id": letter.campaign_id, "branch_id": branch_id}, sent=1)
 
