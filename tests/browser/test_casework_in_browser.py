@@ -143,20 +143,23 @@ def test_the_reps_full_case_page_fits_a_phone(browser, live, people, ivy, tmp_pa
 
     nina = make_member("N1", union_of(people).south, None, first_name="Nina", last_name="Noor")
     give_office(nina, R.NATIONAL_REP)
-    now = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    # Dates relative to today, so the deadlines page (which reads the real date) shows the action.
+    today = dt.date.today()
+    now = dt.datetime.combine(today - dt.timedelta(days=31), dt.time(9), tzinfo=dt.UTC)
+    day = lambda n: today + dt.timedelta(days=n)  # noqa: E731
     link = "https://intranet.example.org/policies/attendance-management/2026/version-4/appendix-b-return-to-work-interview-form.pdf"
     case = services.case_request(member=people.alice, kind="attendance", what_happened=f"Stage two attendance meeting after a long absence. The policy is at {link}",
-                                 meeting_on=dt.date(2026, 12, 9), meeting_kind="attendance", health_details="Long covid",
+                                 meeting_on=day(6), meeting_kind="attendance", health_details="Long covid",
                                  uploads=[pdf_upload("a-very-long-file-name-from-the-employers-portal-without-any-spaces-at-all.pdf")], now=now)  # fmt: skip
     case = services.case_assign(actor=people.carol, remit=remit_for(people.carol.user), case=case, rep=people.bob, now=now)
     case = services.case_accept(actor=people.bob, case=case, now=now)
     rep_remit = remit_for(people.bob.user)
-    services.case_dates_set(actor=people.bob, remit=rep_remit, case=case, incident_on=dt.date(2026, 10, 20), acas_from=dt.date(2026, 11, 1),
-                            acas_cert=dt.date(2026, 11, 20), outcome_on=dt.date(2026, 11, 25), now=now)  # fmt: skip
-    services.meeting_record(actor=people.bob, remit=rep_remit, case=case, kind="attendance", on=dt.date(2026, 12, 9), companion_unavailable=True,
+    services.case_dates_set(actor=people.bob, remit=rep_remit, case=case, incident_on=day(-45), acas_from=day(-33),
+                            acas_cert=day(-14), outcome_on=day(-8), now=now)  # fmt: skip
+    services.meeting_record(actor=people.bob, remit=rep_remit, case=case, kind="attendance", on=day(6), companion_unavailable=True,
                             note="Employer_proposed_time_clashes_with_the_branch_committee_meeting_so_ask_for_Thursday", now=now)  # fmt: skip
     services.entry_add(actor=people.bob, remit=rep_remit, case=case, kind="note", body=f"Read {link} before the meeting.", now=now)
-    services.entry_add(actor=people.bob, remit=rep_remit, case=case, kind="action", body="Send the fit notes", due_on=dt.date(2026, 12, 4),
+    services.entry_add(actor=people.bob, remit=rep_remit, case=case, kind="action", body="Send the fit notes", due_on=day(1),
                        for_member=True, now=now)  # fmt: skip
     services.case_refer(actor=people.bob, remit=rep_remit, case=case, to=nina, note=f"Policy breach? See {link}", now=now)
     assert Entry.objects.filter(case=case, kind="action").exists()
@@ -177,7 +180,18 @@ def test_the_reps_full_case_page_fits_a_phone(browser, live, people, ivy, tmp_pa
     for path in ("/casework/deadlines/", "/casework/branch/", f"/casework/{case.ref}/"):
         secretary.goto(path)
         assert secretary.evaluate("document.documentElement.scrollWidth") <= 390, path
-    for page in (rep, secretary):
+    # The member, on her phone, marks done the action set for her; it leaves the branch's deadlines page.
+    secretary.goto("/casework/deadlines/")
+    expect(secretary.get_by_text("Action for the member")).to_have_count(1)
+    member = signed_in(browser, live, people.alice, officer=False, phone=True)
+    member.goto(f"/casework/{case.ref}/")
+    member.locator(".card", has_text="Send the fit notes").get_by_role("button", name="Mark done").click()
+    member.get_by_text("The action is marked done.").wait_for()
+    assert member.evaluate("document.documentElement.scrollWidth") <= 390
+    assert Entry.objects.get(case=case, kind="action").done_at is not None
+    secretary.goto("/casework/deadlines/")
+    expect(secretary.get_by_text("Action for the member")).to_have_count(0)
+    for page in (rep, secretary, member):
         page.context.close()
 
 
