@@ -11,6 +11,8 @@ from tests.unionhall.datarights.conftest import a_bulletin, a_comment, left
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.datarights.models import ErasureRequest
+from unionhall.datarights.register_exports import register_export_record
+from unionhall.members.models import Member
 
 PHONE = {"width": 390, "height": 844}
 
@@ -22,6 +24,7 @@ def no_sideways_scroll(page) -> bool:
 def test_a_member_on_a_phone_sees_their_data_who_looked_and_downloads_it(page, people):
     a_comment(a_bulletin(people.hq), people.alice, body="Caseloads are too high at Harbour.")
     audit_record(actor=people.carol.user, action=Action.VIEW, subject=people.alice, detail={"page": "member detail", "reason": "grievance"})
+    register_export_record(actor=people.dave.user, members=Member.objects.filter(pk=people.alice.pk))  # a list with Alice in it
     page.set_viewport_size(PHONE)
     sign_in_by_link(page, "a1@example.org")
     page.goto("/my-data/")
@@ -34,6 +37,8 @@ def test_a_member_on_a_phone_sees_their_data_who_looked_and_downloads_it(page, p
     page.get_by_role("link", name="Who has looked").click()
     page.get_by_text("Carol Cooper").wait_for()
     page.get_by_text("Branch secretary, North").wait_for()
+    page.get_by_text("included your record in a register export").wait_for()
+    page.get_by_text("Dave Dyer").wait_for()
     assert no_sideways_scroll(page)
 
 
