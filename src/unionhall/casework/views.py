@@ -17,6 +17,7 @@ from unionhall.audit.services import audit_record
 from unionhall.casework import forms, queries, services
 from unionhall.casework.access import REFERRAL_ROLES, Level, has_oversight, reps_for
 from unionhall.casework.models import Case, Commencement, RuleProfile
+from unionhall.casework.statistics import closed_cases_grid
 from unionhall.members.access import answer_refusal, deny, hq_required, member_required, officer_required, session_passed_mfa
 from unionhall.members.models import Member, Office
 from unionhall.members.remit import request_remit
@@ -325,8 +326,6 @@ def deadlines_page(request):
 def statistics(request):
     """Closed cases by employer and kind for a year: anonymous counts,
     small groups hidden (casework.statistics), for the evidence pages."""
-    from unionhall.casework.statistics import closed_cases_grid
-
     this_year = timezone.localdate().year
     years = list(range(this_year, this_year - 10, -1))
     year = this_year
