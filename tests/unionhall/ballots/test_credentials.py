@@ -170,6 +170,14 @@ def test_the_authority_uploads_through_its_page_and_others_get_nothing(frozen, a
     assert client.get(reverse("ballot_credentials", args=[frozen.slug])).status_code == 404
 
 
+def test_hq_sees_the_commitment_and_the_credentials_page(signed_ballot, people, client):
+    sign_in(client, people.hq)
+    detail = client.get(reverse("ballot_detail", args=[signed_ballot.slug])).content.decode()
+    assert signed_ballot.roll_commitment in detail and AUTHORITY_NAME in detail
+    page = client.get(reverse("ballot_credentials", args=[signed_ballot.slug])).content.decode()
+    assert "public credentials, uploaded" in page and "Download the frozen roll" not in page  # HQ is not the authority
+
+
 # --- casting ----------------------------------------------------------------------------
 
 def test_a_signed_ballot_is_stored_with_its_credential_and_a_revote_replaces_it(signed_ballot, people):
