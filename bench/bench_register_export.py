@@ -238,7 +238,7 @@ def bench_gin(n: int) -> dict:
         cursor.execute("ANALYZE audit_auditentry")
     number = AuditEntry.objects.filter(seq=n // 2).get().detail["shown"][0]
     rows = AuditEntry.objects.filter(subject_type=SEARCH[0], subject_id=SEARCH[1], detail__shown__contains=[number]).order_by("-seq")[:200]
-    found = {"entries": n, "build_s": build_s, "without_gin": _explain(rows)}
+    found = {"entries": n, "build_s": build_s, "without_gin": _explain(rows), "cte_without_gin": _explain_sql(*_cte(number))}
     with connection.cursor() as cursor:
         t0 = time.perf_counter()
         cursor.execute("CREATE INDEX audit_search_shown ON audit_auditentry USING gin ((detail -> 'shown') jsonb_path_ops) "
@@ -248,7 +248,31 @@ def bench_gin(n: int) -> dict:
         found["gin_bytes"], found["table_bytes"] = cursor.fetchone()
         cursor.execute("ANALYZE audit_auditentry")
     found["with_gin"] = _explain(rows)
+    found["cte_with_gin"] = _explain_sql(*_cte(number))
     return found
+
+
+def _cte(number: str):
+    """The query looks._searches_naming sends on PostgreSQL: the match first, then the order."""
+    from unionhall.datarights.looks import searches_naming_sql
+
+    return searches_naming_sql(number, since=None, limit=200)
+
+
+def _explain_sql(sql: str, params: list) -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
+
+    def nodes(node):
+        yield f"{node['Node Type']}{' on ' + node['Relation Name'] if 'Relation Name' in node else ''}{' using ' + node['Index Name'] if 'Index Name' in node else ''}"
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    return {"ms": round(plan["Execution Time"], 2), "plan": list(nodes(plan["Plan"])), "rows": plan["Plan"].get("Actual Rows")}
 
 
 if __name__ == "__main__":
