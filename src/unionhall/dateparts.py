@@ -84,7 +84,7 @@ class DatePartsField(forms.DateField):
     def _from_parts(self, typed: dict[str, str]) -> dt.date | None:
         if not any(typed.values()):
             return None
-        what = self.label or "The date"
+        what = (self.label or "The date").split(" (")[0]  # "Meeting date (if …)" -> "Meeting date"
         missing = [part for part in PARTS if not typed.get(part)]
         if missing:
             raise ValidationError(f"{what} must include a {' and a '.join(missing)}.", code="incomplete")

@@ -90,3 +90,10 @@ def page(browser, live):
 
 def totp_now(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def fill_date(scope, name: str, date) -> None:
+    """Type a date into the Day, Month and Year boxes of the form field ``name`` (unionhall.dateparts)."""
+    scope.locator(f"input[name={name}_day]").fill(str(date.day))
+    scope.locator(f"input[name={name}_month]").fill(str(date.month))
+    scope.locator(f"input[name={name}_year]").fill(str(date.year))

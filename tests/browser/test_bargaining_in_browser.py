@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.conftest import fill_date
 from tests.browser.test_register_in_browser import sign_in_by_link, sign_in_officer
 from tests.unionhall.bargaining.conftest import settlement, worked_example  # noqa: F401  (fixtures)
 from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
@@ -47,7 +48,7 @@ def test_an_officer_records_a_commitment_that_becomes_overdue_and_a_member_track
     page.goto(f"/bargaining/bodies/{body.slug}/")
     page.get_by_role("link", name="Record an agreement").click()
     page.get_by_label("Title").fill("Regrading agreement 2026")
-    page.get_by_label("Agreed on").fill("2026-01-15")
+    fill_date(page, "agreed_on", dt.date(2026, 1, 15))
     page.get_by_label("Signatories").fill("Director of HR\nGeneral Secretary")
     page.get_by_label("Clauses").fill("2.1 | PSOs are regraded to band 4 with back pay")
     page.get_by_role("button", name="Record agreement").click()

@@ -3,18 +3,21 @@ screen, the branch secretary assigns a rep, the rep accepts, records a meeting
 and sees the postponement deadline with its working, hands the case over, and
 an officer outside the case is refused (and the refusal is audited)."""
 
+import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import totp_now
+from tests.browser.conftest import fill_date, totp_now
 from tests.unionhall.conftest import TOTP_SECRET, give_approved_totp, give_office
 from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
 from tests.unionhall.conftest import make_member
 from unionhall.audit.models import AuditEntry
 from unionhall.casework.models import Case
 from unionhall.members.models import Role
+
+MEETING_DAY = dt.date(2026, 12, 23)  # five working days on cross Christmas and Boxing Day
 
 PASSWORD = "correct horse battery"
 
@@ -55,7 +58,7 @@ def test_a_case_from_request_to_handover_and_an_outsider_refused(browser, live, 
     member.get_by_role("link", name="Ask for help").click()
     member.get_by_label("What do you need help with?").select_option("disciplinary")
     member.get_by_label("What happened?").fill("Invited to a hearing about a late report after a colleague left")
-    member.get_by_label("Meeting date (if you have been invited to one)").fill("2026-12-23")
+    fill_date(member, "meeting_on", MEETING_DAY)
     member.get_by_label("Kind of meeting").select_option("disciplinary")
     member.get_by_role("button", name="Send my request").click()
     member.get_by_text("Your request is with your branch").wait_for()
@@ -80,7 +83,7 @@ def test_a_case_from_request_to_handover_and_an_outsider_refused(browser, live, 
     rep.get_by_text("You are now the member's rep").wait_for()
     meeting = rep.locator("#meeting-form")
     meeting.get_by_label("Kind").select_option("disciplinary")
-    meeting.get_by_label("Date the employer proposed").fill("2026-12-23")
+    fill_date(meeting, "on", MEETING_DAY)
     meeting.get_by_label(re.compile("I cannot attend then")).check()
     meeting.get_by_role("button", name="Record meeting").click()
     rep.get_by_text("The meeting is recorded.").wait_for()

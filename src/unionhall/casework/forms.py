@@ -3,9 +3,8 @@
 from django import forms
 
 from unionhall.casework.models import Case, CaseType, Entry, Meeting, Nations
+from unionhall.dateparts import DatePartsField
 
-DATE = forms.DateInput(attrs={"type": "date"})
-DATE_ERROR = {"invalid": "Enter a date as YYYY-MM-DD, for example 2026-03-09."}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -28,7 +27,7 @@ class RequestForm(forms.Form):
     kind = forms.ChoiceField(label="What do you need help with?", choices=CaseType.choices)
     what_happened = forms.CharField(label="What happened?", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000,
                                     help_text="In your own words. Only you, your rep and anyone they refer the case to can read this.")  # fmt: skip
-    meeting_on = forms.DateField(label="Meeting date (if you have been invited to one)", required=False, widget=DATE, error_messages=DATE_ERROR)
+    meeting_on = DatePartsField(label="Meeting date (if you have been invited to one)", required=False)
     meeting_kind = forms.ChoiceField(label="Kind of meeting", choices=[("", "—"), *Meeting.Kind.choices], required=False)
     nation = forms.ChoiceField(label="Where do you work?", choices=Nations.choices, initial=Nations.ENGLAND_WALES)
     health_details = forms.CharField(label="Health details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000,
@@ -59,22 +58,22 @@ class ReferForm(forms.Form):
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(choices=Meeting.Kind.choices)
-    on = forms.DateField(label="Date the employer proposed", widget=DATE, error_messages=DATE_ERROR)
+    on = DatePartsField(label="Date the employer proposed")
     companion_unavailable = forms.BooleanField(label="I cannot attend then (the member may propose another time)", required=False)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=10_000)
 
 
 class DatesForm(forms.Form):
-    incident_on = forms.DateField(label="Act complained of, or effective date of termination", required=False, widget=DATE, error_messages=DATE_ERROR)
-    acas_from = forms.DateField(label="ACAS early conciliation: notified (Day A)", required=False, widget=DATE, error_messages=DATE_ERROR)
-    acas_cert = forms.DateField(label="ACAS certificate received (Day B)", required=False, widget=DATE, error_messages=DATE_ERROR)
-    outcome_on = forms.DateField(label="Outcome letter dated", required=False, widget=DATE, error_messages=DATE_ERROR)
+    incident_on = DatePartsField(label="Act complained of, or effective date of termination", required=False)
+    acas_from = DatePartsField(label="ACAS early conciliation: notified (Day A)", required=False)
+    acas_cert = DatePartsField(label="ACAS certificate received (Day B)", required=False)
+    outcome_on = DatePartsField(label="Outcome letter dated", required=False)
 
 
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(choices=[(Entry.Kind.NOTE, "Note (rep only)"), (Entry.Kind.ACTION, "Action"), (Entry.Kind.MESSAGE, "Message to the member")])
     body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
-    due_on = forms.DateField(label="Due (actions)", required=False, widget=DATE, error_messages=DATE_ERROR)
+    due_on = DatePartsField(label="Due (actions)", required=False)
     for_member = forms.BooleanField(label="The member does this action (they see it and can mark it done)", required=False)
 
 
@@ -97,4 +96,4 @@ class ProfileForm(forms.Form):
 
 
 class CommencementForm(forms.Form):
-    commenced_on = forms.DateField(label="Came into force on", widget=DATE, error_messages=DATE_ERROR)
+    commenced_on = DatePartsField(label="Came into force on")

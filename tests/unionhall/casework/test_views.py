@@ -97,8 +97,8 @@ def test_a_member_asks_for_help_from_the_form(client, people):
 
 def test_a_date_in_the_wrong_format_is_refused_with_a_message(client, people):
     sign_in(client, people.alice, mfa=False)
-    response = client.post(reverse("casework_ask"), {"kind": "grievance", "what_happened": "x", "meeting_on": "20th of March", "nation": "scotland"})
-    assert "YYYY-MM-DD" in response.content.decode() and Case.objects.count() == 0
+    response = client.post(reverse("casework_ask"), {"kind": "grievance", "what_happened": "x", "meeting_on_day": "20th", "meeting_on_month": "March", "meeting_on_year": "2027", "nation": "scotland"})  # fmt: skip
+    assert "Meeting date must be a real date, in numbers" in response.content.decode() and Case.objects.count() == 0
 
 
 def test_a_non_pdf_upload_through_the_page_changes_nothing(client, people, case):
