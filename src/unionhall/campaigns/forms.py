@@ -3,7 +3,7 @@ from django import forms
 from unionhall.campaigns.models import LETTER_MAX_CHARS, Campaign
 from unionhall.campaigns.replies import REPLY_MAX_CHARS, ReplyAnswer
 from unionhall.campaigns.services import CampaignDraft, LetterDraft
-from unionhall.members.models import Branch
+from unionhall.members.models import Branch, Employer, Grade
 
 
 class CampaignForm(forms.Form):
@@ -24,20 +24,27 @@ class CampaignForm(forms.Form):
     target_name = forms.CharField(max_length=150, required=False, label="Named person", help_text="Only for one named person: how the letter addresses them.")  # fmt: skip
     target_email = forms.EmailField(required=False, label="Their email address")
     branches = forms.ModelMultipleChoiceField(queryset=Branch.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
-                                              help_text="Leave all unticked for every member (HQ only).")  # fmt: skip
+                                              help_text="Leave branches, employers and grades all unticked for every member (HQ only).")  # fmt: skip
+    employers = forms.ModelMultipleChoiceField(queryset=Employer.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+                                               help_text="Only members of these employers (a link officer: the employers they look after).")  # fmt: skip
+    grades = forms.MultipleChoiceField(choices=Grade.choices, required=False, widget=forms.CheckboxSelectMultiple,
+                                       help_text="Only members in these grades.")  # fmt: skip
     closes_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     evidence_keep_months = forms.IntegerField(
         required=False, min_value=1, max_value=72, initial=12, label="Keep evidence for (months after the call closes)",
         help_text="For a call for evidence: members' evidence and files are deleted this long after the call closes. Members are told when they send it.",
     )  # fmt: skip
 
-    def __init__(self, *args, branches=None, **kwargs):
+    def __init__(self, *args, branches=None, employers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branches"].queryset = branches if branches is not None else Branch.objects.all()
+        self.fields["employers"].queryset = employers if employers is not None else Employer.objects.all()
 
     def draft(self) -> CampaignDraft:
         data = dict(self.cleaned_data)
         data["branch_ids"] = tuple(b.pk for b in data.pop("branches"))
+        data["employer_ids"] = tuple(e.pk for e in data.pop("employers"))
+        data["grades"] = tuple(data.pop("grades"))
         data["kind"] = data.get("kind") or Campaign.Kind.LETTER
         data["evidence_keep_months"] = data.get("evidence_keep_months") or 12
         return CampaignDraft(**data)

@@ -57,10 +57,10 @@ def help_open(*, remit: Remit, campaign: Campaign):
 @transaction.atomic
 def help_done(*, user, remit: Remit, request_id: int) -> HelpRequest:
     """An officer marks a request done (they have been in touch)."""
-    from unionhall.campaigns.services import can_run
+    from unionhall.campaigns.services import runs
 
     request = HelpRequest.objects.select_for_update().select_related("campaign", "member").filter(pk=request_id).first()
-    if request is None or not remit.covers(request.member) or not can_run(remit, request.campaign.branches.values_list("pk", flat=True)):
+    if request is None or not remit.covers(request.member) or not runs(remit, request.campaign):
         raise Refused("No such request.", status=404)
     if request.done_at:
         raise Refused("This request is marked done already.", status=409)

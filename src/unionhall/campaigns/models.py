@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from unionhall.members.models import Branch, Member
+from unionhall.members.models import Branch, Employer, Grade, Member
 
 LETTER_MAX_CHARS = 8_000
 
@@ -52,8 +52,13 @@ class Campaign(models.Model):
     target = models.CharField(max_length=5, choices=Target.choices, default=Target.MP)
     target_name = models.CharField(max_length=150, blank=True, help_text="For one named person: how the letter addresses them.")
     target_email = models.EmailField(blank=True)
-    # Empty: every member. Otherwise members of these branches only.
+    # The audience, as a bulletin's: each that is set narrows it (a member
+    # must be in one of the branches, and of one of the employers, and of
+    # one of the grades). All empty: every member.
     branches = models.ManyToManyField(Branch, blank=True, related_name="+")
+    employers = models.ManyToManyField(Employer, blank=True, related_name="+")
+    # Grade codes between commas (",PO,PSO,"), so "contains ,PO," filters the same on SQLite and PostgreSQL.
+    grades = models.CharField(max_length=100, blank=True, default="")
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.DRAFT)
     closes_on = models.DateField(null=True, blank=True)
     # When it was last closed (campaign_set_status): evidence's retention runs
@@ -85,6 +90,13 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def grade_list(self) -> list[str]:
+        return [g for g in self.grades.split(",") if g]
+
+    def grade_labels(self) -> list[str]:
+        return [Grade(g).label for g in self.grade_list if g in Grade.values]
 
     @property
     def point_list(self) -> list[str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,7 +26,7 @@ from unionhall.campaigns import constituencies, likeness, tallies
 from unionhall.campaigns.stored_files import drop_reply_files
 from unionhall.campaigns.models import LETTER_MAX_CHARS, BranchTally, Campaign, Letter, LetterSketch, SeatTally
 from unionhall.mail import queue_email
-from unionhall.members.models import Branch, Member
+from unionhall.members.models import Branch, Grade, Member
 from unionhall.members.remit import Remit
 from unionhall.outbox.links import site_url
 from unionhall.refusals import Refused
@@ -75,23 +75,34 @@ def _branches_run_by(remit: Remit) -> set[int]:
     return allowed
 
 
-def can_run(remit: Remit, branch_ids) -> bool:
+def can_run(remit: Remit, branch_ids, employer_ids=()) -> bool:
     """An officer may run a campaign for every member only from HQ; a branch
-    or link officer for branches within their remit."""
-    branch_ids = set(branch_ids)
+    or link officer for branches within their remit; a link officer for the
+    members of employers within their remit. (Grades only narrow a campaign.)"""
+    branch_ids, employer_ids = set(branch_ids), set(employer_ids)
     if remit.everyone:
         return True
-    return bool(branch_ids) and branch_ids <= _branches_run_by(remit)
+    if branch_ids:
+        return branch_ids <= _branches_run_by(remit)
+    return bool(employer_ids) and employer_ids <= set(remit.employer_ids)
+
+
+def scope_of(campaign: Campaign) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The campaign's branches and employers (two queries, or none when prefetched)."""
+    return (tuple(sorted(b.pk for b in campaign.branches.all())), tuple(sorted(e.pk for e in campaign.employers.all())))
+
+
+def runs(remit: Remit, campaign: Campaign) -> bool:
+    return can_run(remit, *scope_of(campaign))
 
 
 def campaigns_run_by(remit: Remit) -> list[Campaign]:
     """The campaigns an officer with this remit may run (see can_run), newest
-    first. Two queries (the campaigns, their branches) and one for the remit."""
-    campaigns = list(Campaign.objects.prefetch_related("branches").order_by("-created_at", "-pk"))
+    first. Three queries (the campaigns, their branches and employers) and one for the remit."""
+    campaigns = list(Campaign.objects.prefetch_related("branches", "employers").order_by("-created_at", "-pk"))
     if remit.everyone:
         return campaigns
-    allowed = _branches_run_by(remit)
-    return [c for c in campaigns if (ids := {b.pk for b in c.branches.all()}) and ids <= allowed]
+    return [c for c in campaigns if runs(remit, c)]
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,8 @@ class CampaignDraft:
     target_name: str = ""
     target_email: str = ""
     branch_ids: tuple[int, ...] = ()
+    employer_ids: tuple[int, ...] = ()
+    grades: tuple[str, ...] = ()
     closes_on: dt.date | None = None
     kind: str = Campaign.Kind.LETTER
     evidence_prompt: str = ""
@@ -113,11 +126,13 @@ class CampaignDraft:
 
 
 def check_campaign(*, remit: Remit, draft: CampaignDraft) -> None:
-    if not can_run(remit, draft.branch_ids):
+    if not can_run(remit, draft.branch_ids, draft.employer_ids):
         raise Refused(
-            "You can run a campaign only for branches you are an officer of; a campaign for every member is run from HQ.",
+            "You can run a campaign only for branches or employers you are an officer of; a campaign for every member is run from HQ.",
             status=403,
         )
+    if not set(draft.grades) <= set(Grade.values):
+        raise Refused("Choose grades from the list.")
     if draft.target == Campaign.Target.NAMED and not (draft.target_name.strip() and draft.target_email.strip()):
         raise Refused("A letter to one named person needs their name and email address.")
     if draft.target not in Campaign.Target.values:
@@ -160,10 +175,16 @@ def campaign_create(*, user, remit: Remit, draft: CampaignDraft) -> Campaign:
         closes_on=draft.closes_on, created_by=user, created_at=_now(), kind=draft.kind, evidence_prompt=draft.evidence_prompt,
         evidence_keep_months=draft.evidence_keep_months,
     )  # fmt: skip
-    campaign.full_clean(exclude=["branches"])
+    campaign.grades = _grades(draft.grades)
+    campaign.full_clean(exclude=["branches", "employers"])
     campaign.save()
     campaign.branches.set(draft.branch_ids)
+    campaign.employers.set(draft.employer_ids)
     return campaign
+
+
+def _grades(grades) -> str:
+    return f",{','.join(sorted(set(grades)))}," if grades else ""
 
 
 @transaction.atomic
@@ -184,14 +205,16 @@ def campaign_update(*, remit: Remit, campaign: Campaign, draft: CampaignDraft) -
     if campaign.evidence_keep_months != draft.evidence_keep_months and campaign.evidence_received:
         raise Refused("Members were told how long their evidence is kept when they sent it, so that cannot change now.", status=409)
     campaign.evidence_keep_months = draft.evidence_keep_months
-    campaign.full_clean(exclude=["branches"])
+    campaign.grades = _grades(draft.grades)
+    campaign.full_clean(exclude=["branches", "employers"])
     campaign.save()
     campaign.branches.set(draft.branch_ids)
+    campaign.employers.set(draft.employer_ids)
     return campaign
 
 
 def check_run(*, remit: Remit, campaign: Campaign) -> None:
-    if not can_run(remit, campaign.branches.values_list("pk", flat=True)):
+    if not runs(remit, campaign):
         raise Refused("No such campaign.", status=404)
 
 
@@ -214,7 +237,16 @@ def campaign_set_status(*, remit: Remit, campaign: Campaign, status: str) -> Cam
 
 
 def audience_q(member: Member) -> Q:
-    return Q(branches__isnull=True) | Q(branches=member.branch_id)
+    """Campaigns whose audience takes in ``member``: of one of its branches
+    (if it names any), and of one of its employers (if any), and of one of
+    its grades (if any)."""
+    branches = Campaign.branches.through.objects.filter(campaign_id=OuterRef("pk"))
+    employers = Campaign.employers.through.objects.filter(campaign_id=OuterRef("pk"))
+    return (
+        (~Exists(branches) | Exists(branches.filter(branch_id=member.branch_id)))
+        & (~Exists(employers) | Exists(employers.filter(employer_id=member.employer_id)))
+        & (Q(grades="") | Q(grades__contains=f",{member.grade},"))
+    )
 
 
 def campaigns_for(member: Member):
@@ -557,7 +589,7 @@ def letter_decide(*, user, remit: Remit, letter_id: int, send: bool) -> Letter:
     """An officer sends a held letter (it is the member's own after all) or
     refuses it (a copy of another's); the member is told either way."""
     letter = Letter.objects.select_for_update().select_related("campaign", "member").filter(pk=letter_id).first()
-    if letter is None or not remit.covers(letter.member) or not can_run(remit, letter.campaign.branches.values_list("pk", flat=True)):
+    if letter is None or not remit.covers(letter.member) or not runs(remit, letter.campaign):
         raise Refused("No such letter.", status=404)
     if letter.status != Letter.Status.HELD:
         raise Refused("This letter has been decided already.", status=409)
@@ -644,21 +676,25 @@ def branch_counts(campaign: Campaign) -> list[BranchCount]:
 SEATS_CACHE_SECONDS = 600
 
 
-def members_by_seat(*, remit: Remit, branch_ids: tuple[int, ...] = ()) -> dict[str, int]:
-    """Members (within the remit, and these branches if any) by the
+def members_by_seat(*, remit: Remit, branch_ids: tuple[int, ...] = (), employer_ids: tuple[int, ...] = (), grades: str = "") -> dict[str, int]:
+    """Members (within the remit, and the campaign's audience) by the
     constituency of their home postcode's largest share. Kept in the cache
     for ten minutes: with 100,000 members it reads every postcode (about a
     second), and where members live changes slowly."""
     from django.core.cache import cache
 
     key = "campaigns:seats:" + hashlib.sha256(repr((remit.everyone, sorted(remit.employer_ids), sorted(remit.branch_ids),
-                                                      sorted(remit.workplace_ids), branch_ids)).encode()).hexdigest()[:32]  # fmt: skip
+                                                      sorted(remit.workplace_ids), branch_ids, employer_ids, grades)).encode()).hexdigest()[:32]  # fmt: skip
     where = cache.get(key)
     if where is not None:
         return where
     members = Member.objects.filter(remit.members_q()).exclude(postcode="")
     if branch_ids:
         members = members.filter(branch_id__in=branch_ids)
+    if employer_ids:
+        members = members.filter(employer_id__in=employer_ids)
+    if grades:
+        members = members.filter(grade__in=[g for g in grades.split(",") if g])
     where = {}
     for postcode in members.values_list("postcode", flat=True).iterator(chunk_size=5000):
         found = constituencies.find(postcode)
@@ -676,7 +712,7 @@ class Unreached:
 
 
 def mps_not_reached(*, remit: Remit, campaign: Campaign, tallies: list[tuple] | None = None, supporting: set[str] | None = None,
-                    branch_ids: tuple[int, ...] | None = None) -> list[Unreached]:
+                    branch_ids: tuple[int, ...] | None = None, employer_ids: tuple[int, ...] | None = None) -> list[Unreached]:
     """MPs whose constituency has members of the union (within the officer's
     remit, and the campaign's branches if it has any) but no letter sent yet,
     and not marked as supporting; most members first. A member's
@@ -685,7 +721,9 @@ def mps_not_reached(*, remit: Remit, campaign: Campaign, tallies: list[tuple] | 
     only the cache's when the report hands over what it read already."""
     if branch_ids is None:
         branch_ids = tuple(sorted(campaign.branches.values_list("pk", flat=True)))
-    where = members_by_seat(remit=remit, branch_ids=tuple(branch_ids))
+    if employer_ids is None:
+        employer_ids = tuple(sorted(campaign.employers.values_list("pk", flat=True)))
+    where = members_by_seat(remit=remit, branch_ids=tuple(branch_ids), employer_ids=tuple(employer_ids), grades=campaign.grades)
     if supporting is None:
         supporting = set(campaign.supporters.values_list("constituency_code", flat=True))
     reached = {row[0] for row in (seat_tallies(campaign) if tallies is None else tallies)} | supporting

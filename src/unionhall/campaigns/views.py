@@ -16,7 +16,7 @@ from unionhall.campaigns.mapping import hex_map
 from unionhall.campaigns.models import Campaign, EvidenceFile, Letter, ReplyFile
 from unionhall.csvexport import csv_download
 from unionhall.members.access import answer_refusal, member_required, officer_required
-from unionhall.members.models import Branch
+from unionhall.members.models import Branch, Employer
 from unionhall.members.remit import request_remit
 from unionhall.ratelimit import allow, client_ip
 from unionhall.refusals import Refused
@@ -272,10 +272,14 @@ def _branches_for(remit):
     return Branch.objects.filter(pk__in=remit.branch_ids) | Branch.objects.filter(employer_id__in=remit.employer_ids)
 
 
+def _employers_for(remit):
+    return Employer.objects.all() if remit.everyone else Employer.objects.filter(pk__in=remit.employer_ids)
+
+
 @officer_required
 def campaign_create(request):
     remit = request_remit(request)
-    form = forms.CampaignForm(request.POST or None, branches=_branches_for(remit))
+    form = forms.CampaignForm(request.POST or None, branches=_branches_for(remit), employers=_employers_for(remit))
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(user=request.user, remit=remit, draft=form.draft())
@@ -293,7 +297,9 @@ def campaign_edit(request, slug: str):
     remit = request_remit(request)
     initial = {f: getattr(campaign, f) for f in ("title", "summary", "brief", "points", "model_letter", "subject", "target", "target_name", "target_email", "closes_on", "kind", "evidence_prompt", "evidence_keep_months")}
     initial["branches"] = list(campaign.branches.all())
-    form = forms.CampaignForm(request.POST or None, branches=_branches_for(remit), initial=initial)
+    initial["employers"] = list(campaign.employers.all())
+    initial["grades"] = campaign.grade_list
+    form = forms.CampaignForm(request.POST or None, branches=_branches_for(remit), employers=_employers_for(remit), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_update(remit=remit, campaign=campaign, draft=form.draft())
@@ -320,8 +326,8 @@ def campaign_report(request, slug: str):
     members within the officer's remit (their text: audited, one entry a letter)."""
     campaign = get_object_or_404(Campaign, slug=slug)
     remit = request_remit(request)
-    branch_ids = tuple(sorted(campaign.branches.values_list("pk", flat=True)))
-    if not services.can_run(remit, branch_ids):
+    branch_ids, employer_ids = services.scope_of(campaign)
+    if not services.can_run(remit, branch_ids, employer_ids):
         raise Http404("No such campaign.")
     exact = remit.everyone  # HQ; anyone else sees "fewer than 10" for counts from 1 to 9
     # Read once, handed to every part: the kept counts by seat and the MPs marked as supporting.
@@ -338,7 +344,8 @@ def campaign_report(request, slug: str):
         audit_record(actor=request.user, action=Action.VIEW, subject=asked, detail={"page": "help requests"})
     responsiveness = replies.responsiveness(campaign, tallies=tallies, supporting=supporting)
     undelivered_count, undelivered = services.undelivered(campaign)
-    unreached = (services.mps_not_reached(remit=remit, campaign=campaign, tallies=tallies, supporting=supporting, branch_ids=branch_ids)
+    unreached = (services.mps_not_reached(remit=remit, campaign=campaign, tallies=tallies, supporting=supporting, branch_ids=branch_ids,
+                                             employer_ids=employer_ids)
                  if campaign.target == Campaign.Target.MP else [])  # fmt: skip
     hexes = hex_map({c.code: c.letters for c in counts}, exact=exact)
     mark = campaign.target == Campaign.Target.MP
