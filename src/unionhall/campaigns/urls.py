@@ -19,6 +19,7 @@ urlpatterns = [
     path("letters/<int:pk>/reply/", views.letter_reply, name="campaigns_letter_reply"),
     path("manage/<slug:slug>/letters.csv", views.campaign_export, name="campaigns_export"),
     path("manage/<slug:slug>/replies/", views.campaign_replies, name="campaigns_replies"),
+    path("manage/<slug:slug>/waiting/", views.campaign_held, name="campaigns_held"),
     path("replies/files/<int:pk>/", views.reply_file, name="campaigns_reply_file"),
     path("letters/reply-files/<int:pk>/", views.own_reply_file, name="campaigns_own_reply_file"),
     path("manage/<slug:slug>/supporter/", views.supporter_set, name="campaigns_supporter"),

@@ -218,7 +218,7 @@ def help_done(request, pk: int):
         answer_refusal(request, exc)
         return redirect("campaigns_manage")
     messages.success(request, f"Marked done: {done.member.full_name} was helped.")
-    return redirect("campaigns_report", slug=done.campaign.slug)
+    return redirect("campaigns_held", slug=done.campaign.slug)
 
 
 @member_required
@@ -334,14 +334,9 @@ def campaign_report(request, slug: str):
     tallies = services.seat_tallies(campaign)
     supporting = set(campaign.supporters.values_list("constituency_code", flat=True))
     counts = services.letter_counts(campaign, tallies=tallies)
-    held_all = services.held_letters(remit=remit, campaign=campaign)
-    held = list(held_all[:HELD_PER_PAGE])
-    for letter in held:
-        audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "held letters"})
-    help_all = helping.help_open(remit=remit, campaign=campaign)
-    help_requests = list(help_all[:HELD_PER_PAGE])
-    for asked in help_requests:
-        audit_record(actor=request.user, action=Action.VIEW, subject=asked, detail={"page": "help requests"})
+    # Counts only: the held letters and requests for help are read (and audited) on their own page.
+    held_count = services.held_letters(remit=remit, campaign=campaign).count()
+    help_count = helping.help_open(remit=remit, campaign=campaign).count()
     responsiveness = replies.responsiveness(campaign, tallies=tallies, supporting=supporting)
     undelivered_count, undelivered = services.undelivered(campaign)
     unreached = (services.mps_not_reached(remit=remit, campaign=campaign, tallies=tallies, supporting=supporting, branch_ids=branch_ids,
@@ -350,8 +345,7 @@ def campaign_report(request, slug: str):
     hexes = hex_map({c.code: c.letters for c in counts}, exact=exact)
     mark = campaign.target == Campaign.Target.MP
     context = {
-        "campaign": campaign, "counts": counts, "held": held, "help_requests": help_requests,
-        "help_count": help_all.count() if len(help_requests) == HELD_PER_PAGE else len(help_requests), "held_count": held_all.count() if len(held) == HELD_PER_PAGE else len(held),
+        "campaign": campaign, "counts": counts, "help_count": help_count, "held_count": held_count,
         "total": services.shown(sum(c.letters for c in counts), exact=exact), "exact": exact,
         "rows": report_html.count_rows([(c.name, services.shown(c.letters, exact=exact)) for c in counts], empty="No letters sent yet."),
         "branches": report_html.count_rows([(b.branch, services.shown(b.letters, exact=exact)) for b in services.branch_counts(campaign)],
@@ -367,6 +361,28 @@ def campaign_report(request, slug: str):
         "replies_kept": replies.replies_kept_count(remit=remit, campaign=campaign),
     }  # fmt: skip
     return render(request, "campaigns/report.html", context)
+
+
+@officer_required
+def campaign_held(request, slug: str):
+    """What waits for the officer: held letters (their text) and members
+    asking for help to write, of members within the remit, the oldest 20 of
+    each; each one read recorded in the audit log."""
+    campaign = _run(request, slug)
+    remit = request_remit(request)
+    held_all = services.held_letters(remit=remit, campaign=campaign)
+    held = list(held_all[:HELD_PER_PAGE])
+    for letter in held:
+        audit_record(actor=request.user, action=Action.VIEW, subject=letter, detail={"page": "held letters"})
+    help_all = helping.help_open(remit=remit, campaign=campaign)
+    help_requests = list(help_all[:HELD_PER_PAGE])
+    for asked in help_requests:
+        audit_record(actor=request.user, action=Action.VIEW, subject=asked, detail={"page": "help requests"})
+    return render(request, "campaigns/held.html", {
+        "campaign": campaign, "held": held, "help_requests": help_requests,
+        "held_count": held_all.count() if len(held) == HELD_PER_PAGE else len(held),
+        "help_count": help_all.count() if len(help_requests) == HELD_PER_PAGE else len(help_requests),
+    })  # fmt: skip
 
 
 @officer_required
@@ -458,7 +474,7 @@ def letter_decide(request, pk: int):
         answer_refusal(request, exc)
         return redirect("campaigns_manage")
     messages.success(request, "The letter is sent." if letter.status == Letter.Status.SENT else "The letter is held back; its writer is told.")
-    return redirect("campaigns_report", slug=letter.campaign.slug)
+    return redirect("campaigns_held", slug=letter.campaign.slug)
 
 
 # --- Officers: evidence -------------------------------------------------------------------

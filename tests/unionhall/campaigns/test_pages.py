@@ -172,8 +172,12 @@ def test_the_report_shows_counts_and_held_letters_and_audits_each_one_read(clien
     sign_in(client, people.carol)
     views = AuditEntry.objects.filter(action="view", subject_id=str(held.pk)).count()
     html = client.get(reverse("campaigns_report", args=[campaign.slug])).content.decode()
-    assert "Newcastle upon Tyne Central and West" in html and "Bob Baker" in html
+    assert "Newcastle upon Tyne Central and West" in html and "Bob Baker" not in html  # the report counts; it reads no letter
+    assert "1 letter held as very like another" in html
     assert "Newcastle upon Tyne Central and West: fewer than 10 letters<" in html  # on the map, outside HQ
+    assert AuditEntry.objects.filter(action="view", subject_id=str(held.pk)).count() == views
+    waiting = client.get(reverse("campaigns_held", args=[campaign.slug])).content.decode()
+    assert "Bob Baker" in waiting
     assert AuditEntry.objects.filter(action="view", subject_id=str(held.pk)).count() == views + 1
     client.post(reverse("campaigns_letter_decide", args=[held.pk]), {"send": "yes"})
     assert Letter.objects.get(pk=held.pk).status == Letter.Status.SENT
@@ -182,7 +186,7 @@ def test_the_report_shows_counts_and_held_letters_and_audits_each_one_read(clien
 def test_hq_sees_the_held_letters_of_every_member(client, people, campaign):
     held = _held(people, campaign, client)
     sign_in(client, people.hq)
-    assert "Bob Baker" in client.get(reverse("campaigns_report", args=[campaign.slug])).content.decode()
+    assert "Bob Baker" in client.get(reverse("campaigns_held", args=[campaign.slug])).content.decode()
     assert held.status == Letter.Status.HELD
 
 
