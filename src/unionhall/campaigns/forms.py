@@ -3,6 +3,7 @@ from django import forms
 from unionhall.campaigns.models import LETTER_MAX_CHARS, Campaign
 from unionhall.campaigns.replies import REPLY_MAX_CHARS, ReplyAnswer
 from unionhall.campaigns.services import CampaignDraft, LetterDraft
+from unionhall.dateparts import DatePartsField
 from unionhall.members.models import Branch, Employer, Grade
 
 
@@ -29,7 +30,7 @@ class CampaignForm(forms.Form):
                                                help_text="Only members of these employers (a link officer: the employers they look after).")  # fmt: skip
     grades = forms.MultipleChoiceField(choices=Grade.choices, required=False, widget=forms.CheckboxSelectMultiple,
                                        help_text="Only members in these grades.")  # fmt: skip
-    closes_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = DatePartsField(required=False, label="Closes on")
     evidence_keep_months = forms.IntegerField(
         required=False, min_value=1, max_value=72, initial=12, label="Keep evidence for (months after the call closes)",
         help_text="For a call for evidence: members' evidence and files are deleted this long after the call closes. Members are told when they send it.",
