@@ -20,7 +20,7 @@ from .tally import Accumulator
 from .threshold import DecryptionShare, TrusteePublic, combine
 
 
-RECORD_VERSION = "votecrypt-record/3"
+RECORD_VERSION = "votecrypt-record/4"  # /4: headline state, ceremony digests and lot seed, voter credentials
 NOT_COUNTED_WHY = ("replaced", "withdrawn", "revoked")  # revoked: signed with a credential revoked later (§10.3)
 ROLL_CHANGES = ("added", "removed")
 
