@@ -51,16 +51,23 @@ def _no_terms(*, ballot_id: int) -> DriveTerms | None:
     return None
 
 
+def _no_links(*, ballot_id: int) -> Sequence[tuple[str, str]]:
+    return ()
+
+
 @dataclass(frozen=True)
 class RuleProfile:
-    """A profile's three answers, each called with ``ballot_id=`` only.
+    """A profile's four answers, each called with ``ballot_id=`` only.
     Each must answer quickly and change nothing: ``blockers`` runs inside
-    the opening's transaction, ``drive_terms`` on every turnout page."""
+    the opening's transaction, ``drive_terms`` on every turnout page,
+    ``hq_links`` (label, url) on the ballot's page for HQ, e.g. the statutory
+    ballot's own page."""
 
     name: str
     blockers: Callable[..., Sequence[str]] = field(default=_no_blockers)
     record_extras: Callable[..., Mapping[str, object]] = field(default=_no_extras)
     drive_terms: Callable[..., DriveTerms | None] = field(default=_no_terms)
+    hq_links: Callable[..., Sequence[tuple[str, str]]] = field(default=_no_links)
 
 
 _profiles: dict[str, RuleProfile] = {}
@@ -101,3 +108,8 @@ def drive_terms(*, ballot_id: int) -> DriveTerms:
         if (terms := profile.drive_terms(ballot_id=ballot_id)) is not None:
             return terms
     return INDICATIVE
+
+
+def hq_links(*, ballot_id: int) -> list[tuple[str, str]]:
+    """The (label, url) links every registered profile adds to the ballot's page for HQ."""
+    return [link for profile in _profiles.values() for link in profile.hq_links(ballot_id=ballot_id)]

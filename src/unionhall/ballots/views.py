@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
+from unionhall.ballots import hooks
 from unionhall.ballots.board import audited_ballots, board, not_counted
 from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot, spoil_ballot
 from unionhall.ballots.ceremony import (ceremony_download, ceremony_restart, ceremony_restart_request, ceremony_restart_withdraw,
@@ -82,6 +83,8 @@ def ballot_detail(request, slug: str):
         "roll_size": ballot.roll.filter(removed_at__isnull=True).count(),
         "voted": ballot.roll.filter(voted_at__isnull=False, removed_at__isnull=True).count(),
     }
+    if context["is_hq"]:
+        context["hq_links"] = hooks.hq_links(ballot_id=ballot.pk)
     return render(request, "ballots/detail.html", context)
 
 

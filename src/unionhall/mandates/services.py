@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from unionhall.audit.models import Action
@@ -233,7 +234,16 @@ def record_extras(*, ballot_id: int) -> dict:
     return {} if postal is None else {"postal": postal}
 
 
-STATUTORY_PROFILE = api.RuleProfile(name="mandates.statutory", blockers=statutory_blockers, record_extras=record_extras, drive_terms=drive_terms)
+def hq_links(*, ballot_id: int) -> list[tuple[str, str]]:
+    """The statutory ballot's own page, linked from the ballot's page for HQ."""
+    sb = statutory_for(ballot_id)
+    if sb is None:
+        return []
+    return [("Statutory ballot: its checks, notices, result and mandate", reverse("mandates:statutory", kwargs={"slug": ballot_of(sb).slug}))]
+
+
+STATUTORY_PROFILE = api.RuleProfile(name="mandates.statutory", blockers=statutory_blockers, record_extras=record_extras, drive_terms=drive_terms,
+                                    hq_links=hq_links)  # fmt: skip
 
 
 # --- Register extract and returned papers (postal and hybrid) ------------------------------

@@ -206,3 +206,15 @@ def test_a_document_whose_facts_changed_since_issue_says_so(client, new, people)
     assert "have changed since it was issued" not in client.get(url).content.decode()
     StatutoryBallot.objects.filter(pk=new.pk).update(dispute="Another dispute altogether.")
     assert "have changed since it was issued" in client.get(url).content.decode()
+
+
+def test_the_ballots_page_links_hq_to_its_statutory_page_and_nobody_else(client, new, people, union):
+    statutory_url = reverse("mandates:statutory", args=[new.ballot.slug])
+    sign_in(client, people.hq)
+    assert statutory_url.encode() in client.get(reverse("ballot_detail", args=[new.ballot.slug])).content
+    assert client.get(statutory_url).status_code == 200
+    plain = make_ballot(people, union, slug="indicative", opens_on=D(2026, 3, 2))
+    assert b"/mandates/" not in client.get(reverse("ballot_detail", args=[plain.slug])).content
+    sign_in(client, people.bob)
+    page = client.get(reverse("ballot_detail", args=[new.ballot.slug]))
+    assert statutory_url.encode() not in page.content  # a draft is not shown to a rep at all
