@@ -74,7 +74,7 @@ def build_credential_ballot(*, pps, hq, scrutineer, trustees, now, rng, seed) ->
     The codes exist only in memory here (a real authority keeps them)."""
     opens_at, closes_at = now - dt.timedelta(days=12), now - dt.timedelta(days=5)
     ballot = Ballot.objects.create(
-        slug="demo-overtime-ballot", title="Statutory ballot: the overtime ban", employer=pps, opens_at=opens_at, closes_at=closes_at,
+        slug="demo-overtime-ballot", title="Overtime ban: an indicative vote", employer=pps, opens_at=opens_at, closes_at=closes_at,
         explanation="Are you prepared to take part in an overtime ban over unpaid extra hours? Every vote is signed with a code from the independent scrutineer, so nobody who runs the union's server can add votes.",
         trustee_threshold=2, area_kind=Ballot.AreaKind.BRANCH,
     )  # fmt: skip
