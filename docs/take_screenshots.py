@@ -37,11 +37,14 @@ def sign_in(page, email: str, officer: bool):
     page.wait_for_load_state()
 
 
-def shot(page, name: str, path: str, width: int = 1280):
-    page.set_viewport_size({"width": width, "height": 900})
+def shot(page, name: str, path: str, width: int = 1280, full: bool = True):
+    page.set_viewport_size({"width": width, "height": 844 if width <= 420 else 900})
     page.goto(f"{BASE}{path}")
-    page.screenshot(path=str(OUT / name), full_page=True)
+    page.screenshot(path=str(OUT / name), full_page=full)
     print("wrote", OUT / name)
+
+
+PHONE = 390  # the width every page must fit (issue 16's check)
 
 
 def main():
@@ -49,14 +52,15 @@ def main():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page()
-        shot(page, "sign-in.png", "/accounts/login/", width=420)
+        shot(page, "sign-in.png", "/accounts/login/", width=PHONE)
         sign_in(page, "member@demo.unionhall.test", officer=False)
-        shot(page, "member-home.png", "/", width=420)
+        read_privacy_notice(page)
+        shot(page, "member-home.png", "/", width=PHONE)
         shot(page, "my-details.png", "/me/")
-        shot(page, "directory.png", "/directory/")
-        shot(page, "ballots.png", "/ballots/", width=420)
-        shot(page, "ballot-detail.png", "/ballots/demo-workload-ballot/", width=420)
-        page.set_viewport_size({"width": 420, "height": 900})
+        shot(page, "directory.png", "/directory/", full=False)
+        shot(page, "ballots.png", "/ballots/", width=PHONE)
+        shot(page, "ballot-detail.png", "/ballots/demo-workload-ballot/", width=PHONE)
+        page.set_viewport_size({"width": PHONE, "height": 844})
         page.goto(f"{BASE}/ballots/demo-workload-ballot/vote/")
         page.get_by_label("Yes").check()
         page.screenshot(path=str(OUT / "booth.png"), full_page=True)
@@ -65,18 +69,37 @@ def main():
         page.get_by_role("button", name="Cast this vote").click()
         page.get_by_role("heading", name="Your vote is cast").wait_for()
         page.screenshot(path=str(OUT / "booth-cast.png"), full_page=True)
-        shot(page, "result.png", "/ballots/demo-pay-ballot/result/")
-        shot(page, "board.png", "/ballots/demo-pay-ballot/board/")
+        page.get_by_role("link", name="Find it in the ballot box").click()
+        page.locator(".find-answer").wait_for()
+        page.screenshot(path=str(OUT / "board.png"), full_page=False)  # the finder and the highlighted tracker
+        print("wrote", OUT / "board.png")
+        shot(page, "result.png", "/ballots/demo-pay-ballot/result/", width=PHONE)
+        page.goto(f"{BASE}/bulletins/")
+        page.get_by_role("link", name="Why we are asking about caseloads").first.click()  # the one with a discussion
+        page.set_viewport_size({"width": PHONE, "height": 844})
+        page.screenshot(path=str(OUT / "bulletin.png"), full_page=True)
+        print("wrote", OUT / "bulletin.png")
         page.context.clear_cookies()
         sign_in(page, "secretary@demo.unionhall.test", officer=True)
-        shot(page, "register-search.png", "/register/?status=active")
+        read_privacy_notice(page)
+        shot(page, "register-search.png", "/register/?status=active", full=False)
         page.context.clear_cookies()
         time.sleep(31 - time.time() % 30)  # a TOTP code is used once
         sign_in(page, "admin@demo.unionhall.test", officer=True)
+        read_privacy_notice(page)
+        shot(page, "statutory.png", "/mandates/demo-statutory-ballot/", width=PHONE)
+        shot(page, "turnout.png", "/ballots/demo-workload-ballot/turnout/", width=PHONE)
         shot(page, "import.png", "/register/import/")
-        shot(page, "offices.png", "/register/offices/")
+        shot(page, "offices.png", "/register/offices/", full=False)
         browser.close()
     return 0
+
+
+def read_privacy_notice(page):
+    """The demo publishes a privacy notice, shown once before anything else."""
+    if page.get_by_role("button", name="I have read it").count():
+        page.get_by_role("button", name="I have read it").click()
+        page.wait_for_load_state()
 
 
 if __name__ == "__main__":
