@@ -12,6 +12,7 @@ import stvcount
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.conftest import fill_date
 from tests.browser.test_register_in_browser import sign_in_by_link, sign_in_officer
 from tests.unionhall.conftest import make_member, people, union  # noqa: F401  (fixtures)
 from unionhall.elections import services
@@ -36,7 +37,7 @@ def call_election(page):
     page.get_by_label("Counting method").select_option(label="Single transferable vote (Scottish STV rules)")
     page.get_by_label("Nominations open").fill(f"{now - dt.timedelta(hours=1):%Y-%m-%dT%H:%M}")
     page.get_by_label("Nominations close").fill(f"{now + dt.timedelta(days=7):%Y-%m-%dT%H:%M}")
-    page.get_by_label("The term starts on").fill(f"{now.date() + dt.timedelta(days=30):%Y-%m-%d}")
+    fill_date(page, "term_starts_on", now.date() + dt.timedelta(days=30))
     page.get_by_label("Term (years)").fill("7")
     page.get_by_role("button", name="Call the election").click()
     # The law's limit, before anything is stored: in the error summary, linking to the field, and at the field.
