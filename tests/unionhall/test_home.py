@@ -30,3 +30,18 @@ def test_hq_lands_on_what_needs_it_and_a_member_sees_no_such_list(client, ballot
     client.logout()
     sign_in(client, people.alice, mfa=False)
     assert "Needs you" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_home_page_works_out_an_officers_remit_once(client, ballot, people):
+    """Each to-do source is handed the request's remit instead of reading the
+    officer's offices again (the to-do sources used to read them six times)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_in(client, people.hq)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    remit_reads = [q["sql"] for q in queries.captured_queries  # members.remit.remit_for's query
+                   if q["sql"].startswith('SELECT "members_office"."role" AS "role", "members_office"."employer_id" AS "employer_id"')
+                   and '"members_office"."role" IN' not in q["sql"]]  # (bargaining asks which offices bargain: another question)
+    assert len(remit_reads) <= 1, remit_reads

@@ -13,7 +13,7 @@ from unionhall.todo import ToDo
 SOON_DAYS = 14
 
 
-def to_do_for(user) -> list[ToDo]:
+def to_do_for(user, *, remit=None) -> list[ToDo]:  # remit: unused, bargaining has its own scope
     """For those who bargain (HQ, the General Secretary, the officers group: all;
     a link officer: their employer's): open back-pay queries, urgent when one is
     due within a week, and commitments overdue or due within two weeks. Three queries."""

@@ -75,10 +75,10 @@ def do_rule_appeal(*, user, appeal: Appeal, overturn: bool, ruling: str, now: dt
     return appeal
 
 
-def pending_appeals(user):
+def pending_appeals(user, *, remit=None):
     return (
         Appeal.objects.filter(outcome=Appeal.Outcome.PENDING)
-        .filter(decision__comment__in=Comment.objects.filter(moderation_scope(user)))
+        .filter(decision__comment__in=Comment.objects.filter(moderation_scope(user, remit=remit)))
         .exclude(decision__decided_by=user)
         .select_related("decision__comment__bulletin__series")
     )

@@ -111,10 +111,10 @@ def do_moderate(*, user, comment: Comment, outcome: str, reason: str, suspend_da
     return decision
 
 
-def moderation_queue(user):
+def moderation_queue(user, *, remit=None):
     """Comments the user moderates that await a decision (held, then hidden, then reported), oldest first."""
     return (
-        Comment.objects.filter(moderation_scope(user), pending_review=True)
+        Comment.objects.filter(moderation_scope(user, remit=remit), pending_review=True)
         .select_related("bulletin__series")
         .prefetch_related("reports")
         .order_by("state", "posted_at")  # "held" and "hidden" sort before "visible"

@@ -25,14 +25,15 @@ def may_write(user) -> bool:
     return remit_for(user).everyone
 
 
-def may_moderate(user) -> bool:
-    return remit_for(user).everyone or ModeratorAssignment.objects.filter(user=user).exists()
+def may_moderate(user, *, remit=None) -> bool:
+    return (remit or remit_for(user)).everyone or ModeratorAssignment.objects.filter(user=user).exists()
 
 
-def moderation_scope(user) -> Q:
+def moderation_scope(user, *, remit=None) -> Q:
     """The comments ``user`` moderates (over Comment): all for HQ; for a named
-    moderator, those by members of their branches or employers; else none."""
-    if remit_for(user).everyone:
+    moderator, those by members of their branches or employers; else none.
+    ``remit``: the user's, where the caller has it already."""
+    if (remit or remit_for(user)).everyone:
         return Q()
     assignments = list(ModeratorAssignment.objects.filter(user=user).values_list("branch_id", "employer_id"))
     branches = [b for b, _ in assignments if b]

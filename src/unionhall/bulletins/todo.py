@@ -8,16 +8,16 @@ from unionhall.bulletins.roles import may_moderate
 from unionhall.todo import ToDo
 
 
-def to_do_for(user) -> list[ToDo]:
+def to_do_for(user, *, remit=None) -> list[ToDo]:
     """Comments held, hidden or reported in the user's moderation scope, and
     appeals against others' decisions there."""
-    if not may_moderate(user):
+    if not may_moderate(user, remit=remit):
         return []
     items = []
-    comments = moderation_queue(user).count()
+    comments = moderation_queue(user, remit=remit).count()
     if comments:
         items.append(ToDo(f"{comments} comment{'s wait' if comments != 1 else ' waits'} for a moderator", reverse("moderation_queue"), urgent=True))
-    appeals = pending_appeals(user).count()
+    appeals = pending_appeals(user, remit=remit).count()
     if appeals:
         items.append(ToDo(f"{appeals} appeal{'s' if appeals != 1 else ''} against a moderation decision to decide", reverse("moderation_queue")))
     return items

@@ -12,7 +12,7 @@ from unionhall.members.remit import remit_for
 from unionhall.todo import ToDo
 
 
-def to_do_for(user, *, today: dt.date | None = None) -> list[ToDo]:
+def to_do_for(user, *, today: dt.date | None = None, remit=None) -> list[ToDo]:
     """For a rep: cases offered to them to accept, and their cases' deadlines
     within the week. For branch officers and HQ: requests for help with no rep
     yet, and the week's deadlines across the remit. Counts only: no case's
@@ -30,7 +30,7 @@ def to_do_for(user, *, today: dt.date | None = None) -> list[ToDo]:
         n, soonest = week_of_mine["n"], week_of_mine["soonest"]
         if n:
             items.append(ToDo(f"{n} deadline{'s' if n != 1 else ''} in your cases this week", reverse("casework_home"), urgent=True, due=soonest))
-    remit = remit_for(user)
+    remit = remit or remit_for(user)  # the home page passes the request's remit
     if has_oversight(remit):
         waiting = Case.objects.filter(oversight_q(remit), status=Case.Status.REQUESTED).count()
         if waiting:
