@@ -12,6 +12,7 @@ from unionhall.audit.services import audit_record
 from unionhall.bargaining.models import Agreement, BodyAction, BodyMeeting, Document, NegotiatingBody
 from unionhall.bargaining.roles import require_negotiator
 from unionhall.refusals import Refused
+from unionhall.uploads import pdf_problem
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
@@ -48,14 +49,8 @@ def action_done(*, action: BodyAction, on: dt.date | None = None, actor) -> Body
 def check_document(*, title: str, upload) -> None:
     if not title.strip():
         raise Refused("Give the document a title, for example “Signed agreement”.")
-    if upload is None or not upload.size:
-        raise Refused("Choose a PDF file.")
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise Refused(f"The file is {upload.size / 1024 / 1024:.1f} MB; the most is {MAX_DOCUMENT_BYTES // 1024 // 1024} MB.")
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-" or not upload.name.lower().endswith(".pdf"):
-        raise Refused("Only PDF files can be kept (the file must be a PDF, named .pdf).")
+    if problem := pdf_problem(upload, max_bytes=MAX_DOCUMENT_BYTES, verb="kept"):
+        raise Refused(problem)
 
 
 @transaction.atomic

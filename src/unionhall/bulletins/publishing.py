@@ -21,6 +21,7 @@ from unionhall.bulletins.models import Attachment, Audience, Bulletin, Series
 from unionhall.bulletins.roles import may_write
 from unionhall.members.models import Branch, Employer, Grade
 from unionhall.refusals import Refused
+from unionhall.uploads import pdf_problem
 
 
 @dataclass(frozen=True)
@@ -128,14 +129,8 @@ def check_attach(*, user, bulletin: Bulletin, title: str, upload) -> None:
         raise Refused("The bulletin is published: attachments are added to drafts.", status=409)
     if not title.strip():
         raise Refused("Give the attachment a title, for example “Slides from the pay briefing”.")
-    if upload is None or not upload.size:
-        raise Refused("Choose a PDF file.")
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise Refused(f"The file is {upload.size / 1024 / 1024:.1f} MB; the most is {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB.")
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-" or not upload.name.lower().endswith(".pdf"):
-        raise Refused("Only PDF files can be attached (the file must be a PDF, named .pdf).")
+    if problem := pdf_problem(upload, max_bytes=MAX_ATTACHMENT_BYTES, verb="attached"):
+        raise Refused(problem)
     if bulletin.attachments.count() >= MAX_ATTACHMENTS:
         raise Refused(f"A bulletin can have at most {MAX_ATTACHMENTS} attachments.")
 
