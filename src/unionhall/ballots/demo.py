@@ -54,7 +54,7 @@ def build_demo_ballots(*, seed: int = 1) -> list[Ballot]:
     current = _ballot(
         slug="demo-workload-ballot",
         title="Consultation: a national workload cap",
-        explanation="Should the union seek a binding cap on caseloads in national talks, and which measure should it use?",
+        explanation="The union is deciding whether to press for a binding cap on caseloads in the national talks. Your answer guides the negotiators; this is not a statutory ballot.",
         questions=[("cap", "Should the union seek a binding workload cap?")],
         employer=pps, opens_at=now - dt.timedelta(days=2), closes_at=now + dt.timedelta(days=12), trustees=trustees, seed=seed + 1,
     )  # fmt: skip
