@@ -13,7 +13,7 @@ changing nothing) and then done with its audit entry."""
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -227,17 +227,6 @@ def _fingerprint(ballot: Ballot) -> str:
     return api.fingerprint(ballot.manifest)
 
 
-def open_blocker(ballot: Ballot) -> str | None:
-    """Why a ballot with credentials cannot open yet, or None."""
-    if not uses_credentials(ballot):
-        return None
-    if ballot.roll_frozen_at is None:
-        return "Freeze the roll first, so the credential authority can make the members' credentials."
-    if ballot.credential_list_uploaded_at is None:
-        return f"{ballot.credential_authority_name} (the credential authority) has not yet uploaded the credential list."
-    return None
-
-
 # --- casting ------------------------------------------------------------------------------
 
 def check_signature(*, ballot: Ballot, entry: RollEntry, content: dict, signed) -> Credential:
@@ -265,10 +254,6 @@ def check_signature(*, ballot: Ballot, entry: RollEntry, content: dict, signed) 
     if cred.swapped:
         raise Refused("You voted before with a different code. Vote again with the code you used then.")
     return cred
-
-
-def cast_integrity_refusal(exc: IntegrityError) -> Refused:
-    return Refused("That code has just been used for another ballot. Nothing was stored.", status=409)
 
 
 # --- the record -------------------------------------------------------------------------
