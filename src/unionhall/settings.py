@@ -219,6 +219,10 @@ STORAGES = {
 # it in each process's memory, and `check --deploy` refuses that (unionhall.checks).
 if env_str("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}}
+    # Sessions are read from Redis and written through to the database, which
+    # stays the source of truth: a signed-in request then costs no session
+    # query (the busiest path, casting a vote, measured it at one in thirteen).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:

@@ -78,6 +78,14 @@ def test_production_shares_its_cache_in_the_database_or_redis():
     assert with_redis.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
 
 
+def test_sessions_are_read_from_redis_where_there_is_one_and_kept_in_the_database():
+    code = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    base = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "union.example.org"}
+    assert manage("shell", "-c", code, **base).stdout.strip().splitlines()[-1] == "django.contrib.sessions.backends.db"
+    with_redis = manage("shell", "-c", code, REDIS_URL="redis://127.0.0.1:6379/0", **base)
+    assert with_redis.stdout.strip().splitlines()[-1] == "django.contrib.sessions.backends.cached_db"
+
+
 @pytest.mark.django_db
 def test_rate_limits_count_in_the_database_cache_across_processes():
     """Two cache objects (as two web processes would have) see one count."""

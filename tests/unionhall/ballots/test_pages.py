@@ -36,6 +36,30 @@ def test_casting_through_the_endpoint_answers_with_the_tracker(client, open_ball
     assert again.status_code == 409 and "already on the board" in again.json()["error"]
 
 
+def test_a_cast_through_the_endpoint_takes_eleven_statements_and_a_re_vote_one_more(client, open_ballot, people, settings):
+    """The busiest request the hall serves (docs/architecture.md, "Inside ballots"):
+    the session and the user, the ballot, the roll entry with the replay check,
+    then in one transaction the locks, the replay keys, the cast, the roll
+    entry's day and the outbox's four, begin and commit counted. A re-vote
+    adds the statement that marks the earlier ballot superseded."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # as in production: the send task is a row
+    sign_in(client, people.alice, mfa=False)
+    client.get(reverse("ballot_booth", args=[open_ballot.slug]))
+    first, _ = encrypt_for(open_ballot, people.alice, True, "one")
+    second, _ = encrypt_for(open_ballot, people.alice, False, "two")
+    with CaptureQueriesContext(connection) as voted:
+        assert post_ballot(client, open_ballot, first).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert post_ballot(client, open_ballot, second).status_code == 200
+    # 14 = the session (in Redis in production, where REDIS_URL is set) + 11 + begin and commit.
+    assert len(voted.captured_queries) <= 14, [q["sql"][:80] for q in voted.captured_queries]
+    assert len(again.captured_queries) == len(voted.captured_queries) + 1
+    assert Cast.objects.filter(superseded=False).count() == 1 and Cast.objects.count() == 2
+
+
 @pytest.mark.parametrize("body,status", [("not json", 400), ("[]", 400), ('{"x": 1}', 400), ("{" + " " * 70000 + "}", 413)])
 def test_bad_requests_get_a_clear_json_error_and_store_nothing(client, open_ballot, people, body, status):
     sign_in(client, people.alice, mfa=False)
