@@ -96,3 +96,12 @@ class DatePartsField(forms.DateField):
             return dt.date(int(typed["year"]), int(typed["month"]), int(typed["day"]))
         except ValueError:
             raise ValidationError(f"{what} must be a real date.", code="invalid") from None
+
+
+def date_from_post(data, name: str, *, label: str, required: bool = False) -> dt.date | None:
+    """The date typed into ``{% date_parts name %}`` boxes (or an ISO date in
+    ``name``), None if left empty and not required; raises ValidationError
+    with GOV.UK's message ("Held on must include a month") otherwise."""
+    field = DatePartsField(label=label, required=required, error_messages={"required": f"{label}: enter a day, a month and a year."})
+    return field.clean(DatePartsWidget().value_from_datadict(data, None, name))
+

@@ -5,6 +5,7 @@ back-pay queries. Each service checks the negotiator's remit itself."""
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from unionhall.bargaining.forms import AgreementForm, BodyStatusForm, Commitment
 from unionhall.bargaining.models import Agreement, BackPayQuery, BodyMeeting, Dispute, NegotiatingBody
 from unionhall.bargaining.roles import require_hq, require_negotiator
 from unionhall.conference import api as conference
+from unionhall.dateparts import date_from_post
 from unionhall.members.models import Employer
 from unionhall.members.access import answer_refusal, member_required, officer_required
 from unionhall.refusals import Refused
@@ -181,7 +183,7 @@ def scale_import(request):
 def meeting_new(request, slug):
     body = get_object_or_404(NegotiatingBody, slug=slug)
     try:
-        meetings.meeting_record(body=body, held_on=_date(request.POST.get("held_on")), agenda=request.POST.get("agenda", ""),
+        meetings.meeting_record(body=body, held_on=_date(request, "held_on", "Held on"), agenda=request.POST.get("agenda", ""),
                                 minutes=request.POST.get("minutes", ""), actor=request.user)  # fmt: skip
         messages.success(request, "Meeting recorded.")
     except Refused as exc:
@@ -195,7 +197,7 @@ def action_new(request, pk):
     meeting = get_object_or_404(BodyMeeting.objects.select_related("body"), pk=pk)
     try:
         meetings.action_add(meeting=meeting, text=request.POST.get("text", ""), owner=request.POST.get("owner", ""),
-                            due_on=_date(request.POST.get("due_on")), actor=request.user)  # fmt: skip
+                            due_on=_date(request, "due_on", "Due"), actor=request.user)  # fmt: skip
         messages.success(request, "Action recorded.")
     except Refused as exc:
         answer_refusal(request, exc, subject=meeting)
@@ -219,11 +221,13 @@ def document_new(request, kind, pk):
     return redirect("bargaining_body", slug=meeting.body.slug)
 
 
-def _date(text):
+def _date(request, name: str, label: str, *, required: bool = True) -> dt.date | None:
+    """The date typed in a hand-written form's ``{% date_parts %}`` boxes; Refused, with
+    GOV.UK's message ("Held on must include a month"), if it is not a real one."""
     try:
-        return dt.date.fromisoformat(text or "")
-    except ValueError:
-        return None
+        return date_from_post(request.POST, name, label=label, required=required)
+    except ValidationError as exc:
+        raise Refused(" ".join(exc.messages)) from None
 
 
 @require_POST
@@ -234,7 +238,7 @@ def dispute_new(request):
         if employer is None:
             raise Refused("Choose the employer the dispute is with.")
         dispute = disputes.dispute_open(employer=employer, title=request.POST.get("title", ""), issue=request.POST.get("issue", ""),
-                                        opened_on=_date(request.POST.get("opened_on")) or timezone.localdate(), actor=request.user)  # fmt: skip
+                                        opened_on=_date(request, "opened_on", "Opened on", required=False) or timezone.localdate(), actor=request.user)  # fmt: skip
         messages.success(request, "Dispute recorded.")
         return redirect("bargaining_dispute", pk=dispute.pk)
     except Refused as exc:
@@ -263,7 +267,7 @@ def review_new(request):
             raise Refused("Choose the employer.")
         group = int(request.POST.get("priority_group") or 0)
         reviews.review_add(employer=employer, role_title=request.POST.get("role_title", ""), priority_group=group,
-                           promised_on=_date(request.POST.get("promised_on")), actor=request.user)  # fmt: skip
+                           promised_on=_date(request, "promised_on", "Promised by"), actor=request.user)  # fmt: skip
         messages.success(request, "Role added to the queue.")
     except ValueError:
         messages.error(request, "The priority group is a whole number (1 first).")

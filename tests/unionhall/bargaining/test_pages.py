@@ -215,3 +215,25 @@ def test_a_negotiator_adds_a_role_to_the_review_queue_and_a_member_cannot(client
     sign_in(client, people.hq)
     client.post(reverse("bargaining_review_new"), {"employer": union.pps.pk, "role_title": "Receptionist", "priority_group": "1", "promised_on": "2022-01-01"})
     assert JobReview.objects.get().priority_group == 1
+
+
+def test_officers_type_dates_as_day_month_and_year_and_a_date_that_is_not_real_stores_nothing(client, people, union):
+    """The hand-written bargaining forms use GOV.UK's three boxes, not the browser's
+    picker (unionhall.dateparts); a missing part or an impossible date is refused
+    with a message that says which, and nothing is stored."""
+    from unionhall.bargaining.models import Dispute, JobReview
+
+    sign_in(client, people.hq)
+    for name, field in (("bargaining_reviews", "promised_on"), ("bargaining_disputes", "opened_on")):
+        page = client.get(reverse(name)).content.decode()
+        assert 'type="date"' not in page and f'name="{field}_day"' in page and f'name="{field}_year"' in page
+    review = {"employer": union.pps.pk, "role_title": "Receptionist", "priority_group": "1"}
+    page = client.post(reverse("bargaining_review_new"), {**review, "promised_on_day": "31", "promised_on_month": "2", "promised_on_year": "2027"}, follow=True)
+    assert "Promised by must be a real date." in page.content.decode() and not JobReview.objects.exists()
+    page = client.post(reverse("bargaining_review_new"), {**review, "promised_on_day": "3", "promised_on_year": "2027"}, follow=True)
+    assert "Promised by must include a month." in page.content.decode() and not JobReview.objects.exists()
+    client.post(reverse("bargaining_review_new"), {**review, "promised_on_day": "3", "promised_on_month": "2", "promised_on_year": "2027"})
+    assert JobReview.objects.get().promised_on == dt.date(2027, 2, 3)
+    dispute = {"employer": union.pps.pk, "title": "Caseloads", "issue": "No limit"}
+    client.post(reverse("bargaining_dispute_new"), dispute)  # left empty: opened today
+    assert Dispute.objects.get().opened_on == timezone.localdate()
