@@ -28,7 +28,7 @@ def test_a_member_votes_finds_the_tracker_and_the_result_verifies(page, open_bal
     tracker = page.locator("#tracker").inner_text()
     assert re.fullmatch(r"[\w-]+", tracker)
     # The member reads what they are about to cast, and the focus is on it.
-    expect(page.locator("#your-choices")).to_contain_text(": Yes")
+    expect(page.locator("#your-choices dd").first).to_have_text("Yes")
     expect(page.locator("#sealed-heading")).to_be_focused()
 
     # Audit first (Benaloh): the booth proves it encrypted "Yes"; that ballot is spoilt.

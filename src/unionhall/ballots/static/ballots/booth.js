@@ -66,9 +66,12 @@
     list.textContent = "";
     Array.prototype.forEach.call(form.querySelectorAll("fieldset.question"), function (fs) {
       var picked = Array.prototype.map.call(fs.querySelectorAll("input:checked"), function (input) { return input.parentNode.textContent.trim(); });
-      var item = document.createElement("li");
-      item.textContent = fs.querySelector("legend").textContent.trim() + ": " + (picked.length ? picked.join(", ") : "no choice");
-      list.appendChild(item);
+      // A question and its answer as a pair (GOV.UK's "check your answers"), not "Question?: Yes".
+      var question = document.createElement("dt"), answer = document.createElement("dd");
+      question.textContent = fs.querySelector("legend").textContent.trim();
+      answer.textContent = picked.length ? picked.join(", ") : "No choice";
+      list.appendChild(question);
+      list.appendChild(answer);
     });
   }
 
