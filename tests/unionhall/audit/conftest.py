@@ -50,20 +50,3 @@ def write(n: int, *, start: int = 1):
         services.audit_record(actor=None, action=Action.VIEW, subject=("members.member", i), detail={"n": i})
         for i in range(start, start + n)
     ]
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """A transactional test ends by emptying every table, which the guards
-    forbid: lift them for that flush only, then put them back."""
-    from pytest_django.plugin import blocking_manager_key
-
-    transactional = "transactional_db" in getattr(item, "fixturenames", ())
-    blocker = item.config.stash[blocking_manager_key]
-    if transactional:
-        with blocker.unblock():
-            remove_guard()
-    yield
-    if transactional and nextitem is not None:
-        with blocker.unblock():
-            install_guard()
