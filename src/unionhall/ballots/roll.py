@@ -13,7 +13,7 @@ from django.utils import timezone
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.ballots.models import Ballot, Cast, RollEntry
-from unionhall.members.models import Member
+from unionhall.members.models import Branch, Employer, Member, Workplace
 from unionhall.refusals import Refused
 from votecrypt.record import roll_commitment
 
@@ -46,8 +46,8 @@ def entitled_members(ballot: Ballot):
     return Member.objects.filter(roll_entries__ballot=ballot, roll_entries__removed_at__isnull=True)
 
 
-def _area_of(ballot: Ballot, member: Member) -> str:
-    return str({"branch": member.branch, "employer": member.employer, "workplace": member.workplace}[ballot.area_kind] or OTHER_AREAS)
+# The register models an area is named after, by the ballot's area kind.
+AREA_MODELS = {"branch": Branch, "employer": Employer, "workplace": Workplace}
 
 
 def roll_freeze(ballot: Ballot) -> int:
@@ -68,20 +68,45 @@ def roll_freeze(ballot: Ballot) -> int:
 
 
 def _freeze_members(ballot: Ballot) -> int:
-    members = list(eligible_members(ballot).select_related("branch", "employer", "workplace"))
+    """Write the roll in one pass: one query over the register for the
+    entitled members' ids and places, then one INSERT statement for the
+    entries (a roll of 70,000 made through model instances took 25 s).
+    Each entry still gets its own ``new_alias()``, from ``secrets``, in Python.
+    The entries go in in member-id order: the roll's indexes (ballot and
+    member first) then grow at their ends rather than all over, which made
+    writing a roll of 70,000 three times quicker on SQLite than the
+    register's name order."""
+    kind = ballot.area_kind
+    members = list(eligible_members(ballot).order_by("pk").values_list("pk", "employer_id", "branch_id", "workplace_id"))
     if not members:
         raise Refused("Nobody in the register is entitled to vote in this ballot.")
-    areas = {m.pk: _area_of(ballot, m) for m in members}
-    sizes = Counter(areas.values())
+    column = ("employer", "branch", "workplace").index(kind) + 1
+    names = {pk: str(place) for pk, place in AREA_MODELS[kind].objects.in_bulk({m[column] for m in members} - {None}).items()}
+    areas = [names.get(m[column], OTHER_AREAS) for m in members]
+    sizes = Counter(areas)
     entries = [
-        RollEntry(ballot=ballot, member=m, alias=new_alias(), area=areas[m.pk] if sizes[areas[m.pk]] >= MIN_AREA_SIZE else OTHER_AREAS,
-                  employer_id=m.employer_id, branch_id=m.branch_id, workplace_id=m.workplace_id)  # fmt: skip
-        for m in members
+        (ballot.pk, pk, new_alias(), area if sizes[area] >= MIN_AREA_SIZE else OTHER_AREAS, employer_id, branch_id, workplace_id, "", "")
+        for (pk, employer_id, branch_id, workplace_id), area in zip(members, areas, strict=True)
     ]
-    RollEntry.objects.bulk_create(entries, batch_size=2000)
-    ballot.roll_commitment = roll_commitment([(e.alias, e.area) for e in entries]).hex()
+    _insert_roll(entries)
+    ballot.roll_commitment = roll_commitment([(e[2], e[3]) for e in entries]).hex()
     ballot.save(update_fields=["roll_commitment"])
     return len(members)
+
+
+ROLL_COLUMNS = ("ballot", "member", "alias", "area", "employer", "branch", "workplace", "added_reason", "removed_reason")
+
+
+def _insert_roll(entries: list[tuple]) -> None:
+    """INSERT the roll's rows (values in ROLL_COLUMNS' order) with one
+    prepared statement: no model instance per member, and no reading the new
+    rows' ids back, which nothing needs."""
+    fields = [RollEntry._meta.get_field(name) for name in ROLL_COLUMNS]
+    qn = connection.ops.quote_name
+    sql = (f"INSERT INTO {qn(RollEntry._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, entries)
 
 
 def freeze_roll_now(ballot: Ballot, *, now: dt.datetime | None = None) -> int:
