@@ -6,11 +6,13 @@ same seed and size always give the same union.
 
 import datetime as dt
 import random
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from unionhall.members.models import Branch, Employer, Grade, Member, Office, Role, SecondFactorApproval, User, Workplace
@@ -72,6 +74,71 @@ class DemoAccount:
     totp: bool
 
 
+PLAIN_TYPES = {
+    "CharField", "TextField", "EmailField", "SlugField", "URLField", "BooleanField", "IntegerField", "BigIntegerField",
+    "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "AutoField", "BigAutoField",
+}  # fmt: skip
+
+
+class Placed(NamedTuple):
+    """An active member, as far as handing out offices needs."""
+
+    pk: int
+    branch_id: int
+    workplace_id: int | None
+    employer_id: int
+
+
+def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]], *, chunk: int = 5000) -> int:
+    """INSERT ``rows`` (dicts keyed by field attname, ``employer_id`` not
+    ``employer``) into ``model``'s table, one prepared statement run for every
+    row: the demo's bulk writer. ``bulk_create`` builds a model instance per
+    row and, on SQLite, a statement per 999 values (some 3,000 statements for
+    100,000 members); this builds neither. A field a row leaves out takes its
+    default (auto_now and auto_now_add: now). Rows are written as given: no
+    save(), no signals, no ids read back, so the caller keeps any field that
+    save() would derive (Member's name keys). Returns the rows written."""
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField | models.BigAutoField)]
+    known = {f.attname for f in fields}
+    now = timezone.now()
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it costs a lookup per value
+    # Text, numbers and plain foreign keys go to the database as Python gives them.
+    plain = [(f.target_field if f.is_relation else f).get_internal_type() in PLAIN_TYPES for f in fields]
+
+    def value(field, row):
+        if field.attname in row:
+            return row[field.attname]
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            return now
+        if field.has_db_default() and not field.has_default():
+            raise ValueError(f"{model.__name__}.{field.attname} has only a database default: give it in every row")
+        return field.get_default()
+
+    def prepared(row) -> list:
+        values = []
+        for field, is_plain in zip(fields, plain, strict=True):
+            v = value(field, row)
+            values.append(v if is_plain and (v is None or type(v) in (str, int, bool)) else field.get_db_prep_save(v, db))
+        return values
+
+    qn = db.ops.quote_name
+    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")  # fmt: skip
+    written, batch = 0, []
+    with db.cursor() as cursor:
+        for row in rows:
+            if unknown := set(row) - known:
+                raise ValueError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+            batch.append(prepared(row))
+            if len(batch) == chunk:
+                cursor.executemany(sql, batch)
+                written, batch = written + len(batch), []
+        if batch:
+            cursor.executemany(sql, batch)
+            written += len(batch)
+    return written
+
+
 def _postcode(rng: random.Random, area: str) -> str:
     letters = "ABDEFGHJLNPQRSTUWXYZ"
     return f"{area}{rng.randint(1, 19)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
@@ -130,58 +197,59 @@ def build_demo_union(*, members: int = 2000, seed: int = 1) -> list[DemoAccount]
                     bulletins_by_post=rng.random() < 0.1,
                 )
             )
-            users.append(User(email=email, password="!"))
-    User.objects.bulk_create(users, batch_size=2000)
+            users.append({"email": email, "password": "!"})  # no usable password: the demo accounts get one below
+    insert_rows(User, users)
     user_ids = dict(User.objects.values_list("email", "id"))
-    Member.objects.bulk_create(
-        [
-            Member(user_id=user_ids[r["email"]], first_name_key=Member.name_key(r["first_name"]),
-                   last_name_key=Member.name_key(r["last_name"]), **r)
-            for r in rows
-        ],
-        batch_size=2000,
-    )  # fmt: skip
+    insert_rows(Member, [
+        {**r, "user_id": user_ids[r["email"]], "first_name_key": Member.name_key(r["first_name"]),
+         "last_name_key": Member.name_key(r["last_name"])}
+        for r in rows
+    ])  # fmt: skip
 
-    active = list(Member.objects.filter(status=Member.Status.ACTIVE).order_by("membership_number"))
+    # The active members as (id, branch, workplace, employer): the offices go to some of them.
+    active = [
+        Placed(*row) for row in Member.objects.filter(status=Member.Status.ACTIVE).order_by("membership_number")
+        .values_list("pk", "branch_id", "workplace_id", "employer_id")
+    ]  # fmt: skip
     by_workplace, by_branch = {}, {}
     for m in active:
         by_workplace.setdefault(m.workplace_id, []).append(m)
         by_branch.setdefault(m.branch_id, []).append(m)
     taken: set[int] = set()
 
-    def pick(pool):
-        """Someone from the pool who holds no office yet, or None."""
+    def pick(pool) -> int | None:
+        """The id of someone from the pool who holds no office yet, or None."""
         candidates = [m for m in pool if m.pk not in taken]
         if not candidates:
             return None
         chosen = rng.choice(candidates)
         taken.add(chosen.pk)
-        return chosen
+        return chosen.pk
 
     offices = []
     term_start = dt.date(2025, 6, 1)
     for branch, _, _ in branches:
         for role in (Role.BRANCH_CHAIR, Role.BRANCH_SECRETARY):
-            offices.append(Office(member=pick(by_branch[branch.pk]), role=role, branch=branch, starts_on=term_start,
+            offices.append(Office(member_id=pick(by_branch[branch.pk]), role=role, branch=branch, starts_on=term_start,
                                   ends_on=dt.date(2027, 5, 31), contact_email=f"{branch.code}@branches.{DEMO_DOMAIN}"))
         for workplace in workplaces[branch.pk]:
             rep = pick(by_workplace.get(workplace.pk, []))
             if rep:
-                offices.append(Office(member=rep, role=Role.WORKPLACE_REP, workplace=workplace,
+                offices.append(Office(member_id=rep, role=Role.WORKPLACE_REP, workplace=workplace,
                                       starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 12, 31)))
     for employer in employers.values():
         pool = [m for m in active if m.employer_id == employer.pk]
-        offices.append(Office(member=pick(pool), role=Role.LINK_OFFICER, employer=employer, starts_on=dt.date(2024, 4, 1),
+        offices.append(Office(member_id=pick(pool), role=Role.LINK_OFFICER, employer=employer, starts_on=dt.date(2024, 4, 1),
                               contact_email=f"link.{employer.code}@{DEMO_DOMAIN}"))
     # The General Secretary's five-year term ends soon, so the warning shows.
-    offices.append(Office(member=pick(active), role=Role.GENERAL_SECRETARY, starts_on=dt.date(2022, 2, 1),
+    offices.append(Office(member_id=pick(active), role=Role.GENERAL_SECRETARY, starts_on=dt.date(2022, 2, 1),
                           ends_on=dt.date(2027, 1, 31), contact_email=f"general.secretary@{DEMO_DOMAIN}"))
     for _ in range(10):
-        offices.append(Office(member=pick(active), role=Role.NEC_MEMBER, starts_on=dt.date(2024, 7, 1), ends_on=dt.date(2027, 6, 30)))
+        offices.append(Office(member_id=pick(active), role=Role.NEC_MEMBER, starts_on=dt.date(2024, 7, 1), ends_on=dt.date(2027, 6, 30)))
     for _ in range(3):
-        offices.append(Office(member=pick(active), role=Role.OFFICERS_GROUP, starts_on=dt.date(2024, 7, 1), ends_on=dt.date(2027, 6, 30)))
+        offices.append(Office(member_id=pick(active), role=Role.OFFICERS_GROUP, starts_on=dt.date(2024, 7, 1), ends_on=dt.date(2027, 6, 30)))
     for _ in range(2):
-        offices.append(Office(member=pick(active), role=Role.NATIONAL_REP, starts_on=dt.date(2023, 1, 9),
+        offices.append(Office(member_id=pick(active), role=Role.NATIONAL_REP, starts_on=dt.date(2023, 1, 9),
                               contact_email=f"national.rep{len(offices)}@{DEMO_DOMAIN}"))
     Office.objects.bulk_create(offices)
 
@@ -197,12 +265,13 @@ def _demo_accounts(rng, branches, by_workplace, taken) -> list[DemoAccount]:
         rep_office = Office.objects.filter(role=Role.WORKPLACE_REP, workplace=workplace).first()
         plain = next((m for m in by_workplace.get(workplace.pk, []) if m.pk not in taken), None)
         if rep_office and plain:
+            plain = Member.objects.get(pk=plain.pk)
             break
     else:
         raise ValueError("the demo union is too small for its sign-in accounts: use --members 300 or more")
     rep = rep_office.member
     secretary = Office.objects.get(role=Role.BRANCH_SECRETARY, branch=first_branch).member
-    admin = plain.__class__.objects.filter(status=Member.Status.ACTIVE, branch=branches[4][0]).exclude(pk__in=taken).first()
+    admin = Member.objects.filter(status=Member.Status.ACTIVE, branch=branches[4][0]).exclude(pk__in=taken).first()
     Office.objects.create(member=admin, role=Role.HQ_ADMIN, starts_on=dt.date(2025, 1, 1))
     accounts = []
     for role, local, member, totp in (("member", "member", plain, False), ("workplace rep", "rep", rep, True),
