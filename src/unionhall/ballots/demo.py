@@ -4,19 +4,22 @@ finished run with voter credentials from the scrutineer (its record verifies too
 import datetime as dt
 import json
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot, spoil_ballot
+from unionhall.ballots.casting import CastCheck, check_cast_ballot, do_cast_ballot, spoil_ballot
 from unionhall.ballots.ceremony import demo_tie_lot_values
 from unionhall.ballots.counting import ballot_close, trustee_post_shares
-from unionhall.ballots.models import Ballot, Cast, Question, RollEntry, Trustee
-from unionhall.ballots.roll import roll_remove
+from unionhall.ballots.models import Ballot, Cast, Question, ReplayKey, RollEntry, Trustee
+from unionhall.ballots.roll import hold_open, roll_remove
 from unionhall.ballots.setup import ballot_manifest, ballot_open, ballot_set_keys
-from unionhall.members.models import Employer, Office, Role, User
+from unionhall.members.models import Employer, Member, Office, Role, User
+from unionhall.outbox.models import Channel, Topic
+from unionhall.outbox.services import Recipient, content_write, messages_queue
 from unionhall.ballots.credentials import (authority_set_key, credential_revoke, credentials_freeze_roll, credentials_require,
                                             credentials_upload, roll_download)
 from votecrypt import api, keyfile
@@ -203,31 +206,84 @@ def demo_vote(ballot: Ballot, *, alias: str, choices: list[list[int]], label: st
     return do_cast_ballot(ballot=ballot, check=check, content=content)
 
 
+@dataclass(frozen=True)
+class DemoVote:
+    check: CastCheck  # what check_cast_ballot returned for it
+    content: dict
+    member: Member  # with email and first name, for the tracker email
+    voted_at: dt.datetime
+
+
 def cast_demo_votes(ballot: Ballot, rng: random.Random, *, turnout: float, yes_share: tuple, seed: int, spare=frozenset(),
                     codes: dict[str, str] | None = None) -> None:
-    """Cast real encrypted votes, each checked and stored as the booth would:
-    ``turnout`` of the roll, but at most MAX_DEMO_VOTERS whatever the union's
-    size (each vote is encrypted with its proofs), drawn from the whole roll in
-    membership-number order, so the same seed picks the same members."""
+    """Cast real encrypted votes: ``turnout`` of the roll, but at most
+    MAX_DEMO_VOTERS whatever the union's size (each vote is encrypted with its
+    proofs), drawn from the whole roll in membership-number order, so the same
+    seed picks the same members. Each vote passes ``check_cast_ballot``, the
+    checks the booth's votes pass (on the roll, its proofs, not a replay, and
+    with voter credentials its signature); they are then stored together
+    (``store_demo_casts``) rather than one transaction and one email each."""
     roll = list(
         RollEntry.objects.filter(ballot=ballot, removed_at__isnull=True).exclude(member__email__in=spare)
         .order_by("member__membership_number").values_list("pk", flat=True)
     )  # fmt: skip
     chosen = sorted(rng.sample(range(len(roll)), min(MAX_DEMO_VOTERS, round(len(roll) * turnout))))
-    entries = RollEntry.objects.select_related("member").in_bulk([roll[i] for i in chosen])
+    entries = RollEntry.objects.select_related("member").only("alias", "member__email", "member__first_name").in_bulk([roll[i] for i in chosen])
     voters = [entries[roll[i]] for i in chosen]
     at = ballot.opens_at + dt.timedelta(hours=1)
     span = min(timezone.now(), ballot.closes_at) - ballot.opens_at
-    # One transaction for the lot: each vote's own is a savepoint inside it.
+    votes = []
+    for i, entry in enumerate(voters):
+        choices = [[1, 0] if rng.random() < share else [0, 1] for share in yes_share]
+        content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, entry.alias, choices, SeededRng(f"{seed}/vote/{i}"))
+        signed = credential_codes.sign_ballot_json(ballot.manifest, ballot.joint_key, content, codes[entry.alias],
+                                                   SeededRng(f"{seed}/sign/{i}")) if codes else None  # fmt: skip
+        check = check_cast_ballot(ballot=ballot, member=entry.member, content=content, signed=signed, now=at)
+        # Spread the demo's votes over the time the ballot has been open, most
+        # of them early, as real turnout curves run.
+        votes.append(DemoVote(check, content, entry.member, ballot.opens_at + span * (rng.random() ** 2)))
+    store_demo_casts(ballot, votes)
+
+
+def store_demo_casts(ballot: Ballot, votes: list[DemoVote]) -> None:
+    """Store checked votes of distinct voters as ``do_cast_ballot`` stores one,
+    in one transaction for the lot: a re-voter's earlier ballot superseded,
+    the ballots' replay keys, the ballots, each voter's ``voted_at``, and each
+    voter's tracker email queued (``messages_queue``, a thousand at a time)."""
     with transaction.atomic():
-        for i, entry in enumerate(voters):
-            choices = [[1, 0] if rng.random() < share else [0, 1] for share in yes_share]
-            content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, entry.alias, choices, SeededRng(f"{seed}/vote/{i}"))
-            signed = credential_codes.sign_ballot_json(ballot.manifest, ballot.joint_key, content, codes[entry.alias],
-                                                       SeededRng(f"{seed}/sign/{i}")) if codes else None
-            check = check_cast_ballot(ballot=ballot, member=entry.member, content=content, signed=signed, now=at)
-            do_cast_ballot(ballot=ballot, check=check, content=content)
-            # Spread the demo's votes over the time the ballot has been open, most
-            # of them early, as real turnout curves run.
-            entry.voted_at = ballot.opens_at + span * (rng.random() ** 2)
-        RollEntry.objects.bulk_update(voters, ["voted_at"], batch_size=1000)
+        hold_open(ballot)
+        revoting = [v.check.entry.pk for v in votes if v.check.entry.voted_at is not None]
+        if revoting:
+            Cast.objects.filter(roll_entry_id__in=revoting, superseded=False).update(superseded=True)
+        ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=key) for v in votes for key in v.check.replay_keys], batch_size=1000)
+        Cast.objects.bulk_create(
+            [Cast(ballot=ballot, roll_entry_id=v.check.entry.pk, content=v.content, tracker=v.check.tracker, credential=v.check.credential,
+                  signature=v.check.signature) for v in votes],
+            batch_size=500,
+        )  # fmt: skip
+        entries = [RollEntry(pk=v.check.entry.pk, voted_at=v.voted_at) for v in votes]
+        RollEntry.objects.bulk_update(entries, ["voted_at"], batch_size=1000)
+        _queue_trackers(ballot, [v for v in votes if v.member.email])
+
+
+# The tracker email casting._send_tracker queues for one vote, as a mailing's
+# content with the voter's name and tracker as [[fields]]; a test holds the two the same.
+TRACKER_SUBJECT = "Your vote in “{title}” was received"
+TRACKER_TEXT = (
+    "Dear [[first_name]],\n\nYour encrypted ballot was received. Its tracker is:\n\n    [[tracker]]\n\n"
+    "Look for it in the ballot's ballot box (on the ballot's page) to check it was counted as cast. Nobody, including the union, "
+    "can see how you voted. You can vote again until the ballot closes; only your last vote counts.\n"
+)
+
+
+def _queue_trackers(ballot: Ballot, votes: list[DemoVote], *, per_call: int = 1000) -> None:
+    if not votes:
+        return
+    content = content_write(subject=TRACKER_SUBJECT.format(title=ballot.title), text=TRACKER_TEXT)
+    recipients = [
+        Recipient(key=f"tracker:{ballot.pk}:{v.check.tracker}:{v.member.email.lower()}", address=v.member.email, member_id=v.member.pk,
+                  fields={"first_name": v.member.first_name, "tracker": v.check.tracker})
+        for v in votes
+    ]  # fmt: skip
+    for start in range(0, len(recipients), per_call):
+        messages_queue(topic=Topic.BALLOT_TRACKER, channel=Channel.EMAIL, content=content, recipients=recipients[start : start + per_call])
