@@ -6,16 +6,18 @@ run closed and published, and a fourth is open now for the demo's member to
 answer. Caseloads creep up run by run, so the trend shows. Members gave
 equality monitoring answers, and the employer's (fictional) vetting returns
 by ethnic group show a higher failure rate for one group, with its interval.
-Everything is written with bulk_create: the whole builder takes a few
-seconds at 2,000 members.
+Everything is written in bulk (members.demo.builder.insert_rows): the whole
+builder takes a few seconds at 2,000 members.
 """
 
 import datetime as dt
 import random
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
 
+from unionhall.members.demo.builder import insert_rows
 from unionhall.members.models import Grade, Member, Office, Role
 from unionhall.members.remit import remit_for
 from unionhall.surveys import equality, services
@@ -31,6 +33,7 @@ COMMENTS = (
     "Better this month: the new starter has taken some of the court work.",
     "I skip lunch most days to keep up with recording.",
 )
+SICK_DAYS = (0,) * 12 + (1, 2, 3, 5)
 VETTING = b"""group,total,outcome
 White,1480,21
 Black or Black British,230,14
@@ -40,7 +43,22 @@ Other ethnic group,35,0
 """
 
 
-def _answers(rng: random.Random, grade: str, run_number: int, questions) -> dict:
+class _Asked(NamedTuple):
+    """A question as the demo's answers need it, read once rather than per answer."""
+
+    key: str
+    kind: str
+    label: str
+    low: int
+    high: int
+    choices: list[str]
+
+
+def _asked(questions) -> list[_Asked]:
+    return [_Asked(q.key, q.kind, q.label, int(q.min_value or 0), int(q.max_value or 10**6), q.choice_list) for q in questions]
+
+
+def _answers(rng: random.Random, grade: str, run_number: int, questions: list[_Asked]) -> dict:
     answers = {}
     base = CASELOAD.get(grade, 5)
     for q in questions:
@@ -54,11 +72,11 @@ def _answers(rng: random.Random, grade: str, run_number: int, questions) -> dict
             elif q.label == "Extra hours":
                 value = max(0, round(rng.gauss(4 + run_number, 3)))
             else:  # sickness days
-                value = rng.choice((0,) * 12 + (1, 2, 3, 5))
-            answers[q.key] = str(min(max(value, int(q.min_value or 0)), int(q.max_value or 10**6)))
+                value = rng.choice(SICK_DAYS)
+            answers[q.key] = str(min(max(value, q.low), q.high))
         elif q.kind == QuestionKind.SINGLE:
             weights = (1, 3, 6, 6 + run_number, 3 + run_number)
-            answers[q.key] = rng.choices(q.choice_list, weights=weights)[0]
+            answers[q.key] = rng.choices(q.choices, weights=weights)[0]
         elif q.kind == QuestionKind.TEXT and rng.random() < 0.03:
             answers[q.key] = rng.choice(COMMENTS)
     return answers
@@ -75,22 +93,22 @@ def build_demo(seed: int) -> list[str]:
     first_open = now - dt.timedelta(days=95)
     with transaction.atomic():
         survey = services.pulse_start(by=hq.member.user, remit=remit_for(hq.member.user), now=first_open, open_now=False)
-        questions = list(survey.questions.all())
+        questions = _asked(survey.questions.all())
         members = list(Member.objects.filter(status=Member.Status.ACTIVE).order_by("pk").values_list("pk", "grade", "employer__code", "branch__code"))
         branch_rate = {b: rng.uniform(0.25, 0.6) for b in sorted({m[3] for m in members})}
         for number in (1, 2, 3):
             opens = first_open + dt.timedelta(days=30 * (number - 1))
             run = services.run_open(survey, now=opens, invite=False)
             answering = [m for m in members if rng.random() < branch_rate[m[3]]]
-            marks = [AnsweredMark(run=run, member_id=m[0]) for m in answering]
+            days = [(opens + dt.timedelta(days=day)).date() for day in range(survey.window_days)]
             responses = [
-                Response(run=run, answered_on=(opens + dt.timedelta(days=rng.randint(0, survey.window_days - 1))).date(),
-                         employer=e, branch=b, grade=g, answers=_answers(rng, g, number, questions))
+                {"run_id": run.pk, "answered_on": days[rng.randint(0, survey.window_days - 1)], "employer": e, "branch": b, "grade": g,
+                 "answers": _answers(rng, g, number, questions)}
                 for _, g, e, b in answering
             ]  # fmt: skip
             rng.shuffle(responses)  # the rows' order is not the members' order
-            AnsweredMark.objects.bulk_create(marks, batch_size=2000)
-            Response.objects.bulk_create(responses, batch_size=2000)
+            insert_rows(AnsweredMark, ({"run_id": run.pk, "member_id": m[0]} for m in answering))
+            insert_rows(Response, responses)
             services.run_close(run, now=run.closes_at, rng=rng)
         texts = list(FreeText.objects.filter(run__survey=survey).order_by("pk"))
         for text in texts[: max(1, len(texts) // 2)]:
@@ -100,12 +118,11 @@ def build_demo(seed: int) -> list[str]:
         current = services.run_open(survey, now=now - dt.timedelta(days=1), invite=False)
 
         consenting = [m for m in members if rng.random() < 0.6]
-        Characteristics.objects.bulk_create(
-            (Characteristics(member_id=pk, consented_at=now - dt.timedelta(days=rng.randint(1, 300)),
-                             **{f: rng.choice((*options, PREFER_NOT)) for f, (_, options) in CHARACTERISTICS.items()})
-             for pk, *_ in consenting),
-            batch_size=2000,
-        )  # fmt: skip
+        insert_rows(Characteristics, (
+            {"member_id": pk, "consented_at": now - dt.timedelta(days=rng.randint(1, 300)),
+             **{f: rng.choice((*options, PREFER_NOT)) for f, (_, options) in CHARACTERISTICS.items()}}
+            for pk, *_ in consenting
+        ))  # fmt: skip
         vetting = equality.outcomes_import(
             by=hq.member.user, title="Police vetting for the offender register system, last 12 months", characteristic="ethnicity",
             outcome_label="failed vetting", adverse=True, threshold=10, source="Employer's monitoring return (fictional)", data=VETTING,
