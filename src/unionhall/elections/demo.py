@@ -84,8 +84,10 @@ def build_demo_elections(seed: int = 1) -> list[Election]:
     during = opens + dt.timedelta(days=5)
     hq = _holder(Role.HQ_ADMIN).member.user
     office_holders = set(Office.objects.current().values_list("member_id", flat=True))
-    pool = list(Member.objects.filter(status=Member.Status.ACTIVE).exclude(pk__in=office_holders).order_by("pk"))
-    people = rng.sample(pool, 3 * (len(GS_ADDRESSES) + len(ADDRESSES)))
+    pool = list(Member.objects.filter(status=Member.Status.ACTIVE).exclude(pk__in=office_holders).order_by("pk").values_list("pk", flat=True))
+    picked = rng.sample(pool, 3 * (len(GS_ADDRESSES) + len(ADDRESSES)))
+    found = Member.objects.in_bulk(picked)
+    people = [found[pk] for pk in picked]
     trios = [people[i : i + 3] for i in range(0, len(people), 3)]
 
     def term_start(role: Role) -> dt.date:
