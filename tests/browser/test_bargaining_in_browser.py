@@ -56,7 +56,7 @@ def test_an_officer_records_a_commitment_that_becomes_overdue_and_a_member_track
     page.get_by_label("What was promised").fill("Regrade PSOs to band 4")
     page.get_by_label("Clause").fill("2.1")
     page.get_by_label("What counts as delivered").fill("Band 4 on members' payslips")
-    page.get_by_label("Due date").fill((timezone.localdate() + dt.timedelta(days=1)).isoformat())  # a hand-written date input still
+    fill_date(page, "due_on", timezone.localdate() + dt.timedelta(days=1))
     page.get_by_role("button", name="Record commitment").click()
     expect(page.get_by_text("Commitment recorded")).to_be_visible()
     commitment = Commitment.objects.get(title="Regrade PSOs to band 4")
