@@ -99,7 +99,7 @@ def build_credential_ballot(*, pps, hq, scrutineer, trustees, now, rng, seed) ->
     codes = dict(rows)
     cast_demo_votes(ballot, rng, turnout=0.47, yes_share=(0.64,), seed=seed, codes=codes)
     # A member whose letter went astray: the scrutineer revokes the code (its vote, if any, stops counting) and sends a new one.
-    lost = RollEntry.objects.filter(ballot=ballot, voted_at__isnull=False).select_related("member").order_by("alias").first()
+    lost = RollEntry.objects.filter(ballot=ballot, voted_at__isnull=False).select_related("member").order_by("member__membership_number").first()
     if lost is not None:
         F = bytes.fromhex(api.fingerprint(ballot.manifest))
         new_code = credential_codes.new_code()
@@ -145,7 +145,8 @@ def _roll_changes_and_checks(ballot: Ballot, hq, seed: int) -> None:
     """What a real ballot's board and record show besides counted votes: a
     voter who checked the booth, one who changed their mind, and a member
     taken off the roll with the reason."""
-    voters = list(RollEntry.objects.filter(ballot=ballot, voted_at__isnull=False).select_related("member").order_by("alias")[:3])
+    # By membership number, not alias: aliases are random, and the same seed must pick the same members.
+    voters = list(RollEntry.objects.filter(ballot=ballot, voted_at__isnull=False).select_related("member").order_by("member__membership_number")[:3])
     if len(voters) < 3:
         return
     checker, changer, leaver = voters
