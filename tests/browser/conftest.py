@@ -97,3 +97,11 @@ def fill_date(scope, name: str, date) -> None:
     scope.locator(f"input[name={name}_day]").fill(str(date.day))
     scope.locator(f"input[name={name}_month]").fill(str(date.month))
     scope.locator(f"input[name={name}_year]").fill(str(date.year))
+
+
+def no_sideways_scroll(page) -> bool:
+    """Whether the page fits the window's width, read once the page has loaded:
+    asked straight after a click that navigates, the old document may be gone
+    and the new one not there yet (documentElement is null)."""
+    page.wait_for_load_state()
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

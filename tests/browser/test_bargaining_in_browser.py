@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import fill_date
+from tests.browser.conftest import fill_date, no_sideways_scroll
 from tests.browser.test_register_in_browser import sign_in_by_link, sign_in_officer
 from tests.unionhall.bargaining.conftest import settlement, worked_example  # noqa: F401  (fixtures)
 from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
@@ -30,9 +30,6 @@ def phone(browser, live, settings):
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
-
-def no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def passes_axe(page):
@@ -75,18 +72,18 @@ def test_an_officer_records_a_commitment_that_becomes_overdue_and_a_member_track
     row = phone.locator("#tracker tr", has_text="Regrade PSOs to band 4")
     expect(row).to_contain_text("Overdue")
     expect(row).to_contain_text("45")
-    no_sideways_scroll(phone)
+    assert no_sideways_scroll(phone)
     passes_axe(phone)
 
     phone.goto("/bargaining/pay/")
     expect(phone.get_by_text("Total owed: £406.86")).to_be_visible()
     expect(phone.get_by_role("heading", name="2024-06: £127.67")).to_be_visible()
-    no_sideways_scroll(phone)
+    assert no_sideways_scroll(phone)
     passes_axe(phone)
     for path in (f"/bargaining/commitments/{commitment.pk}/", f"/bargaining/agreements/{commitment.agreement_id}/", f"/bargaining/bodies/{body.slug}/",
                  "/bargaining/", "/bargaining/reviews/", "/bargaining/disputes/"):
         phone.goto(path)
-        no_sideways_scroll(phone)
+        assert no_sideways_scroll(phone)
         passes_axe(phone)
     for path in (f"/bargaining/agreements/{commitment.agreement_id}/", f"/bargaining/bodies/{body.slug}/", "/bargaining/pay/scales/", "/bargaining/pay/queries/"):
         page.goto(path)  # the officer's pages, with their forms

@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.browser.conftest import no_sideways_scroll
 from tests.browser.test_register_in_browser import sign_in_by_link, sign_in_officer
 from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
 from unionhall.campaigns import services
@@ -31,9 +32,6 @@ def pages(browser, live, settings):
     desk.close()
     phone.close()
 
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_a_member_writes_to_her_mp_confirms_from_the_email_and_hq_counts_it(pages, people):

@@ -5,6 +5,7 @@ asks to be erased."""
 import datetime as dt
 import json
 
+from tests.browser.conftest import no_sideways_scroll
 from tests.browser.test_register_in_browser import sign_in_by_link
 from tests.unionhall.conftest import people, union  # noqa: F401  (fixtures)
 from tests.unionhall.datarights.conftest import a_bulletin, a_comment, left
@@ -16,9 +17,6 @@ from unionhall.members.models import Member
 
 PHONE = {"width": 390, "height": 844}
 
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_a_member_on_a_phone_sees_their_data_who_looked_and_downloads_it(page, people):

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.conftest import no_sideways_scroll
 from tests.browser.test_register_in_browser import sign_in_by_link, sign_in_officer
 from tests.unionhall.conftest import make_member, people, union  # noqa: F401  (fixtures)
 from unionhall.members.models import Grade
@@ -27,9 +28,6 @@ def phone(browser, live, settings):
     context.close()
 
 
-def no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
 
 def test_a_member_answers_on_a_phone_and_an_officer_reads_a_suppressed_breakdown(phone, people, union):
     survey = services.pulse_start(by=people.hq.user, remit=remit_for(people.hq.user))
@@ -38,7 +36,7 @@ def test_a_member_answers_on_a_phone_and_an_officer_reads_a_suppressed_breakdown
     sign_in_by_link(phone, "a1@example.org")
     phone.goto("/surveys/")
     phone.get_by_role("link", name="Answer (about two minutes)").click()
-    no_sideways_scroll(phone)
+    assert no_sideways_scroll(phone)
     phone.get_by_label("Caseload (cases)").fill("44")
     phone.get_by_role("button", name="Save and come back later").click()
     expect(phone.get_by_text("Saved. Come back")).to_be_visible()
@@ -76,4 +74,4 @@ def test_a_member_answers_on_a_phone_and_an_officer_reads_a_suppressed_breakdown
     table = caseload.locator("table")
     expect(table.locator("tr", has_text="North")).to_be_visible()
     expect(table.locator("tr", has_text="South")).to_contain_text("[c]")
-    no_sideways_scroll(phone)
+    assert no_sideways_scroll(phone)
