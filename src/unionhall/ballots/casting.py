@@ -148,6 +148,16 @@ def spoil_ballot(*, ballot: Ballot, content: dict, secrets: dict) -> AuditedBall
         raise Refused("This ballot was already cast or checked: only a fresh encryption can be checked.", status=409) from None
 
 
+# The tracker email, with the voter's name and tracker as [[fields]]: the
+# demo queues the same words as a mailing (ballots.demo._queue_trackers).
+TRACKER_SUBJECT = "Your vote in “{title}” was received"
+TRACKER_TEXT = (
+    "Dear [[first_name]],\n\nYour encrypted ballot was received. Its tracker is:\n\n    [[tracker]]\n\n"
+    "Look for it in the ballot's ballot box (on the ballot's page) to check it was counted as cast. Nobody, including the union, "
+    "can see how you voted. You can vote again until the ballot closes; only your last vote counts.\n"
+)
+
+
 def _send_tracker(member_id: int, email: str, first_name: str, ballot: Ballot, tracker: str) -> None:
     """Queue the tracker email in the caller's transaction. Queueing writes one
     outbox row and sends nothing, so a mail server that fails later never
@@ -155,12 +165,8 @@ def _send_tracker(member_id: int, email: str, first_name: str, ballot: Ballot, t
     if not email:
         return
     queue_email(
-        subject=f"Your vote in “{ballot.title}” was received",
-        body=(
-            f"Dear {first_name},\n\nYour encrypted ballot was received. Its tracker is:\n\n    {tracker}\n\n"
-            "Look for it in the ballot's ballot box (on the ballot's page) to check it was counted as cast. Nobody, including the union, "
-            "can see how you voted. You can vote again until the ballot closes; only your last vote counts.\n"
-        ),
+        subject=TRACKER_SUBJECT.format(title=ballot.title),
+        body=TRACKER_TEXT.replace("[[first_name]]", first_name).replace("[[tracker]]", tracker),
         to=[email],
         topic=Topic.BALLOT_TRACKER, key=f"tracker:{ballot.pk}:{tracker}", member_id=member_id,
     )

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from unionhall.ballots.casting import CastCheck, check_cast_ballot, do_cast_ballot, spoil_ballot
+from unionhall.ballots.casting import TRACKER_SUBJECT, TRACKER_TEXT, CastCheck, check_cast_ballot, do_cast_ballot, spoil_ballot
 from unionhall.ballots.ceremony import demo_tie_lot_values
 from unionhall.ballots.counting import ballot_close, trustee_post_shares
 from unionhall.ballots.models import Ballot, Cast, Question, ReplayKey, RollEntry, Trustee
@@ -265,16 +265,6 @@ def store_demo_casts(ballot: Ballot, votes: list[DemoVote]) -> None:
         entries = [RollEntry(pk=v.check.entry.pk, voted_at=v.voted_at) for v in votes]
         RollEntry.objects.bulk_update(entries, ["voted_at"], batch_size=1000)
         _queue_trackers(ballot, [v for v in votes if v.member.email])
-
-
-# The tracker email casting._send_tracker queues for one vote, as a mailing's
-# content with the voter's name and tracker as [[fields]]; a test holds the two the same.
-TRACKER_SUBJECT = "Your vote in “{title}” was received"
-TRACKER_TEXT = (
-    "Dear [[first_name]],\n\nYour encrypted ballot was received. Its tracker is:\n\n    [[tracker]]\n\n"
-    "Look for it in the ballot's ballot box (on the ballot's page) to check it was counted as cast. Nobody, including the union, "
-    "can see how you voted. You can vote again until the ballot closes; only your last vote counts.\n"
-)
 
 
 def _queue_trackers(ballot: Ballot, votes: list[DemoVote], *, per_call: int = 1000) -> None:
