@@ -6,7 +6,7 @@ run closed and published, and a fourth is open now for the demo's member to
 answer. Caseloads creep up run by run, so the trend shows. Members gave
 equality monitoring answers, and the employer's (fictional) vetting returns
 by ethnic group show a higher failure rate for one group, with its interval.
-Everything is written in bulk (members.demo.builder.insert_rows): the whole
+Everything is written in bulk (unionhall.bulk.insert_rows): the whole
 builder takes a few seconds at 2,000 members.
 """
 
@@ -17,7 +17,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils import timezone
 
-from unionhall.members.demo.builder import insert_rows
+from unionhall.bulk import insert_rows
 from unionhall.members.models import Grade, Member, Office, Role
 from unionhall.members.remit import remit_for
 from unionhall.surveys import equality, services

@@ -7,7 +7,7 @@ from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from unionhall.members.demo.builder import build_demo_union, insert_rows
+from unionhall.members.demo.builder import build_demo_union
 from unionhall.members.models import Branch, Employer, Member, Office, Role, User, Workplace
 from unionhall.members.remit import remit_for
 
@@ -73,20 +73,20 @@ def test_a_small_demo_union_builds_for_any_seed(db, seed):
     assert len(accounts) == 4
 
 
-def test_the_demos_bulk_writer_fills_defaults_and_converts_values_as_the_orm_does(db):
-    employer = Employer.objects.create(name="Example Employer", code="example", kind=Employer.Kind.NATIONAL)
-    branch = Branch.objects.create(name="Example", code="example", employer=employer)
-    assert insert_rows(User, [{"email": "one@example.org", "password": "!"}, {"email": "two@example.org", "password": "!"}]) == 2
-    one = User.objects.get(email="one@example.org")
-    assert one.is_active and not one.is_staff and one.date_joined is not None and not one.has_usable_password()
-    insert_rows(Member, [{"membership_number": "X1", "first_name": "Ann", "last_name": "Lee", "first_name_key": "ann", "last_name_key": "lee",
-                          "employer_id": employer.pk, "branch_id": branch.pk, "user_id": one.pk, "joined_on": dt.date(2001, 2, 3)}])  # fmt: skip
-    member = Member.objects.get(membership_number="X1")
-    assert (member.user, member.joined_on, member.status, member.bulletins_by_email, member.workplace) == (one, dt.date(2001, 2, 3), "active", True, None)
-    assert member.updated_at is not None and Member.objects.filter(last_name_key="lee").exists()
+@pytest.mark.parametrize("today", [dt.date(2026, 12, 3), dt.date(2027, 2, 1), dt.date(2031, 7, 31)])
+def test_the_demos_offices_are_current_whenever_it_is_built(db, monkeypatch, today):
+    """Terms are dated from the day the demo is built: with fixed dates the
+    General Secretary's term ran out on 31 January 2027 and the demo's
+    ballots could no longer find one."""
+    from django.conf import settings
+    from django.utils import timezone
 
-
-def test_the_demos_bulk_writer_refuses_a_field_the_model_lacks_and_writes_nothing(db):
-    with pytest.raises(ValueError, match="no field nickname"):
-        insert_rows(User, [{"email": "three@example.org", "nickname": "Tre"}])
-    assert not User.objects.exists()
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today)
+    build_demo_union(members=200, seed=1)
+    current = Office.objects.current(today)
+    for role in (Role.GENERAL_SECRETARY, Role.HQ_ADMIN, Role.BRANCH_SECRETARY, Role.WORKPLACE_REP, Role.NEC_MEMBER, Role.NATIONAL_REP):
+        assert current.filter(role=role).exists(), role
+    assert current.count() == Office.objects.count()
+    ends = Office.objects.get(role=Role.GENERAL_SECRETARY).ends_on
+    assert today < ends <= today + dt.timedelta(days=settings.UNIONHALL_TERM_WARNING_DAYS)  # so its warning shows
+    assert all(m.lapsed_on < today for m in Member.objects.exclude(status=Member.Status.ACTIVE))

@@ -6,15 +6,15 @@ same seed and size always give the same union.
 
 import datetime as dt
 import random
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from unionhall.bulk import insert_rows
 from unionhall.members.models import Branch, Employer, Grade, Member, Office, Role, SecondFactorApproval, User, Workplace
 
 DEMO_DOMAIN = "demo.unionhall.test"
@@ -74,12 +74,6 @@ class DemoAccount:
     totp: bool
 
 
-PLAIN_TYPES = {
-    "CharField", "TextField", "EmailField", "SlugField", "URLField", "BooleanField", "IntegerField", "BigIntegerField",
-    "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "AutoField", "BigAutoField",
-}  # fmt: skip
-
-
 class Placed(NamedTuple):
     """An active member, as far as handing out offices needs."""
 
@@ -89,54 +83,15 @@ class Placed(NamedTuple):
     employer_id: int
 
 
-def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]], *, chunk: int = 5000) -> int:
-    """INSERT ``rows`` (dicts keyed by field attname, ``employer_id`` not
-    ``employer``) into ``model``'s table, one prepared statement run for every
-    row: the demo's bulk writer. ``bulk_create`` builds a model instance per
-    row and, on SQLite, a statement per 999 values (some 3,000 statements for
-    100,000 members); this builds neither. A field a row leaves out takes its
-    default (auto_now and auto_now_add: now). Rows are written as given: no
-    save(), no signals, no ids read back, so the caller keeps any field that
-    save() would derive (Member's name keys). Returns the rows written."""
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField | models.BigAutoField)]
-    known = {f.attname for f in fields}
-    now = timezone.now()
-    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it costs a lookup per value
-    # Text, numbers and plain foreign keys go to the database as Python gives them.
-    plain = [(f.target_field if f.is_relation else f).get_internal_type() in PLAIN_TYPES for f in fields]
+def _months_before(today: dt.date, months: int) -> dt.date:
+    """The first of the month ``months`` before ``today``'s."""
+    index = today.year * 12 + today.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
-    def value(field, row):
-        if field.attname in row:
-            return row[field.attname]
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            return now
-        if field.has_db_default() and not field.has_default():
-            raise ValueError(f"{model.__name__}.{field.attname} has only a database default: give it in every row")
-        return field.get_default()
 
-    def prepared(row) -> list:
-        values = []
-        for field, is_plain in zip(fields, plain, strict=True):
-            v = value(field, row)
-            values.append(v if is_plain and (v is None or type(v) in (str, int, bool)) else field.get_db_prep_save(v, db))
-        return values
-
-    qn = db.ops.quote_name
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")  # fmt: skip
-    written, batch = 0, []
-    with db.cursor() as cursor:
-        for row in rows:
-            if unknown := set(row) - known:
-                raise ValueError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
-            batch.append(prepared(row))
-            if len(batch) == chunk:
-                cursor.executemany(sql, batch)
-                written, batch = written + len(batch), []
-        if batch:
-            cursor.executemany(sql, batch)
-            written += len(batch)
-    return written
+def _years_after(start: dt.date, years: int) -> dt.date:
+    """The last day of a term of ``years`` that starts on the first of a month."""
+    return start.replace(year=start.year + years) - dt.timedelta(days=1)
 
 
 def _postcode(rng: random.Random, area: str) -> str:
@@ -168,6 +123,7 @@ def build_demo_union(*, members: int = 2000, seed: int = 1) -> list[DemoAccount]
     users, rows = [], []
     grades, weights = zip(*GRADE_WEIGHTS)
     number = 100000
+    lapsed_on = _months_before(timezone.localdate(), 8) - dt.timedelta(days=1)  # the end of a month, some months ago
     for branch, share, area in branches:
         count = max(8, round(members * share / total_share))
         for _ in range(count):
@@ -193,7 +149,7 @@ def build_demo_union(*, members: int = 2000, seed: int = 1) -> list[DemoAccount]
                     grade=rng.choices(grades, weights)[0],
                     status=status,
                     joined_on=joined,
-                    lapsed_on=dt.date(2026, 3, 31) if status != Member.Status.ACTIVE else None,
+                    lapsed_on=lapsed_on if status != Member.Status.ACTIVE else None,
                     bulletins_by_post=rng.random() < 0.1,
                 )
             )
@@ -226,30 +182,35 @@ def build_demo_union(*, members: int = 2000, seed: int = 1) -> list[DemoAccount]
         taken.add(chosen.pk)
         return chosen.pk
 
+    # Terms are dated from today, so the union's offices are current whenever
+    # the demo is built (fixed dates expired, and the demo with them).
+    today = timezone.localdate()
     offices = []
-    term_start = dt.date(2025, 6, 1)
+    term_start = _months_before(today, 18)
     for branch, _, _ in branches:
         for role in (Role.BRANCH_CHAIR, Role.BRANCH_SECRETARY):
             offices.append(Office(member_id=pick(by_branch[branch.pk]), role=role, branch=branch, starts_on=term_start,
-                                  ends_on=dt.date(2027, 5, 31), contact_email=f"{branch.code}@branches.{DEMO_DOMAIN}"))
+                                  ends_on=_years_after(term_start, 2), contact_email=f"{branch.code}@branches.{DEMO_DOMAIN}"))
         for workplace in workplaces[branch.pk]:
             rep = pick(by_workplace.get(workplace.pk, []))
             if rep:
                 offices.append(Office(member_id=rep, role=Role.WORKPLACE_REP, workplace=workplace,
-                                      starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 12, 31)))
+                                      starts_on=_months_before(today, 11), ends_on=_years_after(_months_before(today, 11), 2)))
     for employer in employers.values():
         pool = [m for m in active if m.employer_id == employer.pk]
-        offices.append(Office(member_id=pick(pool), role=Role.LINK_OFFICER, employer=employer, starts_on=dt.date(2024, 4, 1),
+        offices.append(Office(member_id=pick(pool), role=Role.LINK_OFFICER, employer=employer, starts_on=_months_before(today, 32),
                               contact_email=f"link.{employer.code}@{DEMO_DOMAIN}"))
-    # The General Secretary's five-year term ends soon, so the warning shows.
-    offices.append(Office(member_id=pick(active), role=Role.GENERAL_SECRETARY, starts_on=dt.date(2022, 2, 1),
-                          ends_on=dt.date(2027, 1, 31), contact_email=f"general.secretary@{DEMO_DOMAIN}"))
+    # The General Secretary's five-year term ends in two months, so the warning shows.
+    gs_start = _months_before(today, 58)
+    offices.append(Office(member_id=pick(active), role=Role.GENERAL_SECRETARY, starts_on=gs_start,
+                          ends_on=_years_after(gs_start, 5), contact_email=f"general.secretary@{DEMO_DOMAIN}"))
+    board_start = _months_before(today, 29)
     for _ in range(10):
-        offices.append(Office(member_id=pick(active), role=Role.NEC_MEMBER, starts_on=dt.date(2024, 7, 1), ends_on=dt.date(2027, 6, 30)))
+        offices.append(Office(member_id=pick(active), role=Role.NEC_MEMBER, starts_on=board_start, ends_on=_years_after(board_start, 3)))
     for _ in range(3):
-        offices.append(Office(member_id=pick(active), role=Role.OFFICERS_GROUP, starts_on=dt.date(2024, 7, 1), ends_on=dt.date(2027, 6, 30)))
+        offices.append(Office(member_id=pick(active), role=Role.OFFICERS_GROUP, starts_on=board_start, ends_on=_years_after(board_start, 3)))
     for _ in range(2):
-        offices.append(Office(member_id=pick(active), role=Role.NATIONAL_REP, starts_on=dt.date(2023, 1, 9),
+        offices.append(Office(member_id=pick(active), role=Role.NATIONAL_REP, starts_on=_months_before(today, 47),
                               contact_email=f"national.rep{len(offices)}@{DEMO_DOMAIN}"))
     Office.objects.bulk_create(offices)
 
@@ -272,7 +233,7 @@ def _demo_accounts(rng, branches, by_workplace, taken) -> list[DemoAccount]:
     rep = rep_office.member
     secretary = Office.objects.get(role=Role.BRANCH_SECRETARY, branch=first_branch).member
     admin = Member.objects.filter(status=Member.Status.ACTIVE, branch=branches[4][0]).exclude(pk__in=taken).first()
-    Office.objects.create(member=admin, role=Role.HQ_ADMIN, starts_on=dt.date(2025, 1, 1))
+    Office.objects.create(member=admin, role=Role.HQ_ADMIN, starts_on=_months_before(timezone.localdate(), 23))
     accounts = []
     for role, local, member, totp in (("member", "member", plain, False), ("workplace rep", "rep", rep, True),
                                       ("branch secretary", "secretary", secretary, True),
