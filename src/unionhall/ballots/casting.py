@@ -6,12 +6,13 @@ to check the booth, published and spoilt (spoil_ballot). The cryptography is
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists
 from django.utils import timezone
 
 from unionhall.ballots.credentials import check_signature, uses_credentials
 from unionhall.ballots.models import AuditedBallot, Ballot, Cast, Credential, ReplayKey, RollEntry
+from unionhall.ballots.roll import hold_entry_open
 from unionhall.mail import queue_email
 from unionhall.members.models import Member
 from unionhall.outbox.models import Topic
@@ -22,25 +23,6 @@ from votecrypt import api
 # email and voter credentials name. The view reads only these (``.only``).
 CASTING_FIELDS = ("id", "slug", "title", "status", "opens_at", "closes_at", "manifest", "joint_key",
                   "credential_authority_id", "credential_authority_name")  # fmt: skip
-
-
-def _lock_entry(ballot: Ballot, entry_id: int) -> tuple | None:
-    """In the casting transaction, one statement: the roll entry locked for
-    update, and the ballot, which must be open, share-locked so that it stays
-    open until we commit (``ballot_close`` locks it exclusively, so it waits
-    for casts in flight, and casts run side by side). The same guarantee as
-    ``roll.hold_open`` then a locked read of the entry, in one round trip. SQLite
-    runs one writer at a time, so it needs no row locks. (voted_at,
-    removed_at, member id, email, first name), or None if the ballot is not open."""
-    r, m, b = RollEntry._meta.db_table, Member._meta.db_table, Ballot._meta.db_table
-    sql = (f"SELECT r.voted_at, r.removed_at, m.id, m.email, m.first_name FROM {r} r "
-           f"JOIN {m} m ON m.id = r.member_id JOIN {b} b ON b.id = r.ballot_id "
-           "WHERE r.id = %s AND b.id = %s AND b.status = %s")  # fmt: skip
-    if connection.vendor == "postgresql":
-        sql += " FOR UPDATE OF r FOR SHARE OF b"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [entry_id, ballot.pk, Ballot.Status.OPEN])
-        return cursor.fetchone()
 
 
 @dataclass(frozen=True)
@@ -106,7 +88,7 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
     transaction and sent by the outbox after the commit."""
     try:
         with transaction.atomic():
-            locked = _lock_entry(ballot, check.entry.pk)
+            locked = hold_entry_open(ballot, check.entry.pk)
             if locked is None:  # closed since the check
                 raise Refused("This ballot is not open for voting.", status=409)
             voted_at, removed_at, member_id, email, first_name = locked
@@ -123,8 +105,10 @@ def do_cast_ballot(*, ballot: Ballot, check: CastCheck, content: dict) -> Cast:
             # In the vote's own transaction: the outbox row exists if and only if
             # the vote does, so a crash after the commit cannot lose the email.
             _send_tracker(member_id, email, first_name, ballot, check.tracker)
-    except IntegrityError as exc:
-        if "credential" in str(exc):  # one_counted_ballot_per_credential: another member's ballot just used this code
+    except IntegrityError:
+        # Asked of the data, not of the database's message: did another
+        # member's ballot take this credential in the meantime?
+        if check.credential is not None and Cast.objects.filter(credential=check.credential, superseded=False).exclude(roll_entry_id=check.entry.pk).exists():
             raise Refused("That code has already been used by another member. Nothing was stored.", status=409) from None
         raise Refused("This encrypted ballot is already on the board.", status=409) from None
     return cast

@@ -10,6 +10,7 @@ from collections import Counter
 from django.db import connection, transaction
 from django.utils import timezone
 
+from unionhall import bulk
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.ballots.models import Ballot, Cast, RollEntry
@@ -88,25 +89,13 @@ def _freeze_members(ballot: Ballot) -> int:
         (ballot.pk, pk, new_alias(), area if sizes[area] >= MIN_AREA_SIZE else OTHER_AREAS, employer_id, branch_id, workplace_id, "", "")
         for (pk, employer_id, branch_id, workplace_id), area in zip(members, areas, strict=True)
     ]
-    _insert_roll(entries)
+    bulk.insert_many(RollEntry, ROLL_COLUMNS, entries)  # one prepared statement; no model instance per member
     ballot.roll_commitment = roll_commitment([(e[2], e[3]) for e in entries]).hex()
     ballot.save(update_fields=["roll_commitment"])
     return len(members)
 
 
 ROLL_COLUMNS = ("ballot", "member", "alias", "area", "employer", "branch", "workplace", "added_reason", "removed_reason")
-
-
-def _insert_roll(entries: list[tuple]) -> None:
-    """INSERT the roll's rows (values in ROLL_COLUMNS' order) with one
-    prepared statement: no model instance per member, and no reading the new
-    rows' ids back, which nothing needs."""
-    fields = [RollEntry._meta.get_field(name) for name in ROLL_COLUMNS]
-    qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(RollEntry._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, entries)
 
 
 def freeze_roll_now(ballot: Ballot, *, now: dt.datetime | None = None) -> int:
@@ -136,6 +125,24 @@ def hold_open(ballot: Ballot) -> None:
         found = Ballot.objects.filter(pk=ballot.pk, status=Ballot.Status.OPEN).exists()
     if not found:
         raise Ballot.DoesNotExist
+
+
+def hold_entry_open(ballot: Ballot, entry_id: int) -> tuple | None:
+    """``hold_open`` and a read of the voter's roll entry locked for update,
+    in one statement (casting's round trip): the ballot share-locked so it
+    stays open until we commit, the entry locked so one member's two casts
+    take turns. (voted_at, removed_at, member id, email, first name), or None
+    if the ballot is not open. SQLite runs one writer at a time, so it needs
+    no row locks."""
+    r, m, b = RollEntry._meta.db_table, Member._meta.db_table, Ballot._meta.db_table
+    sql = (f"SELECT r.voted_at, r.removed_at, m.id, m.email, m.first_name FROM {r} r "
+           f"JOIN {m} m ON m.id = r.member_id JOIN {b} b ON b.id = r.ballot_id "
+           "WHERE r.id = %s AND b.id = %s AND b.status = %s")  # fmt: skip
+    if connection.vendor == "postgresql":
+        sql += " FOR UPDATE OF r FOR SHARE OF b"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [entry_id, ballot.pk, Ballot.Status.OPEN])
+        return cursor.fetchone()
 
 
 @transaction.atomic

@@ -249,6 +249,23 @@ def test_another_members_used_credential_is_refused(signed_ballot, people):
     assert "already been used by another member" in why
 
 
+def test_a_race_for_one_credential_stores_one_ballot_and_tells_the_other_member(signed_ballot, people):
+    """Both members' checks pass before either ballot is stored (two requests
+    side by side); the second store meets the one-counted-ballot-per-credential
+    constraint and is told so, not that its ballot is already on the board."""
+    b = signed_ballot
+    alices = b.codes[alias_of(b, people.alice)]
+    checked = []
+    for member, seed in ((people.alice, "a"), (people.bob, "b")):
+        content, _ = encrypt_for(b, member, True, seed)
+        signed = cr.sign_ballot_json(b.manifest, b.joint_key, content, alices)
+        checked.append((check_cast_ballot(ballot=b, member=member, content=content, signed=signed), content))
+    do_cast_ballot(ballot=b, check=checked[0][0], content=checked[0][1])
+    e = refused(do_cast_ballot, ballot=b, check=checked[1][0], content=checked[1][1])
+    assert e.status == 409 and "already been used by another member" in str(e)
+    assert list(Cast.objects.filter(ballot=b).values_list("roll_entry__member", flat=True)) == [people.alice.pk]
+
+
 def test_an_alias_cannot_swap_to_another_credential(signed_ballot, people):
     b = signed_ballot
     signed_cast(b, people.alice)
