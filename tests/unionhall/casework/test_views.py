@@ -88,7 +88,7 @@ def test_a_member_asks_for_help_from_the_form(client, people):
     sign_in(client, people.alice, mfa=False)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client.post(reverse("casework_ask"), {"kind": "attendance", "what_happened": "Stage 2 sickness review", "meeting_on": "2026-03-20",
+    response = client.post(reverse("casework_ask"), {"kind": "attendance", "what_happened": "Stage 2 sickness review", "meeting_on": (dt.date.today() + dt.timedelta(days=17)).isoformat(),
                                                      "meeting_kind": "attendance", "nation": "scotland",
                                                      "documents": [SimpleUploadedFile("invite.pdf", PDF)]})  # fmt: skip
     case = Case.objects.get()
