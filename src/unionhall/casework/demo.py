@@ -4,10 +4,15 @@ and audited like real use. The demo member has a disciplinary case with the
 demo rep; one case is handed over, one referred to a national representative;
 deadlines fall 3, 7 and 14 days ahead so reminders are queued (the worker
 sends them to the SMTP sink); one idle case is flagged; an officer of another
-branch tries to read a case and is refused, and the refusal is audited."""
+branch tries to read a case and is refused, and the refusal is audited.
+
+Behind them, a year of closed cases in a branch of each of the two largest
+employers (the demo member's own earlier grievance among them), so the anonymous
+statistics page has figures to show and small groups it hides."""
 
 import datetime as dt
 import random
+from collections import Counter
 
 from deadlines import deadline
 from django.utils import timezone
@@ -32,6 +37,13 @@ PROFILE_RULES = [
     {"code": "bundle", "title": "Evidence bundle to the employer 7 days before the meeting", "count": 7, "unit": "calendar-days",
      "direction": "before", "from": "meeting", "case_types": ["capability"], "source": "Demo employer capability procedure, para 4.3"},
 ]  # fmt: skip
+
+# A year's closed cases per employer, by kind (weights) and how they ended. Invented.
+CLOSED_PER_EMPLOYER = (80, 40)  # the two largest employers, by members
+CLOSED_KINDS = (("disciplinary", 34), ("grievance", 28), ("attendance", 24), ("capability", 6), ("vetting", 4), ("regrading", 4))
+ENDINGS = (("upheld", "resolved", 30), ("partly", "resolved", 20), ("not_upheld", "resolved", 20), ("settled", "resolved", 15),
+           ("withdrawn", "member_withdrew", 10), ("not_upheld", "no_merit", 5))  # fmt: skip
+CLOSED_STORY = "Invented for the demo: a {kind} case, now closed."
 
 # (kind, what happened, health details). Invented; no real people or events.
 STORIES = [
@@ -139,6 +151,8 @@ def build_demo(seed: int) -> list[str]:
     cases.append(capability)
     Case.objects.filter(pk=vetting.pk).update(last_activity_at=now - dt.timedelta(days=10))
 
+    closed = _closed_history(rng, member=member, rep=rep, busy=busy | {m.pk for m in plain}, now=now, today=today)
+
     reminders = send_deadline_reminders(today=today)
     flagged = flag_idle_deadlines(today=today, now=now)
     # An officer of another branch tries to read the demo member's case: refused and audited.
@@ -149,10 +163,51 @@ def build_demo(seed: int) -> list[str]:
     kinds = sorted({c.get_kind_display().lower() for c in cases})
     return [
         f"Casework: {len(cases)} cases in {branch} branch ({', '.join(kinds)}), one handed over, one referred to a national representative, "
-        f"{reminders} deadline reminders and {flagged} no-action flag queued; an officer of {outsider.branch} branch was refused a case (audited)",
+        f"{reminders} deadline reminders and {flagged} no-action flag queued; an officer of {outsider.branch} branch was refused a case (audited); "
+        f"{closed} cases closed over the past year, counted without names at /casework/statistics/",
         f"  member@{DEMO_DOMAIN} sees their case at /casework/; rep@ and secretary@ see /casework/ and /casework/branch/; "
         f"admin@ edits rule profiles at /casework/profiles/",
     ]
+
+
+def _closed_history(rng: random.Random, *, member: Member, rep: Member, busy: set[int], now: dt.datetime, today: dt.date) -> int:
+    """Cases opened, taken and closed over the past year in the first branch
+    of the two largest employers, through the services (sealed and audited like real
+    use), the demo member's earlier grievance with the demo rep first.
+    Closings fall in this year (in its first fortnight, in the last), so
+    the statistics page opens on them. Returns how many were closed."""
+    day_of_year = today.timetuple().tm_yday
+    days_back = (1, day_of_year - 1) if day_of_year > 15 else (day_of_year, day_of_year + 300)
+    kinds, kind_weights = zip(*CLOSED_KINDS)
+    offices = Office.objects.current()
+    plan = []  # (member, rep, secretary, kind)
+    first = Office.objects.current().get(role=Role.BRANCH_SECRETARY, branch=member.branch).member
+    plan.append((member, rep, first, "grievance"))
+    size = Counter(Member.objects.filter(status=Member.Status.ACTIVE).values_list("employer_id", flat=True))
+    employers = sorted({o.branch.employer for o in offices.filter(role=Role.BRANCH_SECRETARY).select_related("branch__employer")},
+                       key=lambda e: (-size[e.pk], e.code))  # fmt: skip
+    holders = set(Office.objects.values_list("member_id", flat=True))
+    for employer, count in zip(employers, CLOSED_PER_EMPLOYER):
+        sec_office = offices.filter(role=Role.BRANCH_SECRETARY, branch__employer=employer).select_related("branch").order_by("branch__code").first()
+        reps = [o.member for o in offices.filter(role=Role.WORKPLACE_REP, workplace__branch=sec_office.branch).order_by("member__membership_number")]
+        people = [m for m in Member.objects.filter(branch=sec_office.branch, status=Member.Status.ACTIVE, user__isnull=False).order_by("membership_number")
+                  if m.pk not in holders and m.pk not in busy][:150]  # fmt: skip
+        if not reps or not people:
+            continue
+        for n in range(count):
+            plan.append((people[n % len(people)], reps[n % len(reps)], sec_office.member, rng.choices(kinds, kind_weights)[0]))
+    endings = [(o, c) for o, c, _ in ENDINGS]
+    ending_weights = [w for _, _, w in ENDINGS]
+    for index, (who, by, secretary, kind) in enumerate(plan):
+        # The demo member's grievance closed some months ago, before their current case.
+        closed_at = now - dt.timedelta(days=rng.randint(*days_back) if index else 100, hours=rng.randint(0, 8))
+        opened_at = closed_at - dt.timedelta(days=rng.randint(14, 80))
+        case = services.case_request(member=who, kind=kind, what_happened=CLOSED_STORY.format(kind=kind), now=opened_at)
+        case = services.case_assign(actor=secretary, remit=remit_for(secretary.user), case=case, rep=by, now=opened_at + dt.timedelta(hours=20))
+        case = services.case_accept(actor=by, case=case, now=opened_at + dt.timedelta(days=1))
+        outcome, closure = rng.choices(endings, ending_weights)[0]
+        services.case_close(actor=by, remit=remit_for(by.user), case=case, outcome=outcome, closure=closure, now=closed_at)
+    return len(plan)
 
 
 def _tenth(outcome: dt.date, nation: str) -> dt.date:

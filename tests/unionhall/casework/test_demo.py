@@ -1,5 +1,9 @@
 """The demo's casework: open cases of several kinds, one handed over, one
-referred, deadlines with their working, reminders queued, an outsider refused."""
+referred, deadlines with their working, reminders queued, an outsider refused,
+and a year of closed cases that the statistics page counts and partly hides."""
+
+from collections import Counter
+
 
 from unionhall.audit.models import AuditEntry
 from unionhall.casework.demo import build_demo
@@ -20,3 +24,19 @@ def test_the_demo_builds_cases_reminders_and_a_refusal(db):
     actions = Entry.objects.filter(kind="action")
     assert actions.filter(for_member=True, done_at__isnull=True).exists() and actions.filter(for_member=False, done_at__isnull=False).exists()
     assert AuditEntry.objects.filter(action="denied", subject_type="casework.case").exists()
+
+
+def test_the_demo_closes_a_years_cases_so_the_statistics_show_figures_and_hide_small_groups(db):
+    from unionhall.casework.statistics import closed_cases_grid
+    from unionhall.members.models import Member
+
+    build_demo_union(members=300, seed=3)
+    build_demo(3)
+    closed = Case.objects.filter(status="closed")
+    assert closed.count() >= 60 and not closed.filter(closed_at__isnull=True).exists()
+    assert closed.filter(outcome="").count() == 0 and closed.values("employer").distinct().count() == 2
+    member = Member.objects.get(user__email="member@demo.unionhall.test")
+    assert closed.filter(member=member).count() == 1 and Case.objects.filter(member=member).exclude(status="closed").count() == 1
+    year = Counter(closed.values_list("closed_at__year", flat=True)).most_common(1)[0][0]
+    figures = [f for _, row in closed_cases_grid(year)["rows"] for f in row]
+    assert "[c]" in figures and any(f.isdigit() and int(f) >= 10 for f in figures)  # small groups hidden, larger ones shown
