@@ -251,3 +251,13 @@ def test_the_dashboard_counts_caseload_per_rep_and_open_cases_by_type_and_employ
     assert [(r["employer__name"], r["kind_label"], r["n"]) for r in context["by_type"]] == [
         ("Public Probation Service", "Capability", 1), ("Public Probation Service", "Disciplinary", 1), ("Public Probation Service", "Grievance", 2)]
     assert context["open_count"] == 4
+
+
+def test_a_closed_case_shows_the_member_when_it_closed_and_how_not_a_next_date(client, people, cast):
+    case = open_case(people, rep=people.bob, kind="grievance")
+    services.case_close(actor=people.bob, remit=remit(people.bob), case=case, outcome="upheld", closure="resolved", now=NOW)
+    sign_in(client, people.alice, mfa=False)
+    home = client.get(reverse("casework_home")).content.decode()
+    assert "Closed on 2 March 2026: Upheld or won" in home and "Next date" not in home
+    page = client.get(reverse("casework_case", args=[case.ref])).content.decode()
+    assert "Monday 2 March 2026" in page and "Next date" not in page
