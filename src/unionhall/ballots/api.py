@@ -284,8 +284,11 @@ def demo_save_key_files(*, slug: str, keys: Sequence[dict]) -> None:
 
 
 def demo_aliases(*, ballot_id: int) -> list[str]:
-    """The roll's aliases in order, for the demo to pick its voters."""
-    return list(RollEntry.objects.filter(ballot_id=ballot_id, removed_at__isnull=True).order_by("alias").values_list("alias", flat=True))
+    """The roll's aliases in their members' membership-number order, for the
+    demo to pick its voters: aliases are random, so in alias order the same
+    seed picked different members from run to run."""
+    return list(RollEntry.objects.filter(ballot_id=ballot_id, removed_at__isnull=True).order_by("member__membership_number")
+                .values_list("alias", flat=True))  # fmt: skip
 
 
 def demo_vote(*, ballot_id: int, alias: str, choices: list[list[int]], label: str, now: dt.datetime) -> Receipt:
