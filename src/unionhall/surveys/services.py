@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from unionhall import bulk
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.members.models import Branch, Employer, Grade, Member
@@ -385,7 +386,7 @@ def run_shuffle(run: Run, *, rng: random.Random) -> None:
         row["answers"] = {k: v for k, v in row["answers"].items() if k not in text_keys}
     rng.shuffle(rows)
     Response.objects.filter(run=run).delete()
-    Response.objects.bulk_create((Response(run=run, **row) for row in rows), batch_size=2000)
+    bulk.insert_rows(Response, ({"run_id": run.pk, **row} for row in rows))  # each row a fresh random key (the field's default)
     run.shuffled_at = timezone.now()
 
 

@@ -141,11 +141,13 @@ def test_closing_shuffles_the_anonymous_rows_copies_free_text_out_and_publishes_
     rng = random.Random(3)
     _answer_many(run, union, 30, now, rng)
     before = set(Response.objects.values_list("pk", flat=True))
+    kept = sorted(Response.objects.values_list("answered_on", "employer", "branch", "grade", "answers__q1"))
     with pytest.raises(Refused):
         services.run_close(run, now=now)  # still open
     run = services.run_close(run, now=run.closes_at, rng=random.Random(1))
     assert not before & set(Response.objects.values_list("pk", flat=True))  # fresh keys
-    assert Response.objects.count() == 30
+    assert Response.objects.count() == 30 and not Response.objects.exclude(run=run).exists()
+    assert sorted(Response.objects.values_list("answered_on", "employer", "branch", "grade", "answers__q1")) == kept  # the same answers, in new rows
     assert all("q6" not in a for a in Response.objects.values_list("answers", flat=True))
     assert FreeText.objects.filter(run=run).count() == 30
     assert run.results["respondents"] == 30 and run.results["audit_passed"]
