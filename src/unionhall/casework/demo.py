@@ -43,7 +43,14 @@ CLOSED_PER_EMPLOYER = (80, 40)  # the two largest employers, by members
 CLOSED_KINDS = (("disciplinary", 34), ("grievance", 28), ("attendance", 24), ("capability", 6), ("vetting", 4), ("regrading", 4))
 ENDINGS = (("upheld", "resolved", 30), ("partly", "resolved", 20), ("not_upheld", "resolved", 20), ("settled", "resolved", 15),
            ("withdrawn", "member_withdrew", 10), ("not_upheld", "no_merit", 5))  # fmt: skip
-CLOSED_STORY = "Invented for the demo: a {kind} case, now closed."
+CLOSED_STORIES = {  # invented, like every story here
+    "disciplinary": "I was called to an investigation meeting about a missed home visit while I was covering two caseloads.",
+    "grievance": "My requests to work compressed hours have been turned down twice without a reason in writing.",
+    "attendance": "I have been told my absences after a bereavement count towards the attendance trigger.",
+    "capability": "My manager says my report-writing is below standard but has not said what good looks like.",
+    "vetting": "My clearance renewal has been pending for four months and I have been moved off my cases meanwhile.",
+    "regrading": "I took on the duty manager rota a year ago and my grade has not changed.",
+}
 
 # (kind, what happened, health details). Invented; no real people or events.
 STORIES = [
@@ -202,7 +209,7 @@ def _closed_history(rng: random.Random, *, member: Member, rep: Member, busy: se
         # The demo member's grievance closed some months ago, before their current case.
         closed_at = now - dt.timedelta(days=rng.randint(*days_back) if index else 100, hours=rng.randint(0, 8))
         opened_at = closed_at - dt.timedelta(days=rng.randint(14, 80))
-        case = services.case_request(member=who, kind=kind, what_happened=CLOSED_STORY.format(kind=kind), now=opened_at)
+        case = services.case_request(member=who, kind=kind, what_happened=CLOSED_STORIES[kind], now=opened_at)
         case = services.case_assign(actor=secretary, remit=remit_for(secretary.user), case=case, rep=by, now=opened_at + dt.timedelta(hours=20))
         case = services.case_accept(actor=by, case=case, now=opened_at + dt.timedelta(days=1))
         outcome, closure = rng.choices(endings, ending_weights)[0]

@@ -126,10 +126,11 @@ def case_detail(request, ref):
         context["handover_form"] = forms.HandoverForm(reps=[r for r in reps if r.pk != case.rep_id])  # not to the rep it is with
         referees = Office.objects.current().filter(role__in=REFERRAL_ROLES, member__status=Member.Status.ACTIVE).select_related("member", "employer")
         context["refer_form"] = forms.ReferForm(people=[(o.member, f"{o.member.full_name}, {o.get_role_display()}{', ' + o.employer.name if o.employer else ''}") for o in referees])
-    if level == Level.FULL:
+    # A closed case is a record: nothing more is added to it (the services refuse it too).
+    if level == Level.FULL and case.is_open:
         context.update(meeting_form=forms.MeetingForm(), dates_form=forms.DatesForm(initial={f: getattr(case, f) for f in forms.DatesForm.base_fields}),
                        entry_form=forms.EntryForm(), document_form=forms.DocumentForm(), close_form=forms.CloseForm())  # fmt: skip
-    if level == Level.MEMBER:
+    if level == Level.MEMBER and case.is_open:
         context.update(message_form=forms.MessageForm(), document_form=forms.DocumentForm())
     return render(request, "casework/case.html", context)
 

@@ -261,3 +261,9 @@ def test_a_closed_case_shows_the_member_when_it_closed_and_how_not_a_next_date(c
     assert "Closed on 2 March 2026: Upheld or won" in home and "Next date" not in home
     page = client.get(reverse("casework_case", args=[case.ref])).content.decode()
     assert "Monday 2 March 2026" in page and "Next date" not in page
+    # A closed case is a record: no form to add to it, and a way to ask for help again.
+    assert "Message to your rep" not in page and f'action="/casework/{case.ref}/' not in page and "ask for help</a>" in page
+    client.logout()
+    sign_in(client, people.carol)  # the branch secretary oversees it; the rep no longer reads a closed case
+    overview = client.get(reverse("casework_case", args=[case.ref])).content.decode()
+    assert "Upheld or won" in overview and "<form" not in overview.split("<main", 1)[1]
