@@ -181,14 +181,14 @@ def _closed_history(rng: random.Random, *, member: Member, rep: Member, busy: se
     """Cases opened, taken and closed over the past year in the first branch
     of the two largest employers, through the services (sealed and audited like real
     use), the demo member's earlier grievance with the demo rep first.
-    Closings fall in this year (in its first fortnight, in the last), so
-    the statistics page opens on them. Returns how many were closed."""
+    Closings fall in this year (in its first fortnight, in the year before),
+    so the statistics page opens on them. Returns how many were closed."""
     day_of_year = today.timetuple().tm_yday
     days_back = (1, day_of_year - 1) if day_of_year > 15 else (day_of_year, day_of_year + 300)
     kinds, kind_weights = zip(*CLOSED_KINDS)
     offices = Office.objects.current()
     plan = []  # (member, rep, secretary, kind)
-    first = Office.objects.current().get(role=Role.BRANCH_SECRETARY, branch=member.branch).member
+    first = offices.get(role=Role.BRANCH_SECRETARY, branch=member.branch).member
     plan.append((member, rep, first, "grievance"))
     size = Counter(Member.objects.filter(status=Member.Status.ACTIVE).values_list("employer_id", flat=True))
     employers = sorted({o.branch.employer for o in offices.filter(role=Role.BRANCH_SECRETARY).select_related("branch__employer")},
@@ -205,15 +205,22 @@ def _closed_history(rng: random.Random, *, member: Member, rep: Member, busy: se
             plan.append((people[n % len(people)], reps[n % len(reps)], sec_office.member, rng.choices(kinds, kind_weights)[0]))
     endings = [(o, c) for o, c, _ in ENDINGS]
     ending_weights = [w for _, _, w in ENDINGS]
+    remits = {}  # a remit per officer, read once: a handful of officers act on all the cases
+
+    def remit_of(officer: Member):
+        if officer.pk not in remits:
+            remits[officer.pk] = remit_for(officer.user)
+        return remits[officer.pk]
+
     for index, (who, by, secretary, kind) in enumerate(plan):
         # The demo member's grievance closed some months ago, before their current case.
         closed_at = now - dt.timedelta(days=rng.randint(*days_back) if index else 100, hours=rng.randint(0, 8))
         opened_at = closed_at - dt.timedelta(days=rng.randint(14, 80))
         case = services.case_request(member=who, kind=kind, what_happened=CLOSED_STORIES[kind], now=opened_at)
-        case = services.case_assign(actor=secretary, remit=remit_for(secretary.user), case=case, rep=by, now=opened_at + dt.timedelta(hours=20))
+        case = services.case_assign(actor=secretary, remit=remit_of(secretary), case=case, rep=by, now=opened_at + dt.timedelta(hours=20))
         case = services.case_accept(actor=by, case=case, now=opened_at + dt.timedelta(days=1))
         outcome, closure = rng.choices(endings, ending_weights)[0]
-        services.case_close(actor=by, remit=remit_for(by.user), case=case, outcome=outcome, closure=closure, now=closed_at)
+        services.case_close(actor=by, remit=remit_of(by), case=case, outcome=outcome, closure=closure, now=closed_at)
     return len(plan)
 
 

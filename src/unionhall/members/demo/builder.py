@@ -187,6 +187,7 @@ def build_demo_union(*, members: int = 2000, seed: int = 1) -> list[DemoAccount]
     today = timezone.localdate()
     offices = []
     term_start = _months_before(today, 18)
+    rep_start = _months_before(today, 11)
     for branch, _, _ in branches:
         for role in (Role.BRANCH_CHAIR, Role.BRANCH_SECRETARY):
             offices.append(Office(member_id=pick(by_branch[branch.pk]), role=role, branch=branch, starts_on=term_start,
@@ -195,7 +196,7 @@ def build_demo_union(*, members: int = 2000, seed: int = 1) -> list[DemoAccount]
             rep = pick(by_workplace.get(workplace.pk, []))
             if rep:
                 offices.append(Office(member_id=rep, role=Role.WORKPLACE_REP, workplace=workplace,
-                                      starts_on=_months_before(today, 11), ends_on=_years_after(_months_before(today, 11), 2)))
+                                      starts_on=rep_start, ends_on=_years_after(rep_start, 2)))
     for employer in employers.values():
         pool = [m for m in active if m.employer_id == employer.pk]
         offices.append(Office(member_id=pick(pool), role=Role.LINK_OFFICER, employer=employer, starts_on=_months_before(today, 32),
