@@ -78,8 +78,13 @@ def session_cookies(users) -> tuple[str, list[str]]:
     import secrets
     import string
 
+    from importlib import import_module
+
     from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
+
+    # The configured engine, as a sign-in uses it: with Redis, cached_db writes
+    # the session through to the cache, where the member's next request finds it.
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))  # Django's CSRF secret alphabet
     cookies = []
@@ -124,11 +129,42 @@ class Gunicorn:
         for _ in range(100):
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    self._wait_until_booted()
                     return self.port
             except OSError:
                 time.sleep(0.1)
         self.server.kill()
         raise RuntimeError("gunicorn did not start")
+
+    def _wait_until_booted(self) -> None:
+        """The master listens before its workers have loaded the app; wait until
+        every worker is up and the processes have stopped using CPU, so that a
+        bench's measured window holds requests, not boots."""
+        import time
+
+        def workers_and_ticks():
+            children, ticks = 0, 0
+            for entry in os.listdir("/proc"):
+                if not entry.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(entry) == self.server.pid or int(fields[1]) == self.server.pid:
+                    children += int(entry) != self.server.pid
+                    ticks += int(fields[11]) + int(fields[12])
+            return children, ticks
+
+        last, still = None, 0
+        for _ in range(200):
+            now = workers_and_ticks()
+            still = still + 1 if now[0] >= self.workers and now == last else 0
+            if still >= 2:
+                return
+            last = now
+            time.sleep(0.25)
 
     def __exit__(self, *exc) -> None:
         import subprocess

@@ -35,7 +35,7 @@ def _cpu_ticks(pid: int) -> int:
     return sum(int(x) for x in fields[11:15])
 
 
-def server_cpu_seconds(gunicorn_pid: int, database: str) -> float:
+def server_cpu_seconds(gunicorn_pid: int, database: str) -> tuple[float, float]:
     """CPU used so far by the server side of a cast: gunicorn (its master and
     workers), the PostgreSQL backends connected to the bench's ``database``,
     and PostgreSQL's own background processes (WAL writer, checkpointer,
@@ -44,10 +44,10 @@ def server_cpu_seconds(gunicorn_pid: int, database: str) -> float:
     and backends that have exited (the postmaster's children's time, which
     would count every test run's connections on a shared machine). The
     gunicorn workers keep their connections (CONN_MAX_AGE), so their backends
-    live through the run."""
+    live through the run. Returns (gunicorn, postgres) seconds."""
     import os
 
-    ticks = 0
+    ticks = [0, 0]
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -62,12 +62,13 @@ def server_cpu_seconds(gunicorn_pid: int, database: str) -> float:
         fields = stat.rsplit(")", 1)[1].split()
         ppid = int(fields[1])
         if int(entry) == gunicorn_pid or ppid == gunicorn_pid:
-            ticks += _cpu_ticks(int(entry))
+            ticks[0] += _cpu_ticks(int(entry))
         elif name.startswith("postgres") and cmdline.startswith("postgres:"):
             client_backend = "(" in cmdline or "[local]" in cmdline
             if not client_backend or f" {database} " in cmdline:
-                ticks += int(fields[11]) + int(fields[12])  # its own time, not its children's
-    return ticks / os.sysconf("SC_CLK_TCK")
+                ticks[1] += int(fields[11]) + int(fields[12])  # its own time, not its children's
+    hz = os.sysconf("SC_CLK_TCK")
+    return ticks[0] / hz, ticks[1] / hz
 
 
 def _encrypt(job):
@@ -157,7 +158,9 @@ def run(args):
         for th in threads:
             th.join()
         wall = time.perf_counter() - began
-        server_cpu = server_cpu_seconds(server_pid, database) - cpu_before
+        cpu_after = server_cpu_seconds(server_pid, database)
+        app_cpu, db_cpu = (after - before for after, before in zip(cpu_after, cpu_before))
+        server_cpu = app_cpu + db_cpu
     # Board, receipts and roll must agree exactly.
     cast = dict(Cast.objects.filter(ballot=ballot, superseded=False).values_list("roll_entry__alias", "tracker"))
     voted = RollEntry.objects.filter(ballot=ballot, voted_at__isnull=False).count()
@@ -178,6 +181,8 @@ def run(args):
         "redis": bool(os.environ.get("REDIS_URL")),
         "server_cpu_s": round(server_cpu, 1),
         "server_cpu_ms_per_accepted_cast": round(server_cpu * 1000 / accepted, 2) if accepted else None,
+        "gunicorn_cpu_ms_per_accepted_cast": round(app_cpu * 1000 / accepted, 2) if accepted else None,
+        "postgres_cpu_ms_per_accepted_cast": round(db_cpu * 1000 / accepted, 2) if accepted else None,
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
         "board_equals_receipts": cast == trackers,
         "roll_voted_equals_board": voted == len(cast),
