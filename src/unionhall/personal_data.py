@@ -59,6 +59,11 @@ RETENTION_KEYS: dict[str, tuple[str, str]] = {
     "equality_data": ("Equality monitoring answers, given with consent", "the day the member left (withdrawing consent deletes them at once)"),
     "case_file": ("Case files: requests for help, notes, meetings and documents", "the case's close"),
     "bargaining_query": ("Back-pay queries, pay records, job-review interest and commitments followed", "the query's answer or the settlement's end"),
+    "campaign_letter": ("Campaign letters' text, signature and address, and help asked for with a letter",
+                        "the day the letter was sent or refused, or the help was given"),
+    "campaign_reply": ("Replies to campaign letters that the writer asked the union to keep", "until the writer unticks that"),
+    "campaign_evidence": ("Evidence sent to a call for evidence, with its photos and PDFs",
+                          "until the call's time to keep evidence runs out: 12 months after the call closes unless it says otherwise"),
 }
 
 
@@ -289,3 +294,26 @@ def register_export_list(*, actor, members) -> tuple[Any, dict]:
     if _register_export_recorder is None:
         return members, {"count": members.count()}
     return _register_export_recorder(actor=actor, members=members)
+
+
+# --- How long a kind of data is kept ---------------------------------------------------------
+#
+# The periods are data that HQ sets (datarights.RetentionPeriod); an app that
+# must say or use one (campaigns tells a writer how long their letter is
+# kept) asks here, and data rights answers, plugged in at start-up.
+
+_period_reader: Callable[[str], int | None] | None = None
+
+
+def read_periods_with(reader: Callable[[str], int | None]) -> None:
+    """Install ``reader(key)``; called from DatarightsConfig.ready()."""
+    global _period_reader
+    _period_reader = reader
+
+
+def period_days(key: str) -> int | None:
+    """How many days ``key`` is kept from its event, as HQ set it (0: while
+    the event lasts); None where nothing answers."""
+    if key not in RETENTION_KEYS:
+        raise ValueError(f"unknown retention key {key!r}")
+    return _period_reader(key) if _period_reader is not None else None

@@ -74,3 +74,23 @@ def help_erase(*, member_id: int) -> int:
     """Erasure: delete the member's requests for help. Returns how many."""
     deleted, _ = HelpRequest.objects.filter(member_id=member_id).delete()
     return deleted
+
+
+# The retention schedule's rule (campaign_letter, as the letter it helped
+# with): a request is deleted HQ's period after it was marked done. One still
+# waiting is kept until an officer has been in touch.
+
+
+def help_done_due(before, after_id: int, limit: int) -> list[int]:
+    """Ids above ``after_id``, in order, of at most ``limit`` requests marked
+    done before the day ``before``."""
+    import datetime as dt
+
+    cutoff = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
+    rows = HelpRequest.objects.filter(done_at__lt=cutoff, pk__gt=after_id)
+    return list(rows.order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def help_done_delete(ids) -> int:
+    deleted, _ = HelpRequest.objects.filter(pk__in=list(ids), done_at__isnull=False).delete()
+    return deleted

@@ -6,8 +6,8 @@ their postcode) or one named person. A letter is the member's own: written
 from the model, changed and signed by them, and sent only once they confirm
 it from a link emailed to them. The letter says the member belongs to the
 union (special-category data), so its text and the member's address are
-erased ``settings.CAMPAIGNS_KEEP_LETTERS_DAYS`` (default 28, as WriteToThem) after it is sent or
-abandoned; what stays is that a letter went to a constituency, for the
+erased the retention schedule's ``campaign_letter`` period (28 days unless HQ
+set another, as WriteToThem) after it is sent, or once its link expires unconfirmed; what stays is that a letter went to a constituency, for the
 count."""
 
 import secrets

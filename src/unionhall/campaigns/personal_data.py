@@ -2,11 +2,40 @@
 write, and the campaigns officers run. Registered from CampaignsConfig.ready().
 
 A letter says its writer is in the union (special category, Art. 9(2)(d)),
-so its text, signature and address are kept only until
-CAMPAIGNS_KEEP_LETTERS_DAYS after it is sent or refused (services.letters_forget,
-a periodic job); the row stays, without them, for the count by constituency."""
+so its text, signature and address are kept only for the retention
+schedule's period for campaign letters (28 days unless HQ or
+CAMPAIGNS_KEEP_LETTERS_DAYS says otherwise) after it is sent or refused; the
+row stays, without them, for the count by constituency. A request for help
+goes the same period after it was dealt with. Evidence goes when its call's
+own time runs out (evidence.evidence_forget), replies the writer kept when
+they untick them."""
 
-from unionhall.personal_data import ANONYMISE, CONSENT, KEEP, LEGITIMATE_INTERESTS, NOT_FOR_PROFIT, Declaration, NoPersonalData, officer_record
+from unionhall.personal_data import (ANONYMISE, CONSENT, DELETE, KEEP, LEGITIMATE_INTERESTS, NOT_FOR_PROFIT, Declaration, NoPersonalData,
+                                     RetentionRule, officer_record)  # fmt: skip
+
+
+def _letters_due(before, after_id, limit):
+    from unionhall.campaigns.services import letters_kept_due
+
+    return letters_kept_due(before, after_id, limit)
+
+
+def _letters_forget(ids):
+    from unionhall.campaigns.services import letters_kept_forget
+
+    return letters_kept_forget(ids)
+
+
+def _help_due(before, after_id, limit):
+    from unionhall.campaigns.helping import help_done_due
+
+    return help_done_due(before, after_id, limit)
+
+
+def _help_delete(ids):
+    from unionhall.campaigns.helping import help_done_delete
+
+    return help_done_delete(ids)
 
 
 def _erase_letters(member_id: int) -> int:
@@ -46,10 +75,9 @@ def _erase_help(member_id: int) -> int:
 
 
 EVIDENCE_KEPT = (
-    "Deleted, with its photos and PDFs, when the call's time to keep evidence runs out: 12 months after the call closes "
-    "unless the call says otherwise (the call's page tells you when you send it). The count of submissions and the record "
-    "of any pack sent to a consultation stay. Evidence you kept from officers is stored with no link to you, so it is "
-    "not in this export: your receipt code finds it."
+    "The call's page tells you when it goes, before you send it. The count of submissions and the record of any pack "
+    "sent to a consultation stay. Evidence you kept from officers is stored with no link to you, so it is not in this "
+    "export: your receipt code finds it."
 )
 
 DECLARATIONS = [
@@ -60,12 +88,12 @@ DECLARATIONS = [
         export=("campaign__title", "status", "recipient_name", "constituency_name", "body", "signed_name", "address", "written_at", "sent_at"),
         basis=CONSENT,
         special=NOT_FOR_PROFIT,
-        retention="delivery_record",
+        retention="campaign_letter",
         owner=("member",),
         recipients="The person you wrote to; officers who run the campaign see a letter only if it was held as very like another",
         erasure=ANONYMISE,
         erase=_erase_letters,
-        note="Kept in full only until CAMPAIGNS_KEEP_LETTERS_DAYS (28 unless set, as WriteToThem) after it was sent; then only whom it went to, for the count.",
+        note="After that only whom it went to is kept, for the count. A reply you asked us to keep stays until you untick it.",
     ),
     Declaration(
         model="campaigns.Submission",
@@ -74,7 +102,7 @@ DECLARATIONS = [
         export=("campaign__title", "text", "consent_quote", "consent_name", "tags", "submitted_at"),
         basis=CONSENT,
         special=NOT_FOR_PROFIT,
-        retention="delivery_record",
+        retention="campaign_evidence",
         owner=("member",),
         recipients="Officers who run the call; a pack for a consultation quotes it only if you agreed, and names you only if you agreed",
         erase=_erase_evidence,
@@ -88,7 +116,7 @@ DECLARATIONS = [
         export=("letter__campaign__title", "letter__recipient_name", "kind", "size", "uploaded_at"),
         basis=CONSENT,
         special=NOT_FOR_PROFIT,
-        retention="delivery_record",
+        retention="campaign_reply",
         owner=("letter__member",),
         recipients="Officers who run the campaign and whose remit covers you",
         erase=_erase_reply_files,
@@ -102,7 +130,7 @@ DECLARATIONS = [
         export=("campaign__title", "how", "note", "asked_at", "done_at"),
         basis=CONSENT,
         special=NOT_FOR_PROFIT,
-        retention="delivery_record",
+        retention="campaign_letter",
         owner=("member",),
         recipients="Officers who run the campaign and whose remit covers you",
         erase=_erase_help,
@@ -136,5 +164,22 @@ DECLARATIONS = [
         owner=("created_by__member",),
         erasure=KEEP,
         keep_reason="A campaign's record says who ran it; the campaign itself holds no member's data.",
+    ),
+    RetentionRule(
+        key="campaign_letter",
+        model="campaigns.Letter",
+        action=ANONYMISE,
+        event="the day a sent or refused letter was written",
+        due=_letters_due,
+        apply=_letters_forget,
+        keeps="where each letter went and whether a reply came, for the counts by constituency",
+    ),
+    RetentionRule(
+        key="campaign_letter",
+        model="campaigns.HelpRequest",
+        action=DELETE,
+        event="the day the request was marked done; one still waiting is kept",
+        due=_help_due,
+        apply=_help_delete,
     ),
 ]

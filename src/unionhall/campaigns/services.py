@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from unionhall import personal_data
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.campaigns import constituencies, likeness, tallies
@@ -51,7 +52,11 @@ def delivering() -> bool:
 
 
 def keep_days() -> int:
-    return int(getattr(settings, "CAMPAIGNS_KEEP_LETTERS_DAYS", 28))
+    """How long a sent letter's text and address are kept: HQ's period on the
+    retention schedule (campaign_letter), which CAMPAIGNS_KEEP_LETTERS_DAYS
+    sets first (28 unless set, as WriteToThem)."""
+    days = personal_data.period_days("campaign_letter")
+    return days if days is not None else int(getattr(settings, "CAMPAIGNS_KEEP_LETTERS_DAYS", 28))
 
 
 def member_letters_per_day() -> int:
@@ -806,26 +811,46 @@ def letters_erase(*, member_id: int) -> int:
     return erased
 
 
-def letters_forget(now: dt.datetime | None = None, *, batch: int = 500) -> int:
-    """The periodic job: erase the text and address of letters sent, refused
-    or abandoned more than CAMPAIGNS_KEEP_LETTERS_DAYS ago (unconfirmed ones
-    after their link expires), keeping only where each went for the count.
-    Works in batches of ``batch`` letters, each its own transaction, so an
-    interrupted run loses nothing and the next carries on. Returns how many
-    were erased."""
+def letters_expire(now: dt.datetime | None = None, *, batch: int = 500) -> int:
+    """The periodic job: withdraw the letters never confirmed before their
+    link expired (CONFIRM_DAYS), and erase their text and address. Works in
+    batches of ``batch``, each its own transaction, so an interrupted run
+    loses nothing and the next carries on. Returns how many it withdrew.
+    (Sent and refused letters are forgotten by the retention schedule:
+    ``letters_kept_due`` and ``letters_kept_forget``.)"""
     now = now or _now()
-    kept_since = now - dt.timedelta(days=keep_days())
-    due = Letter.objects.filter(forgotten_at__isnull=True).filter(
-        Q(status__in=[Letter.Status.SENT, Letter.Status.REFUSED], written_at__lt=kept_since)
-        | Q(status=Letter.Status.UNCONFIRMED, written_at__lt=now - dt.timedelta(days=CONFIRM_DAYS))
-    )
+    due = Letter.objects.filter(forgotten_at__isnull=True, status=Letter.Status.UNCONFIRMED, written_at__lt=now - dt.timedelta(days=CONFIRM_DAYS))
     erased = 0
     while ids := list(due.order_by("pk").values_list("pk", flat=True)[:batch]):
         with transaction.atomic():
-            for letter in Letter.objects.select_for_update().filter(pk__in=ids, forgotten_at__isnull=True):
-                if letter.status == Letter.Status.UNCONFIRMED:
-                    letter.status = Letter.Status.WITHDRAWN
+            for letter in Letter.objects.select_for_update().filter(pk__in=ids, forgotten_at__isnull=True, status=Letter.Status.UNCONFIRMED):
+                letter.status = Letter.Status.WITHDRAWN
                 _forget(letter)
                 erased += 1
-            audit_record(actor=None, action=Action.CHANGE, subject=None, detail={"letters": "forgotten", "count": len(ids)})
+            audit_record(actor=None, action=Action.CHANGE, subject=None, detail={"letters": "withdrawn unconfirmed", "count": len(ids)})
     return erased
+
+
+# The retention schedule's rule for letters (campaign_letter; registered in
+# personal_data.py): a sent or refused letter keeps its text, signature and
+# address for HQ's period from the day it was written, then only where it went.
+_KEPT = (Letter.Status.SENT, Letter.Status.REFUSED)
+
+
+def letters_kept_due(before: dt.date, after_id: int, limit: int) -> list[int]:
+    """Ids above ``after_id``, in order, of at most ``limit`` sent or refused
+    letters written before ``before`` whose text is still kept."""
+    cutoff = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
+    rows = Letter.objects.filter(forgotten_at__isnull=True, status__in=_KEPT, written_at__lt=cutoff, pk__gt=after_id)
+    return list(rows.order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def letters_kept_forget(ids) -> int:
+    """Erase the text, signature and address of those of ``ids`` still kept;
+    how many. The counts by constituency stay (they never read the text)."""
+    forgotten = 0
+    with transaction.atomic():
+        for letter in Letter.objects.select_for_update().filter(pk__in=list(ids), forgotten_at__isnull=True, status__in=_KEPT):
+            _forget(letter)
+            forgotten += 1
+    return forgotten

@@ -15,3 +15,7 @@ class DatarightsConfig(AppConfig):
         from unionhall.datarights.register_exports import register_export_record
 
         personal_data.on_register_export(register_export_record)
+        # Tell apps how long HQ keeps each kind of data (campaigns tells writers).
+        from unionhall.datarights.retention import period_days
+
+        personal_data.read_periods_with(period_days)

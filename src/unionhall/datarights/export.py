@@ -16,7 +16,7 @@ from unionhall import personal_data
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.datarights.models import Export, RetentionPeriod
-from unionhall.datarights.retention import DEFAULTS
+from unionhall.datarights.retention import default_for
 from unionhall.members.models import Member
 from unionhall.refusals import Refused
 
@@ -95,7 +95,7 @@ def retention_words() -> dict[str, str]:
     periods = {p.key: p.days for p in RetentionPeriod.objects.all()}
     words = {}
     for key, (what, event) in personal_data.RETENTION_KEYS.items():
-        days = periods.get(key, DEFAULTS.get(key, (None,))[0])
+        days = periods.get(key, (default_for(key) or (None,))[0])
         if days is None:
             words[key] = f"until HQ sets a period (from {event})"
         elif days == 0:

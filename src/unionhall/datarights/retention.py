@@ -11,6 +11,7 @@ whose."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -44,7 +45,36 @@ DEFAULTS: dict[str, tuple[int, str, int, str]] = {
                           "and they are deleted three months after you leave.", 0, ""),
     "case_file": (6 * YEAR, "Six years after the case closed: claims arising from it (Limitation Act 1980 ss.2, 5).", 0, ""),
     "bargaining_query": (6 * YEAR, "Six years: claims for unpaid pay (Limitation Act 1980 s.5).", 0, ""),
+    "campaign_letter": (28, "Four weeks, as WriteToThem keeps letters: long enough to answer a question about one; "
+                            "where each went stays, for the count.", 0, ""),
+    "campaign_reply": (0, "Kept because you asked, for the campaign's record of what representatives answered; "
+                          "untick it, or ask us to erase your letters, and it goes.", 0, ""),
+    "campaign_evidence": (0, "Each call says how long it keeps evidence after it closes (12 months unless it says otherwise, "
+                             "at most six years), on its page and on your receipt.", 0, ""),
 }
+
+# A setting that gives a key's first period, where an installation set one
+# before the period was on the schedule; after that HQ changes it there.
+SEEDED_BY_SETTING = {"campaign_letter": "CAMPAIGNS_KEEP_LETTERS_DAYS"}
+
+
+def default_for(key: str) -> tuple[int, str, int, str] | None:
+    """The period ``key`` starts with on a new installation."""
+    default = DEFAULTS.get(key)
+    setting = SEEDED_BY_SETTING.get(key)
+    if default is not None and setting and getattr(settings, setting, None) is not None:
+        default = (int(getattr(settings, setting)), *default[1:])
+    return default
+
+
+def period_days(key: str) -> int | None:
+    """HQ's period for ``key`` in days, or the one it starts with; None for a
+    key with neither. One query (personal_data.period_days asks here)."""
+    days = RetentionPeriod.objects.filter(key=key).values_list("days", flat=True).first()
+    if days is not None:
+        return days
+    default = default_for(key)
+    return default[0] if default else None
 
 
 def periods_ensure() -> dict[str, RetentionPeriod]:
@@ -52,7 +82,7 @@ def periods_ensure() -> dict[str, RetentionPeriod]:
     have = {p.key: p for p in RetentionPeriod.objects.all()}
     missing = [
         RetentionPeriod(key=key, days=d[0], legal_reason=d[1], minimum_days=d[2], minimum_reason=d[3], updated_at=timezone.now())
-        for key, d in DEFAULTS.items()
+        for key, d in ((key, default_for(key)) for key in DEFAULTS)
         if key in personal_data.RETENTION_KEYS and key not in have
     ]
     if missing:

@@ -95,10 +95,10 @@ JOBS: tuple[Job, ...] = (
         "Finished background tasks are deleted after two weeks (failed ones after four) so the queue's table stays small.",
     ),
     Job(
-        "campaign-letters-forget",
-        "unionhall.campaigns.services.letters_forget",
+        "campaign-letters-expire",
+        "unionhall.campaigns.services.letters_expire",
         Daily(dt.time(5, 0)),
-        "A campaign letter's text and address are erased CAMPAIGNS_KEEP_LETTERS_DAYS after it is sent, and unconfirmed letters once their link expires; only where each went stays, for the count.",
+        "A campaign letter never confirmed is withdrawn, and its text and address erased, once its link expires (sent letters go by the retention schedule).",
     ),
     Job(
         "bargaining-commitments",

@@ -58,3 +58,15 @@ def own_words(name="Alice Archer", caseload="sixty-two cases", story="Last month
         "than rushed meetings and missed risks. Staff are leaving faster than they can be replaced, and those who stay "
         "are off sick with stress.\n\nPlease press the minister to fund the staff we need.\n\nYours sincerely,\n" + name
     )
+
+
+def run_retention(days_later: int, key: str = "campaign_letter:campaigns.Letter") -> int:
+    """Run the retention schedule as the worker would ``days_later`` days from
+    today; how many rows the rule ``key`` changed."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from unionhall.datarights.retention import retention_run
+
+    return retention_run(today=timezone.localdate() + dt.timedelta(days=days_later)).counts.get(key, 0)

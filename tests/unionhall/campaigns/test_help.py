@@ -73,3 +73,17 @@ def test_erasure_deletes_the_members_requests(people, campaign):
     helping.help_ask(member=people.alice, campaign=campaign, how="email", note="Please call after six.")
     assert declaration("campaigns.HelpRequest").erase(people.alice.pk) == 1
     assert not HelpRequest.objects.exists()
+
+
+def test_a_request_goes_the_letter_period_after_it_was_dealt_with_and_one_waiting_stays(people, union):
+    from .conftest import run_retention
+
+    campaign = make_campaign(people.carol.user, branches=[union.north])
+    done = helping.help_ask(member=people.alice, campaign=campaign, how="email", note="Large print, please.")
+    waiting = helping.help_ask(member=people.bob, campaign=campaign, how="email")
+    helping.help_done(user=people.carol.user, remit=remit_for(people.carol.user), request_id=done.pk)
+    key = "campaign_letter:campaigns.HelpRequest"
+    assert run_retention(28, key) == 0  # 28 days, as the letter it helped with
+    assert run_retention(29, key) == 1
+    assert list(HelpRequest.objects.values_list("pk", flat=True)) == [waiting.pk]
+    assert run_retention(400, key) == 0  # an officer has not been in touch yet: kept

@@ -15,6 +15,7 @@ from unionhall.outbox.models import Message
 from unionhall.refusals import Refused
 
 from ..conftest import sign_in
+from .conftest import run_retention
 from .test_letters import draft, write_and_confirm
 
 TWO_WEEKS_ON = dt.timedelta(days=14, minutes=1)
@@ -137,7 +138,7 @@ def test_erasure_deletes_a_kept_reply_too(people, campaign):
     letter = write_and_confirm(people.alice, campaign)
     replies.letter_reply_record(member=people.alice, letter_id=letter.pk, answer=replies.ReplyAnswer(
         got_reply=True, after_days=2, answered="no", text="Noted.", keep_text=True))  # fmt: skip
-    services.letters_forget(now=timezone.now() + dt.timedelta(days=29))
+    assert run_retention(29) == 1
     letter.refresh_from_db()
     assert letter.body == "" and letter.reply_text == "Noted."  # the member agreed we keep the reply
     services.letters_erase(member_id=people.alice.pk)
@@ -147,10 +148,28 @@ def test_erasure_deletes_a_kept_reply_too(people, campaign):
 
 def test_letters_are_kept_28_days_by_default(people, campaign):
     letter = write_and_confirm(people.alice, campaign)
-    assert services.letters_forget(now=timezone.now() + dt.timedelta(days=27)) == 0
-    assert services.letters_forget(now=timezone.now() + dt.timedelta(days=28, minutes=1)) == 1
+    assert services.keep_days() == 28
+    assert run_retention(28) == 0  # kept for 28 whole days; the night after, forgotten
+    assert run_retention(29) == 1
+    letter.refresh_from_db()
+    assert letter.body == "" and letter.address == "" and letter.signed_name == ""
+
+
+def test_the_period_hq_sets_on_the_schedule_governs_letters_and_what_writers_are_told(client, people, campaign):
+    from unionhall.datarights import retention
+
+    letter = write_and_confirm(people.alice, campaign)
+    retention.period_set(key="campaign_letter", days=10, legal_reason="Shorter: the campaign is sensitive.", actor=people.hq.user)
+    assert services.keep_days() == 10
+    assert [d.count for d in retention.retention_dry_run(today=timezone.localdate() + dt.timedelta(days=11)) if d.model == "campaigns.Letter"] == [1]
+    assert run_retention(10) == 0 and run_retention(11) == 1
     letter.refresh_from_db()
     assert letter.body == ""
+    sign_in(client, people.alice, mfa=False)
+    page = client.get(reverse("datarights_my_data")).content.decode()
+    assert "Kept: 10 days from the day the letter was sent or refused" in page
+    letters = page.split("Letters you wrote in campaigns", 1)[1].split("</section>", 1)[0]
+    assert "when the message was queued" not in letters  # the outbox's period, which they were told before
 
 
 def _hq_remit(people):
