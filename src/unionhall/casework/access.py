@@ -2,7 +2,8 @@
 
 - The member whose case it is: status, next date, rep, meetings, messages and
   their own documents (``MEMBER``).
-- The rep who accepted it and anyone it is referred to: everything (``FULL``).
+- The rep who accepted it and anyone it is referred to: everything (``FULL``),
+  while they hold a rep's (or, referred, a link or national) office.
 - The rep asked to take it, until they accept: what the branch sees plus the
   summary, so they can decide (``OFFERED``).
 - Branch officers, link officers and HQ whose remit covers the case's branch
@@ -61,9 +62,12 @@ def case_level(*, member: Member | None, remit: Remit, case: Case) -> Level:
     if member is not None:
         if case.member_id == member.pk:
             return Level.MEMBER
-        if case.rep_id == member.pk and case.is_open:
+        # A rep, or someone the case is referred to, reads it while they hold
+        # the office that let them take it: when their term ends, so does
+        # their access, and the branch sees whose cases need handing over.
+        if case.rep_id == member.pk and case.is_open and holds_role(member, REP_ROLES):
             return Level.FULL if case.rep_accepted_at else Level.OFFERED
-        if case.is_open and Referral.objects.filter(case=case, to=member, ended_at__isnull=True).exists():
+        if case.is_open and Referral.objects.filter(case=case, to=member, ended_at__isnull=True).exists() and holds_role(member, REFERRAL_ROLES):
             return Level.FULL
     if oversees(remit, case):
         return Level.OVERVIEW

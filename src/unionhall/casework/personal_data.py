@@ -35,13 +35,52 @@ KEPT = "A case file is kept until the set period after the case closes, to bring
 RECIPIENTS = "Your rep, and the branch, link or national officers the case is referred to; the employer or a tribunal only as the case needs"
 
 
-def _case_part(model, fields, export, owner, label, note=""):
-    return Declaration(
-        model=model, label=label, purpose=CASES, fields=fields, export=export, owner=owner,
+WORK = "Records of your work as an officer"
+WORK_KEPT = "It is part of the member's case file, kept for the case's sake, and deleted with it."
+WORK_LABELS = {
+    "casework.Case": "Cases you ran as a rep",
+    "casework.Entry": "Notes, actions and messages you wrote in members' cases",
+    "casework.Meeting": "Meetings you recorded in members' cases",
+    "casework.Document": "Documents you added to members' cases",
+    "casework.Referral": "Cases referred to you, or by you",
+}
+
+
+def _officers_rows(model: str, member_path: str, officer_paths: tuple[str, ...]):
+    """What an officer did in other members' cases (their own case is under CASES)."""
+
+    def rows(member_id: int):
+        from django.apps import apps
+        from django.db.models import Q
+
+        where = Q()
+        for path in officer_paths:
+            where |= Q(**{path: member_id})
+        return apps.get_model(model)._default_manager.filter(where).exclude(**{member_path: member_id})
+
+    return rows
+
+
+def _case_part(model, fields, export, member_path, officer_paths, officer_export, label, note=""):
+    """Two declarations of one model: the member's own case file in full (its
+    facts in clear), and an officer's work in other members' cases by case
+    number and dates only. What a case was about (its kind, hearings and
+    outcome) is the member's, so it is not in an officer's export; the case
+    number is redacted where the export may leave the union (a subject
+    access request)."""
+    mine = Declaration(
+        model=model, label=label, purpose=CASES, fields=fields, export=export, owner=(member_path,),
         basis=LEGITIMATE_INTERESTS, special=SPECIAL, retention="case_file", recipients=RECIPIENTS,
         erasure=KEEP, keep_reason=KEPT,
         note=note or "Only the facts held in clear are shown here: what was written is sealed, and is read on the case's page.",
     )  # fmt: skip
+    work = Declaration(
+        model=model, view="work", label=WORK_LABELS[model], purpose=WORK, fields=fields, export=officer_export,
+        owner=_officers_rows(model, member_path, officer_paths), third_party=(officer_export[0],),
+        basis=LEGITIMATE_INTERESTS, retention="case_file", erasure=KEEP, keep_reason=WORK_KEPT,
+        note="By case number and dates only: what each case was about is the member's.",
+    )  # fmt: skip
+    return mine, work
 
 
 _officer = officer_record
@@ -89,25 +128,25 @@ def cases_delete(ids: Sequence[int]) -> int:
 
 
 DECLARATIONS = [
-    _case_part(
+    *_case_part(
         "casework.Case",
         ("member", "rep", "kind", "nation", "incident_on", "acas_from", "acas_cert", "outcome_on", "outcome", "closure",
          "health_flag", "summary_sealed", "health_sealed"),
         ("id", "kind", "status", "opened_at", "rep_accepted_at", "incident_on", "acas_from", "acas_cert", "outcome_on", "outcome",
          "closure", "closed_at"),
-        ("member", "rep"),
+        "member", ("rep",), ("id", "opened_at", "rep_accepted_at", "closed_at"),
         "Your cases",
-        note="Kind, status, dates and outcome. What happened and any health details (and whether there are any) are sealed or left out, and not in this export: read them on the case's page. A rep sees here the cases they ran, by number and dates only.",
+        note="Kind, status, dates and outcome. What happened and any health details (and whether there are any) are sealed or left out, and not in this export: read them on the case's page.",
     ),
-    _case_part("casework.Entry", ("author", "body_sealed"), ("case_id", "kind", "at", "due_on", "done_at"), ("case__member", "author"),
-               "Notes, actions and messages in your cases"),
-    _case_part("casework.Meeting", ("recorded_by", "kind", "on", "note_sealed"), ("case_id", "kind", "on", "companion_unavailable", "recorded_at"),
-               ("case__member", "recorded_by"), "Meetings and hearings in your cases"),
-    _case_part("casework.Document", ("added_by", "filename_sealed"), ("case_id", "content_type", "size", "added_at"), ("case__member", "added_by"),
-               "Documents in your cases",
-               note="The file's name and contents are sealed and not in this export: open them on the case's page."),
-    _case_part("casework.Referral", ("to", "by", "note_sealed"), ("case_id", "at", "ended_at"), ("case__member", "to", "by"),
-               "Your cases referred to other officers"),
+    *_case_part("casework.Entry", ("author", "body_sealed"), ("case_id", "kind", "at", "due_on", "done_at"), "case__member", ("author",),
+                ("case_id", "kind", "at"), "Notes, actions and messages in your cases"),
+    *_case_part("casework.Meeting", ("recorded_by", "kind", "on", "note_sealed"), ("case_id", "kind", "on", "companion_unavailable", "recorded_at"),
+                "case__member", ("recorded_by",), ("case_id", "recorded_at"), "Meetings and hearings in your cases"),
+    *_case_part("casework.Document", ("added_by", "filename_sealed"), ("case_id", "content_type", "size", "added_at"), "case__member", ("added_by",),
+                ("case_id", "added_at"), "Documents in your cases",
+                note="The file's name and contents are sealed and not in this export: open them on the case's page."),
+    *_case_part("casework.Referral", ("to", "by", "note_sealed"), ("case_id", "at", "ended_at"), "case__member", ("to", "by"),
+                ("case_id", "at", "ended_at"), "Your cases referred to other officers"),
     _officer("casework.RuleProfile", ("updated_by",), ("title", "updated_at"), ("updated_by__member",),
              "Who last changed an employer's procedure rules explains the deadlines worked out from them."),
     _officer("casework.Commencement", ("recorded_by",), ("rule", "commenced_on", "recorded_at"), ("recorded_by__member",),

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from unionhall.casework.access import oversight_q
+from unionhall.casework.access import REFERRAL_ROLES, REP_ROLES, holds_role, oversight_q
 from unionhall.casework.models import Case, CaseDeadline, CaseType, Entry, Referral
-from unionhall.members.models import Employer, Member
+from unionhall.members.models import Employer, Member, Office
 from unionhall.members.remit import Remit
 
 OPEN = (Case.Status.REQUESTED, Case.Status.OFFERED, Case.Status.OPEN)
@@ -35,9 +35,14 @@ def next_date(case: Case, today: dt.date) -> tuple[dt.date, str] | None:
 
 
 def cases_for_rep(member: Member) -> list[Case]:
-    """Open cases the member represents or has been referred."""
-    referred = Referral.objects.filter(to=member, ended_at__isnull=True).values("case_id")
-    return list(Case.objects.filter(Q(rep=member) | Q(pk__in=referred), status__in=OPEN).select_related("branch").order_by("-last_activity_at")[:200])
+    """Open cases the member represents or has been referred, while they hold
+    the office that lets them (access.case_level asks the same)."""
+    mine = Q(pk__in=[])
+    if holds_role(member, REP_ROLES):
+        mine |= Q(rep=member)
+    if holds_role(member, REFERRAL_ROLES):
+        mine |= Q(pk__in=Referral.objects.filter(to=member, ended_at__isnull=True).values("case_id"))
+    return list(Case.objects.filter(mine, status__in=OPEN).select_related("branch").order_by("-last_activity_at")[:200])
 
 
 def request_queue(remit: Remit) -> list[Case]:
@@ -46,8 +51,8 @@ def request_queue(remit: Remit) -> list[Case]:
 
 
 def dashboard(remit: Remit, today: dt.date) -> dict:
-    """Caseload per rep, open cases by type and employer, and the week's
-    deadlines across the remit: five queries."""
+    """Caseload per rep (flagging reps whose office has ended), open cases
+    by type and employer, and the week's deadlines across the remit: six queries."""
     cases = Case.objects.filter(oversight_q(remit), status__in=OPEN)
     # Both counts group by ids, not names: with no join, grouping 20,000 open
     # cases costs a third of grouping them by rep's and employer's names. The
@@ -58,6 +63,10 @@ def dashboard(remit: Remit, today: dt.date) -> dict:
         person = names.get(row["rep_id"], {})
         row["rep__first_name"], row["rep__last_name"] = person.get("first_name", ""), person.get("last_name", "")
     caseload.sort(key=lambda r: (-r["n"], r["rep__last_name"]))
+    # A rep whose office has ended can no longer open their cases: say so, so the branch hands them over.
+    holding = set(Office.objects.current().filter(member_id__in=list(names), role__in=REP_ROLES).values_list("member_id", flat=True))
+    for row in caseload:
+        row["lapsed"] = row["rep_id"] not in holding
     by_type = list(cases.values("kind", "employer_id").annotate(n=Count("pk")))
     employers = dict(Employer.objects.filter(pk__in={r["employer_id"] for r in by_type}).values_list("pk", "name"))
     labels = dict(Case._meta.get_field("kind").choices)

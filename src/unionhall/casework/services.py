@@ -15,7 +15,7 @@ from django.utils import timezone
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.casework import documents
-from unionhall.casework.access import REFERRAL_ROLES, REP_ROLES, Level, case_level, holds_role
+from unionhall.casework.access import REFERRAL_ROLES, REP_ROLES, Level, case_level, holds_role, oversees, reps_for
 from unionhall.casework.models import Case, CaseDeadline, CaseType, Document, Entry, Meeting, Nations, Referral, RuleProfile
 from unionhall.casework.schedule import check_dates, deadlines_refresh
 from unionhall.mail import queue_email
@@ -141,13 +141,38 @@ def _check_rep(case: Case, rep: Member, *, roles=REP_ROLES, what="a rep") -> Non
         raise Refused(f"{rep.full_name} is not {what}: choose someone who holds a rep's office.", status=422)
 
 
+def _check_local_rep(case: Case, rep: Member, remit: Remit) -> None:
+    """A case goes to a rep at its branch or employer (or a national rep), as
+    the form lists them; only HQ may name a rep from anywhere."""
+    _check_rep(case, rep)
+    if not remit.everyone and rep.pk not in {m.pk for m in reps_for(case)}:
+        raise Refused(f"{rep.full_name} is not a rep at this case's branch or employer: only HQ can ask a rep from elsewhere.", status=422)
+
+
+def _require_rep_or_oversight(actor: Member, remit: Remit, case: Case, message: str) -> None:
+    """The case's own rep, or an officer over it. Someone the case is only
+    referred to reads it all but does not run it: the rep keeps it."""
+    level = case_level(member=actor, remit=remit, case=case)
+    if level == Level.FULL and case.rep_id == actor.pk:
+        return
+    _require_oversight(level, remit, case, message)
+
+
+def _require_oversight(level: Level, remit: Remit, case: Case, message: str) -> None:
+    """An officer whose remit covers the case's branch or employer, acting as
+    that officer: not the member (even one who is an officer), nor a rep only
+    offered the case (case_level ranks both above an overview)."""
+    if level in (Level.MEMBER, Level.OFFERED) or not oversees(remit, case):
+        raise Refused(message, status=403)
+
+
 def case_assign(*, actor: Member, remit: Remit, case: Case, rep: Member, now=None) -> Case:
     """A branch officer asks ``rep`` to take the case; the rep must accept."""
     now = _now(now)
-    _require(case_level(member=actor, remit=remit, case=case), Level.OVERVIEW)
+    _require_oversight(case_level(member=actor, remit=remit, case=case), remit, case, "Only a branch officer over the case can ask a rep to take it.")
     if case.status not in (Case.Status.REQUESTED, Case.Status.OFFERED):
         raise Refused("This case already has a rep: hand it over instead.", status=409)
-    _check_rep(case, rep)
+    _check_local_rep(case, rep, remit)
     with transaction.atomic():
         case = _locked(case)
         if case.status not in (Case.Status.REQUESTED, Case.Status.OFFERED):
@@ -200,14 +225,12 @@ def case_handover(*, actor: Member, remit: Remit, case: Case, to: Member, note: 
     accept (an officer taking it over themselves has accepted). The old rep
     loses access; the history goes with the case."""
     now = _now(now)
-    level = case_level(member=actor, remit=remit, case=case)
-    if level not in (Level.FULL, Level.OVERVIEW):
-        raise Refused("Only the rep or a branch officer can hand a case over.", status=403)
+    _require_rep_or_oversight(actor, remit, case, "Only the rep or a branch officer can hand a case over.")
     if case.status != Case.Status.OPEN:
         raise Refused("Only an open case with a rep can be handed over.", status=409)
     if to.pk == case.rep_id:
         raise Refused(f"{to.full_name} is already the rep.", status=409)
-    _check_rep(case, to)
+    _check_local_rep(case, to, remit)
     note = _text(note, "a note", required=False)
     with transaction.atomic():
         case = _locked(case)
@@ -233,11 +256,11 @@ def case_refer(*, actor: Member, remit: Remit, case: Case, to: Member, note: str
     """Refer the case up to a link officer or national representative with a
     note; they can then read it all (the rep keeps it)."""
     now = _now(now)
-    level = case_level(member=actor, remit=remit, case=case)
-    if level not in (Level.FULL, Level.OVERVIEW):
-        raise Refused("Only the rep or a branch officer can refer a case.", status=403)
+    _require_rep_or_oversight(actor, remit, case, "Only the rep or a branch officer can refer a case.")
     if not case.is_open:
         raise Refused("This case is closed.", status=409)
+    if to.pk == actor.pk:
+        raise Refused("You cannot refer a case to yourself: to read all of it, take it over (hand it to yourself), and the rep is told.", status=403)
     _check_rep(case, to, roles=REFERRAL_ROLES, what="a link officer or national representative")
     note = _text(note, "a note for the person you refer the case to")
     if Referral.objects.filter(case=case, to=to, ended_at__isnull=True).exists():

@@ -27,6 +27,8 @@ from unionhall.refusals import Refused
 
 
 REQUESTS_PER_HOUR = 5
+MESSAGES_PER_HOUR = 20  # each emails the other side of the case
+ASSIGNS_PER_HOUR = 60  # assignments by one officer: a backlog triaged, not a flood of "will you take this case?"
 
 
 def _second_factor(request):
@@ -175,6 +177,8 @@ def _member_choice(pk) -> Member:
 
 @_post_case
 def assign(request, case):
+    if not allow("casework_assign", request.user.pk, limit=ASSIGNS_PER_HOUR, per=3600):
+        return render(request, "429.html", {"limit": ASSIGNS_PER_HOUR, "minutes": 60}, status=429)
     form = forms.AssignForm(request.POST, reps=Member.objects.filter(pk=request.POST.get("rep") or 0))
     if not form.is_valid():
         return _invalid(request, case, form)
@@ -239,6 +243,9 @@ def entry(request, case):
 
 @_post_case
 def message(request, case):
+    # Each message emails the rep (or the member): a limit, so nobody can flood them.
+    if not allow("casework_message", request.user.pk, limit=MESSAGES_PER_HOUR, per=3600):
+        return render(request, "429.html", {"limit": MESSAGES_PER_HOUR, "minutes": 60}, status=429)
     form = forms.MessageForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, form)
