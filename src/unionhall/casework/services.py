@@ -213,7 +213,9 @@ def case_decline(*, actor: Member, case: Case, now=None) -> Case:
     if case.rep_id != actor.pk or case.status != Case.Status.OFFERED:
         raise Refused("There is no request for you to decline on this case.", status=409)
     with transaction.atomic():
-        Case.objects.filter(pk=case.pk, status=Case.Status.OFFERED).update(status=Case.Status.REQUESTED, rep=None, rep_accepted_at=None)
+        # Still offered to this rep: a decline sent late must not undo an offer made since to someone else.
+        if not Case.objects.filter(pk=case.pk, status=Case.Status.OFFERED, rep_id=actor.pk).update(status=Case.Status.REQUESTED, rep=None, rep_accepted_at=None):
+            raise Refused("There is no request for you to decline on this case.", status=409)
         _event(case, actor, f"{actor.full_name} declined the case.", now)
         audit_record(actor=actor.user, action=Action.CHANGE, subject=case, detail={"event": "rep declined"})
     case.refresh_from_db()

@@ -144,3 +144,14 @@ def test_a_reps_subject_access_export_says_what_they_did_not_what_other_members_
     sign_in(client, people.alice, mfa=False)  # the member's own export still has the facts of her case
     mine = json.dumps(client.get(reverse("datarights_my_data")).context["data"].as_dict(), default=str)
     assert "not_upheld" in mine and "disciplinary" in mine
+
+
+def test_a_late_decline_does_not_undo_an_offer_made_since_to_someone_else(people, cast):
+    case = open_case(people)
+    offered = services.case_assign(actor=people.carol, remit=remit(people.carol), case=case, rep=cast.ivy, now=NOW)
+    stale = Case.objects.get(pk=case.pk)  # the page ivy opened, before carol changed her mind
+    services.case_assign(actor=people.carol, remit=remit(people.carol), case=offered, rep=people.bob, now=NOW)
+    with pytest.raises(Refused, match="no request for you to decline"):
+        services.case_decline(actor=cast.ivy, case=stale, now=NOW)
+    case.refresh_from_db()
+    assert (case.rep_id, case.status) == (people.bob.pk, Case.Status.OFFERED)
