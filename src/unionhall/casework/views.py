@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.casework import forms, queries, services
-from unionhall.casework.access import REFERRAL_ROLES, Level, has_oversight, reps_for
+from unionhall.casework.access import REFERRAL_ROLES, Level, case_level, has_oversight, reps_for
 from unionhall.casework.models import Case, Commencement, RuleProfile
 from unionhall.casework.statistics import closed_cases_grid
 from unionhall.members.access import answer_refusal, deny, hq_required, member_required, officer_required, session_passed_mfa
@@ -29,6 +29,20 @@ from unionhall.refusals import Refused
 REQUESTS_PER_HOUR = 5
 MESSAGES_PER_HOUR = 20  # each emails the other side of the case
 ASSIGNS_PER_HOUR = 60  # assignments by one officer: a backlog triaged, not a flood of "will you take this case?"
+
+
+def _gate(request, case):
+    """For anyone but the case's own member: refuse (403, audited) someone who
+    may see nothing of it before asking for a second factor, so the answer
+    never tells whether a case exists to someone it is not for; then the
+    second factor, as officers give for the register. None when through."""
+    if case.member_id == request.member.pk:
+        return None
+    try:
+        case_level(member=request.member, remit=request_remit(request), case=case)
+    except Refused as exc:
+        answer_refusal(request, exc, subject=case)
+    return _second_factor(request)
 
 
 def _second_factor(request):
@@ -96,7 +110,7 @@ def ask(request):
 def case_detail(request, ref):
     case = _case(request, ref)
     remit = request_remit(request)
-    if case.member_id != request.member.pk and (mfa := _second_factor(request)):
+    if mfa := _gate(request, case):
         return mfa
     try:
         level = services.case_read(actor=request.member, user=request.user, remit=remit, case=case)
@@ -140,7 +154,7 @@ def case_detail(request, ref):
 @member_required
 def case_health(request, ref):
     case = _case(request, ref)
-    if case.member_id != request.member.pk and (mfa := _second_factor(request)):
+    if mfa := _gate(request, case):
         return mfa
     try:
         details = services.case_health(actor=request.member, user=request.user, remit=request_remit(request), case=case)
@@ -156,7 +170,7 @@ def _post_case(view):
     @require_POST
     def wrapper(request, ref, **kwargs):
         case = _case(request, ref)
-        if case.member_id != request.member.pk and (mfa := _second_factor(request)):
+        if mfa := _gate(request, case):
             return mfa
         return view(request, case, **kwargs)
 
@@ -281,7 +295,7 @@ def close(request, case):
 @member_required
 def document_download(request, ref, pk: int):
     case = _case(request, ref)
-    if case.member_id != request.member.pk and (mfa := _second_factor(request)):
+    if mfa := _gate(request, case):
         return mfa
     try:
         doc, name, data = services.document_open(actor=request.member, remit=request_remit(request), case=case, document_id=pk)

@@ -155,3 +155,19 @@ def test_a_late_decline_does_not_undo_an_offer_made_since_to_someone_else(people
         services.case_decline(actor=cast.ivy, case=stale, now=NOW)
     case.refresh_from_db()
     assert (case.rep_id, case.status) == (people.bob.pk, Case.Status.OFFERED)
+
+
+def test_someone_with_no_part_in_a_case_is_refused_and_audited_before_any_second_factor_step(client, people):
+    import uuid
+
+    from unionhall.audit.models import AuditEntry
+
+    case = open_case(people)
+    sign_in(client, people.erin, mfa=False)  # a member elsewhere, with no authenticator
+    denied = AuditEntry.objects.filter(action="denied").count()
+    assert client.get(reverse("casework_case", args=[case.ref])).status_code == 403
+    assert client.post(reverse("casework_message", args=[case.ref]), {"body": "hi"}).status_code == 403
+    assert AuditEntry.objects.filter(action="denied").count() == denied + 2
+    assert client.get(reverse("casework_case", args=[uuid.uuid4()])).status_code == 404
+    sign_in(client, people.carol, mfa=False)  # an officer over it still gives the second factor first
+    assert client.get(reverse("casework_case", args=[case.ref])).status_code == 302
