@@ -329,6 +329,11 @@ def branch(request):
     today = timezone.localdate()
     context = {"queue": queries.request_queue(remit), "today": today, "remit": remit.describe(), **queries.dashboard(remit, today)}
     audit_record(actor=request.user, action=Action.VIEW, subject=("casework.case", "dashboard"), detail={"page": "casework dashboard"})
+    # The queue names each member waiting and what their case is about: a look
+    # at their case, which their "Who has looked" shows. (The rest of the page
+    # names no member.)
+    for case in context["queue"]:
+        audit_record(actor=request.user, action=Action.VIEW, subject=case, detail={"page": "casework queue"})
     return render(request, "casework/branch.html", context)
 
 

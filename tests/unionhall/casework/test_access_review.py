@@ -171,3 +171,14 @@ def test_someone_with_no_part_in_a_case_is_refused_and_audited_before_any_second
     assert client.get(reverse("casework_case", args=[uuid.uuid4()])).status_code == 404
     sign_in(client, people.carol, mfa=False)  # an officer over it still gives the second factor first
     assert client.get(reverse("casework_case", args=[case.ref])).status_code == 302
+
+
+def test_a_member_waiting_in_the_branch_queue_sees_who_looked_at_their_request(client, people):
+    from unionhall.datarights.looks import looks_at
+
+    open_case(people)
+    sign_in(client, people.carol)
+    html = client.get(reverse("casework_branch")).content.decode()
+    assert "Alice Archer" in html and "Disciplinary" in html
+    looks = looks_at(people.alice).officers
+    assert [(look.who, look.what, look.why) for look in looks] == [("Carol Cooper", "read your case", "casework queue")]
