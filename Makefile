@@ -43,7 +43,7 @@ test-fast: install
 	$(PY) -m pytest -m "not browser"
 
 bench: install
-	@for f in bench/[!_]*.py; do echo "== $$f" >&2; $(PY) $$f || exit 1; done
+	@for f in bench/bench_*.py; do echo "== $$f" >&2; $(PY) $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) demo.sqlite3 var/

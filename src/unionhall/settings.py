@@ -168,8 +168,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 
 # --- Background work: Django's task API (django-tasks). The database backend
-# needs no broker; run `manage.py db_worker` beside the web processes. DEBUG
-# (the demo) runs tasks at once, in the request.
+# needs no broker; `manage.py worker` runs the queue (and every periodic job)
+# beside the web processes. DEBUG (the demo) runs tasks at once, in the request.
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND")

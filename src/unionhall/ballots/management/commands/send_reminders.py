@@ -4,7 +4,7 @@ from unionhall.ballots.reminders import send_due_reminders
 
 
 class Command(BaseCommand):
-    help = "Send the ballot reminders that are due (run every few minutes from cron or a systemd timer)."
+    help = "Send the ballot reminders that are due now (manage.py worker does this every minute)."
 
     def handle(self, *args, **options):
         for r in send_due_reminders():
