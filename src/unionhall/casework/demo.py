@@ -151,8 +151,13 @@ def build_demo(seed: int) -> list[str]:
     services.case_refer(actor=rep, remit=remit_for(rep.user), case=tribunal, to=national,
                         note="Possible unfair selection; the early conciliation certificate has arrived.", now=now - dt.timedelta(days=2))  # fmt: skip
     cases.append(tribunal)
-    # A regrading claim and a capability case, open with the demo rep.
-    cases.append(give(opened(plain[4], STORIES[4], days_ago=50), rep, 49))
+    # A regrading claim, taken by a colleague whose term as rep ended yesterday:
+    # they can no longer open it, and the branch page says to hand it over.
+    lapsed = other_reps[1] if len(other_reps) > 1 else None
+    cases.append(give(opened(plain[4], STORIES[4], days_ago=50), lapsed or rep, 49))
+    if lapsed:
+        Office.objects.current().filter(member=lapsed, role=Role.WORKPLACE_REP).update(ends_on=today - dt.timedelta(days=1))
+    # A capability case, open with the demo rep.
     capability = give(opened(plain[5], STORIES[6], days_ago=12), rep, 11)
     services.meeting_record(actor=rep, remit=remit_for(rep.user), case=capability, kind="capability", on=today + dt.timedelta(days=14), now=now - dt.timedelta(days=2))
     cases.append(capability)
@@ -171,6 +176,7 @@ def build_demo(seed: int) -> list[str]:
     return [
         f"Casework: {len(cases)} cases in {branch} branch ({', '.join(kinds)}), one handed over, one referred to a national representative, "
         f"{reminders} deadline reminders and {flagged} no-action flag queued; an officer of {outsider.branch} branch was refused a case (audited); "
+        f"{'a rep whose term ended yesterday still has one (the branch page says to hand it over); ' if lapsed else ''}"
         f"{closed} cases closed over the past year, counted without names at /casework/statistics/",
         f"  member@{DEMO_DOMAIN} sees their case at /casework/; rep@ and secretary@ see /casework/ and /casework/branch/; "
         f"admin@ edits rule profiles at /casework/profiles/",

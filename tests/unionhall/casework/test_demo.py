@@ -24,6 +24,17 @@ def test_the_demo_builds_cases_reminders_and_a_refusal(db):
     actions = Entry.objects.filter(kind="action")
     assert actions.filter(for_member=True, done_at__isnull=True).exists() and actions.filter(for_member=False, done_at__isnull=False).exists()
     assert AuditEntry.objects.filter(action="denied", subject_type="casework.case").exists()
+    # A rep whose term ended yesterday still has an open case, which the branch's caseload table flags.
+    from django.utils import timezone
+
+    from unionhall.casework.queries import dashboard
+    from unionhall.members.models import Member
+    from unionhall.members.remit import remit_for
+
+    assert "a rep whose term ended yesterday" in lines[0]
+    secretary = Member.objects.get(user__email="secretary@demo.unionhall.test")
+    flagged = [row for row in dashboard(remit_for(secretary.user), timezone.localdate())["caseload"] if row["lapsed"]]
+    assert len(flagged) == 1 and flagged[0]["n"] == 1
 
 
 def test_the_demo_closes_a_years_cases_so_the_statistics_show_figures_and_hide_small_groups(db):
