@@ -262,7 +262,7 @@ def case_refer(*, actor: Member, remit: Remit, case: Case, to: Member, note: str
     if not case.is_open:
         raise Refused("This case is closed.", status=409)
     if to.pk == actor.pk:
-        raise Refused("You cannot refer a case to yourself: to read all of it, take it over (hand it to yourself), and the rep is told.", status=403)
+        raise Refused("You cannot refer a case to yourself: to read all of it, take it over (hand it to yourself), which the case's history records.", status=403)
     _check_rep(case, to, roles=REFERRAL_ROLES, what="a link officer or national representative")
     note = _text(note, "a note for the person you refer the case to")
     if Referral.objects.filter(case=case, to=to, ended_at__isnull=True).exists():
