@@ -832,16 +832,18 @@ def letters_expire(now: dt.datetime | None = None, *, batch: int = 500) -> int:
 
 
 # The retention schedule's rule for letters (campaign_letter; registered in
-# personal_data.py): a sent or refused letter keeps its text, signature and
-# address for HQ's period from the day it was written, then only where it went.
+# personal_data.py): a sent letter keeps its text, signature and address for
+# HQ's period from the day it was sent (a refused one, from the day it was
+# written: the refusal has no date of its own), then only where it went.
 _KEPT = (Letter.Status.SENT, Letter.Status.REFUSED)
 
 
 def letters_kept_due(before: dt.date, after_id: int, limit: int) -> list[int]:
-    """Ids above ``after_id``, in order, of at most ``limit`` sent or refused
-    letters written before ``before`` whose text is still kept."""
+    """Ids above ``after_id``, in order, of at most ``limit`` letters sent (or
+    refused) before the day ``before`` whose text is still kept."""
     cutoff = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
-    rows = Letter.objects.filter(forgotten_at__isnull=True, status__in=_KEPT, written_at__lt=cutoff, pk__gt=after_id)
+    past = Q(status=Letter.Status.SENT, sent_at__lt=cutoff) | Q(status=Letter.Status.REFUSED, written_at__lt=cutoff)
+    rows = Letter.objects.filter(past, forgotten_at__isnull=True, pk__gt=after_id)
     return list(rows.order_by("pk").values_list("pk", flat=True)[:limit])
 
 

@@ -205,3 +205,10 @@ def test_a_bounced_letter_is_shown_to_its_writer_and_to_hq(client, people, campa
     sign_in(client, people.hq)
     page = client.get(reverse("campaigns_report", args=[campaign.slug])).content.decode()
     assert "Letters not delivered: 1" in page and "bounced: 550 &lt;b&gt;no such user&lt;/b&gt;" in page
+
+
+def test_a_letter_confirmed_days_after_it_was_written_is_kept_the_period_from_sending(people, campaign):
+    letter = write_and_confirm(people.alice, campaign)
+    Letter.objects.filter(pk=letter.pk).update(written_at=timezone.now() - dt.timedelta(days=6))  # written, then confirmed today
+    assert run_retention(28) == 0  # 34 days after writing, 28 after sending: still kept
+    assert run_retention(29) == 1
