@@ -153,7 +153,7 @@ def build_demo(seed: int) -> list[str]:
     cases.append(tribunal)
     # A regrading claim, taken by a colleague whose term as rep ended yesterday:
     # they can no longer open it, and the branch page says to hand it over.
-    lapsed = other_reps[1] if len(other_reps) > 1 else None
+    lapsed = next((m for m in other_reps[1:] if m.pk != plain[4].pk), None)  # not the member whose case it is
     cases.append(give(opened(plain[4], STORIES[4], days_ago=50), lapsed or rep, 49))
     if lapsed:
         Office.objects.current().filter(member=lapsed, role=Role.WORKPLACE_REP).update(ends_on=today - dt.timedelta(days=1))
