@@ -848,11 +848,11 @@ def letters_kept_due(before: dt.date, after_id: int, limit: int) -> list[int]:
 
 
 def letters_kept_forget(ids) -> int:
-    """Erase the text, signature and address of those of ``ids`` still kept;
-    how many. The counts by constituency stay (they never read the text)."""
-    forgotten = 0
+    """Erase the text, signature, address and sketch of those of ``ids``
+    still kept, as ``_forget`` does one letter, in two statements for the
+    batch; how many. The counts by constituency stay (they never read the text)."""
     with transaction.atomic():
-        for letter in Letter.objects.select_for_update().filter(pk__in=list(ids), forgotten_at__isnull=True, status__in=_KEPT):
-            _forget(letter)
-            forgotten += 1
-    return forgotten
+        kept = list(Letter.objects.select_for_update().filter(pk__in=list(ids), forgotten_at__isnull=True, status__in=_KEPT).values_list("pk", flat=True))
+        Letter.objects.filter(pk__in=kept).update(body="", signed_name="", address="", token_hash="", forgotten_at=_now())
+        LetterSketch.objects.filter(letter_id__in=kept).delete()
+    return len(kept)
