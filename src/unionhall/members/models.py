@@ -2,12 +2,25 @@
 they belong to, and who holds which office for which term."""
 
 import datetime as dt
+import unicodedata
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+
+# Latin letters with a stroke or no dot, which no decomposition takes back to a plain one.
+_PLAIN_LATIN = str.maketrans("ıłøđħŀŧ", "ilodhlt")
+
+
+def name_key(name: str) -> str:
+    """A name as the register indexes it: case-folded and without accents, so
+    that "Nunez" finds "Núñez" and a pseudonym "Jose Nunez" is seen to pass
+    for José Núñez (bulletins.pseudonyms). For comparing only, never showing."""
+    folded = unicodedata.normalize("NFD", name.strip().casefold()).translate(_PLAIN_LATIN)
+    return "".join(c for c in folded if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
 
 
 class UserManager(BaseUserManager):
@@ -111,7 +124,7 @@ class Member(models.Model):
     user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="member")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    # Case-folded copies of the names, indexed, so a name search uses an index
+    # Case-folded copies of the names without accents (name_key), indexed, so a name search uses an index
     # on SQLite and PostgreSQL alike (see MemberSearchForm). Kept by save() and
     # by the bulk writers (importer, demo), which call name_key themselves.
     first_name_key = models.CharField(max_length=100, db_index=True, editable=False, default="")
@@ -161,9 +174,7 @@ class Member(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    @staticmethod
-    def name_key(name: str) -> str:
-        return name.strip().casefold()
+    name_key = staticmethod(name_key)
 
     def save(self, *args, **kwargs):
         self.first_name_key = self.name_key(self.first_name)

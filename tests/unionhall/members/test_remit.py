@@ -162,6 +162,15 @@ def test_name_search_ignores_case_and_finds_renamed_members(client, people):
     assert search_numbers(client, q="b1") == {"B1"}
 
 
+def test_name_search_finds_a_name_with_or_without_its_accents(client, people):
+    people.alice.last_name = "Ó Dónaill"
+    people.alice.save()
+    sign_in(client, people.carol)
+    assert search_numbers(client, q="Alice O Donaill") == {"A1"}
+    assert search_numbers(client, q="alice o don") == {"A1"}
+    assert search_numbers(client, q="Álíce") == {"A1"}
+
+
 def test_lapsed_members_cannot_read_the_directory(client, people):
     people.alice.status = "lapsed"
     people.alice.save()
