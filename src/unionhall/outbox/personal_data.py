@@ -5,9 +5,10 @@ from collections.abc import Sequence
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from unionhall.outbox.models import AddressFlag, Message, Status
+from unionhall.outbox.models import AddressFlag, Content, Message, Status
 from unionhall.personal_data import CONTRACT, LEGITIMATE_INTERESTS, Declaration, NoPersonalData, RetentionRule
 
 # A message still to be sent is never due: deleting it would lose mail the member is owed.
@@ -26,10 +27,15 @@ def messages_due(before: dt.date, after_id: int, limit: int) -> list[int]:
 
 
 def messages_delete(ids: Sequence[int]) -> int:
-    """Delete the finished messages among ``ids``; their contents stay (shared
-    by a mailing's every recipient). Returns how many it deleted."""
+    """Delete the finished messages among ``ids``, and each content no message
+    uses any more: a single message's content holds its words (a greeting by
+    name, a case's notice), and goes with it; a mailing's content goes with
+    the last of its messages. Returns how many messages it deleted."""
     with transaction.atomic():
-        deleted, _ = Message.objects.filter(pk__in=list(ids)).exclude(status__in=UNFINISHED).delete()
+        finished = Message.objects.filter(pk__in=list(ids)).exclude(status__in=UNFINISHED)
+        contents = set(finished.exclude(content=None).values_list("content_id", flat=True))
+        deleted, _ = finished.delete()
+        Content.objects.filter(pk__in=contents).exclude(Exists(Message.objects.filter(content=OuterRef("pk")))).delete()
     return deleted
 
 
@@ -58,6 +64,7 @@ DECLARATIONS = [
     NoPersonalData(
         "outbox.Content",
         "What a message says, shared by every recipient of a mailing; what is personal to each is in Message.fields. "
+        "A single message's content may name its member: it is deleted with the message (messages_delete). "
         "reply_to can carry a campaigning member's address: campaigns will declare it with its letters.",
     ),
     RetentionRule(

@@ -14,7 +14,8 @@ from unionhall.bulletins.models import Comment
 from unionhall.datarights import retention
 from unionhall.datarights.models import RetentionPeriod, RetentionRun
 from unionhall.members.models import Member
-from unionhall.outbox.models import Message
+from unionhall.outbox.models import Content, Message
+from unionhall.outbox.services import content_write
 from unionhall.refusals import Refused
 
 TODAY = dt.date(2026, 12, 1)
@@ -86,6 +87,22 @@ def test_delivery_records_past_their_period_go_but_mail_still_to_send_stays(peop
     retention.retention_run(today=timezone.localdate())
     assert set(Message.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
     assert sent.pk and failed.pk
+
+
+def test_a_deleted_message_takes_its_words_with_it_and_a_mailing_keeps_them_while_one_message_stays(people):
+    old = timezone.now() - dt.timedelta(days=400)
+    own = content_write(subject="Your code", text="Dear Alice, your code is 123456.")
+    shared = content_write(subject="Bulletin", text="Dear [[first_name]], the news.")
+    single = a_message(people.alice, queued_at=old)
+    Message.objects.filter(pk=single.pk).update(content=own)
+    for member, queued_at in ((people.alice, old), (people.bob, timezone.now())):
+        Message.objects.filter(pk=a_message(member, queued_at=queued_at).pk).update(content=shared)
+    retention.retention_run(today=timezone.localdate())
+    assert not Content.objects.filter(pk=own.pk).exists()
+    assert Content.objects.filter(pk=shared.pk).exists()  # Bob's message, recent, still uses it
+    Message.objects.filter(content=shared).update(queued_at=old)
+    retention.retention_run(today=timezone.localdate() + dt.timedelta(days=1))
+    assert not Content.objects.filter(pk=shared.pk).exists()
 
 
 def test_an_interrupted_run_resumes_where_it_stopped_and_changes_nothing_twice(leavers):
