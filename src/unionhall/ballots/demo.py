@@ -253,7 +253,7 @@ def store_demo_casts(ballot: Ballot, votes: list[DemoVote]) -> None:
     voter's tracker email queued (``messages_queue``, a thousand at a time)."""
     with transaction.atomic():
         hold_open(ballot)
-        revoting = [v.check.entry.pk for v in votes if v.check.entry.voted_at is not None]
+        revoting = [v.check.entry.pk for v in votes if v.check.voted]
         if revoting:
             Cast.objects.filter(roll_entry_id__in=revoting, superseded=False).update(superseded=True)
         ReplayKey.objects.bulk_create([ReplayKey(ballot=ballot, key=key) for v in votes for key in v.check.replay_keys], batch_size=1000)

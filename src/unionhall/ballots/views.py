@@ -17,7 +17,7 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.ballots import hooks
 from unionhall.ballots.board import audited_ballots, board, not_counted
-from unionhall.ballots.casting import CASTING_FIELDS, check_cast_ballot, do_cast_ballot, spoil_ballot
+from unionhall.ballots.casting import ballot_for_casting, check_cast_ballot, do_cast_ballot, spoil_ballot
 from unionhall.ballots.ceremony import (ceremony_download, ceremony_restart, ceremony_restart_request, ceremony_restart_withdraw,
                                          ceremony_round, ceremony_start, ceremony_upload, round_done)
 from unionhall.ballots.counting import ballot_close, ballot_open_areas, results, trustee_post_shares
@@ -127,7 +127,9 @@ def _uploaded_json(request, field: str, max_bytes: int, *, missing: str, not_jso
 def cast(request, slug: str):
     """The booth posts an encrypted ballot here; the answer is JSON."""
     # Casting reads the ballot's window and keys, not its tallies, trustees' data or explanation.
-    ballot = get_object_or_404(Ballot.objects.only(*CASTING_FIELDS), slug=slug)
+    ballot = ballot_for_casting(slug)
+    if ballot is None:
+        raise Http404("No such ballot.")
     try:
         if not allow("cast", request.user.pk, limit=CASTS_PER_MINUTE, per=60):
             raise Refused(f"You have sent {CASTS_PER_MINUTE} votes in a minute. Wait a minute, then vote again.", status=429)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from unionhall.audit.models import Action
@@ -28,6 +28,15 @@ def flagged(addresses: Iterable[str]) -> set[str]:
     if not keys:
         return set()
     return set(AddressFlag.objects.filter(key__in=keys, cleared_at__isnull=True).values_list("key", flat=True))
+
+
+def is_flagged(address: str) -> bool:
+    """``flagged`` for one address, in one plain statement: every single
+    message (a vote's tracker, a sign-in code) asks it."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {qn(AddressFlag._meta.db_table)} WHERE {qn('key')} = %s AND cleared_at IS NULL LIMIT 1", [AddressFlag.key_for(address)])
+        return cursor.fetchone() is not None
 
 
 def open_flag(address: str) -> AddressFlag | None:

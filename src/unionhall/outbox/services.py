@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from unionhall import bulk
 from unionhall.outbox import sending
-from unionhall.outbox.bounces import flagged
+from unionhall.outbox.bounces import flagged, is_flagged
 from unionhall.outbox.models import Channel, Content, Message, Status
 from unionhall.outbox.unsubscribe import mailing_list
 
@@ -54,8 +54,12 @@ def content_write(*, text: str, subject: str = "", html: str = "", key: str | No
     returned as it is, so every recipient gets the same words."""
     values = {"subject": subject[:300], "text": text, "html": html, "from_email": from_email, "reply_to": reply_to,
               "headers": headers or {}, "created_at": now or timezone.now()}  # fmt: skip
-    if key is None:
-        return Content.objects.create(**values)
+    if key is None:  # a single message's: written in one plain statement, as its message is
+        ops = connection.ops
+        row = [*list(values.values())[:5], ops.adapt_json_value(values["headers"], None), ops.adapt_datetimefield_value(values["created_at"])]
+        with connection.cursor() as cursor:
+            cursor.execute(bulk.insert_sql(Content, list(values), returning="id"), row)
+            return Content(pk=cursor.fetchone()[0], **values)
     existing = Content.objects.filter(key=key).first()
     if existing:
         return existing
@@ -169,7 +173,7 @@ def email_queue(*, topic: str, to: str, subject: str, text: str, html: str = "",
     recipient = Recipient(key=key or f"{topic}:{sending.new_claim()}{sending.new_claim()}", address=to, member_id=member_id, fields=fields or {})
     _check(channel=Channel.EMAIL, recipients=[recipient], unsubscribe=unsubscribe, has_content=True)
     now = now or timezone.now()
-    status = Status.SUPPRESSED if flagged([to]) else Status.QUEUED
+    status = Status.SUPPRESSED if is_flagged(to) else Status.QUEUED
     content = content_write(subject=subject, text=text, html=html, from_email=from_email, reply_to=reply_to, headers=headers, now=now)
     about_type, about_id = about_of(about)
     row = _row(recipient, topic=topic, channel=Channel.EMAIL, status=status, content=content, unsubscribe=unsubscribe,
@@ -179,7 +183,7 @@ def email_queue(*, topic: str, to: str, subject: str, text: str, html: str = "",
         content.delete()
         return Message.objects.get(key=recipient.key)
     if status == Status.QUEUED:
-        sending.send_soon([pk])
+        sending.send_one_soon(pk)
     values = dict(zip(INSERTED, row, strict=True))
     del values["content_id"]
     return Message(pk=pk, content=content, **values)

@@ -10,9 +10,12 @@ from django.core import mail
 
 from tests.unionhall.ballots.conftest import encrypt_for
 from unionhall.ballots.casting import check_cast_ballot, do_cast_ballot
-from unionhall.ballots.models import Ballot, Cast, ReplayKey, RollEntry
+from unionhall.ballots.models import Ballot, Cast, Question, ReplayKey, RollEntry
 from unionhall.ballots.roll import OTHER_AREAS, roll_add
+from unionhall.ballots.setup import ballot_manifest, ballot_open, ballot_set_keys
 from unionhall.refusals import Refused
+from votecrypt import api
+from votecrypt.rng import SeededRng
 
 
 def cast(ballot, member, yes=True, seed="s"):
@@ -54,6 +57,21 @@ def test_a_replayed_ballot_is_refused_with_409_and_nothing_stored(open_ballot, p
         check_cast_ballot(ballot=open_ballot, member=people.alice, content=content)
     assert exc.value.status == 409
     assert Cast.objects.count() == 1
+
+
+def test_every_ciphertext_of_a_cast_ballot_is_kept_against_replay(ballot, people):
+    Question.objects.create(ballot=ballot, position=2, key="action", text="Will you take action short of a strike?", kind=Question.Kind.YES_NO)
+    manifest = ballot_manifest(ballot)
+    joint, _, publics = api.run_dkg(manifest, SeededRng("two-questions"))
+    ballot_set_keys(ballot=ballot, manifest=manifest, joint_key=joint, publics=publics, actor=None)
+    ballot_open(ballot=ballot, actor=None)
+    ballot.refresh_from_db()
+    alias = RollEntry.objects.get(ballot=ballot, member=people.alice).alias
+    content, _ = api.encrypt_ballot(ballot.manifest, ballot.joint_key, alias, [[1, 0], [0, 1]], SeededRng("both"))
+    check = check_cast_ballot(ballot=ballot, member=people.alice, content=content)
+    do_cast_ballot(ballot=ballot, check=check, content=content)
+    stored = set(ReplayKey.objects.filter(ballot=ballot).values_list("key", flat=True))
+    assert stored == check.replay_keys and len(stored) == 2
 
 
 def test_someone_elses_ballot_is_refused_because_its_proofs_name_the_voter(open_ballot, people):
