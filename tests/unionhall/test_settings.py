@@ -75,7 +75,33 @@ def test_production_shares_its_cache_in_the_database_or_redis():
     base = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "union.example.org"}
     assert manage("shell", "-c", code, **base).stdout.strip().splitlines()[-1] == "django.core.cache.backends.db.DatabaseCache"
     with_redis = manage("shell", "-c", code, REDIS_URL="redis://127.0.0.1:6379/0", **base)
-    assert with_redis.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
+    assert with_redis.stdout.strip().splitlines()[-1] == "unionhall.cache.RedisCache"
+
+
+def test_postgresql_prepares_its_statements_unless_told_not_to():
+    code = "from django.conf import settings; o = settings.DATABASES['default'].get('OPTIONS', {}); print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    base = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "union.example.org",
+            "DATABASE_URL": "postgres://unionhall@127.0.0.1:5432/unionhall"}  # fmt: skip
+    assert manage("shell", "-c", code, **base).stdout.strip().splitlines()[-1] == "True 5"
+    assert manage("shell", "-c", code, DATABASE_PREPARED_STATEMENTS="false", **base).stdout.strip().splitlines()[-1] == "None None"
+    assert manage("shell", "-c", code, **{**base, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}).stdout.strip().splitlines()[-1] == "None None"
+
+
+def test_the_redis_cache_keeps_one_client_and_shares_what_it_stores():
+    """Django's Redis cache built a client per call; ours keeps one per pool,
+    and two caches (two web processes) still see one another's values."""
+    redis = pytest.importorskip("redis")
+    from unionhall.cache import RedisCache
+
+    first, second = (RedisCache("redis://127.0.0.1:6379/7", {}) for _ in range(2))
+    try:
+        first.clear()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    assert first.add("sweep", 1, timeout=5) and not second.add("sweep", 2, timeout=5)
+    assert second.get("sweep") == 1 and second.incr("sweep") == 2 and first.get("sweep") == 2
+    assert first._cache.get_client(write=True) is first._cache.get_client() is first._cache.get_client(write=True)
+    first.clear()
 
 
 def test_sessions_are_read_from_redis_where_there_is_one_and_kept_in_the_database():
