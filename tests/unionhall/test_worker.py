@@ -134,6 +134,19 @@ def test_the_table_names_each_job_once_and_says_why():
     } <= {row.path for row in JOBS}
 
 
+def test_the_operations_guide_lists_every_job_as_the_table_declares_it():
+    """docs/operations.md tells an administrator what the worker does; a job
+    added, renamed or dropped in the table must show there (it listed two
+    jobs gone for months and missed eight new ones)."""
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text()
+    rows = {line.split("|")[1].strip(" `"): line for line in guide.splitlines() if line.startswith("| `") and "`unionhall." in line}
+    assert set(rows) == {job.name for job in JOBS}
+    for job in JOBS:
+        assert f"`{job.path}` | {job.schedule} |" in rows[job.name], job.name
+
+
 # --- schedules -----------------------------------------------------------------------------------
 
 
