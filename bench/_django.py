@@ -91,7 +91,7 @@ def session_cookies(users) -> tuple[str, list[str]]:
     for user in users:
         s = SessionStore()
         s["_auth_user_id"] = str(user.pk)
-        s["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        s["_auth_user_backend"] = "unionhall.members.backends.ModelBackend"
         s["_auth_user_hash"] = user.get_session_auth_hash()
         s.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={s.session_key}; csrftoken={csrf}")

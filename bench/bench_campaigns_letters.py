@@ -234,7 +234,7 @@ def page_timings(campaign, officer, requests: int) -> dict:
     stamp = timezone.now()
     SecondFactorApproval.objects.create(user=user, code_hash="!", expires_at=stamp, redeemed_at=stamp, authenticator_id=authenticator.pk)
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="unionhall.members.backends.ModelBackend")
     session = client.session
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": _time.time(), "email": user.email},

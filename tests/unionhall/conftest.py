@@ -120,7 +120,7 @@ def give_approved_totp(user) -> Authenticator:
 
 def sign_in(client, member: Member, *, mfa: bool = True):
     """Sign ``member`` in; officers get an approved TOTP device and a session that passed it."""
-    client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(member.user, backend="unionhall.members.backends.ModelBackend")
     if mfa:
         give_approved_totp(member.user)
         session = client.session

@@ -22,6 +22,7 @@ from unionhall.ballots.roll import hold_entry_open
 from unionhall.mail import queue_email
 from unionhall.members.models import Member
 from unionhall.outbox.models import Topic
+from unionhall.plainsql import Reader
 from unionhall.refusals import Refused
 from votecrypt import api
 
@@ -37,7 +38,7 @@ def _SQL(name: str) -> str:
     qn = connection.ops.quote_name
     ballot, roll, member, replay, cast = (qn(m._meta.db_table) for m in (Ballot, RollEntry, Member, ReplayKey, Cast))
     return {
-        "ballot": f"SELECT {', '.join(qn(Ballot._meta.get_field(f).column) for f in CASTING_FIELDS)} FROM {ballot} WHERE slug = %s",
+        "ballot": f"SELECT {_ballot_reader().columns()} FROM {ballot} WHERE slug = %s",
         # The voter's roll entry, and whether any of the ballot's ciphertexts is on the board already.
         "entry": (f"SELECT r.id, r.alias, r.member_id, r.voted_at IS NOT NULL, EXISTS (SELECT 1 FROM {replay} k WHERE k.ballot_id = r.ballot_id AND k.{qn('key')} IN ({{keys}})) "
                   f"FROM {roll} r JOIN {member} m ON m.id = r.member_id WHERE r.ballot_id = %s AND r.removed_at IS NULL AND {{who}} LIMIT 1"),
@@ -48,13 +49,20 @@ def _SQL(name: str) -> str:
     }[name]
 
 
+@cache
+def _ballot_reader() -> Reader:
+    return Reader(Ballot, CASTING_FIELDS)
+
+
 def _entry_sql(*, keys: int, by_user: bool) -> str:
     return _SQL("entry").format(keys=", ".join(["%s"] * keys) or "NULL", who="m.user_id = %s" if by_user else "m.id = %s")
 
 
 def ballot_for_casting(slug: str) -> Ballot | None:
     """The ballot at ``slug`` with only what casting reads (CASTING_FIELDS), or None."""
-    return next(iter(Ballot.objects.raw(_SQL("ballot"), [slug])), None)
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL("ballot"), [slug])
+        return _ballot_reader().instance(cursor.fetchone())
 
 
 @dataclass(frozen=True)

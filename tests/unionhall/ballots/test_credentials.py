@@ -153,7 +153,7 @@ def test_only_the_authority_uploads_and_not_after_opening(signed_ballot, authori
 
 def test_the_authority_uploads_through_its_page_and_others_get_nothing(frozen, authority, people, client, tmp_path):
     public, _ = make_list(frozen, authority)
-    client.force_login(authority, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(authority, backend="unionhall.members.backends.ModelBackend")
     page = client.get(reverse("ballot_credentials", args=[frozen.slug]))
     assert page.status_code == 200 and b"Download the frozen roll" in page.content
     roll = json.loads(client.get(reverse("ballot_credentials", args=[frozen.slug]) + "?download=roll").content)

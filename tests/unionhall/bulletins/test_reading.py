@@ -67,7 +67,7 @@ def test_the_archive_is_newest_first_and_searches_title_summary_and_body(client,
 
 def test_an_account_without_membership_is_refused(client, bulletin):
     outsider = User.objects.create_user("visitor@example.org")
-    client.force_login(outsider, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(outsider, backend="unionhall.members.backends.ModelBackend")
     assert client.get(reverse("bulletin_list")).status_code == 403
     assert AuditEntry.objects.filter(action=Action.DENIED, actor=outsider).exists()
 

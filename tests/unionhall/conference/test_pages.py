@@ -36,7 +36,7 @@ def test_any_member_reads_the_register_and_a_resolutions_history(client, resolut
 
 def test_an_account_without_membership_is_refused_the_register(client, resolution):
     outsider = User.objects.create_user("visitor@example.org")
-    client.force_login(outsider, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(outsider, backend="unionhall.members.backends.ModelBackend")
     assert client.get(reverse("resolution_register")).status_code == 403
     assert AuditEntry.objects.filter(action=Action.DENIED, actor=outsider).exists()
 

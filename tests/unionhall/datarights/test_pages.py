@@ -39,7 +39,7 @@ def test_an_officer_sees_only_their_own_data_here_not_their_members(client, hist
 
 def test_someone_signed_in_without_a_membership_record_is_refused_and_audited(client, db):
     user = User.objects.create_user("visitor@example.org")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="unionhall.members.backends.ModelBackend")
     assert client.get(reverse("datarights_my_data")).status_code == 403
     assert AuditEntry.objects.filter(action=Action.DENIED, actor=user).exists()
 

@@ -20,7 +20,7 @@ def test_the_list_lives_at_elections_and_any_member_reads_it(client, nec, people
 
 def test_an_account_without_membership_is_refused_and_the_refusal_is_audited(client, nec):
     outsider = User.objects.create_user("visitor@example.org")
-    client.force_login(outsider, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(outsider, backend="unionhall.members.backends.ModelBackend")
     assert client.get(reverse("election_detail", args=[nec.pk])).status_code == 403
     assert AuditEntry.objects.filter(action=Action.DENIED, actor=outsider).exists()
 

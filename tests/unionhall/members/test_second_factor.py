@@ -18,7 +18,7 @@ def sign_in_with_own_totp(client, member):
     from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY, AUTHENTICATION_METHODS_SESSION_KEY
 
     TOTP.activate(member.user, TOTP_SECRET)
-    client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(member.user, backend="unionhall.members.backends.ModelBackend")
     session = client.session
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(member.user.pk)
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "code", "at": time.time()}, {"method": "mfa", "at": time.time(), "type": "totp"}]
