@@ -15,9 +15,9 @@ from functools import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from unionhall import bulk
 from unionhall.ballots.credentials import check_signature, uses_credentials
 from unionhall.ballots.models import AuditedBallot, Ballot, Cast, Credential, ReplayKey, RollEntry
-from unionhall import bulk
 from unionhall.ballots.roll import hold_entry_open
 from unionhall.mail import queue_email
 from unionhall.members.models import Member
@@ -27,7 +27,7 @@ from unionhall.refusals import Refused
 from votecrypt import api
 
 # What casting reads of the ballot: its window, its keys, and what the tracker
-# email and voter credentials name. The view reads only these (``.only``).
+# email and voter credentials name. The view reads only these (``ballot_for_casting``).
 CASTING_FIELDS = ("id", "slug", "title", "status", "opens_at", "closes_at", "manifest", "joint_key",
                   "credential_authority_id", "credential_authority_name")  # fmt: skip
 
