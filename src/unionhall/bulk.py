@@ -25,19 +25,23 @@ PLAIN_TYPES = {
 }  # fmt: skip
 
 
-def insert_sql(model: type[models.Model], names: Sequence[str], *, on_conflict: str = "", returning: str = "") -> str:
+def insert_sql(model: type[models.Model], names: Sequence[str], *, on_conflict: str = "", returning: str | Sequence[str] = "",
+               values: Mapping[str, str] | None = None) -> str:  # fmt: skip
     """``INSERT INTO`` ``model``'s table, the columns of the fields ``names``
-    (field names or attnames) in that order, one ``%s`` each. ``on_conflict``
-    names a unique field whose clash leaves the row there as it is (SQLite and
-    PostgreSQL both take ``ON CONFLICT (…) DO NOTHING``); ``returning`` a field
-    to read back."""
+    (field names or attnames) in that order, one ``%s`` each, or the SQL
+    expression ``values`` gives for that name (a subquery, say; its own
+    ``%s`` take their parameters in that place). ``on_conflict`` names a
+    unique field whose clash leaves the row there as it is (SQLite and
+    PostgreSQL both take ``ON CONFLICT (…) DO NOTHING``); ``returning`` a field,
+    or fields, to read back."""
     qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
     column = lambda name: qn(model._meta.get_field(name).column)  # noqa: E731
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(column(n) for n in names)}) VALUES ({', '.join(['%s'] * len(names))})"
+    values = values or {}
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(column(n) for n in names)}) VALUES ({', '.join(values.get(n, '%s') for n in names)})"
     if on_conflict:
         sql += f" ON CONFLICT ({column(on_conflict)}) DO NOTHING"
     if returning:
-        sql += f" RETURNING {column(returning)}"
+        sql += f" RETURNING {', '.join(column(n) for n in ([returning] if isinstance(returning, str) else returning))}"
     return sql
 
 

@@ -18,6 +18,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from unionhall.members.models import Branch, Employer, Member, Office, Role, SecondFactorApproval, User, Workplace
+from unionhall.outbox import sending
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -135,10 +136,13 @@ def sign_in(client, member: Member, *, mfa: bool = True):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counts live in the cache: each test starts with none."""
+    """Rate-limit counts live in the cache: each test starts with none (nor
+    with the outbox's memory of asking it whether a sweep is due)."""
     cache.clear()
+    sending.forget_sweep()
     yield
     cache.clear()
+    sending.forget_sweep()
 
 
 @pytest.hookimpl(hookwrapper=True)

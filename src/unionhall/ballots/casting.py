@@ -9,6 +9,7 @@ which spent more CPU composing them than PostgreSQL spent running them. The
 rest of the app reads and writes the same tables through the ORM."""
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,9 +20,9 @@ from unionhall import bulk
 from unionhall.ballots.credentials import check_signature, uses_credentials
 from unionhall.ballots.models import AuditedBallot, Ballot, Cast, Credential, ReplayKey, RollEntry
 from unionhall.ballots.roll import hold_entry_open
-from unionhall.mail import queue_email
 from unionhall.members.models import Member
 from unionhall.outbox.models import Topic
+from unionhall.outbox.services import email_queue
 from unionhall.plainsql import Reader
 from unionhall.refusals import Refused
 from votecrypt import api
@@ -186,8 +187,9 @@ def spoil_ballot(*, ballot: Ballot, content: dict, secrets: dict) -> AuditedBall
         raise Refused("This ballot was already cast or checked: only a fresh encryption can be checked.", status=409) from None
 
 
-# The tracker email, with the voter's name and tracker as [[fields]]: the
-# demo queues the same words as a mailing (ballots.demo._queue_trackers).
+# The tracker email: the same words for every voter of a ballot, stored once
+# (the outbox's shared content), with the voter's name and tracker as [[fields]].
+# The demo queues them as a mailing (ballots.demo._queue_trackers).
 TRACKER_SUBJECT = "Your vote in “{title}” was received"
 TRACKER_TEXT = (
     "Dear [[first_name]],\n\nYour encrypted ballot was received. Its tracker is:\n\n    [[tracker]]\n\n"
@@ -196,15 +198,23 @@ TRACKER_TEXT = (
 )
 
 
+def tracker_content_key(ballot: Ballot) -> str:
+    """The outbox key of a ballot's tracker words; a new title is new words."""
+    return f"ballot-tracker:{ballot.pk}:{hashlib.sha256(ballot.title.encode()).hexdigest()[:16]}"
+
+
+def tracker_message_key(ballot: Ballot, tracker: str, email: str) -> str:
+    return f"tracker:{ballot.pk}:{tracker}:{email.lower()}"
+
+
 def _send_tracker(member_id: int, email: str, first_name: str, ballot: Ballot, tracker: str) -> None:
     """Queue the tracker email in the caller's transaction. Queueing writes one
     outbox row and sends nothing, so a mail server that fails later never
     fails the vote; the outbox retries it."""
     if not email:
         return
-    queue_email(
-        subject=TRACKER_SUBJECT.format(title=ballot.title),
-        body=TRACKER_TEXT.replace("[[first_name]]", first_name).replace("[[tracker]]", tracker),
-        to=[email],
-        topic=Topic.BALLOT_TRACKER, key=f"tracker:{ballot.pk}:{tracker}", member_id=member_id,
-    )
+    email_queue(
+        topic=Topic.BALLOT_TRACKER, to=email, member_id=member_id, key=tracker_message_key(ballot, tracker, email),
+        subject=TRACKER_SUBJECT.format(title=ballot.title), text=TRACKER_TEXT,
+        content_key=tracker_content_key(ballot), fields={"first_name": first_name, "tracker": tracker},
+    )  # fmt: skip

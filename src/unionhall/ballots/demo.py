@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from unionhall.ballots.casting import TRACKER_SUBJECT, TRACKER_TEXT, CastCheck, check_cast_ballot, do_cast_ballot, spoil_ballot
+from unionhall.ballots.casting import (TRACKER_SUBJECT, TRACKER_TEXT, CastCheck, check_cast_ballot, do_cast_ballot, spoil_ballot,
+                                       tracker_content_key, tracker_message_key)
 from unionhall.ballots.ceremony import demo_tie_lot_values
 from unionhall.ballots.counting import ballot_close, trustee_post_shares
 from unionhall.ballots.models import Ballot, Cast, Question, ReplayKey, RollEntry, Trustee
@@ -270,9 +271,9 @@ def store_demo_casts(ballot: Ballot, votes: list[DemoVote]) -> None:
 def _queue_trackers(ballot: Ballot, votes: list[DemoVote], *, per_call: int = 1000) -> None:
     if not votes:
         return
-    content = content_write(subject=TRACKER_SUBJECT.format(title=ballot.title), text=TRACKER_TEXT)
+    content = content_write(key=tracker_content_key(ballot), subject=TRACKER_SUBJECT.format(title=ballot.title), text=TRACKER_TEXT)
     recipients = [
-        Recipient(key=f"tracker:{ballot.pk}:{v.check.tracker}:{v.member.email.lower()}", address=v.member.email, member_id=v.member.pk,
+        Recipient(key=tracker_message_key(ballot, v.check.tracker, v.member.email), address=v.member.email, member_id=v.member.pk,
                   fields={"first_name": v.member.first_name, "tracker": v.check.tracker})
         for v in votes
     ]  # fmt: skip

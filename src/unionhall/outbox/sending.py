@@ -14,7 +14,9 @@ whose time has come, messages whose task was lost) and reports sends that
 a dead worker left half done."""
 
 import datetime as dt
+import math
 import secrets
+import time
 from collections import Counter
 from collections.abc import Iterable
 
@@ -56,8 +58,14 @@ def send_messages(*, message_ids: list[int]) -> dict[str, int]:
 
 @task()
 def send_swept() -> dict[str, int]:
-    """The task single messages share (``send_one_soon``): whatever is queued and due."""
-    return send_waiting(now=timezone.now())
+    """The task single messages share (``send_one_soon``): whatever is queued
+    and due. Having sent any, it sweeps once more SWEEP_S later (unless a sweep
+    is already due then): messages committed while it ran, and those a web
+    process queued without asking (``send_one_soon``), go out with the next."""
+    counts = send_waiting(now=timezone.now())
+    if counts and cache.add(SWEEP_KEY, 1, timeout=SWEEP_S):
+        send_swept.using(run_after=timezone.now() + dt.timedelta(seconds=SWEEP_S)).enqueue()
+    return counts
 
 
 def send_soon(message_ids: Iterable[int]) -> int:
@@ -66,6 +74,9 @@ def send_soon(message_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), BATCH):
         send_messages.enqueue(message_ids=ids[start : start + BATCH])
     return (len(ids) + BATCH - 1) // BATCH
+
+
+_sweep_asked_at = -math.inf  # this process's last ask (time.monotonic) whether a sweep is due
 
 
 def send_one_soon(message_id: int) -> None:
@@ -77,12 +88,26 @@ def send_one_soon(message_id: int) -> None:
     not a hundred of each, and casting a vote writes no task row of its own.
     Elsewhere (the immediate backend of the demo and the tests) it is sent at once.
 
-    A message committed just as its sweep ran is taken by the next message's
-    sweep, or within the minute by the worker's ``send_due``."""
+    Each process asks the cache at most once a SWEEP_S: a sweep is then due
+    (its own or another's), and a sweep that sent anything sweeps again, so
+    a message queued meanwhile goes with one of them. Whatever a sweep
+    misses the worker's ``send_due`` sends within the minute."""
+    global _sweep_asked_at
     if not send_swept.get_backend().supports_defer:
         send_messages.enqueue(message_ids=[message_id])
-    elif cache.add(SWEEP_KEY, 1, timeout=SWEEP_S):
+        return
+    clock = time.monotonic()
+    if clock - _sweep_asked_at < SWEEP_S:
+        return
+    _sweep_asked_at = clock
+    if cache.add(SWEEP_KEY, 1, timeout=SWEEP_S):
         send_swept.using(run_after=timezone.now() + dt.timedelta(seconds=SWEEP_S)).enqueue()
+
+
+def forget_sweep() -> None:
+    """Forget this process's last ask (``send_one_soon``): for tests, which clear the cache too."""
+    global _sweep_asked_at
+    _sweep_asked_at = -math.inf
 
 
 # --- Claiming and sending ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ after a crash, never queues a message twice."""
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -22,10 +23,11 @@ from django.utils import timezone
 from unionhall import bulk
 from unionhall.outbox import sending
 from unionhall.outbox.bounces import flagged, is_flagged
-from unionhall.outbox.models import Channel, Content, Message, Status
+from unionhall.outbox.models import AddressFlag, Channel, Content, Message, Status
 from unionhall.outbox.unsubscribe import mailing_list
 
 BATCH = sending.BATCH
+SUPPRESSED_ERROR = "the address bounced before: not sent"
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def _check(*, channel: str, recipients: Sequence[Recipient], unsubscribe: str, h
 
 def _row(r: Recipient, *, topic, channel, status, content, unsubscribe, about_type, about_id, now, expires_at) -> tuple:
     """A message's values in INSERTED's order, as Python values."""
-    error = "the address bounced before: not sent" if status == Status.SUPPRESSED else ""
+    error = SUPPRESSED_ERROR if status == Status.SUPPRESSED else ""
     return (r.key, topic, channel, status, r.member_id, r.address, content.pk if content else None, r.fields,
             unsubscribe, about_type, about_id, 0, error, now, now, expires_at, "", "")  # fmt: skip
 
@@ -148,6 +150,32 @@ def _insert(rows: list[tuple]) -> None:
     bulk.insert_many(Message, INSERTED, rows, on_conflict="key")
 
 
+@cache
+def _shared_sql() -> str:
+    """_insert_one's statement for a message of shared words: its status
+    from the address's bounce flag, its content the one under a key (NULL
+    until written)."""
+    qn = connection.ops.quote_name
+    flag, content = qn(AddressFlag._meta.db_table), qn(Content._meta.db_table)
+    return bulk.insert_sql(Message, INSERTED, on_conflict="key", returning=("id", "status", "content_id"), values={
+        "status": f"CASE WHEN EXISTS (SELECT 1 FROM {flag} WHERE {qn('key')} = %s AND cleared_at IS NULL) THEN %s ELSE %s END",
+        "content_id": f"(SELECT id FROM {content} WHERE {qn('key')} = %s)",
+    })  # fmt: skip
+
+
+def _insert_shared(row: tuple, content_key: str) -> tuple[int, str, int | None] | None:
+    """Insert one message row of shared words (``email_queue``'s
+    ``content_key``) in one statement; its (id, status, content_id), or None if
+    its key was there already."""
+    values = list(_adapted(row))
+    at = INSERTED.index
+    values[at("status")] = (AddressFlag.key_for(values[at("address")]), Status.SUPPRESSED, Status.QUEUED)
+    values[at("content_id")] = (content_key,)
+    with connection.cursor() as cursor:
+        cursor.execute(_shared_sql(), [p for v in values for p in (v if isinstance(v, tuple) else (v,))])
+        return cursor.fetchone()
+
+
 def _insert_one(row: tuple) -> int | None:
     """Insert one message row; its id, or None if its key was there already."""
     with connection.cursor() as cursor:
@@ -158,24 +186,48 @@ def _insert_one(row: tuple) -> int | None:
 
 def email_queue(*, topic: str, to: str, subject: str, text: str, html: str = "", key: str = "", member_id: int | None = None, about=None,
                 unsubscribe: str = "", expires_at: dt.datetime | None = None, from_email: str = "", reply_to: str = "",
-                headers: dict | None = None, fields: dict | None = None, now: dt.datetime | None = None) -> Message:  # fmt: skip
+                headers: dict | None = None, fields: dict | None = None, content_key: str = "", now: dt.datetime | None = None) -> Message:  # fmt: skip
     """Queue one email to one address (see ``messages_queue``); the Message as
     queued (``queued``, or ``suppressed`` for a bounced address: refresh it to
     see it sent), or as it stands if ``key`` was queued before. Without
     ``key`` every call is a message of its own.
 
     This is the path of every single message (a vote's tracker, a sign-in
-    code, a reply), so it writes in four statements rather than a mailing's
-    seven: the address's bounce flag, the content, the message (which says
-    whether its key was new), and the send task. A key queued before is the
-    rare case: the content just written goes again and the earlier message is
-    returned as it is."""
+    code, a reply), so it writes in three statements rather than a mailing's
+    six: the address's bounce flag, the content, and the message (which says
+    whether its key was new); sending is swept (``sending.send_one_soon``). A
+    key queued before is the rare case: the content just written goes again
+    and the earlier message is returned as it is.
+
+    With ``content_key`` the words are shared, as a mailing's are: written
+    once under that key (by the first message that names it, in its
+    transaction) and filled in from ``fields`` ([[name]]) when sent. Each
+    message is then one statement, which reads the bounce flag and the
+    content's id as it writes, and the words are stored once for every
+    recipient: a ballot's trackers, a hundred a second at its peak."""
     recipient = Recipient(key=key or f"{topic}:{sending.new_claim()}{sending.new_claim()}", address=to, member_id=member_id, fields=fields or {})
     _check(channel=Channel.EMAIL, recipients=[recipient], unsubscribe=unsubscribe, has_content=True)
     now = now or timezone.now()
+    about_type, about_id = about_of(about)
+    if content_key:
+        row = _row(recipient, topic=topic, channel=Channel.EMAIL, status=Status.QUEUED, content=None, unsubscribe=unsubscribe,
+                   about_type=about_type, about_id=about_id, now=now, expires_at=expires_at)  # fmt: skip
+        found = _insert_shared(row, content_key)
+        if found is None:  # queued before under this key: that message stands
+            return Message.objects.get(key=recipient.key)
+        pk, status, content_id = found
+        if content_id is None:  # the first message under content_key writes the words
+            content_id = content_write(key=content_key, subject=subject, text=text, html=html, from_email=from_email, reply_to=reply_to,
+                                       headers=headers, now=now).pk  # fmt: skip
+            Message.objects.filter(pk=pk).update(content_id=content_id)
+        if status == Status.SUPPRESSED:
+            Message.objects.filter(pk=pk).update(last_error=SUPPRESSED_ERROR)
+        else:
+            sending.send_one_soon(pk)
+        values = dict(zip(INSERTED, row, strict=True)) | {"status": status, "content_id": content_id}
+        return Message(pk=pk, **values)
     status = Status.SUPPRESSED if is_flagged(to) else Status.QUEUED
     content = content_write(subject=subject, text=text, html=html, from_email=from_email, reply_to=reply_to, headers=headers, now=now)
-    about_type, about_id = about_of(about)
     row = _row(recipient, topic=topic, channel=Channel.EMAIL, status=status, content=content, unsubscribe=unsubscribe,
                about_type=about_type, about_id=about_id, now=now, expires_at=expires_at)  # fmt: skip
     pk = _insert_one(row)

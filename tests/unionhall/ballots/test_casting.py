@@ -141,7 +141,23 @@ def test_the_tracker_email_is_in_the_outbox_in_the_same_transaction_as_the_vote(
         c = cast(open_ballot, people.alice)
     message = Message.objects.get(topic=Topic.BALLOT_TRACKER)
     assert message.address == "a1@example.org" and message.member_id == people.alice.pk
-    assert c.tracker in message.content.text
+    assert message.fields == {"first_name": people.alice.first_name, "tracker": c.tracker} and "[[tracker]]" in message.content.text
+
+
+def test_a_ballots_tracker_emails_share_one_copy_of_their_words_and_each_names_its_voter(open_ballot, people, django_capture_on_commit_callbacks):
+    """Stored once per ballot, not once per vote (a million votes, a million copies), and filled in for each voter when sent."""
+    from unionhall.outbox.models import Content, Message, Topic
+
+    with django_capture_on_commit_callbacks(execute=True):
+        trackers = {member.email: cast(open_ballot, member).tracker for member in (people.alice, people.bob)}
+    messages = Message.objects.filter(topic=Topic.BALLOT_TRACKER)
+    assert messages.count() == 2 and messages.values("content").distinct().count() == 1 and Content.objects.count() == 1
+    sent = {m.to[0]: m.body for m in mail.outbox}
+    assert set(sent) == set(trackers)
+    for member in (people.alice, people.bob):
+        body = sent[member.email]
+        assert body.startswith(f"Dear {member.first_name},") and trackers[member.email] in body and "[[" not in body
+    assert trackers[people.alice.email] not in sent[people.bob.email]
 
 
 def test_a_refused_vote_queues_no_tracker_email(open_ballot, people):

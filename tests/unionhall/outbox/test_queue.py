@@ -55,6 +55,65 @@ def test_email_to_an_address_that_bounced_is_written_suppressed_and_never_sent(p
     assert message.status == "suppressed" and not mail.outbox
 
 
+def shared(people, member, n, **kwargs):
+    """A single message whose words are shared under a content key (a ballot's trackers)."""
+    return email_queue(topic=Topic.BALLOT_TRACKER, to=member.email, member_id=member.pk, key=f"tracker:9:{n}", subject="Your vote was received",
+                       text="Dear [[first_name]], your tracker is [[tracker]].", content_key="ballot-tracker:9",
+                       fields={"first_name": member.first_name, "tracker": f"T-{n}"}, **kwargs)  # fmt: skip
+
+
+def test_single_messages_of_shared_words_store_the_words_once_and_each_is_filled_in_for_its_recipient(people):
+    first, second = shared(people, people.alice, 1), shared(people, people.bob, 2)
+    assert Content.objects.count() == 1 and first.content_id == second.content_id == Content.objects.get(key="ballot-tracker:9").pk
+    assert {m.to[0]: m.body for m in mail.outbox} == {people.alice.email: "Dear Alice, your tracker is T-1.", people.bob.email: "Dear Bob, your tracker is T-2."}
+    assert shared(people, people.alice, 1).pk == first.pk and Message.objects.count() == 2 and len(mail.outbox) == 2  # the same key: queued once
+
+
+def test_shared_words_written_by_a_message_that_is_undone_are_written_again_by_the_next(people):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        shared(people, people.alice, 1)
+        raise RuntimeError("the vote is undone")
+    assert not Content.objects.exists() and not Message.objects.exists()
+    message = shared(people, people.bob, 2)
+    assert message.content_id == Content.objects.get().pk and mail.outbox[-1].body == "Dear Bob, your tracker is T-2."
+
+
+def test_a_shared_words_message_to_an_address_that_bounced_is_written_suppressed_and_never_sent(people):
+    flag_address(address=f" {people.alice.email.upper()}", member_id=people.alice.pk, reason="bounced")
+    message = shared(people, people.alice, 1)
+    assert message.status == "suppressed" and not mail.outbox
+    assert Message.objects.get(pk=message.pk).last_error == "the address bounced before: not sent"
+    shared(people, people.bob, 2)
+    assert [m.to for m in mail.outbox] == [[people.bob.email]]
+
+
+def test_single_messages_ask_the_cache_for_a_sweep_once_a_second_and_a_sweep_that_sent_sweeps_again(people, settings, monkeypatch):
+    """At a ballot's peak each web process asks once a second, not once a vote;
+    a message it queued meanwhile goes with the sweep already due, or the one after."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    from unionhall.outbox import sending
+
+    asks = []
+    real_add = sending.cache.add
+    monkeypatch.setattr(sending.cache, "add", lambda *a, **k: asks.append(a[0]) or real_add(*a, **k))
+    clock = [1000.0]
+    monkeypatch.setattr(sending.time, "monotonic", lambda: clock[0])
+    shared(people, people.alice, 1)
+    shared(people, people.bob, 2)  # within the second: not asked
+    assert asks == [sending.SWEEP_KEY] and DBTaskResult.objects.count() == 1
+    sending.cache.delete(sending.SWEEP_KEY)  # the second has passed for the cache
+    clock[0] += sending.SWEEP_S
+    shared(people, people.carol, 3)  # asked again: a second sweep
+    assert len(asks) == 2 and DBTaskResult.objects.count() == 2
+    first = DBTaskResult.objects.order_by("enqueued_at").first()
+    assert first.task.call() == {"sent": 3}
+    assert DBTaskResult.objects.count() == 2  # the second sweep is still due: no third
+    sending.cache.delete(sending.SWEEP_KEY)
+    assert first.task.call() == {} and DBTaskResult.objects.count() == 2  # nothing sent: no sweep after it
+
+
 def test_a_postal_message_waits_for_the_mailing_house_and_is_never_sent(people):
     ids = messages_queue(topic=Topic.BULLETIN, channel=Channel.POST, content=None, recipients=[Recipient(key="bulletin:1:member:1:post", member_id=people.alice.pk)])
     assert ids == [] and Message.objects.get().status == "postal" and not mail.outbox
