@@ -23,11 +23,13 @@ LIST = "commitments"
 
 def notify_followers(*, commitment: Commitment, subject: str, lines: list[str], key: str) -> int:
     """Queue one email to each follower with an address (call inside the
-    deciding transaction); ``key`` makes a repeat queue nothing."""
-    followers = list(
-        CommitmentFollower.objects.filter(commitment=commitment, member__status=Member.Status.ACTIVE)
-        .exclude(member__email="").values_list("member_id", "member__email")
-    )  # fmt: skip
+    deciding transaction); ``key`` makes a repeat queue nothing. An employer's
+    commitment goes only to followers who still work there: one who moved
+    can no longer read it, so is not told of it either."""
+    rows = CommitmentFollower.objects.filter(commitment=commitment, member__status=Member.Status.ACTIVE).exclude(member__email="")
+    if commitment.employer_id is not None:
+        rows = rows.filter(member__employer_id=commitment.employer_id)
+    followers = list(rows.values_list("member_id", "member__email"))
     if not followers:
         return 0
     url = site_url(reverse("bargaining_commitment", args=[commitment.pk]))
@@ -35,7 +37,8 @@ def notify_followers(*, commitment: Commitment, subject: str, lines: list[str], 
                       "You follow this commitment. To stop these emails: [[unsubscribe_url]]"])  # fmt: skip
     sent = 0
     for member_id, email in followers:
-        email_queue(topic=TOPIC, to=email, member_id=member_id, subject=subject, text=body, key=f"{key}:{member_id}", unsubscribe=LIST, about=commitment)
+        email_queue(topic=TOPIC, to=email, member_id=member_id, subject=subject, text=body, key=f"{key}:{member_id}", unsubscribe=LIST, about=commitment,
+                    content_key=f"{key}:words")  # the same words for every follower: stored once
         sent += 1
     return sent
 

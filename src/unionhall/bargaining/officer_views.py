@@ -127,7 +127,7 @@ def dispute_stage(request, pk):
 
 @officer_required
 def queries_queue(request):
-    rows = list(pay.queries_for(request.user)[:200])
+    rows = pay.queries_read(request.user)
     return render(request, "bargaining/queries.html", {"queries": rows})
 
 

@@ -11,14 +11,15 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 import backpay
 from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.bargaining.models import BackPayQuery, PayPeriod, PayRate, PayRecord, PayScale, Settlement
-from unionhall.bargaining.roles import bargaining_employers, may_negotiate, require_hq
+from unionhall.bargaining.roles import may_answer_query, query_answerers, require_hq
 from unionhall.members.models import Employer, Member
 from unionhall.refusals import Refused
 
@@ -30,6 +31,13 @@ def _problems(error: backpay.BackpayError, limit: int = 20) -> str:
     shown = error.problems[:limit]
     more = len(error.problems) - len(shown)
     return "Nothing was imported. " + " ".join(f"{p}." for p in shown) + (f" And {more} more." if more > 0 else "")
+
+
+def _row(raw: dict, number: int) -> dict[str, str]:
+    """A CSV line as {column: value}; Refused if it has more fields than the header."""
+    if None in raw:  # csv.DictReader puts a line's extra fields under None
+        raise Refused(f"Nothing was imported. Line {number} has more fields than the header: check for a stray comma.")
+    return {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
 
 
 def parse_scale_csv(text: str, *, employer_code: str, name: str) -> list[dict]:
@@ -44,7 +52,7 @@ def parse_scale_csv(text: str, *, employer_code: str, name: str) -> list[dict]:
         raise Refused(f"Nothing was imported. The header must name the columns {', '.join(CSV_COLUMNS[:4])} (missing {', '.join(missing)}).")
     rows, wrong_employer = [], []
     for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        row = _row(raw, number)
         if row.get("employer") and row["employer"] != employer_code:
             wrong_employer.append(str(number))
         rows.append({"employer": employer_code, **{c: row.get(c, "") for c in CSV_COLUMNS}})
@@ -125,6 +133,15 @@ def own_record(member: Member) -> PayRecord | None:
     return PayRecord.objects.select_related("employer").filter(member=member).first()
 
 
+def own_record_read(member: Member) -> PayRecord | None:
+    """The member's pay record, for them to read; the read is audited (their
+    "Who has looked" shows it), whether or not back pay is worked out from it."""
+    record = own_record(member)
+    if record is not None:
+        audit_record(actor=member.user, action=Action.VIEW, subject=member, detail={"event": "own pay history read", "record": record.pk})
+    return record
+
+
 def settlements_for(member: Member):
     return Settlement.objects.filter(employer_id=member.employer_id).select_related("old_scale", "new_scale")
 
@@ -163,8 +180,9 @@ def query_raise(*, member: Member, settlement: Settlement, employee_number: str,
         raise Refused("Give your employee number: it is on your payslip.")
     if record is not None and number != record.employee_number:
         raise Refused("That is not your employee number: you can raise a query only about your own pay.", status=403)
-    if record is None and PayRecord.objects.filter(employer_id=member.employer_id, employee_number=number).exists():
-        raise Refused("That is not your employee number: you can raise a query only about your own pay.", status=403)
+    # A member the union holds no pay record for may give any number: refusing
+    # one that is on someone else's record would tell them it is. The queue
+    # shows the officer such a clash instead (queries_read).
     question = question.strip()
     if not question or len(question) > 3000:
         raise Refused("Write your question (at most 3,000 characters).")
@@ -176,15 +194,32 @@ def query_raise(*, member: Member, settlement: Settlement, employee_number: str,
 
 def queries_for(actor):
     """The open queries an officer may answer: HQ all, a link officer their employer's."""
-    everyone, employers = bargaining_employers(actor)
+    everyone, employers = query_answerers(actor)
     rows = BackPayQuery.objects.select_related("member", "settlement").filter(status=BackPayQuery.Status.OPEN)
     return rows if everyone else rows.filter(settlement__employer_id__in=employers)
+
+
+QUEUE_SHOWN = 200
+
+
+@transaction.atomic
+def queries_read(actor, *, limit: int = QUEUE_SHOWN) -> list[BackPayQuery]:
+    """The queue an officer reads: the open queries they may answer, the one
+    due soonest first, at most ``limit``. Each names a member, their employee
+    number and a question about their pay, so each is a look at that member,
+    audited as such (their "Who has looked" shows it)."""
+    others = PayRecord.objects.filter(employer_id=OuterRef("settlement__employer_id"), employee_number=OuterRef("employee_number")).exclude(
+        member_id=OuterRef("member_id"))
+    rows = list(queries_for(actor).annotate(number_clash=Exists(others)).order_by("due_on", "pk")[:limit])
+    for query in rows:
+        audit_record(actor=actor, action=Action.VIEW, subject=query.member, detail={"page": "back-pay queries", "query": query.pk})
+    return rows
 
 
 @transaction.atomic
 def query_answer(*, query: BackPayQuery, answer: str, actor, now: dt.datetime | None = None) -> BackPayQuery:
     query = BackPayQuery.objects.select_for_update().select_related("settlement").get(pk=query.pk)
-    if not may_negotiate(actor, query.settlement.employer_id):
+    if not may_answer_query(actor, query.settlement.employer_id):
         raise Refused("Only HQ or the employer's link officer can answer this query.", status=403)
     if query.status == BackPayQuery.Status.ANSWERED:
         raise Refused("This query has been answered.", status=409)
@@ -217,7 +252,7 @@ def histories_import(*, employer: Employer, csv_text: str, actor) -> int:
     by_member: dict[str, dict] = {}
     problems = []
     for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        row = _row(raw, number)
         entry = by_member.setdefault(row["membership_number"], {"employee_number": row["employee_number"], "anniversary": row.get("anniversary", ""),
                                                                 "periods": [], "lines": []})  # fmt: skip
         if entry["employee_number"] != row["employee_number"]:
@@ -237,7 +272,12 @@ def histories_import(*, employer: Employer, csv_text: str, actor) -> int:
     if problems:
         raise Refused("Nothing was imported. " + " ".join(f"{p}." for p in problems[:20]) + (f" And {len(problems) - 20} more." if len(problems) > 20 else ""))
     for membership_number, entry in by_member.items():
-        pay_record_set(member=members[membership_number], employee_number=entry["employee_number"], periods=entry["periods"], actor=actor,
-                       anniversary=dt.date.fromisoformat(entry["anniversary"]) if entry["anniversary"] else None)  # fmt: skip
+        try:
+            pay_record_set(member=members[membership_number], employee_number=entry["employee_number"], periods=entry["periods"], actor=actor,
+                           anniversary=dt.date.fromisoformat(entry["anniversary"]) if entry["anniversary"] else None)  # fmt: skip
+        except (IntegrityError, DataError, ValueError):  # a value the database cannot hold (a negative point): the whole import is undone
+            first, last = entry["lines"][0], entry["lines"][-1]
+            raise Refused(f"Nothing was imported. Member {membership_number} ({f'line {first}' if first == last else f'lines {first}-{last}'}) "
+                          "has a value the register cannot hold: check the point, hours and dates.") from None
     audit_record(actor=actor, action=Action.IMPORT, subject=None, detail={"event": "pay histories imported", "members": len(by_member), "employer": employer.pk})
     return len(by_member)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from unionhall.bargaining.models import BackPayQuery, CommitmentFollower, JobReview, JobReviewInterest, PayRecord
@@ -52,18 +53,30 @@ def _delete(rows, ids: Sequence[int]) -> int:
     return deleted
 
 
-def _answered_before(before: dt.date):
-    start = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
-    return BackPayQuery.objects.filter(status=BackPayQuery.Status.ANSWERED, answered_at__lt=start)
+def _queries_past(before: dt.date | None):
+    """Queries whose period has run by ``before``: an answered one from its
+    answer; an open one (never answered: the member left, the matter was
+    dropped) from its settlement's end, or the day its member left. With
+    ``before`` None, those whose event has happened (deleting re-checks it:
+    a member who rejoined is no longer a leaver)."""
+    if before is None:
+        answered = Q(status=BackPayQuery.Status.ANSWERED, answered_at__isnull=False)
+        open_ = Q(status=BackPayQuery.Status.OPEN)
+    else:
+        start = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
+        answered = Q(status=BackPayQuery.Status.ANSWERED, answered_at__lt=start)
+        open_ = Q(status=BackPayQuery.Status.OPEN) & (Q(settlement__ends_on__lt=before) | Q(member__status__in=LEFT, member__lapsed_on__lt=before))
+    return BackPayQuery.objects.filter(answered | open_)
 
 
 def queries_due(before: dt.date, after_id: int, limit: int) -> list[int]:
-    """Back-pay queries answered before ``before``; an open query is never due."""
-    return _ids(_answered_before(before), after_id, limit)
+    """Back-pay queries answered before ``before``, and open ones whose
+    settlement ended, or whose member left, before it."""
+    return _ids(_queries_past(before), after_id, limit)
 
 
 def queries_delete(ids: Sequence[int]) -> int:
-    return _delete(BackPayQuery.objects.filter(status=BackPayQuery.Status.ANSWERED, answered_at__isnull=False), ids)
+    return _delete(_queries_past(None), ids)
 
 
 def _of_leavers(model, before: dt.date):
@@ -93,13 +106,17 @@ def followers_delete(ids: Sequence[int]) -> int:
 
 
 def interests_due(before: dt.date, after_id: int, limit: int) -> list[int]:
-    """Interest in a job-evaluation review completed before ``before``."""
-    rows = JobReviewInterest.objects.filter(review__status=JobReview.Status.COMPLETED, review__completed_on__lt=before)
+    """Interest in a job-evaluation review completed before ``before``, and a
+    leaver's interest from the day they left, however long the review waits
+    (some are years late, some never done)."""
+    rows = JobReviewInterest.objects.filter(Q(review__status=JobReview.Status.COMPLETED, review__completed_on__lt=before)
+                                            | Q(member__status__in=LEFT, member__lapsed_on__lt=before))  # fmt: skip
     return _ids(rows, after_id, limit)
 
 
 def interests_delete(ids: Sequence[int]) -> int:
-    return _delete(JobReviewInterest.objects.filter(review__status=JobReview.Status.COMPLETED, review__completed_on__isnull=False), ids)
+    return _delete(JobReviewInterest.objects.filter(Q(review__status=JobReview.Status.COMPLETED, review__completed_on__isnull=False)
+                                                    | Q(member__status__in=LEFT)), ids)  # fmt: skip
 
 
 DECLARATIONS = [
@@ -176,7 +193,7 @@ DECLARATIONS = [
              reason="Who imported a pay scale is part of its record; the scale itself holds no one's pay."),
     NoPersonalData("bargaining.NegotiatingBody", "A negotiating body's name and constitution; its union side is offices, declared with members.Office."),
     RetentionRule(
-        key="bargaining_query", model="bargaining.BackPayQuery", action=DELETE, event="the query's answer (answered_at); an open query never",
+        key="bargaining_query", model="bargaining.BackPayQuery", action=DELETE, event="the query's answer (answered_at); an open one's settlement end (ends_on) or the day its member left (lapsed_on), whichever is first",
         due=queries_due, apply=queries_delete, keeps="the settlement, its scales and the officers' records",
     ),
     RetentionRule(
@@ -188,7 +205,7 @@ DECLARATIONS = [
         due=followers_due, apply=followers_delete, keeps="the commitment and its updates",
     ),
     RetentionRule(
-        key="bargaining_query", model="bargaining.JobReviewInterest", action=DELETE, event="the review's completion (completed_on)",
+        key="bargaining_query", model="bargaining.JobReviewInterest", action=DELETE, event="the review's completion (completed_on), or the day the member left (lapsed_on), whichever is first",
         due=interests_due, apply=interests_delete, keeps="the review, its status and dates",
     ),
 ]

@@ -36,6 +36,20 @@ def require_negotiator(user, employer_id: int | None) -> None:
         raise Refused("Only HQ, the General Secretary, the officers group or this employer's link officer can do this.", status=403)
 
 
+def query_answerers(user) -> tuple[bool, frozenset[int]]:
+    """(answers every back-pay query, the employers whose queries a link officer
+    answers). Narrower than bargaining: a query names a member, their employee
+    number and their pay, so the General Secretary and the officers group, who
+    bargain for everyone, do not read them; HQ and the link officer do."""
+    rows = list(_offices(user).filter(role__in=(Role.HQ_ADMIN, Role.LINK_OFFICER)).values_list("role", "employer_id"))
+    return any(r == Role.HQ_ADMIN for r, _ in rows), frozenset(e for r, e in rows if r == Role.LINK_OFFICER and e)
+
+
+def may_answer_query(user, employer_id: int) -> bool:
+    everyone, employers = query_answerers(user)
+    return everyone or employer_id in employers
+
+
 def is_hq(user) -> bool:
     return _offices(user).filter(role=Role.HQ_ADMIN).exists()
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from unionhall.bargaining.models import BackPayQuery, Commitment
-from unionhall.bargaining.roles import bargaining_employers
+from unionhall.bargaining.roles import bargaining_employers, query_answerers
 from unionhall.todo import ToDo
 
 SOON_DAYS = 14
@@ -15,17 +15,19 @@ SOON_DAYS = 14
 
 def to_do_for(user, *, remit=None) -> list[ToDo]:  # remit: unused, bargaining has its own scope
     """For those who bargain (HQ, the General Secretary, the officers group: all;
-    a link officer: their employer's): open back-pay queries, urgent when one is
-    due within a week, and commitments overdue or due within two weeks. Three queries."""
+    a link officer: their employer's): open back-pay queries (HQ's and a link
+    officer's only), urgent when one is due within a week, and commitments
+    overdue or due within two weeks. At most four queries."""
     everyone, employers = bargaining_employers(user)
     if not (everyone or employers):
         return []
     today = timezone.localdate()
     items = []
+    answers_all, answers_for = query_answerers(user)  # HQ, or a link officer: not everyone who bargains reads queries
     queries = BackPayQuery.objects.filter(status=BackPayQuery.Status.OPEN)
-    if not everyone:
-        queries = queries.filter(settlement__employer_id__in=employers)
-    q = queries.aggregate(n=Count("pk"), due=Min("due_on"))
+    if not answers_all:
+        queries = queries.filter(settlement__employer_id__in=answers_for)
+    q = queries.aggregate(n=Count("pk"), due=Min("due_on")) if answers_all or answers_for else {"n": 0}
     if q["n"]:
         count = q["n"]
         items.append(ToDo(f"{count} back-pay quer{'ies' if count != 1 else 'y'} to answer, the next by {q['due']:%-d %B}",

@@ -199,7 +199,7 @@ def review_interest(request, pk):
 def my_backpay(request, employee_number: str | None = None):
     """The member's own back pay under each settlement for their employer. Asked
     by another member's employee number, refused (403) and audited."""
-    record = pay.own_record(request.member)
+    record = pay.own_record_read(request.member)
     if employee_number is not None and (record is None or record.employee_number != employee_number):
         answer_refusal(request, Refused("You can check only your own back pay.", status=403), subject=request.member)
     results = []

@@ -61,6 +61,17 @@ def test_followers_are_emailed_when_the_status_changes_with_a_one_click_opt_out(
     assert Message.objects.filter(topic=notifications.TOPIC).count() == 1
 
 
+def test_a_follower_who_moved_to_another_employer_is_no_longer_emailed_its_commitments(commitment, people, union):
+    """They can no longer read it, so are not told of it, nor of the negotiator's note (review finding)."""
+    from unionhall.members.models import Member
+
+    for member in (people.alice, people.bob):
+        commitments.commitment_follow(commitment=commitment, member=member)
+    Member.objects.filter(pk=people.alice.pk).update(employer=union.northway, branch=union.coast, workplace=union.pier)
+    commitments.commitment_update(commitment=commitment, status="broken", on=timezone.localdate(), note="Talks on hold", actor=people.hq.user)
+    assert list(Message.objects.filter(topic="commitment_update").values_list("member_id", flat=True)) == [people.bob.pk]
+
+
 def test_the_one_click_list_unfollows_everything(commitment, people):
     commitments.commitment_follow(commitment=commitment, member=people.alice)
     assert mailing_list(notifications.LIST).stop(member_id=people.alice.pk) is True

@@ -91,11 +91,36 @@ def test_an_outsider_from_another_employer_sees_no_settlement(client, settlement
 
 
 def test_a_query_by_another_members_number_is_refused_audited_and_not_written(client, settlement, people):
+    from unionhall.bargaining import pay
+
+    pay.pay_record_set(member=people.bob, employee_number="E30001", anniversary=None, actor=people.hq.user,
+                       periods=[{"from": "2024-01-01", "to": "2024-12-31", "band": "4", "point": 1, "hours": "37", "full_time_hours": "37"}])  # fmt: skip
     sign_in(client, people.bob, mfa=False)
     response = client.post(reverse("bargaining_query_raise", args=[settlement.pk]), {"employee_number": "E20417", "question": "What is Alice owed?"})
     assert response.status_code == 403
     assert not BackPayQuery.objects.exists()
     assert AuditEntry.objects.filter(action="denied", actor=people.bob.user).exists()
+
+
+def test_a_member_without_a_record_gets_the_same_answer_whatever_number_and_hq_sees_the_clash(client, settlement, people):
+    sign_in(client, people.bob, mfa=False)
+    answers = [client.post(reverse("bargaining_query_raise", args=[settlement.pk]), {"employee_number": n, "question": "Where is my back pay?"})
+               for n in ("E20417", "E99999")]  # Alice's number, and nobody's  # fmt: skip
+    assert [a.status_code for a in answers] == [302, 302] and BackPayQuery.objects.count() == 2
+    sign_in(client, people.hq)
+    page = client.get(reverse("bargaining_queries")).content.decode()
+    assert page.count("This employee number is on another member's pay record") == 1
+
+
+def test_a_members_own_pay_history_read_is_audited_even_with_no_back_pay_worked_out(client, people):
+    from unionhall.bargaining import pay
+
+    pay.pay_record_set(member=people.alice, employee_number="E777", anniversary=None, actor=people.hq.user,
+                       periods=[{"from": "2024-01-01", "to": "2024-12-31", "band": "4", "point": 1, "hours": "18.5", "full_time_hours": "37"}])  # fmt: skip
+    sign_in(client, people.alice, mfa=False)
+    page = client.get(reverse("bargaining_my_backpay")).content.decode()
+    assert "Employee number E777" in page  # no settlement: nothing worked out, the history shown
+    assert AuditEntry.objects.filter(actor=people.alice.user, action="view", detail__event="own pay history read").count() == 1
 
 
 def test_a_member_raises_a_query_and_hq_sees_it_in_the_queue(client, settlement, people):

@@ -80,11 +80,69 @@ def test_a_query_by_the_members_own_number_is_queued_with_a_due_date(settlement,
     assert list(pay.queries_for(people.gina.user)) == []  # Northway's link officer
 
 
-def test_a_query_about_another_members_pay_is_refused_and_nothing_is_written(settlement, people):
+def test_a_query_about_another_members_pay_is_refused_when_the_asker_has_their_own_number(settlement, people):
+    pay.pay_record_set(member=people.bob, employee_number="E30001", anniversary=None, actor=people.hq.user,
+                       periods=[{"from": "2024-01-01", "to": "2024-12-31", "band": "4", "point": 1, "hours": "37", "full_time_hours": "37"}])  # fmt: skip
     with pytest.raises(Refused) as e:
         pay.query_raise(member=people.bob, settlement=settlement, employee_number="E20417", question="What is Alice owed?")
     assert e.value.status == 403
     assert not BackPayQuery.objects.exists()
+
+
+def test_a_member_without_a_pay_record_learns_nothing_of_whose_a_number_is_and_the_officer_sees_the_clash(settlement, people):
+    """Before, a number on someone's record was refused and a free one taken: an
+    oracle for which employee numbers exist (review finding). Now both are
+    taken alike; the officer is told which one clashes, and answers carefully."""
+    taken = pay.query_raise(member=people.bob, settlement=settlement, employee_number="E20417", question="What is Alice owed?")
+    free = pay.query_raise(member=people.bob, settlement=settlement, employee_number="E99999", question="Where is my back pay?")
+    clash = {q.pk: q.number_clash for q in pay.queries_read(people.hq.user)}
+    assert clash == {taken.pk: True, free.pk: False}
+    own = pay.query_raise(member=people.alice, settlement=settlement, employee_number="E20417", question="June?")
+    assert {q.pk: q.number_clash for q in pay.queries_read(people.hq.user)}[own.pk] is False  # her own number
+
+
+def test_only_hq_and_the_employers_link_officer_read_or_answer_queries_not_everyone_who_bargains(settlement, people, union):
+    """The General Secretary and the officers group bargain for everyone, but a
+    query names a member, their employee number and their pay (review finding:
+    a workplace rep in the officers group read and answered every employer's)."""
+    from tests.unionhall.conftest import give_office, make_member
+    from unionhall.members.models import Role
+
+    q = pay.query_raise(member=people.alice, settlement=settlement, employee_number="E20417", question="Was my June increment counted?")
+    og = make_member("OG1", union.coast, union.pier, first_name="Olga", last_name="Group")
+    give_office(og, Role.OFFICERS_GROUP)
+    give_office(og, Role.WORKPLACE_REP, workplace=union.pier)
+    assert list(pay.queries_for(og.user)) == []
+    with pytest.raises(Refused) as e:
+        pay.query_answer(query=q, answer="Yes", actor=og.user)
+    assert e.value.status == 403 and BackPayQuery.objects.get().status == "open"
+    give_office(people.gina, Role.LINK_OFFICER, employer=union.pps)  # now PPS's link officer too
+    assert list(pay.queries_for(people.gina.user)) == [q]
+
+
+def test_reading_the_query_queue_is_a_look_at_each_member_listed(settlement, people):
+    q = pay.query_raise(member=people.alice, settlement=settlement, employee_number="E20417", question="June?")
+    before = AuditEntry.objects.count()
+    assert [r.pk for r in pay.queries_read(people.hq.user)] == [q.pk]
+    looked = AuditEntry.objects.order_by("pk")[before:]
+    assert [(e.action, e.subject_type, e.subject_id, e.detail.get("query")) for e in looked] == [("view", "members.member", str(people.alice.pk), q.pk)]
+
+
+def test_a_scale_or_history_line_with_more_fields_than_the_header_is_refused_not_a_crash(people, union):
+    with pytest.raises(Refused, match="Line 2 has more fields than the header"):
+        pay.scale_import(employer=union.pps, name="2024", csv_text='band,point,annual,effective_from\n4,1,30000.00,2024-04-01,=HYPERLINK("http://x")\n',
+                         actor=people.hq.user)  # fmt: skip
+    with pytest.raises(Refused, match="Line 3 has more fields than the header"):
+        pay.histories_import(employer=union.pps, csv_text=HISTORY_HEADER + "A1,E1,2024-04-01,2024-05-19,4,1,18.5,37,\nB1,E2,2024-04-01,2024-07-31,4,2,37,37,,x\n",
+                             actor=people.hq.user)  # fmt: skip
+    assert not PayScale.objects.exists() and not PayPeriod.objects.exists()
+
+
+def test_a_history_the_database_cannot_hold_is_refused_whole(people, union):
+    text = HISTORY_HEADER + "A1,E1,2024-01-01,2024-12-31,4,1,37,37,\nB1,E2,2024-01-01,2024-12-31,4,-1,37,37,\n"  # a negative point
+    with pytest.raises(Refused, match=r"Member B1 \(line 3\) has a value the register cannot hold"):
+        pay.histories_import(employer=union.pps, csv_text=text, actor=people.hq.user)
+    assert not PayPeriod.objects.exists() and pay.own_record(people.alice) is None
 
 
 def test_a_query_is_answered_once_by_hq(settlement, people):

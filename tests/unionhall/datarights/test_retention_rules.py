@@ -138,12 +138,19 @@ def a_query(settlement, member, *, answered: dt.date | None, raised=dt.date(2018
     )  # fmt: skip
 
 
-def test_back_pay_queries_go_six_years_after_their_answer_and_open_ones_never(people, pay_world):
-    settlement, _ = pay_world
-    gone = a_query(settlement, people.alice, answered=dt.date(2019, 1, 10))
-    kept = [a_query(settlement, people.bob, answered=dt.date(2021, 6, 1)), a_query(settlement, people.carol, answered=None, raised=dt.date(2017, 1, 1))]
+def test_back_pay_queries_go_six_years_after_their_answer_or_an_open_ones_settlement_end_or_its_member_leaving(people, union, pay_world):
+    """An open query was kept for ever before (review finding): one never answered, its settlement long over, stayed."""
+    settlement, _ = pay_world  # ended 31 July 2018: more than six years before TODAY
+    recent = Settlement.objects.create(employer=union.pps, title="2022 settlement", old_scale=settlement.old_scale, new_scale=settlement.new_scale,
+                                       starts_on=dt.date(2022, 4, 1), ends_on=dt.date(2022, 7, 31))  # fmt: skip
+    leaver = left(make_member("Q4", union.north, union.harbour), dt.date(2019, 1, 1))
+    gone = [a_query(settlement, people.alice, answered=dt.date(2019, 1, 10)),
+            a_query(settlement, people.carol, answered=None, raised=dt.date(2017, 1, 1)),  # open, its settlement over in 2018
+            a_query(recent, leaver, answered=None, raised=dt.date(2018, 12, 1))]  # open, its member gone since 2019  # fmt: skip
+    kept = [a_query(settlement, people.bob, answered=dt.date(2021, 6, 1)),
+            a_query(recent, people.dave, answered=None, raised=dt.date(2022, 5, 1))]  # fmt: skip
     retention.retention_run(today=TODAY)
-    assert not BackPayQuery.objects.filter(pk=gone.pk).exists()
+    assert not BackPayQuery.objects.filter(pk__in=[q.pk for q in gone]).exists()
     assert set(BackPayQuery.objects.values_list("pk", flat=True)) == {q.pk for q in kept}
     assert Settlement.objects.filter(pk=settlement.pk).exists()
 
@@ -164,7 +171,7 @@ def test_a_leavers_pay_record_and_follows_go_six_years_after_they_left_and_a_mem
     assert run.counts["bargaining_query:bargaining.PayRecord"] == 1
 
 
-def test_interest_in_a_review_goes_six_years_after_it_was_completed(people, union):
+def test_interest_in_a_review_goes_six_years_after_it_was_completed_or_the_member_left(people, union):
     old = JobReview.objects.create(employer=union.pps, role_title="Case officer", priority_group=1, promised_on=dt.date(2018, 1, 1),
                                    status="completed", completed_on=dt.date(2019, 1, 1), created_on=dt.date(2018, 1, 1))  # fmt: skip
     recent = JobReview.objects.create(employer=union.pps, role_title="Admin", priority_group=1, promised_on=dt.date(2023, 1, 1),
@@ -173,8 +180,14 @@ def test_interest_in_a_review_goes_six_years_after_it_was_completed(people, unio
                                        created_on=dt.date(2017, 1, 1))  # fmt: skip
     for review in (old, recent, waiting):
         JobReviewInterest.objects.create(review=review, member=people.alice, evidence="My duties changed.")
+    # A leaver's evidence goes six years after they left, however long the review waits (review finding: kept for ever before).
+    leaver = left(make_member("Q2", union.north, union.harbour), dt.date(2019, 1, 1))
+    recent_leaver = left(make_member("Q3", union.north, union.harbour), dt.date(2024, 1, 1))
+    for member in (leaver, recent_leaver):
+        JobReviewInterest.objects.create(review=waiting, member=member, evidence="I now manage a caseload of 60.")
     retention.retention_run(today=TODAY)
-    assert set(JobReviewInterest.objects.values_list("review_id", flat=True)) == {recent.pk, waiting.pk}
+    assert set(JobReviewInterest.objects.values_list("review_id", "member_id")) == {
+        (recent.pk, people.alice.pk), (waiting.pk, people.alice.pk), (waiting.pk, recent_leaver.pk)}
 
 
 def test_the_run_writes_one_audit_entry_per_kind_with_counts_never_whose(people, pay_world):
