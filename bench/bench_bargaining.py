@@ -92,7 +92,7 @@ def run(engine, args):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     client = Client()
-    client.force_login(User.objects.get(email="member@demo.unionhall.test"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(User.objects.get(email="member@demo.unionhall.test"), backend="unionhall.members.backends.ModelBackend")
     views = [f"?sort={s}&show={f}" for s in ("late", "due", "recent") for f in ("open", "overdue", "delivered", "all")] + ["?sort=late&show=all&page=20"]
     results, everything, queries, cpu_all = {}, [], set(), []
     baseline = []

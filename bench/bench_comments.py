@@ -88,7 +88,7 @@ def run(engine, args):
     members = list(Member.objects.filter(user__isnull=False)[:200])
     reader = Member.objects.get(email__startswith="member@")
     client = Client()
-    client.force_login(reader.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(reader.user, backend="unionhall.members.backends.ModelBackend")
     url = f"/bulletins/{series.slug}/{bulletin.number}/"
 
     results = {}

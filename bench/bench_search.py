@@ -65,7 +65,7 @@ def run(engine, args):
     for who in ("admin", "secretary"):
         client = Client()
         user = User.objects.get(email=f"{who}@demo.unionhall.test")
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="unionhall.members.backends.ModelBackend")
         session = client.session
         session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
         session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "mfa", "at": time.time(), "type": "totp"}]

@@ -77,7 +77,7 @@ def signed_in(email: str):
 
     client = Client()
     user = User.objects.get(email=email)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="unionhall.members.backends.ModelBackend")
     session = client.session
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "mfa", "at": time.time(), "type": "totp"}]

@@ -23,3 +23,19 @@ def test_an_inactive_user_is_nobody_to_either_backend(people):
     User.objects.filter(pk=user.pk).update(is_active=False)
     for backend in (ModelBackend(), AuthenticationBackend()):
         assert backend.get_user(user.pk) is None
+
+
+def test_every_sign_in_the_benches_and_tests_make_names_a_backend_the_site_has(settings):
+    """A session names the backend that signed it in, and a backend the site no
+    longer lists signs nobody in: five benches measured redirects to the
+    sign-in page after the backends moved to members.backends."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    named = {}
+    for path in [*root.glob("bench/*.py"), *root.glob("tests/**/*.py")]:
+        for backend in re.findall(r"""backend\s*=\s*["']([\w.]+)["']|_auth_user_backend["']\]\s*=\s*["']([\w.]+)["']""", path.read_text()):
+            named.setdefault(next(b for b in backend if b), []).append(path.name)
+    assert named, "no sign-in found: the pattern is out of date"
+    assert set(named) <= set(settings.AUTHENTICATION_BACKENDS), {b: files for b, files in named.items() if b not in settings.AUTHENTICATION_BACKENDS}
