@@ -139,7 +139,13 @@ def check_submit(*, member: Member, campaign: Campaign, draft: EvidenceDraft) ->
         raise Refused(f"Send at most {MAX_FILES} photos or PDFs.")
     if sum(len(u.data) for u in draft.uploads) > MAX_TOTAL_BYTES:
         raise Refused(f"Your files come to more than {MAX_TOTAL_BYTES // (1024 * 1024)} MB together.", status=413)
-    return [check_file(u) for u in draft.uploads]
+    checked = [check_file(u) for u in draft.uploads]
+    if draft.keep_name_from_officers and any(c.kind == "pdf" for c in checked):
+        # A PDF is stored as sent, and one saved from a word processor names its
+        # author inside it: the officer who downloads it would read the name.
+        raise Refused("A PDF can carry its author's name inside it, and officers would see it. To keep your name from officers, "
+                      "send photos instead (we keep only the picture), or copy the words into your account.", status=415)  # fmt: skip
+    return checked
 
 
 # --- How long evidence is kept ---------------------------------------------------------------

@@ -91,7 +91,8 @@ class ReplyForm(forms.Form):
 class EvidenceForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), max_length=20_000, label="What happened")
     keep_name_from_officers = forms.BooleanField(required=False, label="Keep my name from officers",
-        help_text="We store your evidence with no link to you that any officer can see, and give you a receipt code to follow it up.")  # fmt: skip
+        help_text="We store your evidence with no link to you that any officer can see, and give you a receipt code to follow it up. "
+                  "Send photos, not PDFs: a PDF can carry its author's name inside it.")  # fmt: skip
     consent_quote = forms.BooleanField(required=False, label="You may quote my words in a public submission")
     consent_name = forms.BooleanField(required=False, label="You may give my name with them")
 

@@ -17,6 +17,7 @@ Pure Python: imports nothing of Django or of the project."""
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 
 SHINGLE = 4
@@ -32,16 +33,29 @@ _SIGN_OFF = re.compile(r"^\s*(yours\s+(sincerely|faithfully|truly)|kind\s+regard
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
+SIGNATURE_WORDS_AT_MOST = 40  # what may follow a sign-off: a name, an address, a membership number
+
+
+def visible(text: str) -> str:
+    """``text`` as it reads: compatibility forms folded (NFKC: full-width
+    letters, ligatures) and invisible format characters (zero-width spaces
+    and joiners, soft hyphens) removed, so a copy sprinkled with them is still
+    the copy its reader sees."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text or "") if unicodedata.category(c) != "Cf")
+
+
 def letter_core(text: str) -> str:
     """The body of a letter without the greeting line (a first non-empty line
-    beginning "Dear" or "To") and without the sign-off line and all after it."""
-    lines = (text or "").replace("\r\n", "\n").split("\n")
+    beginning "Dear" or "To") and without the sign-off line and all after it.
+    A sign-off counts only where little follows it (a name and address): a
+    "Thank you" line above paragraphs of text does not end the letter."""
+    lines = visible(text).replace("\r\n", "\n").split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
     if lines and _GREETING.match(lines[0]):
         lines.pop(0)
     for index, line in enumerate(lines):
-        if _SIGN_OFF.match(line):
+        if _SIGN_OFF.match(line) and len(_WORD.findall("\n".join(lines[index + 1 :]))) <= SIGNATURE_WORDS_AT_MOST:
             lines = lines[:index]
             break
     return "\n".join(lines)

@@ -662,6 +662,18 @@ def shown(count: int, *, exact: bool) -> int | str:
     return count if exact or count == 0 or count >= FEWER_THAN else f"fewer than {FEWER_THAN}"
 
 
+def shown_total(counts, *, exact: bool) -> int | str:
+    """The sum of ``counts`` as shown beside them: exactly to HQ; to anyone
+    else, where any of them shows as "fewer than 10", only "at least" the
+    sum the reader could work out anyway (each hidden count is at least 1),
+    so the exact total cannot give a hidden count away by subtraction."""
+    counts = list(counts)
+    hidden = [c for c in counts if shown(c, exact=exact) != c]
+    if not hidden:
+        return shown(sum(counts), exact=exact)
+    return f"at least {sum(counts) - sum(hidden) + len(hidden)}"
+
+
 @dataclass(frozen=True)
 class BranchCount:
     branch: str

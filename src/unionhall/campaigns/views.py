@@ -342,13 +342,18 @@ def campaign_report(request, slug: str):
     unreached = (services.mps_not_reached(remit=remit, campaign=campaign, tallies=tallies, supporting=supporting, branch_ids=branch_ids,
                                              employer_ids=employer_ids)
                  if campaign.target == Campaign.Target.MP else [])  # fmt: skip
+    by_branch = services.branch_counts(campaign)
+    # The total is the sum by seat and by branch alike: shown exactly only if no count of either is hidden.
+    total = services.shown_total((c.letters for c in counts), exact=exact)
+    if isinstance(total, int):
+        total = services.shown_total((b.letters for b in by_branch), exact=exact)
     hexes = hex_map({c.code: c.letters for c in counts}, exact=exact)
     mark = campaign.target == Campaign.Target.MP
     context = {
         "campaign": campaign, "counts": counts, "help_count": help_count, "held_count": held_count,
-        "total": services.shown(sum(c.letters for c in counts), exact=exact), "exact": exact,
+        "total": total, "exact": exact,
         "rows": report_html.count_rows([(c.name, services.shown(c.letters, exact=exact)) for c in counts], empty="No letters sent yet."),
-        "branches": report_html.count_rows([(b.branch, services.shown(b.letters, exact=exact)) for b in services.branch_counts(campaign)],
+        "branches": report_html.count_rows([(b.branch, services.shown(b.letters, exact=exact)) for b in by_branch],
                                            empty="No letters sent yet."),
         "unreached": [(u.representative, services.shown(u.members, exact=exact)) for u in unreached[:UNREACHED_SHOWN]],
         "unreached_count": len(unreached), "mps_written": len({c.code for c in counts if c.code}),
@@ -357,7 +362,7 @@ def campaign_report(request, slug: str):
         "responsiveness": report_html.responsiveness_rows(
             [_masked(r, exact) for r in responsiveness], action=reverse("campaigns_supporter", args=[campaign.slug]),
             csrf_token=get_token(request), mark=mark),
-        "replies_total": services.shown(sum(r.replies for r in responsiveness), exact=exact),
+        "replies_total": services.shown_total((r.replies for r in responsiveness), exact=exact),
         "replies_kept": replies.replies_kept_count(remit=remit, campaign=campaign),
     }  # fmt: skip
     return render(request, "campaigns/report.html", context)
@@ -431,7 +436,9 @@ def campaign_status(request, slug: str):
 
 def _masked(row: replies.Responsiveness, exact: bool) -> dict:
     counts = ("sent", "asked", "replies", "answered_points")
-    return {**row.__dict__, **{f: services.shown(getattr(row, f), exact=exact) for f in counts}}
+    masked = {f: services.shown(getattr(row, f), exact=exact) for f in counts}
+    # A mean over fewer than 10 replies would give one writer's figure away.
+    return {**row.__dict__, **masked, **({"mean_days": None} if masked["replies"] != row.replies else {})}
 
 
 @officer_required

@@ -23,10 +23,11 @@ exact Fisher test.
 import csv
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from scipy.stats import fisher_exact
 from scipy.stats.contingency import relative_risk
 
@@ -107,27 +108,58 @@ def parse_group_counts(rows: list[list[str]]) -> list[GroupOutcome]:
     return out
 
 
-def count_member_outcomes(rows: list[list[str]], characteristic: str) -> list[GroupOutcome]:
+def count_member_outcomes(rows: list[list[str]], characteristic: str) -> tuple[list[GroupOutcome], list[str]]:
     """Join ``membership_number,outcome`` rows with consenting members'
-    answers and count per group, in memory; only the counts leave."""
+    answers and count per group, in memory; only the counts leave, with the
+    list's roster (``roster_of``). Every number must be a member's: a list
+    padded with made-up numbers would count them "Not recorded" and leave
+    one real member alone in their group."""
     outcomes: dict[str, bool] = {}
+    lines: dict[str, int] = {}
     for line, row in enumerate(rows[1:], start=2):
         if len(row) < 2 or not row[0].strip() or not row[1].strip():
             raise Refused(f"Line {line}: every row needs a membership number and an outcome.")
         value = row[1].strip().lower()
         if value not in YES | NO:
             raise Refused(f"Line {line}: the outcome “{row[1].strip()}” must be yes or no.")
-        outcomes[row[0].strip()] = value in YES
-    known = dict(
-        Characteristics.objects.filter(member__membership_number__in=list(outcomes)).values_list("member__membership_number", characteristic)
-    )
+        number = row[0].strip()
+        if number in outcomes:
+            raise Refused(f"Line {line}: membership number {number} is listed twice (first on line {lines[number]}).")
+        outcomes[number], lines[number] = value in YES, line
+    members = dict(Member.objects.filter(membership_number__in=list(outcomes)).values_list("membership_number", "pk"))
+    unknown = [n for n in outcomes if n not in members]
+    if unknown:
+        shown = ", ".join(f"line {lines[n]} ({n})" for n in unknown[:10])
+        raise Refused(f"Nothing was imported: {len(unknown)} membership number{'s are' if len(unknown) != 1 else ' is'} not on the register: {shown}"
+                      f"{' and more' if len(unknown) > 10 else ''}.")  # fmt: skip
+    known = dict(Characteristics.objects.filter(member_id__in=list(members.values())).values_list("member__membership_number", characteristic))
     totals: dict[str, list[int]] = {}
     for number, had in outcomes.items():
         group = known.get(number) or NOT_RECORDED
         t = totals.setdefault(group, [0, 0])
         t[0] += 1
         t[1] += had
-    return [GroupOutcome(g, t, k) for g, (t, k) in totals.items()]
+    return [GroupOutcome(g, t, k) for g, (t, k) in totals.items()], roster_of(members.values())
+
+
+def roster_of(member_ids) -> list[str]:
+    """Keyed fingerprints of members (HMAC with the site's secret key): the
+    same member gives the same fingerprint in every list, and nobody without
+    the key can tell whose it is."""
+    return sorted(salted_hmac("unionhall.surveys.outcome-roster", str(pk)).hexdigest()[:16] for pk in member_ids)
+
+
+def _refuse_near_copies(roster: list[str], threshold: int) -> None:
+    """Refuse a member-keyed list that differs from an earlier one by fewer
+    members than either's threshold, but by some: the two reports side by side
+    would give those few members' groups away by subtraction."""
+    new = set(roster)
+    for earlier in OutcomeSet.objects.filter(member_keyed=True).only("title", "imported_at", "threshold", "roster"):
+        differ = len(new ^ set(earlier.roster))
+        if 0 < differ < max(threshold, earlier.threshold):
+            raise Refused(f"Nothing was imported: this list differs from “{earlier.title}” (imported {earlier.imported_at:%-d %B %Y}) by only "
+                          f"{differ} member{'s' if differ != 1 else ''}. Published side by side, the two would show those members' groups. "
+                          f"Import a list that differs from it by at least {max(threshold, earlier.threshold)} members.")  # fmt: skip
 
 
 def outcomes_import(*, by, title: str, characteristic: str, outcome_label: str, adverse: bool, threshold: int, source: str,
@@ -140,16 +172,19 @@ def outcomes_import(*, by, title: str, characteristic: str, outcome_label: str, 
         raise Refused(f"The threshold can be no lower than {MINIMUM_THRESHOLD}.")
     rows = _rows(data)
     heading = [c.strip().lower() for c in rows[0]]
+    roster = []
     if heading[:1] == ["membership_number"]:
-        groups = count_member_outcomes(rows, characteristic)
+        groups, roster = count_member_outcomes(rows, characteristic)
     else:
         groups = parse_group_counts(rows)
     if not groups:
         raise Refused("The file has no groups.")
     with transaction.atomic():
+        if roster:
+            _refuse_near_copies(roster, threshold)
         outcome_set = OutcomeSet.objects.create(
             title=title[:200], characteristic=characteristic, outcome_label=outcome_label[:60], adverse=adverse,
-            threshold=threshold, source=source[:200], imported_by=by, imported_at=timezone.now(),
+            threshold=threshold, source=source[:200], imported_by=by, imported_at=timezone.now(), member_keyed=bool(roster), roster=roster,
         )  # fmt: skip
         OutcomeCount.objects.bulk_create(OutcomeCount(outcome_set=outcome_set, group=g.group, total=g.total, outcome=g.outcome) for g in groups)
         audit_record(actor=by, action=Action.IMPORT, subject=outcome_set, detail={"outcomes": "imported", "groups": len(groups)})
@@ -210,7 +245,15 @@ def outcome_report(outcome_set: OutcomeSet) -> Report:
             flagged = worse and p < 0.05
         rows.append(Row(g.group, g.members, g.total, g.outcome, 100 * g.outcome / g.total, rr,
                         None if lo is None or math.isnan(lo) else lo, None if hi is None or math.isnan(hi) else hi, p, flagged))  # fmt: skip
-    return Report(outcome_set, tuple(rows), rep.reference, rep.total, rep.outcome, rep.notes, _finding(outcome_set, rows, rep.reference))
+    notes = rep.notes
+    if outcome_set.member_keyed:
+        # Counted from members' own answers: which groups "Other" holds is not
+        # shown (a list of one member's group and twenty unrecorded would name it).
+        rows = [r if len(r.members) == 1 else Row(r.group, (r.group,), *astuple(r)[2:]) for r in rows]
+        notes = tuple(n for n in rep.notes if "was merged into" not in n)
+        if any(r.group == "Other" for r in rows):
+            notes += ("Groups too small to show alone are merged into “Other”; which groups it holds is not shown, as these counts come from members' own answers.",)
+    return Report(outcome_set, tuple(rows), rep.reference, rep.total, rep.outcome, notes, _finding(outcome_set, rows, rep.reference))
 
 
 def _finding(outcome_set: OutcomeSet, rows: list[Row], reference: str | None) -> str:

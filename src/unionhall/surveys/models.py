@@ -295,6 +295,12 @@ class OutcomeSet(models.Model):
     source = models.CharField(max_length=200, blank=True)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     imported_at = models.DateTimeField()
+    # A set counted from one row per member (equality.count_member_outcomes):
+    # keyed fingerprints of the members it listed, not their outcomes, kept to
+    # refuse a later list that differs from it by too few members (two reports
+    # side by side would show those members' groups by subtraction).
+    member_keyed = models.BooleanField(default=False)
+    roster = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-imported_at", "-pk"]

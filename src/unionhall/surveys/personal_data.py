@@ -179,7 +179,8 @@ DECLARATIONS = [
     _officer("surveys.FreeText", ("reviewed_by",), ("run__survey__title", "status", "reviewed_at"), ("reviewed_by__member",),
              "Who reviewed a free-text answer before publication explains what was published. The answer itself is linked to no one and is not exported."),
     _officer("surveys.OutcomeSet", ("imported_by",), ("title", "imported_at"), ("imported_by__member",),
-             "Who imported a set of outcome counts is part of its record; it holds only group counts."),
+             "Who imported a set of outcome counts is part of its record; it holds only group counts (and, for a list of members, "
+             "keyed fingerprints of those listed, not their outcomes, to refuse a near-copy list)."),
     RetentionRule(
         key="survey_response", model="surveys.Response", action=DELETE, event=RUN_CLOSED,
         due=responses_due, apply=responses_delete,

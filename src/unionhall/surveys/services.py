@@ -5,6 +5,7 @@ actions run in one transaction. Times come in as ``now`` so tests control them.
 """
 
 import datetime as dt
+import logging
 import random
 from decimal import Decimal, InvalidOperation
 
@@ -35,6 +36,8 @@ MAX_TEXT = 4000
 
 
 # --- Who may do what --------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
 
 
 def remit_covers_survey(remit: Remit, survey: Survey) -> bool:
@@ -120,6 +123,8 @@ def check_questions(questions: list[dict]) -> None:
         lo, hi = q.get("min_value"), q.get("max_value")
         if lo is not None and hi is not None and Decimal(str(lo)) > Decimal(str(hi)):
             raise Refused(f"Question {n}: the smallest allowed number is above the largest.")
+        if any(v is not None and Decimal(str(v)) < 0 for v in (lo, hi)):
+            raise Refused(f"Question {n}: numbers counted here (caseloads, hours, pay) are never below 0.")
 
 
 @transaction.atomic
@@ -246,6 +251,8 @@ def _clean_one(q: Question, value):
             raise ValueError("give a number.") from None
         if not number.is_finite():
             raise ValueError("give a number.")
+        if number < 0:  # results sum what members give (caseloads, hours, pay): one negative answer would stop them
+            raise ValueError("give a number of at least 0.")
         if q.min_value is not None and number < q.min_value or q.max_value is not None and number > q.max_value:
             unit = f" {q.unit}" if q.unit else ""
             if q.min_value is not None and q.max_value is not None:
@@ -399,7 +406,11 @@ def close_due_runs(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     done = 0
     for run in runs_to_close(now):
-        run_close(run, now=now)
+        try:
+            run_close(run, now=now)
+        except Exception:  # one run that cannot be closed must not keep every other survey's results unpublished
+            logger.exception("survey run %s could not be closed; the others go on", run.pk)
+            continue
         done += 1
     return done
 

@@ -214,15 +214,30 @@ def test_the_review_page_reads_a_fixed_number_of_queries_and_audits_what_was_rea
 
     few = count()
     for member in (people.bob, people.carol, people.dave):
-        submit(member, call, evidence.Upload("b.pdf", PDF), keep_name_from_officers=member == people.dave)
+        anonymous = member == people.dave  # a PDF may name its author: anonymous evidence sends photos
+        submit(member, call, evidence.Upload("b.jpg", photo_with_location()) if anonymous else evidence.Upload("b.pdf", PDF), keep_name_from_officers=anonymous)
     assert count() == few
     read = AuditEntry.objects.filter(detail__page="evidence").order_by("-pk").first()
     assert sorted(read.detail["submissions"]) == sorted(Submission.objects.values_list("pk", flat=True))
 
 
+def test_evidence_kept_from_officers_takes_photos_not_pdfs_which_can_name_their_author(people, call, settings):
+    """A PDF is stored as sent, and one saved from a word processor carries
+    "/Author (Alice Archer)": the officer's download named the member who
+    asked to stay anonymous (review finding). Photos lose all but the picture."""
+    from unionhall.refusals import Refused
+
+    from_word = PDF.replace(b"trailer <<>>", b"2 0 obj << /Author (Alice Archer) >> endobj\ntrailer << /Info 2 0 R >>")
+    with pytest.raises(Refused, match="A PDF can carry its author's name") as refused:
+        submit(people.alice, call, evidence.Upload("office.jpg", photo_with_location()), evidence.Upload("damp.pdf", from_word), keep_name_from_officers=True)
+    assert refused.value.status == 415 and not Submission.objects.exists() and stored_files(settings) == []
+    named, _ = submit(people.alice, call, evidence.Upload("damp.pdf", from_word))  # with her name, as she chose
+    assert named.member_id == people.alice.pk and named.files.get().kind == "pdf"
+
+
 def test_erasure_deletes_named_evidence_and_its_files_but_cannot_find_anonymous(people, call, settings):
     named, _ = submit(people.alice, call, evidence.Upload("a.pdf", PDF))
-    anonymous, _ = submit(people.alice, call, evidence.Upload("b.pdf", PDF), keep_name_from_officers=True)
+    anonymous, _ = submit(people.alice, call, evidence.Upload("b.jpg", photo_with_location()), keep_name_from_officers=True)
     assert len(stored_files(settings)) == 2
     assert evidence.submissions_erase(member_id=people.alice.pk) == 1
     assert list(Submission.objects.values_list("pk", flat=True)) == [anonymous.pk]

@@ -72,3 +72,24 @@ def test_a_sentence_of_ones_own_counts_and_a_filled_blank_does_not():
     m = likeness.shingles(model)
     assert likeness.own_runs(likeness.shingles(filled), m) < likeness.OWN_RUNS_AT_LEAST
     assert likeness.own_runs(likeness.shingles(added), m) >= likeness.OWN_RUNS_AT_LEAST
+
+
+def test_invisible_characters_and_compatibility_forms_do_not_make_a_copy_new():
+    """A copy with a zero-width space inside every word reads the same to its MP
+    and measured 0.0 alike, so it was sent, not held (review finding)."""
+    letter = ("Dear MP,\n\nCaseloads at the Harbour office have doubled since the spring and three officers "
+              "have left without being replaced; the evening duty rota now runs on goodwill alone.\n\nYours sincerely,\nA member")
+    disguised = letter.replace("a", "a\u200b").replace("e", "\u00ad\ufeffe").replace("Caseloads", "Ｃａｓｅｌｏａｄｓ")
+    assert disguised != letter
+    assert likeness.likeness(likeness.shingles(letter), likeness.shingles(disguised)) == 1.0
+
+
+def test_a_thank_you_line_above_paragraphs_of_text_does_not_end_the_part_compared():
+    copied = ("Probation officers across the region now carry caseloads far above the agreed ceiling, court reports are written "
+              "late at night, agency staff come and go within weeks, and sickness absence has reached a level nobody in the service "
+              "can remember; we ask you to raise this with the minister before the spending review closes, word for word.")
+    a = f"Dear MP,\n\nMy own opening words about my office.\nThank you\n{copied}\n\nYours sincerely,\nA member"
+    b = f"Dear MP,\n\nQuite different words of another writer.\nThank you\n{copied}\n\nYours sincerely,\nAnother member"
+    assert "word for word" in likeness.letter_core(a)
+    assert likeness.likeness(likeness.shingles(a), likeness.shingles(b)) > likeness.HOLD_ABOVE
+    assert likeness.letter_core("Dear MP,\nMy words.\nYours sincerely,\nAlice Archer\n1 Mill Road\nNewcastle NE1 4ST") == "My words."

@@ -46,6 +46,20 @@ def test_counts_by_branch_and_masking_outside_hq(client, people, union):
     assert ">1<" not in html.replace("<strong>1</strong>", "")  # no exact small count anywhere but the MPs-written figure
 
 
+def test_a_hidden_count_cannot_be_worked_out_from_the_total_beside_it(client, people, union):
+    """Ten letters to one seat, one to another: "fewer than 10" beside "11 letters
+    sent" told a branch secretary the second seat had exactly one (review finding)."""
+    campaign = make_campaign(people.carol.user, slug="north-only", branches=[union.north])
+    for i in range(10):
+        _sent(campaign, make_member(f"W{i}", union.north, union.harbour), "E14001404")
+    _sent(campaign, people.alice, "E14001063")
+    sign_in(client, people.carol)
+    html = client.get(reverse("campaigns_report", args=[campaign.slug])).content.decode()
+    assert "fewer than 10" in html and "<strong>at least 11</strong> letters sent" in html and "<strong>11</strong>" not in html
+    sign_in(client, people.hq)  # HQ sees every count exactly
+    assert "<strong>11</strong> letters sent" in client.get(reverse("campaigns_report", args=[campaign.slug])).content.decode()
+
+
 def test_members_see_the_total_masked_under_ten(client, people, campaign):
     write_and_confirm(people.alice, campaign)
     sign_in(client, people.bob, mfa=False)

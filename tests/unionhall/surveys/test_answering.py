@@ -165,3 +165,33 @@ def test_the_standard_pulse_uses_the_hse_demands_items_on_their_own_scale(people
     items = [q for q in survey.questions.all() if q.label.startswith("HSE demands")]
     assert len(items) == 8 and all(q.choice_list == list(pulse.FREQUENCY) for q in items)
     assert survey.is_anonymous and survey.repeat == "monthly"
+
+
+def test_a_negative_number_is_refused_whatever_range_the_officer_set(people, now):
+    """Results sum what members give: one -1 stopped a run's results, and with
+    them the hourly job's every later close (review finding)."""
+    open_range = [{"kind": "number", "text": "Overtime hours last week"}]  # "number | Overtime" in the form: no range
+    run = services.survey_create(by=people.hq.user, remit=remit_for(people.hq.user), title="Overtime", questions=open_range, now=now).runs.get()
+    with pytest.raises(Refused, match="at least 0"):
+        services.response_submit(run=run, member=people.alice, raw={"q1": "-1"}, now=now)
+    assert not Response.objects.exists()
+    with pytest.raises(Refused, match="never below 0"):
+        services.survey_create(by=people.hq.user, remit=remit_for(people.hq.user), title="Owed", now=now,
+                               questions=[{"kind": "number", "text": "Pay owed", "min_value": -100, "max_value": 100}])  # fmt: skip
+
+
+def test_one_run_that_cannot_be_closed_leaves_the_others_to_close(people, now, monkeypatch):
+    first, second = (make_survey(people, now).runs.get() for _ in range(2))
+    real_close = services.run_close
+
+    def close(run, **kwargs):
+        if run.pk == first.pk:
+            raise RuntimeError("a run that cannot be worked out")
+        return real_close(run, **kwargs)
+
+    monkeypatch.setattr(services, "run_close", close)
+    later = max(first.closes_at, second.closes_at) + dt.timedelta(hours=1)
+    assert services.close_due_runs(now=later) == 1
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.results_at is not None and first.results_at is None

@@ -77,6 +77,8 @@ def test_a_clear_disparity_is_stated_plainly(people):
         (b"group,total,outcome\nWhite,9,30\n", "out of only"),
         (b"group,total,outcome\n", "no rows"),
         (b"membership_number,outcome\nA1,maybe\n", "yes or no"),
+        (b"membership_number,outcome\nA1,no\nNOBODY1,no\n", r"1 membership number is not on the register: line 3 \(NOBODY1\)"),
+        (b"membership_number,outcome\nA1,no\nA1,yes\n", "listed twice"),
     ],
 )
 def test_a_bad_outcomes_file_is_refused_naming_the_line_and_nothing_is_written(people, data, message):
@@ -109,3 +111,54 @@ def test_only_hq_imports_and_outsiders_cannot_read_reports(client, people):
     sign_in(client, people.hq)
     page = client.get(reverse("surveys_equality_detail", args=[outcome_set.pk])).content.decode()
     assert "Relative rate" in page and "reference" in page and "<svg" in page
+
+
+def member_keyed(people, numbers, title="Vetting"):
+    data = "\n".join(["membership_number,outcome", *(f"{n},no" for n in numbers)]).encode()
+    return equality.outcomes_import(by=people.hq.user, title=title, characteristic="ethnicity", outcome_label="failed vetting", adverse=True,
+                                    threshold=10, source="employer", data=data)  # fmt: skip
+
+
+def test_a_list_of_one_member_and_twenty_made_up_numbers_names_nobodys_group(client, people):
+    """The review's attack: padding one real member with numbers nobody holds
+    left them alone in their group, merged with "Not recorded" into "Other",
+    and the report named the groups "Other" held."""
+    equality.characteristics_save(member=people.alice, answers={"ethnicity": "Black, Black British, Caribbean or African"}, consent=True)
+    with pytest.raises(Refused, match="20 membership numbers are not on the register"):
+        member_keyed(people, [people.alice.membership_number, *(f"NOBODY{i}" for i in range(20))])
+    assert not OutcomeSet.objects.exists()
+
+
+def test_other_in_a_member_keyed_report_does_not_say_which_groups_it_holds(client, people, union):
+    """Padded with real members who gave no answers, the one member's group still goes into "Other": it is not named."""
+    equality.characteristics_save(member=people.alice, answers={"ethnicity": "Black, Black British, Caribbean or African"}, consent=True)
+    unrecorded = [make_member(f"U{i}", union.north).membership_number for i in range(20)]
+    outcome_set = member_keyed(people, [people.alice.membership_number, *unrecorded])
+    sign_in(client, people.hq)
+    page = client.get(reverse("surveys_equality_detail", args=[outcome_set.pk])).content.decode()
+    assert "Other" in page and "Black" not in page and "which groups it holds is not shown" in page
+    employer_counts = imported(people, b"group,total,outcome\nWhite,2000,30\nMixed,20,1\nArab,3,0\n")  # counted by the employer: named as before
+    assert "Mixed, Arab" in client.get(reverse("surveys_equality_detail", args=[employer_counts.pk])).content.decode()
+
+
+def test_a_list_that_differs_from_an_earlier_one_by_fewer_than_the_threshold_is_refused(people, union):
+    """The review's differencing attack: two lists, the second with one member
+    more; the group whose count rose by one was that member's."""
+    listed = []
+    for i in range(32):
+        m = make_member(f"ETH{i}", union.north)
+        equality.characteristics_save(member=m, answers={"ethnicity": "White" if i < 20 else "Asian or Asian British"}, consent=True)
+        listed.append(m.membership_number)
+    equality.characteristics_save(member=people.alice, answers={"ethnicity": "Asian or Asian British"}, consent=True)
+    first = member_keyed(people, listed)
+    with pytest.raises(Refused, match="differs from “Vetting” .* by only 1 member"):
+        member_keyed(people, [*listed, people.alice.membership_number], title="Vetting again")
+    assert list(OutcomeSet.objects.all()) == [first] and len(first.roster) == 32
+    from unionhall.members.models import Member
+
+    plain = {str(v) for row in Member.objects.values_list("pk", "membership_number") for v in row}
+    assert not plain & set(first.roster)  # fingerprints, not the members' ids or numbers
+    member_keyed(people, listed, title="Vetting, the same people")  # the same list: the same counts, nothing to subtract
+    others = [make_member(f"NEW{i}", union.north).membership_number for i in range(10)]
+    member_keyed(people, [*listed, *others], title="A larger round")  # ten more: as many as the threshold
+    assert OutcomeSet.objects.count() == 3
