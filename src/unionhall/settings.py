@@ -106,6 +106,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     # Set false behind a pooler that cannot keep prepared statements
     # (PgBouncer in transaction mode before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+    # Django's backend, but a statement with more parameters than the protocol
+    # carries (an __in of a 100,000-member import) binds them on the client.
+    DATABASES["default"]["ENGINE"] = "unionhall.pgbackend"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"

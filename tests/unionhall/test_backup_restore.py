@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.core.management import get_commands
 
 from unionhall.jobs import table
@@ -32,7 +33,7 @@ AUDIT_KEY = "backup-restore-test-audit-key-kept-apart-from-the-dump"
 
 pytestmark = [
     pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        connection.vendor != "postgresql",
         reason="backup and restore are of PostgreSQL (pg_dump, pg_restore): run with DATABASE_URL=postgres://...",
     ),
     pytest.mark.skipif(

@@ -79,12 +79,16 @@ def test_production_shares_its_cache_in_the_database_or_redis():
 
 
 def test_postgresql_prepares_its_statements_unless_told_not_to():
-    code = "from django.conf import settings; o = settings.DATABASES['default'].get('OPTIONS', {}); print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    code = ("from django.conf import settings; d = settings.DATABASES['default']; o = d.get('OPTIONS', {}); "
+            "print(d['ENGINE'], o.get('server_side_binding'), o.get('prepare_threshold'))")  # fmt: skip
     base = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "union.example.org",
             "DATABASE_URL": "postgres://unionhall@127.0.0.1:5432/unionhall"}  # fmt: skip
-    assert manage("shell", "-c", code, **base).stdout.strip().splitlines()[-1] == "True 5"
-    assert manage("shell", "-c", code, DATABASE_PREPARED_STATEMENTS="false", **base).stdout.strip().splitlines()[-1] == "None None"
-    assert manage("shell", "-c", code, **{**base, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}).stdout.strip().splitlines()[-1] == "None None"
+    # Prepared, through the backend that binds an over-long statement on the client (unionhall.pgbackend).
+    assert manage("shell", "-c", code, **base).stdout.strip().splitlines()[-1] == "unionhall.pgbackend True 5"
+    off = manage("shell", "-c", code, DATABASE_PREPARED_STATEMENTS="false", **base).stdout.strip().splitlines()[-1]
+    assert off == "django.db.backends.postgresql None None"
+    sqlite = manage("shell", "-c", code, **{**base, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}).stdout.strip().splitlines()[-1]
+    assert sqlite == "django.db.backends.sqlite3 None None"
 
 
 def test_the_redis_cache_keeps_one_client_and_shares_what_it_stores():
