@@ -10,7 +10,9 @@ with the time to group identical ballots shown apart.
 The reference: votekit (PyPI, pinned below) in its own virtual environment,
 made by this script in var/bench/votekit-venv on first use (or the Python in
 env VOTEKIT_PYTHON). It reads and counts all 349 wards in a subprocess, in the
-same run, and both counters' winners are compared with the official results.
+same run, with votekit's fastest count (FastSTV, its NumPy one, not its
+reference STV class), and both counters' winners are compared with the
+official results.
 Without network access to install it, "votekit" says why.
 
 Usage: python bench/bench_stvcount.py [--quick] [--no-votekit]   (--quick: 100,000 ballots)
@@ -114,7 +116,7 @@ VOTEKIT_SCRIPT = r"""
 import json, sys, time
 from votekit.ballot import RankBallot
 from votekit.pref_profile import RankProfile
-from votekit.elections import STV
+from votekit.elections import FastSTV
 
 def load(path):
     lines = [l.strip() for l in open(path, encoding="utf-8") if l.strip()]
@@ -132,7 +134,7 @@ out, seconds, slowest = {}, 0.0, (0.0, "")
 for path in json.loads(sys.stdin.read()):
     start = time.perf_counter()
     profile, seats = load(path)
-    election = STV(profile, n_seats=seats, tiebreak="random", rng_seed=0)
+    election = FastSTV(profile, n_seats=seats, tiebreak="random", rng_seed=0)
     out[path] = sorted(c for group in election.get_elected() for c in group)
     took = time.perf_counter() - start
     seconds += took
