@@ -114,6 +114,9 @@ def test_a_member_sends_evidence_kept_from_officers_and_hq_exports_the_pack(page
     submission = Submission.objects.get()
     assert submission.member_id is None
     assert b"SnoopCam" not in submission.files.get().file.read()
+    member.get_by_role("button", name="See it now").click()  # posted: the code never in an address
+    expect(member.get_by_text("Water comes through the ceiling of room 3")).to_be_visible()
+    assert "code=" not in member.url
 
     sign_in_officer(hq, people.hq)
     hq.goto("/campaigns/manage/estates/evidence/")

@@ -127,9 +127,11 @@ def _submit_evidence(request, campaign, form, uploads):
 @member_required
 def evidence_receipt(request):
     """A member follows up their evidence with its receipt code (the only way
-    to find evidence kept from officers). Rate limited: codes cannot be guessed."""
+    to find evidence kept from officers). Rate limited: codes cannot be guessed.
+    The code is posted, never put in an address, where servers and proxies
+    log it beside the member's IP address."""
     submission = None
-    code = request.GET.get("code", "")[:40]
+    code = request.POST.get("code", "")[:40] if request.method == "POST" else ""
     if code and not _too_many(request, "receipt", limit=20, per=3600):
         try:
             submission = evidence.submission_by_receipt(code)
