@@ -16,7 +16,7 @@ from django.utils import timezone
 
 import backpay
 from unionhall.bargaining import bodies, commitments, disputes, meetings, pay, reviews
-from unionhall.bargaining.models import Commitment, Settlement
+from unionhall.bargaining.models import Commitment, PayRecord, Settlement
 from unionhall.conference import api as conference
 from unionhall.mandates import api as mandates
 from unionhall.members.models import Employer, Member, Office, Role
@@ -154,9 +154,20 @@ def build_demo(seed: int) -> list[str]:
     owed = backpay.calculate(old=pay.scale_for_backpay(settlement.old_scale), new=pay.scale_for_backpay(settlement.new_scale),
                              history=pay.history_for_backpay(pay.own_record(member)), start=settlement.starts_on, end=settlement.ends_on,
                              convention=settlement.convention).total  # fmt: skip
+    # Two open queries for HQ's queue: the demo member's own, and one from a
+    # colleague with no pay record who gave the demo member's number by mistake,
+    # which the queue marks as on another member's record.
+    pay.query_raise(member=member, settlement=settlement, employee_number=history["employee_number"],
+                    question="My increment in June 2023 does not seem to be in the back pay. Was it counted from the right date?")  # fmt: skip
+    colleague = (Member.objects.filter(employer=pps, status=Member.Status.ACTIVE).exclude(pk=member.pk)
+                 .exclude(pk__in=PayRecord.objects.values("member_id")).order_by("pk").first())
+    if colleague is not None:
+        pay.query_raise(member=colleague, settlement=settlement, employee_number=history["employee_number"],
+                        question="I worked extra hours in 2023 and cannot see them in my back pay.")  # fmt: skip
     overdue = Commitment.objects.filter(agreement=agreement, status__in=Commitment.OPEN, due_on__lt=today).count()
     return [
         f"Bargaining: a withdrawn national council, the PPS council ratified by a quorate NEC; {len(tracked)} commitments tracked,",
         f"  {overdue} overdue, at /bargaining/commitments/; a dispute that ran to the statutory ballot; job-evaluation reviews at /bargaining/reviews/",
-        f"  {DEMO_MEMBER_EMAIL} checks their back pay (employee {history['employee_number']}): £{owed}, the worked example of docs/backpay.md, at /bargaining/pay/",
+        f"  {DEMO_MEMBER_EMAIL} checks their back pay (employee {history['employee_number']}): £{owed}, the worked example of docs/backpay.md, at /bargaining/pay/;",
+        "  admin@ answers back-pay queries at /bargaining/pay/queries/ (one gives another member's employee number: the queue says so)",
     ]

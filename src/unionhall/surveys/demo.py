@@ -127,11 +127,21 @@ def build_demo(seed: int) -> list[str]:
             by=hq.member.user, title="Police vetting for the offender register system, last 12 months", characteristic="ethnicity",
             outcome_label="failed vetting", adverse=True, threshold=10, source="Employer's monitoring return (fictional)", data=VETTING,
         )  # fmt: skip
+        # Outcomes by member list: the union's own record of who sat a promotion
+        # board, joined with members' answers inside the import; only counts kept.
+        board = [m for m in members if rng.random() < 0.3]
+        rows = ["membership_number,outcome", *(f"{number},{'yes' if rng.random() < 0.35 else 'no'}"
+                                               for number in Member.objects.filter(pk__in=[m[0] for m in board]).values_list("membership_number", flat=True))]  # fmt: skip
+        promotion = equality.outcomes_import(
+            by=hq.member.user, title="Promotion board to senior practitioner, 2025-26", characteristic="ethnicity", outcome_label="promoted",
+            adverse=False, threshold=10, source="The union's record of members who sat the board (fictional)", data="\n".join(rows).encode(),
+        )  # fmt: skip
     closed = survey.runs.filter(results__isnull=False).order_by("number")
     answered = sum(r.results["respondents"] or 0 for r in closed)
     return [
         f"Surveys: the monthly workload pulse has run 3 times ({answered} anonymous answers), results with small groups hidden at",
         f"  /surveys/runs/{closed.last().pk}/results/ (members) and /surveys/manage/runs/{closed.last().pk}/ (officers: breakdowns, trend, packs);",
         f"  run {current.number} is open now at /surveys/runs/{current.pk}/answer/; vetting outcomes by ethnic group at /surveys/equality/{vetting.pk}/",
+        f"  and promotion outcomes counted from a list of members at /surveys/equality/{promotion.pk}/",
     ]
 

@@ -33,3 +33,7 @@ def test_the_demo_builds_bodies_commitments_reviews_and_the_worked_example(db, s
     (settlement,) = pay.settlements_for(member)
     assert pay.backpay_check(member=member, settlement=settlement).total == Decimal("406.86")
     assert any("£406.86" in line for line in lines)
+    hq = Member.objects.get(email="admin@demo.unionhall.test")
+    queue = pay.queries_read(hq.user)
+    assert len(queue) == 2 and [q.number_clash for q in queue if q.member_id != member.pk] == [True]
+    assert [q.number_clash for q in queue if q.member_id == member.pk] == [False]

@@ -29,7 +29,10 @@ def test_the_demo_pulse_has_run_three_times_with_small_cells_hidden_and_a_rising
     caseload = next(q for q in survey.questions.all() if q.label == "Caseload")
     means = [float(p["mean"]) for p in trend(closed, caseload)]
     assert means[0] < means[2]
-    report = equality.outcome_report(OutcomeSet.objects.get())
+    report = equality.outcome_report(OutcomeSet.objects.get(member_keyed=False))
     flagged = [r for r in report.rows if r.flagged]
     assert flagged and flagged[0].ci_low > 1
+    promotion = OutcomeSet.objects.get(member_keyed=True)  # counted from a list of members: kept as counts and fingerprints only
+    assert promotion.roster and sum(c.total for c in promotion.counts.all()) == len(promotion.roster)
+    assert equality.outcome_report(promotion).rows
     assert elapsed < 45  # seconds, on a loaded shared machine; a few seconds alone
