@@ -10,6 +10,7 @@ WIDTH = 360
 BAR_H = 22
 GAP = 8
 LABEL_W = 150
+LABEL_CHARS = 24  # what fits in LABEL_W at the chart's font size
 
 
 def bars(title: str, items: list[tuple[str, float | None]], *, unit: str = "%") -> str:
@@ -20,13 +21,15 @@ def bars(title: str, items: list[tuple[str, float | None]], *, unit: str = "%") 
     top = top or 1
     height = len(items) * (BAR_H + GAP) + GAP
     parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" aria-labelledby="t" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
     ]
     span = WIDTH - LABEL_W - 50
     for i, (label, value) in enumerate(items):
         y = GAP + i * (BAR_H + GAP)
-        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{escape(label[:24])}</text>')
+        # A long label is cut with an ellipsis, whole in its tooltip (and in the table beside every chart).
+        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+        parts.append(f'<text x="0" y="{y + 15}" font-size="12"><title>{escape(label)}</title>{escape(short)}</text>')
         if value is None:
             parts.append(f'<rect x="{LABEL_W}" y="{y}" width="{span}" height="{BAR_H}" fill="none" stroke="#999" stroke-dasharray="4 3"/>')
             parts.append(f'<text x="{LABEL_W + 4}" y="{y + 15}" font-size="12" fill="#555">[c]</text>')

@@ -224,7 +224,8 @@ def outcome_report(outcome_set: OutcomeSet) -> Report:
         rep = equality(groups, threshold=outcome_set.threshold, outcome_is_adverse=outcome_set.adverse)
         # Compare with the largest group shown (the usual reference in UK
         # monitoring), not the best-off one, which may have no outcomes at all.
-        real = [g for g in rep.groups if len(g.members) == 1 and g.members[0] == g.group]
+        # Not "Not recorded" or "Prefer not to say", which are nobody's group to compare with.
+        real = [g for g in rep.groups if len(g.members) == 1 and g.members[0] == g.group and g.group not in (NOT_RECORDED, PREFER_NOT)]
         largest = max(real, key=lambda g: g.total).group if real else None
         if largest and largest != rep.reference:
             rep = equality(groups, threshold=outcome_set.threshold, outcome_is_adverse=outcome_set.adverse, reference=largest)

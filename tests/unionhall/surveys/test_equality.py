@@ -162,3 +162,15 @@ def test_a_list_that_differs_from_an_earlier_one_by_fewer_than_the_threshold_is_
     others = [make_member(f"NEW{i}", union.north).membership_number for i in range(10)]
     member_keyed(people, [*listed, *others], title="A larger round")  # ten more: as many as the threshold
     assert OutcomeSet.objects.count() == 3
+
+
+def test_the_reference_group_is_the_largest_that_members_gave_not_not_recorded(people):
+    data = b"group,total,outcome\nNot recorded,900,30\nPrefer not to say,500,20\nWhite,400,12\nAsian or Asian British,100,19\n"
+    assert equality.outcome_report(imported(people, data)).reference == "White"
+
+
+def test_a_long_group_name_is_cut_with_an_ellipsis_in_the_chart_and_whole_in_its_tooltip():
+    from unionhall.surveys.charts import bars
+
+    svg = bars("Rates", [("Black, Black British, Caribbean or African", 12.5), ("White", 10.0)])
+    assert "<title>Black, Black British, Caribbean or African</title>Black, Black British, C…" in svg and ">White<" in svg
