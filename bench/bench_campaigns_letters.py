@@ -123,7 +123,7 @@ def run(engine: str, n: int, writers: int, *, branches: int = 40, sketches: bool
     Letter.objects.bulk_create(letters, batch_size=2000)
     if sketches:
         LetterSketch.objects.bulk_create(
-            (LetterSketch(campaign=campaign, letter=letter, hash=h) for letter in letters for h in likeness.sketch(likeness.shingles(letter.body))),
+            (LetterSketch(campaign=campaign, letter=letter, hash=h) for letter in letters for h in services.sketch_of(letter)),
             batch_size=5000,
         )  # fmt: skip
     content = Content.objects.create(subject="Bench", text="A letter.", created_at=now)

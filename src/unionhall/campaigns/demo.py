@@ -15,7 +15,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from unionhall.campaigns import constituencies, likeness
+from unionhall.campaigns import constituencies
 from unionhall.campaigns.models import Campaign, Letter, LetterSketch
 from unionhall.members.models import Branch, Member, Office, Role
 
@@ -196,8 +196,10 @@ def build_demo(seed: int) -> list[str]:
         ))  # fmt: skip
     held = sum(1 for l in letters if l.status == Letter.Status.HELD)
     Letter.objects.bulk_create(letters, batch_size=500)
+    from unionhall.campaigns.services import sketch_of
+
     for letter in letters:
-        sketches += [LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in likeness.sketch(likeness.shingles(letter.body))]
+        sketches += [LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in sketch_of(letter)]
     LetterSketch.objects.bulk_create(sketches, batch_size=2000)
     from unionhall.campaigns.tallies import tallies_rebuild
 

@@ -65,20 +65,22 @@ def words(text: str) -> list[str]:
     return _WORD.findall(letter_core(text).casefold())
 
 
-def _hash(run: Iterable[str]) -> int:
-    digest = hashlib.blake2b(" ".join(run).encode("utf-8"), digest_size=8).digest()
+def _hash(run: Iterable[str], key: bytes = b"") -> int:
+    digest = hashlib.blake2b(" ".join(run).encode("utf-8"), digest_size=8, key=key).digest()
     return int.from_bytes(digest, "big") & ((1 << 63) - 1)  # fits a signed 64-bit column
 
 
-def shingles(text: str) -> frozenset[int]:
+def shingles(text: str, *, key: bytes = b"") -> frozenset[int]:
     """The hashes of every run of SHINGLE words in the letter's core (the
-    whole core as one run if it is shorter)."""
+    whole core as one run if it is shorter). With ``key`` (at most 64 bytes)
+    they are keyed BLAKE2b: what is stored cannot be tested against a guessed
+    phrase by anyone without the key."""
     found = words(text)
     if not found:
         return frozenset()
     if len(found) < SHINGLE:
-        return frozenset({_hash(found)})
-    return frozenset(_hash(found[i : i + SHINGLE]) for i in range(len(found) - SHINGLE + 1))
+        return frozenset({_hash(found, key)})
+    return frozenset(_hash(found[i : i + SHINGLE], key) for i in range(len(found) - SHINGLE + 1))
 
 
 def likeness(a: frozenset[int], b: frozenset[int]) -> float:

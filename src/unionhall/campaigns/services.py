@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
 from unionhall import personal_data
@@ -449,9 +450,7 @@ def _send(letter: Letter, *, locked: bool = False) -> None:
     letter.sent_at = _now()
     letter.save(update_fields=["status", "sent_at", "decided_by"])
     tallies.letter_sent(letter, branch_id=letter.member.branch_id, locked=locked)
-    LetterSketch.objects.bulk_create(
-        LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in likeness.sketch(likeness.shingles(letter.body))
-    )  # fmt: skip
+    LetterSketch.objects.bulk_create(LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in sketch_of(letter))
     to = letter.recipient_email if delivering() else f"{letter.constituency_code or 'named'}.{letter.pk}@{NOT_DELIVERED_DOMAIN}"
     body = _letter_email_body(letter)
     _queue_quietly(subject=letter.campaign.subject, body=body, to=to, topic=TOPIC_LETTER, key=f"{TOPIC_LETTER}:{letter.pk}",
@@ -489,11 +488,24 @@ def deliver_soon(campaign_id: int) -> None:
         deliver_letters.enqueue(campaign_id=campaign_id)
 
 
+def sketch_key(campaign_id: int) -> bytes:
+    """The key of a campaign's letter sketches, from the site's secret key."""
+    return salted_hmac("unionhall.campaigns.letter-sketch", str(campaign_id), algorithm="sha256").digest()
+
+
+def sketch_of(letter: Letter) -> tuple[int, ...]:
+    """The sketch a letter leaves in its campaign's index (``likeness``):
+    keyed per campaign, so the stored hashes say nothing of the words to
+    anyone without the site's key. They outlive the letter's text (``_forget``):
+    a copy is held whether or not the letter it copies is still kept."""
+    return likeness.sketch(likeness.shingles(letter.body, key=sketch_key(letter.campaign_id)))
+
+
 def most_alike(letter: Letter) -> tuple[float, int | None]:
     """The likeness of ``letter`` to the most alike letter already sent or
     held in its campaign, and that letter's id. Two queries whatever the
     number of letters: candidates sharing sketch hashes, then their sketches."""
-    mine = likeness.sketch(likeness.shingles(letter.body))
+    mine = sketch_of(letter)
     if not mine:
         return 0.0, None
     candidates = list(
@@ -534,9 +546,7 @@ def letter_confirm(*, token: str) -> Letter:
         letter.status = Letter.Status.HELD
         letter.save(update_fields=["status"])
         # Held letters join the index too, so a third copy is held as well.
-        LetterSketch.objects.bulk_create(
-            LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in likeness.sketch(likeness.shingles(letter.body))
-        )  # fmt: skip
+        LetterSketch.objects.bulk_create(LetterSketch(campaign_id=letter.campaign_id, letter=letter, hash=h) for h in sketch_of(letter))
     else:
         _send(letter, locked=True)  # the campaign's row is locked above
     audit_record(actor=letter.member.user, action=Action.CHANGE, subject=letter, detail={"letter": letter.status})
@@ -800,7 +810,8 @@ def _forget(letter: Letter) -> None:
     letter.body = letter.signed_name = letter.address = letter.token_hash = ""
     letter.forgotten_at = _now()
     letter.save(update_fields=["status", "body", "signed_name", "address", "token_hash", "forgotten_at"])
-    LetterSketch.objects.filter(letter=letter).delete()
+    # The sketch stays (keyed hashes, no words): deleting it let a circulated
+    # text be sent again unheld once its first sender deleted theirs.
 
 
 def letters_erase(*, member_id: int) -> int:
@@ -817,6 +828,7 @@ def letters_erase(*, member_id: int) -> int:
             letter.save(update_fields=["reply_text", "reply_kept"])
             drop_reply_files(letter)
             _forget(letter)
+            LetterSketch.objects.filter(letter=letter).delete()  # erasure takes even what names no words
             erased += 1
         if erased:
             audit_record(actor=None, action=Action.CHANGE, subject=("members.member", member_id), detail={"letters": "erased", "count": erased})
@@ -860,11 +872,11 @@ def letters_kept_due(before: dt.date, after_id: int, limit: int) -> list[int]:
 
 
 def letters_kept_forget(ids) -> int:
-    """Erase the text, signature, address and sketch of those of ``ids``
-    still kept, as ``_forget`` does one letter, in two statements for the
-    batch; how many. The counts by constituency stay (they never read the text)."""
+    """Erase the text, signature and address of those of ``ids`` still
+    kept, as ``_forget`` does one letter, in one statement for the batch; how
+    many. The counts by constituency stay (they never read the text), and so
+    does each letter's keyed sketch, for as long as its campaign."""
     with transaction.atomic():
         kept = list(Letter.objects.select_for_update().filter(pk__in=list(ids), forgotten_at__isnull=True, status__in=_KEPT).values_list("pk", flat=True))
         Letter.objects.filter(pk__in=kept).update(body="", signed_name="", address="", token_hash="", forgotten_at=_now())
-        LetterSketch.objects.filter(letter_id__in=kept).delete()
     return len(kept)

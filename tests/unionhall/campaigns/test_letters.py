@@ -196,7 +196,7 @@ def test_letters_are_forgotten_after_the_keeping_period_but_still_counted(people
     fresh.refresh_from_db()
     assert (sent.body, sent.address, sent.signed_name, sent.status) == ("", "", "", Letter.Status.SENT)
     assert fresh.status == Letter.Status.WITHDRAWN and fresh.body == ""
-    assert not LetterSketch.objects.exists()
+    assert set(LetterSketch.objects.values_list("letter_id", flat=True)) == {sent.pk}  # its keyed sketch stays: copies are still held
     assert [(c.name, c.letters) for c in services.letter_counts(campaign)] == [("Newcastle upon Tyne Central and West", 1)]
     assert services.letters_expire(now=later) == 0 and run_retention(31) == 0
 
@@ -266,3 +266,28 @@ def test_a_burst_of_confirms_shares_one_delivery_task_which_sends_every_letter(p
     other = make_member("Q9", union.north, email="q9@example.org")
     write_and_confirm(other, campaign, body=own_letter(rng, other.full_name), name=other.full_name)
     assert len(enqueued) == 2  # the mark was cleared, so the next letter enqueues the next task
+
+
+def test_a_copy_is_held_after_the_letter_it_copies_was_deleted_by_its_writer(people, campaign):
+    """Send, then "delete my letter": the text went and its sketch with it, so
+    the next copy of a circulated text went unheld (review finding). The
+    sketch stays, keyed: hashes nobody can test a guessed phrase against
+    without the site's key."""
+    from unionhall.campaigns import likeness
+
+    first = write_and_confirm(people.alice, campaign)
+    body = first.body
+    services.letter_delete_own(member=people.alice, letter_id=first.pk)
+    first.refresh_from_db()
+    assert first.body == "" and first.forgotten_at is not None
+    stored = set(LetterSketch.objects.filter(letter=first).values_list("hash", flat=True))
+    assert stored and not stored & likeness.shingles(body)  # keyed: not the plain hashes of its runs
+    copy = write_and_confirm(people.bob, campaign, name="Bob Baker")
+    assert copy.status == Letter.Status.HELD and copy.like_letter_id == first.pk
+
+
+def test_erasure_takes_a_letters_sketch_too(people, campaign):
+    letter = write_and_confirm(people.alice, campaign)
+    assert LetterSketch.objects.filter(letter=letter).exists()
+    assert services.letters_erase(member_id=people.alice.pk) == 1
+    assert not LetterSketch.objects.filter(letter=letter).exists()
