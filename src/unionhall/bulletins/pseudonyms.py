@@ -27,6 +27,7 @@ from unionhall.audit.models import Action
 from unionhall.audit.services import audit_record
 from unionhall.bulletins.models import Reader
 from unionhall.bulletins.queries import reader_for
+from unionhall.lookalike import LATIN_LOOKALIKES
 from unionhall.members.models import Member
 from unionhall.ratelimit import allow
 from unionhall.refusals import Refused
@@ -35,19 +36,7 @@ PSEUDONYM_CHANGE_DAYS = 30
 PSEUDONYM_PATTERN = re.compile(r"^[\w .'-]{3,40}$")
 PSEUDONYM_TRIES_PER_DAY = 10  # a refusal tells that some member has that name: see do_set_pseudonym
 
-# Letters that pass for a Latin one: Cyrillic, Greek, Armenian and Cherokee
-# look-alikes, and Latin letters that no decomposition takes back to a plain
-# one. Applied before case-folding too, because a capital may look Latin where
-# its small letter does not (Cyrillic Н is an H; н is not an h).
-_LOOKALIKE_LETTERS = str.maketrans(
-    dict(
-        zip(
-            "АВЕКМНОРСТУХЅІЈԚԜҮӀ" "аеорсухѕіјԁһԛԝӏүгпѵ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ" "οιαρνυγκχϲϳ" "օսհոցզ" "ᎪᏴᏟᎬᎻᏦᎷᏢᏚᎢᏔᏃᎫ" "ıłøđħɑɡȷɩŁØĐĦ",
-            "ABEKMHOPCTYXSIJQWYl" "aeopcyxsijdhqwlyrnv" "ABEZHIKMNOPTYX" "oiapvuykxcj" "ouhngq" "ABCEHKMPSTWZJ" "ilodhagjiLODH",
-            strict=True,
-        )
-    )
-)
+_LOOKALIKE_LETTERS = LATIN_LOOKALIKES  # unionhall.lookalike: Cyrillic, Greek, Armenian, Cherokee letters that pass for Latin
 # Letters that show as nothing (Hangul fillers) stand for a space.
 _BLANK_LETTERS = str.maketrans(dict.fromkeys("\u115f\u1160\u3164\uffa0", " "))
 # i, l, capital I and the digit 1 pass for one another, as 0 does for o.

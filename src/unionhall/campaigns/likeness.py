@@ -13,12 +13,15 @@ smallest of its hashes (a bottom-k sketch, Broder 1997). The sketches of two
 letters estimate their likeness: of the ``SKETCH`` smallest hashes of both
 together, the share that both letters have.
 
-Pure Python: imports nothing of Django or of the project."""
+Pure Python: imports nothing of Django, and of the project only the leaf
+``unionhall.lookalike``."""
 
 import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from unionhall.lookalike import as_latin
 
 SHINGLE = 4
 SKETCH = 48
@@ -50,6 +53,7 @@ def letter_core(text: str) -> str:
     A sign-off counts only where little follows it (a name and address): a
     "Thank you" line above paragraphs of text does not end the letter."""
     lines = visible(text).replace("\r\n", "\n").split("\n")
+    lines = [line if line.isascii() else as_latin(line) for line in lines]  # a disguised "Dеar" is still a greeting
     while lines and not lines[0].strip():
         lines.pop(0)
     if lines and _GREETING.match(lines[0]):
@@ -62,7 +66,10 @@ def letter_core(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(letter_core(text).casefold())
+    """The core's words, case-folded, each look-alike letter (a Cyrillic а for
+    an a) read as the Latin one it passes for: a copy so disguised reads the
+    same to its MP."""
+    return _WORD.findall(as_latin(letter_core(text)))
 
 
 def _hash(run: Iterable[str], key: bytes = b"") -> int:

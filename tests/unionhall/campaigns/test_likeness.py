@@ -93,3 +93,12 @@ def test_a_thank_you_line_above_paragraphs_of_text_does_not_end_the_part_compare
     assert "word for word" in likeness.letter_core(a)
     assert likeness.likeness(likeness.shingles(a), likeness.shingles(b)) > likeness.HOLD_ABOVE
     assert likeness.letter_core("Dear MP,\nMy words.\nYours sincerely,\nAlice Archer\n1 Mill Road\nNewcastle NE1 4ST") == "My words."
+
+
+def test_a_copy_in_look_alike_letters_is_still_a_copy():
+    """Cyrillic а, е, о, р, с for Latin a, e, o, p, c: the same letter to its MP, new words to a plain comparison."""
+    letter = ("Dear MP,\n\nCaseloads at the Harbour office have doubled since the spring and three officers "
+              "have left without being replaced; the evening duty rota now runs on goodwill alone.\n\nYours sincerely,\nA member")
+    disguised = letter.translate(str.maketrans("aeopcACEOP", "аеорсАСЕОР"))
+    assert disguised != letter and not set(likeness.words(letter)) - set(likeness.words(disguised)) - {"dear"}
+    assert likeness.likeness(likeness.shingles(letter), likeness.shingles(disguised)) == 1.0
