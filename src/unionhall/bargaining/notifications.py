@@ -5,6 +5,7 @@ outbox imports this module at start-up, so the link works in any process)."""
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -101,8 +102,21 @@ def reminders_before_due(today: dt.date | None = None) -> int:
 
 
 def commitments_daily(today: dt.date | None = None) -> dict:
-    """The daily job (jobs/table.py): reminders before due dates, then overdue notices."""
-    return {"reminded": reminders_before_due(today), "overdue": overdue_check(today)}
+    """The daily job (jobs/table.py): follows a member can no longer read dropped,
+    then reminders before due dates, then overdue notices."""
+    return {"unfollowed": follows_out_of_scope_drop(), "reminded": reminders_before_due(today), "overdue": overdue_check(today)}
+
+
+@transaction.atomic
+def follows_out_of_scope_drop() -> int:
+    """Drop each follow of an employer's commitment by a member who no longer
+    works there (they cannot read it, and are not emailed it): the union keeps
+    no note of interest it has no use for. One audit entry with the count, never whose."""
+    gone = CommitmentFollower.objects.filter(commitment__employer__isnull=False).exclude(member__employer_id=F("commitment__employer_id"))
+    deleted, _ = gone.delete()
+    if deleted:
+        audit_record(actor=None, action=Action.CHANGE, subject=("bargaining.commitmentfollower", "out of scope"), detail={"follows dropped": deleted})
+    return deleted
 
 
 def overdue_check(today: dt.date | None = None) -> int:

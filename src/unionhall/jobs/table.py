@@ -104,7 +104,7 @@ JOBS: tuple[Job, ...] = (
         "bargaining-commitments",
         "unionhall.bargaining.notifications.commitments_daily",
         Daily(dt.time(6, 30)),
-        "Negotiators are reminded of commitments due within two weeks; followers and negotiators are told once when a commitment becomes overdue.",
+        "Follows of an employer's commitment by members who no longer work there are dropped; negotiators are reminded of commitments due within two weeks; followers and negotiators are told once when a commitment becomes overdue.",
     ),
     Job(
         "survey-runs-open",

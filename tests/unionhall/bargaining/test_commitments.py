@@ -70,6 +70,9 @@ def test_a_follower_who_moved_to_another_employer_is_no_longer_emailed_its_commi
     Member.objects.filter(pk=people.alice.pk).update(employer=union.northway, branch=union.coast, workplace=union.pier)
     commitments.commitment_update(commitment=commitment, status="broken", on=timezone.localdate(), note="Talks on hold", actor=people.hq.user)
     assert list(Message.objects.filter(topic="commitment_update").values_list("member_id", flat=True)) == [people.bob.pk]
+    # The daily job then drops the follow she can no longer use, and keeps Bob's.
+    assert notifications.commitments_daily()["unfollowed"] == 1
+    assert list(commitment.followers.values_list("member_id", flat=True)) == [people.bob.pk]
 
 
 def test_the_one_click_list_unfollows_everything(commitment, people):

@@ -51,10 +51,10 @@ def test_negotiators_are_reminded_once_before_a_commitment_falls_due_and_when_it
     Office.objects.create(member=people.carol, role=Role.LINK_OFFICER, employer=agreement.body.employer, starts_on=dt.date(2025, 1, 1), contact_email="link.pps@example.org")
     today = timezone.localdate()
     c = commitments.commitment_create(agreement=agreement, title="Publish the pay manual", delivered_means="Published", due_on=today + dt.timedelta(days=10), actor=people.hq.user)
-    assert notifications.commitments_daily(today) == {"reminded": 1, "overdue": 0}
-    assert notifications.commitments_daily(today) == {"reminded": 0, "overdue": 0}
+    assert notifications.commitments_daily(today) == {"unfollowed": 0, "reminded": 1, "overdue": 0}
+    assert notifications.commitments_daily(today) == {"unfollowed": 0, "reminded": 0, "overdue": 0}
     assert list(Message.objects.filter(topic=notifications.REMINDER_TOPIC).values_list("address", flat=True)) == ["link.pps@example.org"]
-    assert notifications.commitments_daily(c.due_on + dt.timedelta(days=1)) == {"reminded": 0, "overdue": 1}
+    assert notifications.commitments_daily(c.due_on + dt.timedelta(days=1)) == {"unfollowed": 0, "reminded": 0, "overdue": 1}
     assert Message.objects.filter(topic=notifications.REMINDER_TOPIC, content__subject__startswith="Overdue").count() == 1
 
 
