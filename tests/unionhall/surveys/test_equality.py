@@ -158,10 +158,47 @@ def test_a_list_that_differs_from_an_earlier_one_by_fewer_than_the_threshold_is_
 
     plain = {str(v) for row in Member.objects.values_list("pk", "membership_number") for v in row}
     assert not plain & set(first.roster)  # fingerprints, not the members' ids or numbers
-    member_keyed(people, listed, title="Vetting, the same people")  # the same list: the same counts, nothing to subtract
     others = [make_member(f"NEW{i}", union.north).membership_number for i in range(10)]
     member_keyed(people, [*listed, *others], title="A larger round")  # ten more: as many as the threshold
-    assert OutcomeSet.objects.count() == 3
+    assert OutcomeSet.objects.count() == 2
+
+
+def keyed_rows(people, rows, title, characteristic="ethnicity"):
+    data = "\n".join(["membership_number,outcome", *(f"{n},{o}" for n, o in rows)]).encode()
+    return equality.outcomes_import(by=people.hq.user, title=title, characteristic=characteristic, outcome_label="failed vetting",
+                                    adverse=True, threshold=10, source="employer", data=data)  # fmt: skip
+
+
+def forty_each(union):
+    rows = []
+    for i in range(80):
+        m = make_member(f"R{i}", union.north)
+        equality.characteristics_save(member=m, answers={"ethnicity": "White" if i < 40 else "Asian or Asian British", "sex": "Female"}, consent=True)
+        rows.append((m.membership_number, "yes" if i % 2 else "no"))
+    return rows
+
+
+def test_the_same_people_with_one_outcome_changed_is_refused(people, union):
+    """The review's attack on the first fix: the same members, the target's outcome
+    flipped; the one group whose outcome count moved was the target's."""
+    equality.characteristics_save(member=people.alice, answers={"ethnicity": "Asian or Asian British"}, consent=True)
+    rows = forty_each(union)
+    keyed_rows(people, [*rows, (people.alice.membership_number, "no")], "Round 1")
+    with pytest.raises(Refused, match="the same members as “Round 1” .* for the same characteristic"):
+        keyed_rows(people, [*rows, (people.alice.membership_number, "yes")], "Round 1 corrected")
+    assert OutcomeSet.objects.count() == 1
+
+
+def test_the_same_list_again_is_refused_for_the_same_characteristic_and_taken_for_another(people, union):
+    """Counted before and after a member withdrew their answers, the same list
+    showed the group that lost one (review finding)."""
+    equality.characteristics_save(member=people.alice, answers={"ethnicity": "Asian or Asian British"}, consent=True)
+    rows = [*forty_each(union), (people.alice.membership_number, "no")]
+    keyed_rows(people, rows, "Before")
+    equality.characteristics_withdraw(member=people.alice)
+    with pytest.raises(Refused, match="the same members as “Before”"):
+        keyed_rows(people, rows, "After")
+    assert keyed_rows(people, rows, "By sex", characteristic="sex").characteristic == "sex"  # another table: nothing to subtract
 
 
 def test_the_reference_group_is_the_largest_that_members_gave_not_not_recorded(people):
