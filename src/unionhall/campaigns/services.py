@@ -679,9 +679,23 @@ def shown_total(counts, *, exact: bool) -> int | str:
     so the exact total cannot give a hidden count away by subtraction."""
     counts = list(counts)
     hidden = [c for c in counts if shown(c, exact=exact) != c]
-    if not hidden:
+    if not hidden or sum(counts) < FEWER_THAN:  # "fewer than 10" already says less
         return shown(sum(counts), exact=exact)
-    return f"at least {sum(counts) - sum(hidden) + len(hidden)}"
+    return f"at least {max(FEWER_THAN, sum(counts) - sum(hidden) + len(hidden))}"
+
+
+def sent_total_shown(campaign: Campaign, *, exact: bool, counts=None, by_branch=None) -> int | str:
+    """The letters sent, as shown wherever they are (the campaign's page and
+    its report): exactly to HQ; to anyone else "fewer than 10", or, where a
+    count by seat or by branch is hidden, "at least N", so that no page's total
+    gives a hidden count away beside another page's parts."""
+    if exact:
+        return sent_total(campaign)
+    counts = letter_counts(campaign) if counts is None else counts
+    total = shown_total((c.letters for c in counts), exact=False)
+    if isinstance(total, int):
+        total = shown_total((b.letters for b in (branch_counts(campaign) if by_branch is None else by_branch)), exact=False)
+    return total
 
 
 @dataclass(frozen=True)
@@ -828,8 +842,11 @@ def letters_erase(*, member_id: int) -> int:
             letter.save(update_fields=["reply_text", "reply_kept"])
             drop_reply_files(letter)
             _forget(letter)
-            LetterSketch.objects.filter(letter=letter).delete()  # erasure takes even what names no words
             erased += 1
+        # Erasure takes even what names no words: the sketches of every letter
+        # the member wrote, those forgotten before (by the keeping period, or by
+        # "delete my letter") included.
+        LetterSketch.objects.filter(letter__member_id=member_id).delete()
         if erased:
             audit_record(actor=None, action=Action.CHANGE, subject=("members.member", member_id), detail={"letters": "erased", "count": erased})
     return erased

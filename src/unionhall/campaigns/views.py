@@ -96,7 +96,7 @@ def campaign_detail(request, slug: str):
     context = {
         "campaign": campaign, "letter": letter, "form": form, "brief": render_bulletin(campaign.brief),
         "help_asked": helping.open_request(member, campaign), "help_form": forms.HelpForm(),
-        "sent": services.shown(services.sent_total(campaign), exact=False), "keep_days": services.keep_days(), "not_delivered": delivery[0] in services.NOT_DELIVERED, "delivering": services.delivering(),
+        "sent": services.sent_total_shown(campaign, exact=False), "keep_days": services.keep_days(), "not_delivered": delivery[0] in services.NOT_DELIVERED, "delivering": services.delivering(),
     }  # fmt: skip
     return render(request, "campaigns/detail.html", context)
 
@@ -345,10 +345,7 @@ def campaign_report(request, slug: str):
                                              employer_ids=employer_ids)
                  if campaign.target == Campaign.Target.MP else [])  # fmt: skip
     by_branch = services.branch_counts(campaign)
-    # The total is the sum by seat and by branch alike: shown exactly only if no count of either is hidden.
-    total = services.shown_total((c.letters for c in counts), exact=exact)
-    if isinstance(total, int):
-        total = services.shown_total((b.letters for b in by_branch), exact=exact)
+    total = services.sent_total_shown(campaign, exact=exact, counts=counts, by_branch=by_branch)
     hexes = hex_map({c.code: c.letters for c in counts}, exact=exact)
     mark = campaign.target == Campaign.Target.MP
     context = {

@@ -286,8 +286,12 @@ def test_a_copy_is_held_after_the_letter_it_copies_was_deleted_by_its_writer(peo
     assert copy.status == Letter.Status.HELD and copy.like_letter_id == first.pk
 
 
-def test_erasure_takes_a_letters_sketch_too(people, campaign):
+def test_erasure_takes_a_letters_sketch_too_even_once_its_text_was_forgotten(people, campaign):
     letter = write_and_confirm(people.alice, campaign)
     assert LetterSketch.objects.filter(letter=letter).exists()
     assert services.letters_erase(member_id=people.alice.pk) == 1
     assert not LetterSketch.objects.filter(letter=letter).exists()
+    other = write_and_confirm(people.bob, campaign, name="Bob Baker")
+    assert services.letters_kept_forget([other.pk]) == 1 and LetterSketch.objects.filter(letter=other).exists()  # the keeping period
+    assert services.letters_erase(member_id=people.bob.pk) == 0  # no text left to erase (review finding: its sketch stayed)
+    assert not LetterSketch.objects.filter(letter=other).exists()

@@ -33,3 +33,13 @@ def test_sketches_are_recomputed_keyed_and_a_forgotten_letters_go(transactional_
         assert not LetterSketch.objects.filter(letter=gone).exists()
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_the_migration_hashes_as_the_app_does_look_alike_and_accented_letters_included(db, campaign):
+    """The migration carries its own copy of the hashing: it must agree with sketch_of (review finding: it missed look-alikes)."""
+    import importlib
+
+    migration = importlib.import_module("unionhall.campaigns.migrations.0009_keyed_letter_sketches")
+    body = ("Dеar MP,\n\nMу саsеlоаd is sіxtу-twо саsеs аnd I саnnоt suреrvіsе thеm рrореrlу; ŁÓDŹ ofﬁce workers agree. "
+            "Please press the minister to fund the staff we need.\n\nYоurs sincerely,\nAlice")
+    assert migration._sketch(body, services.sketch_key(campaign.pk)) == list(services.sketch_of(Letter(campaign=campaign, body=body)))

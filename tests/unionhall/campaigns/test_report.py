@@ -56,6 +56,8 @@ def test_a_hidden_count_cannot_be_worked_out_from_the_total_beside_it(client, pe
     sign_in(client, people.carol)
     html = client.get(reverse("campaigns_report", args=[campaign.slug])).content.decode()
     assert "fewer than 10" in html and "<strong>at least 11</strong> letters sent" in html and "<strong>11</strong>" not in html
+    page = client.get(reverse("campaigns_detail", args=[campaign.slug])).content.decode()  # the campaign's own page, as every member sees it
+    assert "<strong>at least 11</strong> letters sent" in page and "<strong>11</strong>" not in page  # not the total the report hides (review finding)
     sign_in(client, people.hq)  # HQ sees every count exactly
     assert "<strong>11</strong> letters sent" in client.get(reverse("campaigns_report", args=[campaign.slug])).content.decode()
 
@@ -68,7 +70,13 @@ def test_members_see_the_total_masked_under_ten(client, people, campaign):
     for i in range(10):
         _sent(campaign, make_member(f"M{i}", people.alice.branch, people.alice.workplace), "E14001063")
     html = client.get(reverse("campaigns_detail", args=[campaign.slug])).content.decode()
-    assert "<strong>11</strong> letters sent" in html
+    # Alice's seat still has one letter, hidden in the report's table: the total says only "at least".
+    assert "<strong>at least 11</strong> letters sent" in html
+    alices_seat = Letter.objects.get(member=people.alice).constituency_code
+    for i in range(9):
+        _sent(campaign, make_member(f"K{i}", people.alice.branch, people.alice.workplace), alices_seat)
+    html = client.get(reverse("campaigns_detail", args=[campaign.slug])).content.decode()
+    assert "<strong>20</strong> letters sent" in html  # no count hidden: the total exactly
 
 
 def test_mps_not_yet_reached_are_where_members_live_without_a_letter(people, union, campaign):

@@ -15,10 +15,19 @@ SHINGLE, SKETCH = 4, 48
 _GREETING = re.compile(r"^\s*(dear|to)\b", re.IGNORECASE)
 _SIGN_OFF = re.compile(r"^\s*(yours\s+(sincerely|faithfully|truly)|kind\s+regards|best\s+wishes|regards|with\s+thanks|thank\s+you)\b[,.!]*\s*$", re.IGNORECASE)  # fmt: skip
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+# unionhall.lookalike's table as it stands today: letters that pass for Latin ones.
+_LATIN = str.maketrans(dict(zip(
+    "АВЕКМНОРСТУХЅІЈԚԜҮӀ" "аеорсухѕіјԁһԛԝӏүгпѵ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ" "οιαρνυγκχϲϳ" "օսհոցզ" "ᎪᏴᏟᎬᎻᏦᎷᏢᏚᎢᏔᏃᎫ" "ıłøđħɑɡȷɩŁØĐĦ",
+    "ABEKMHOPCTYXSIJQWYl" "aeopcyxsijdhqwlyrnv" "ABEZHIKMNOPTYX" "oiapvuykxcj" "ouhngq" "ABCEHKMPSTWZJ" "ilodhagjiLODH", strict=True)))
+
+
+def _latin(text: str) -> str:
+    return text.translate(_LATIN).casefold().translate(_LATIN)
 
 
 def _words(text: str) -> list[str]:
     lines = "".join(c for c in unicodedata.normalize("NFKC", text or "") if unicodedata.category(c) != "Cf").replace("\r\n", "\n").split("\n")
+    lines = [line if line.isascii() else _latin(line) for line in lines]
     while lines and not lines[0].strip():
         lines.pop(0)
     if lines and _GREETING.match(lines[0]):
@@ -27,7 +36,7 @@ def _words(text: str) -> list[str]:
         if _SIGN_OFF.match(line) and len(_WORD.findall("\n".join(lines[index + 1 :]))) <= 40:
             lines = lines[:index]
             break
-    return _WORD.findall("\n".join(lines).casefold())
+    return _WORD.findall(_latin("\n".join(lines)))
 
 
 def _sketch(text: str, key: bytes) -> list[int]:
