@@ -9,6 +9,7 @@ in it, so the message exists if and only if the change does, and the sender
 takes it after the commit."""
 
 import datetime as dt
+import hashlib
 
 from django_tasks import task
 
@@ -26,8 +27,15 @@ def queue_email(*, subject: str, body: str, to: list[str], html: str = "", from_
     for address in dict.fromkeys(to):
         email_queue(
             topic=topic, to=address, subject=subject, text=body, html=html, from_email=from_email or "", headers=headers,
-            key=f"{key}:{address.lower()}" if key else "", member_id=member_id, about=about, reply_to=reply_to, expires_at=expires_at,
+            key=address_key(key, address) if key else "", member_id=member_id, about=about, reply_to=reply_to, expires_at=expires_at,
         )  # fmt: skip
+
+
+def address_key(key: str, address: str) -> str:
+    """``key:address``, or, where that would not fit an outbox key (200
+    characters; an address may be 254), the address by a digest."""
+    whole = f"{key}:{address.lower()}"
+    return whole if len(whole) <= 200 else f"{key}:{hashlib.sha256(address.strip().lower().encode()).hexdigest()[:16]}"
 
 
 def queue_message(message, *, topic: str = Topic.NOTICE, member_id: int | None = None, expires_at: dt.datetime | None = None) -> None:

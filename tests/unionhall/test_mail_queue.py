@@ -71,3 +71,13 @@ def test_mail_whose_task_was_lost_is_sent_by_the_periodic_job(db):
     assert sorted(m.to[0] for m in mail.outbox) == ["a1@example.org", "b1@example.org"]  # one message each: neither sees the other
     queue_email(subject="Your tracker", body="abc", to=["a1@example.org"], topic="ballot_tracker", key="tracker:1")
     assert Message.objects.count() == 2 and len(mail.outbox) == 2  # the same logical message is queued once
+
+
+def test_a_key_with_a_long_address_still_fits_and_still_names_one_message(db):
+    from unionhall.mail import address_key
+
+    longest = "a" * 64 + "@" + "b" * 61 + "." + "c" * 60 + "." + "d" * 62 + ".org"
+    for _ in range(2):
+        queue_email(subject="Notice", body="abc", to=[longest], key="notice:the-ballot-closing-soon:member:12345")
+    assert Message.objects.count() == 1 and len(Message.objects.get().key) <= 200
+    assert address_key("k", "A@Example.org") == "k:a@example.org"  # short keys as before

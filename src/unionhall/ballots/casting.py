@@ -204,7 +204,10 @@ def tracker_content_key(ballot: Ballot) -> str:
 
 
 def tracker_message_key(ballot: Ballot, tracker: str, email: str) -> str:
-    return f"tracker:{ballot.pk}:{tracker}:{email.lower()}"
+    """The outbox key of one voter's tracker email: the address by a digest, so
+    the key fits its column whatever the address (an address may be 254
+    characters; a key 200)."""
+    return f"tracker:{ballot.pk}:{tracker}:{hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]}"
 
 
 def _send_tracker(member_id: int, email: str, first_name: str, ballot: Ballot, tracker: str) -> None:

@@ -169,3 +169,23 @@ def test_a_refused_vote_queues_no_tracker_email(open_ballot, people):
     with pytest.raises(Refused):
         do_cast_ballot(ballot=open_ballot, check=check, content=content)
     assert Message.objects.count() == 0 and Cast.objects.count() == 0
+
+
+def test_a_voter_with_the_longest_address_an_email_may_have_gets_their_tracker(open_ballot, people, django_capture_on_commit_callbacks):
+    """A 254-character address made a 221-character outbox key, longer than its
+    column: on PostgreSQL the vote failed (review finding). The key holds the address by a digest."""
+    from django.core.validators import validate_email
+
+    from unionhall.members.models import Member
+    from unionhall.outbox.models import Message, Topic
+
+    longest = "a" * 64 + "@" + "b" * 61 + "." + "c" * 60 + "." + "d" * 62 + ".org"
+    assert len(longest) == 254
+    validate_email(longest)
+    Member.objects.filter(pk=people.alice.pk).update(email=longest)
+    people.alice.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        c = cast(open_ballot, people.alice)
+    message = Message.objects.get(topic=Topic.BALLOT_TRACKER)
+    assert message.address == longest and len(message.key) <= 200 and c.tracker in message.key
+    assert mail.outbox[-1].to == [longest]
