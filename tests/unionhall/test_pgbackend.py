@@ -39,3 +39,25 @@ def test_ordinary_statements_stay_bound_on_the_server(db):
         assert cursor.fetchone() == (70_000,) and isinstance(cursor.cursor, ClientBinding)  # this wrapper moved for it
     with connection.cursor() as cursor:  # the next is bound on the server again
         assert not isinstance(cursor.cursor, ClientBinding)
+
+
+def test_an_iterator_over_seventy_thousand_values_still_streams_from_a_named_cursor(people, monkeypatch):
+    """.iterator() reads through a named (server-side) cursor; bound on the
+    client, it must stay one, not fetch every row at once (review finding)."""
+    from django.db import transaction
+
+    from unionhall.pgbackend import base as pgbackend
+
+    used = []
+    real = pgbackend._BindsLargeStatementsOnTheClient._execute
+
+    def spy(self, sql, params, *rest):
+        result = real(self, sql, params, *rest)
+        used.append((type(self.cursor).__name__, getattr(self.cursor, "name", None)))
+        return result
+
+    monkeypatch.setattr(pgbackend._BindsLargeStatementsOnTheClient, "_execute", spy)
+    ids = [*range(10_000_000, 10_070_000), people.alice.pk]
+    with transaction.atomic():
+        assert [m.pk for m in Member.objects.filter(pk__in=ids).iterator(chunk_size=100)] == [people.alice.pk]
+    assert any(kind == "ServerSideCursor" and name for kind, name in used), used

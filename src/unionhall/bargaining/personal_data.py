@@ -61,7 +61,7 @@ def _queries_past(before: dt.date | None):
     a member who rejoined is no longer a leaver)."""
     if before is None:
         answered = Q(status=BackPayQuery.Status.ANSWERED, answered_at__isnull=False)
-        open_ = Q(status=BackPayQuery.Status.OPEN)
+        open_ = Q(status=BackPayQuery.Status.OPEN) & (Q(settlement__ends_on__lt=timezone.localdate()) | Q(member__status__in=LEFT))
     else:
         start = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
         answered = Q(status=BackPayQuery.Status.ANSWERED, answered_at__lt=start)

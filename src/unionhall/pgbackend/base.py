@@ -25,9 +25,9 @@ class _BindsLargeStatementsOnTheClient:
     moves the wrapper to a client-binding cursor on the same connection."""
 
     def _execute(self, sql, params, *ignored_wrapper_args):
-        if params is not None and len(params) > PROTOCOL_MAX_PARAMS and not isinstance(self.cursor, base.Cursor):
+        if params is not None and len(params) > PROTOCOL_MAX_PARAMS and not isinstance(self.cursor, (base.Cursor, base.ServerSideCursor)):
             server = self.cursor
-            self.cursor = self.db.client_binding_cursor()
+            self.cursor = self.db.client_binding_cursor(name=getattr(server, "name", None))
             server.close()
         return super()._execute(sql, params, *ignored_wrapper_args)
 
@@ -47,9 +47,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def make_debug_cursor(self, cursor):
         return _CursorDebugWrapper(cursor, self)
 
-    def client_binding_cursor(self):
-        """A cursor binding its parameters into the SQL, with the time zone the backend gives its own."""
-        cursor = base.Cursor(self.connection)
+    def client_binding_cursor(self, name: str | None = None):
+        """A cursor binding its parameters into the SQL, with the time zone the
+        backend gives its own; named (``.iterator()``'s), one that still streams
+        its rows from the server as it did."""
+        if name:
+            cursor = base.ServerSideCursor(self.connection, name=name, scrollable=False, withhold=self.connection.autocommit)
+        else:
+            cursor = base.Cursor(self.connection)
         tzloader = self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
         if self.timezone != tzloader.timezone:
             base.register_tzloader(self.timezone, cursor)

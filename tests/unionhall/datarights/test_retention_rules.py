@@ -200,3 +200,17 @@ def test_the_run_writes_one_audit_entry_per_kind_with_counts_never_whose(people,
     entries = {e.subject_id: e.detail for e in AuditEntry.objects.filter(subject_type="datarights.retention")}
     assert entries["bargaining_query"]["count"] == 1 and entries["survey_response"]["count"] == 1
     assert "A1" not in str(entries) and str(people.alice.pk) not in str(entries["bargaining_query"]["by_model"].keys())
+
+
+def test_an_open_query_found_due_is_kept_if_its_member_rejoined_before_it_was_deleted(people, union, pay_world):
+    from unionhall.bargaining import personal_data as bargaining_data
+    from unionhall.members.models import Member
+
+    settlement, _ = pay_world
+    current = Settlement.objects.create(employer=union.pps, title="2026 settlement", old_scale=settlement.old_scale, new_scale=settlement.new_scale,
+                                        starts_on=dt.date(2026, 4, 1), ends_on=dt.date(2027, 3, 31))  # fmt: skip
+    leaver = left(make_member("Q5", union.north, union.harbour), dt.date(2019, 1, 1))
+    query = a_query(current, leaver, answered=None, raised=dt.date(2018, 12, 1))
+    assert query.pk in bargaining_data.queries_due(dt.date(2020, 12, 1), 0, 100)
+    Member.objects.filter(pk=leaver.pk).update(status=Member.Status.ACTIVE, lapsed_on=None)  # rejoined meanwhile
+    assert bargaining_data.queries_delete([query.pk]) == 0 and BackPayQuery.objects.filter(pk=query.pk).exists()
