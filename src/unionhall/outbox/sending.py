@@ -38,6 +38,7 @@ INTERRUPTED_AFTER = dt.timedelta(hours=1)
 DUE_LIMIT = 20_000  # messages one call of send_due sends at most, so a periodic job ends
 SWEEP_S = 1  # single messages queued within this many seconds of the first share one sending task
 SWEEP_KEY = "outbox:sweep"
+SUPPRESSED_ERROR = "the address bounced before: not sent"  # a message to an address flagged as bouncing
 
 
 def new_claim() -> str:
@@ -141,7 +142,7 @@ def send_batch(message_ids: list[int], now: dt.datetime | None = None) -> dict[s
     stopped = [m for m in claimed if m.channel == Channel.EMAIL and m.address.strip().lower() in bounced]
     if stopped:  # flagged after it was queued
         Message.objects.filter(pk__in=[m.pk for m in stopped], claim=token, status=Status.SENDING).update(
-            status=Status.SUPPRESSED, last_error="the address bounced before: not sent"
+            status=Status.SUPPRESSED, last_error=SUPPRESSED_ERROR
         )
         counts[Status.SUPPRESSED] += len(stopped)
     contents = Content.objects.in_bulk({m.content_id for m in claimed if m.content_id})

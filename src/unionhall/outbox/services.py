@@ -27,7 +27,7 @@ from unionhall.outbox.models import AddressFlag, Channel, Content, Message, Stat
 from unionhall.outbox.unsubscribe import mailing_list
 
 BATCH = sending.BATCH
-SUPPRESSED_ERROR = "the address bounced before: not sent"
+SUPPRESSED_ERROR = sending.SUPPRESSED_ERROR
 
 
 @dataclass(frozen=True)
